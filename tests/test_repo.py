@@ -1,0 +1,88 @@
+"""The repository keeps its promises: README links exist, notebooks carry no outputs, imports stay light."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_readme_starts_with_the_two_commands():
+    """The first code block of the README is `make lab` then `make test`."""
+    block = re.search(r"```bash\n(.*?)```", README, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+    assert commands == ["make lab", "make test"]
+
+
+LOCAL_LINKS = sorted({t for t in re.findall(r"\]\(([^)#\s]+)", README) if not t.startswith(("http://", "https://"))})
+
+
+def test_readme_has_local_links():
+    """The README links to repository files (so the link check below checks something)."""
+    assert len(LOCAL_LINKS) >= 3
+
+
+@pytest.mark.parametrize("target", LOCAL_LINKS)
+def test_readme_links_exist(target):
+    """Every relative link in the README points at a file or folder in the repository."""
+    assert (ROOT / target).exists(), f"README links to {target}, which does not exist"
+
+
+def test_readme_names_only_existing_notebooks():
+    """Every notebooks/NN_name.ipynb the README mentions exists."""
+    for name in re.findall(r"notebooks/(\d\d_\w+\.ipynb)", README):
+        assert (ROOT / "notebooks" / name).exists(), name
+
+
+def test_there_are_notebooks():
+    """At least the welcome notebook exists, so nbval always has a notebook to run."""
+    assert (ROOT / "notebooks" / "00_welcome.ipynb") in NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_committed_without_outputs(path):
+    """Notebooks are committed with no outputs and no execution counts."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [] and cell.get("execution_count") is None, path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_opens_with_title_and_disclaimer(path):
+    """Each notebook's first cell is a '#' title and the opening says it is not medical advice."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    assert cells[0]["cell_type"] == "markdown" and "".join(cells[0]["source"]).startswith("# ")
+    opening = "".join("".join(c["source"]) for c in cells[:3])
+    assert "not medical advice" in opening
+
+
+def test_import_does_not_load_plotting_or_widgets():
+    """`import sarcoma_edu` loads neither plotly nor ipywidgets (they load only where figures are built)."""
+    code = "import sys, sarcoma_edu; print(sorted(m for m in ('plotly', 'ipywidgets') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "[]"
+
+
+def test_every_checked_cell_has_a_current_expectation():
+    """Each `# NBVAL_CHECK_OUTPUT` cell has a recorded expected output, recorded from its current code."""
+    expected = json.loads((ROOT / "notebooks" / "expected_outputs.json").read_text(encoding="utf-8"))
+    checked = 0
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code" and "NBVAL_CHECK_OUTPUT" in source:
+                checked += 1
+                record = expected.get(path.name, {}).get(cell["id"])
+                assert record is not None, f"{path.name} cell {cell['id']}: run `make expected`"
+                assert record["source"] == source, f"{path.name} cell {cell['id']} changed: run `make expected`"
+                assert record["outputs"], f"{path.name} cell {cell['id']} prints nothing to check"
+    assert checked >= 1
