@@ -32,8 +32,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed
 
+# JupyterLab refuses to run as root (e.g. in a container) unless told to.
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) notebooks/00_welcome.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --port=$(PORT) $(ROOT_FLAG) \
+	  --LabApp.default_url=/lab/tree/00_welcome.ipynb
 
 # pytest exits 5 when it collects no test; that fails make, so an empty run can never pass.
 test: $(VENV)/.installed-test
