@@ -4,13 +4,32 @@ Educational use only; not medical advice. Real decisions belong to a multidiscip
 team.
 
 The public API: :func:`stage` and :func:`stage_frame` (AJCC 8th edition staging),
-:func:`fnclcc` (FNCLCC grading), and the tables they read (:func:`load_table`).
+:func:`fnclcc` (FNCLCC grading), :func:`pathway` and :func:`spread_patterns` (how sarcoma
+spreads), :func:`treatment_options` and :func:`plan_treatment` (treatment by stage and its
+sequence in time), the ``load_*`` catalogs, and the tables they read (:func:`load_table`).
 Importing the package does not import plotly or ipywidgets.
 """
 
+from sarcoma_edu.catalog import (
+    load_drugs,
+    load_histologies,
+    load_modalities,
+    load_risk_factors,
+    load_survival,
+    load_tests,
+)
 from sarcoma_edu.data import DatasetError, list_datasets, load_table
 from sarcoma_edu.grading import FnclccResult, fnclcc, normalize_grade
+from sarcoma_edu.spread import METASTATIC_TUMOUR, Pathway, normalize_histology, pathway, routes, spread_patterns
 from sarcoma_edu.staging import SITES, STAGES, StageResult, normalize_site, stage, stage_frame, t_category
+from sarcoma_edu.treatment import (
+    Phase,
+    TreatmentOption,
+    TreatmentOptions,
+    TreatmentPlan,
+    plan_treatment,
+    treatment_options,
+)
 
 __version__ = "0.1.0"
 
@@ -20,18 +39,36 @@ DISCLAIMER = (
 
 __all__ = [
     "DISCLAIMER",
+    "METASTATIC_TUMOUR",
     "SITES",
     "STAGES",
     "DatasetError",
     "FnclccResult",
+    "Pathway",
+    "Phase",
     "StageResult",
+    "TreatmentOption",
+    "TreatmentOptions",
+    "TreatmentPlan",
     "__version__",
     "fnclcc",
     "list_datasets",
+    "load_drugs",
+    "load_histologies",
+    "load_modalities",
+    "load_risk_factors",
+    "load_survival",
     "load_table",
+    "load_tests",
     "normalize_grade",
+    "normalize_histology",
     "normalize_site",
+    "pathway",
+    "plan_treatment",
+    "routes",
+    "spread_patterns",
     "stage",
     "stage_frame",
     "t_category",
+    "treatment_options",
 ]

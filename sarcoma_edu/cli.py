@@ -167,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(error)
         for name, flag in _FLAGS.items():
             message = message.replace(f"{name}=", f"{flag} ")
+        message = message.replace("or None if unknown", "or 'unknown'")
         print(f"sarcoma-edu {args.command}: error: {message}", file=sys.stderr)
         return 2
     print(json.dumps(asdict(result), ensure_ascii=False) if args.json else text)

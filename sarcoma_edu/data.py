@@ -111,6 +111,24 @@ def _col(name: str, spec: tuple[str, Check] | None = None, *, required: bool = T
 
 
 _NUMBER = ("a number", _number)
+_PERCENT = ("a percentage from 0 to 100", lambda v: _number(v) and 0 <= float(v) <= 100)
+_SITUATIONS = _one_of(("stage_I", "stage_II_III_N0", "stage_III_N1", "stage_IV", "recurrent", "no_stage_group"))
+_MODALITIES = ("surgery", "radiation", "chemotherapy", "targeted therapy", "immunotherapy", "clinical trial")
+_ROUTES = _one_of(("tissue", "lymph", "blood"))
+
+
+def _joined(options: Iterable[str]) -> tuple[str, Check]:
+    opts = tuple(options)
+    return f"values from {', '.join(opts)} joined by '|'", lambda v: all(p in opts for p in v.split("|"))
+
+
+def _scope(v: str) -> bool:
+    if v == "all":
+        return True
+    parts = [part.partition(":") for part in v.split("&")]
+    return all(kind in ("site", "histology") and bool(name) for kind, _, name in parts)
+
+
 _INTEGER = ("a whole number", _integer)
 
 _SCHEMAS: dict[str, tuple[_Column, ...]] = {
@@ -160,6 +178,118 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("description"),
         _col("source"),
     ),
+    "treatment_stage_map.csv": (
+        _col("stage", _one_of(("IA", "IB", "I", "II", "IIIA", "IIIB", "III", "IV"))),
+        _col("n", _alternatives(("N0", "N1"))),
+        _col("m", _alternatives(("M0", "M1"))),
+        _col("situation", _SITUATIONS),
+        _col("note", required=False),
+        _col("source"),
+    ),
+    "treatment_situations.csv": (
+        _col("situation", _SITUATIONS),
+        _col("pdq_heading"),
+        _col("source"),
+    ),
+    "treatment_options.csv": (
+        _col("situation", _SITUATIONS),
+        _col("order", _INTEGER),
+        _col("modalities", _joined(_MODALITIES)),
+        _col("timings", _joined(("neoadjuvant", "primary", "adjuvant", "unresectable"))),
+        _col("description"),
+        _col("drugs", required=False),
+        _col("source"),
+    ),
+    "spread_routes.csv": (_col("route", _ROUTES), _col("label"), _col("description"), _col("source")),
+    "spread_patterns.csv": (
+        _col("destination"),
+        _col("route", _ROUTES),
+        _col("scope", ("'all', or 'site:NAME' and/or 'histology:NAME' joined by '&'", _scope)),
+        _col("statement"),
+        _col("value_pct", _PERCENT, required=False),
+        _col("value_low_pct", _PERCENT, required=False),
+        _col("value_high_pct", _PERCENT, required=False),
+        _col("approximate", _BOOL),
+        _col("source"),
+    ),
+    "histologies.csv": (
+        _col("histology"),
+        _col("label"),
+        _col("scare", _BOOL),
+        _col("high_grade_by_definition", _BOOL),
+        _col("differentiation_score", _one_of(("1", "2", "3")), required=False),
+        _col("extra_staging", required=False),
+        _col("source"),
+    ),
+    "modalities.csv": (
+        _col("name"),
+        _col("category"),
+        _col("modality", ("modalities joined by '|', or 'any'", lambda v: v == "any" or _joined(_MODALITIES)[1](v))),
+        _col("description"),
+        _col("source"),
+    ),
+    "drugs.csv": (
+        _col("name"),
+        _col("brand", required=False),
+        _col(
+            "drug_class",
+            _one_of(
+                (
+                    "cytotoxic",
+                    "protective",
+                    "tyrosine kinase inhibitor",
+                    "EZH2 inhibitor",
+                    "mTOR inhibitor",
+                    "PD-1",
+                    "PD-L1",
+                    "CTLA-4",
+                    "T-cell therapy",
+                )
+            ),
+        ),
+        _col("modality", _one_of(_MODALITIES)),
+        _col("how_it_works"),
+        _col("indication"),
+        _col("route_schedule", required=False),
+        _col("side_effects", required=False),
+        _col("status", _one_of(("standard", "approved for a subtype", "in clinical trials"))),
+        _col("approval_year", _INTEGER, required=False),
+        _col("source"),
+    ),
+    "risk_factors.csv": (
+        _col("factor"),
+        _col("kind", _one_of(("inherited syndrome", "other"))),
+        _col("gene", required=False),
+        _col("note", required=False),
+        _col("source"),
+    ),
+    "tests.csv": (
+        _col("name"),
+        _col("kind", _one_of(("biopsy", "tissue test", "staging test", "extra staging"))),
+        _col("histology", required=False),
+        _col("description"),
+        _col("source"),
+    ),
+    "survival_seer.csv": (
+        _col("seer_stage", _one_of(("localized", "regional", "distant", "all stages"))),
+        _col("description"),
+        _col("five_year_relative_survival_pct", _PERCENT),
+        _col("years_diagnosed"),
+        _col("source"),
+    ),
+    "sequencing_phases.csv": (
+        _col("phase_id"),
+        _col("phase"),
+        _col("modality", _one_of((*_MODALITIES, "none", "follow-up"))),
+        _col("timing", _one_of(("neoadjuvant", "primary", "adjuvant", "unresectable", "gap", "follow-up"))),
+        _col("min_weeks", _NUMBER, required=False),
+        _col("max_weeks", _NUMBER, required=False),
+        _col("uncertain", _BOOL),
+        _col("dose", required=False),
+        _col("note"),
+        _col("why", required=False),
+        _col("source"),
+    ),
     "fnclcc_grades.csv": (
         _col("total_from", _INTEGER),
         _col("total_to", _INTEGER),
@@ -182,6 +312,13 @@ def _validate(name: str, rows: list[Mapping[str, str]], header: list[str]) -> No
     if not rows:
         raise DatasetError(f"{name}: the table has no rows")
     for number, row in enumerate(rows, start=2):  # row 1 is the header
+        if None in row:  # csv puts surplus cells under the key None
+            raise DatasetError(
+                f"{name}, row {number}: {len(header) + len(row[None])} cells for {len(header)} columns "
+                "(is a comma inside a cell missing its quotes?)"
+            )
+        if any(value is None for value in row.values()):
+            raise DatasetError(f"{name}, row {number}: fewer cells than the {len(header)} columns of the header")
         for column in schema:
             value = (row.get(column.name) or "").strip()
             if not value:

@@ -72,3 +72,20 @@ def test_missing_file_is_named(edited):
     """Asking for a table that does not exist names it and lists the ones that do."""
     with pytest.raises(DatasetError, match=r"name='nope\.csv'"):
         load_table("nope.csv")
+
+
+def test_unquoted_comma_is_caught(edited):
+    """A row with a comma that lost its quotes (one cell too many) is refused, naming the row."""
+    _rewrite(edited / "risk_factors.csv", "Past radiation therapy,other,", "Past radiation, therapy,other,")
+    with pytest.raises(DatasetError, match=r"risk_factors.csv, row 8: 6 cells for 5 columns"):
+        load_table("risk_factors.csv")
+
+
+def test_short_row_is_caught(edited):
+    """A row with fewer cells than the header is refused, naming the row."""
+    path = edited / "survival_seer.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = "regional,Cancer has spread"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"survival_seer.csv, row 3: fewer cells"):
+        load_table("survival_seer.csv")

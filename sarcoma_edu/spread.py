@@ -1,0 +1,201 @@
+"""How soft tissue sarcoma spreads: the three routes, spread patterns, and pathway data for a figure.
+
+Tables: ``datasets/spread_routes.csv`` (tissue, lymph system, blood) and
+``datasets/spread_patterns.csv`` (destination by route, for all sarcomas, for a site or for a
+histology, with the figures the reference gives; approximate figures are flagged).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sarcoma_edu import _checks
+from sarcoma_edu.data import load_table
+from sarcoma_edu.staging import normalize_site
+
+__all__ = ["METASTATIC_TUMOUR", "Pathway", "PathwayLink", "normalize_histology", "pathway", "routes", "spread_patterns"]
+
+METASTATIC_TUMOUR = (
+    "A metastatic tumour is the same type of cancer as the primary tumour: sarcoma that spreads to "
+    "the lung is metastatic sarcoma, not lung cancer. (PDQ-PT 2023-06-02)"
+)
+ROUTE_ORDER = ("tissue", "lymph", "blood")
+EMPHASIS_VALUE, BASE_VALUE = 3, 1
+
+
+def routes() -> pd.DataFrame:
+    """The three ways cancer spreads (``route``, ``label``, ``description``, ``source``)."""
+    return load_table("spread_routes.csv").copy()
+
+
+@functools.cache
+def _histologies() -> dict[str, str]:
+    table = load_table("histologies.csv")
+    return dict(zip(table.histology, table.label, strict=True))
+
+
+def normalize_histology(histology: object) -> str | None:
+    """Return the histology identifier (e.g. ``"myxoid_liposarcoma"``), or None when not given.
+
+    Raises:
+        TypeError: if ``histology`` is not a string or None.
+        ValueError: for a histology not in ``datasets/histologies.csv`` (closest one suggested).
+    """
+    if histology is None:
+        return None
+    return _checks.choice("histology", histology, tuple(_histologies()))
+
+
+def _applies(scope: str, site: str | None, histology: str | None) -> bool:
+    if scope == "all":
+        return True
+    wanted = {"site": site, "histology": histology}
+    return all(wanted[kind] == name for kind, _, name in (p.partition(":") for p in scope.split("&")))
+
+
+def spread_patterns(site: str | None = None, histology: str | None = None) -> pd.DataFrame:
+    """Return the spread pattern rows that apply to a site and histology (all rows for all sarcomas).
+
+    Args:
+        site: an anatomic site (any spelling ``stage()`` accepts), or None for no particular site.
+        histology: a histology identifier from ``datasets/histologies.csv``, or None.
+
+    Returns:
+        Columns ``destination``, ``route``, ``scope``, ``statement``, ``value_pct``,
+        ``value_low_pct``, ``value_high_pct`` (numbers or ``<NA>``), ``approximate`` (bool)
+        and ``source``.
+    """
+    site_name = None if site is None else normalize_site(site)
+    hist = normalize_histology(histology)
+    table = load_table("spread_patterns.csv")
+    rows = table[[_applies(scope, site_name, hist) for scope in table.scope]].copy()
+    for column in ("value_pct", "value_low_pct", "value_high_pct"):
+        rows[column] = pd.to_numeric(rows[column].replace("", None)).astype("Float64")
+    rows["approximate"] = rows["approximate"] == "true"
+    return rows.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PathwayLink:
+    """One flow of a pathway figure: from a node to another, with the words behind it."""
+
+    source: int
+    target: int
+    value: int
+    label: str
+    emphasis: bool
+    observed: bool
+    reference: str
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """Primary -> route -> destination data for a Sankey figure, with its explanation.
+
+    Link widths show emphasis, not measured proportions: a pathway the reference singles out for
+    this site or histology (or the most common one) is drawn wider. Figures are in the labels.
+    """
+
+    nodes: tuple[str, ...]
+    links: tuple[PathwayLink, ...]
+    explanation: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per link with the node names spelled out."""
+        rows = [
+            {
+                "from": self.nodes[link.source],
+                "to": self.nodes[link.target],
+                "value": link.value,
+                "emphasis": link.emphasis,
+                "observed": link.observed,
+                "label": link.label,
+                "source": link.reference,
+            }
+            for link in self.links
+        ]
+        return pd.DataFrame(rows)
+
+
+def pathway(site: str, histology: str | None = None, nodes: bool = False, metastasis: bool = False) -> Pathway:
+    """Build the spread pathways of a patient's sarcoma for a Sankey figure.
+
+    Args:
+        site: the site of the primary tumour (any spelling ``stage()`` accepts).
+        histology: a histology identifier from ``datasets/histologies.csv``, or None.
+        nodes: the patient has regional lymph node spread (marks the lymph route as observed).
+        metastasis: the patient has distant metastasis (marks the blood route as observed).
+
+    Returns:
+        A :class:`Pathway`: node names, links (every source and target index exists, every value
+        is positive) and an explanation naming the emphasised pathways.
+    """
+    site_name = normalize_site(site)
+    hist = normalize_histology(histology)
+    has_nodes, has_mets = _checks.boolean("nodes", nodes), _checks.boolean("metastasis", metastasis)
+    patterns = spread_patterns(site_name, hist)
+    sites = load_table("sites.csv")
+    labels = dict(zip(sites.site, sites.label, strict=True))
+    primary = f"Primary tumour: {labels[site_name]}" + (f", {_histologies()[hist]}" if hist else "")
+    route_names = dict(zip(routes().route, routes().label, strict=True))
+    node_names = [primary, *(f"Route: {route_names[r]}" for r in ROUTE_ORDER)]
+
+    # one link per (route, destination); specific rows (site or histology) outrank general ones
+    grouped: dict[tuple[str, str], list] = {}
+    for row in patterns.itertuples():
+        grouped.setdefault((row.route, row.destination), []).append(row)
+    specific = {key for key, rows in grouped.items() if any(r.scope != "all" for r in rows)}
+    most_common = ("blood", "lung")
+    emphasised = specific or {most_common}
+    observed_routes = {route for route, flag in (("lymph", has_nodes), ("blood", has_mets)) if flag}
+
+    links: list[PathwayLink] = []
+    route_totals = dict.fromkeys(ROUTE_ORDER, 0)
+    for (route, destination), rows in sorted(grouped.items(), key=lambda kv: ROUTE_ORDER.index(kv[0][0])):
+        name = destination[0].upper() + destination[1:]
+        if name not in node_names:
+            node_names.append(name)
+        emphasis = (route, destination) in emphasised
+        value = EMPHASIS_VALUE if emphasis else BASE_VALUE
+        route_totals[route] += value
+        text = " ".join(r.statement + (" (approximate)" if r.approximate else "") + "." for r in rows)
+        links.append(
+            PathwayLink(
+                source=1 + ROUTE_ORDER.index(route),
+                target=node_names.index(name),
+                value=value,
+                label=text,
+                emphasis=emphasis,
+                observed=route in observed_routes,
+                reference="; ".join(dict.fromkeys(r.source for r in rows)),
+            )
+        )
+    for i, route in enumerate(ROUTE_ORDER):
+        observed = route in observed_routes
+        links.insert(
+            i,
+            PathwayLink(
+                source=0,
+                target=1 + i,
+                value=route_totals[route],
+                label=routes().set_index("route").loc[route, "description"]
+                + (" This patient has spread by this route." if observed else ""),
+                emphasis=any(link.emphasis and link.source == 1 + i for link in links),
+                observed=observed,
+                reference="PDQ-PT (2023-06-02)",
+            ),
+        )
+    wide = [
+        f"{node_names[1 + ROUTE_ORDER.index(r)].removeprefix('Route: ').lower()} to {d}" for r, d in sorted(emphasised)
+    ]
+    findings = [w for w, flag in (("lymph node spread", has_nodes), ("distant metastasis", has_mets)) if flag]
+    explanation = (
+        f"{primary}. Wider bands mark the pathways the reference singles out here: {', '.join(wide)}. "
+        "Widths show emphasis, not measured proportions; hover a band for the figures and sources."
+        + (f" This patient has {' and '.join(findings)}." if findings else "")
+        + f" {METASTATIC_TUMOUR}"
+    )
+    return Pathway(tuple(node_names), tuple(links), explanation)
