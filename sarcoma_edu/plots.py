@@ -1,0 +1,431 @@
+"""plotly figure builders for the lessons.
+
+Every figure takes its numbers from the library (never restating a rule), has a title, axis
+titles and hover text written for students, uses the Okabe-Ito colour-blind-safe palette, and
+puts its meaning in text as well as colour. Fonts are sized for a projector. Importing this
+module imports plotly; ``import sarcoma_edu`` does not.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from sarcoma_edu.data import load_table
+from sarcoma_edu.grading import fnclcc
+from sarcoma_edu.spread import Pathway
+from sarcoma_edu.staging import STAGES, StageResult, stage
+from sarcoma_edu.treatment import TreatmentPlan
+
+__all__ = [
+    "OKABE_ITO",
+    "fnclcc_figure",
+    "pathway_figure",
+    "site_distribution_figure",
+    "stage_map_figure",
+    "survival_figure",
+    "timeline_figure",
+]
+
+# Okabe & Ito (2008) palette, safe for the common forms of colour blindness.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+    "grey": "#999999",
+}
+FONT = {"size": 16, "family": "Arial, Helvetica, sans-serif", "color": "#222222"}
+# light-to-dark ramp (blue family) so stage order reads as lightness too
+_STAGE_RAMP = ["#DCEAF7", "#B3D3EE", "#7FB2DD", "#4A8CC4", "#1F63A3", "#0B3C6E"]
+_RING = OKABE_ITO["vermillion"]
+_MODALITY_COLOURS = {
+    "radiation": OKABE_ITO["orange"],
+    "surgery": OKABE_ITO["blue"],
+    "chemotherapy": OKABE_ITO["reddish purple"],
+    "none": OKABE_ITO["grey"],
+    "follow-up": OKABE_ITO["bluish green"],
+}
+
+
+def _style(fig: go.Figure, title: str, *, height: int = 480) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": 22}},
+        font=FONT,
+        height=height,
+        template="plotly_white",
+        hoverlabel={"font_size": 15},
+        margin={"l": 80, "r": 40, "t": 90, "b": 70},
+    )
+    return fig
+
+
+def site_distribution_figure() -> go.Figure:
+    """Bar chart: where adult soft tissue sarcomas start (approximate shares, PDQ-HP)."""
+    table = load_table("site_distribution.csv")
+    percent = table.percent.astype(float)
+    fig = go.Figure(
+        go.Bar(
+            x=percent,
+            y=table.site_group,
+            orientation="h",
+            marker_color=OKABE_ITO["blue"],
+            text=[f"about {p:g}%" for p in percent],
+            textposition="outside",
+            customdata=table.source,
+            hovertemplate="%{y}: about %{x:g}% of adult soft tissue sarcomas<br>Source: %{customdata}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title_text="Share of adult soft tissue sarcomas (%, approximate)", range=[0, 55])
+    fig.update_yaxes(title_text="Where the tumour starts", autorange="reversed")
+    return _style(fig, "Where adult soft tissue sarcomas start (approximate, PDQ-HP 2025)", height=420)
+
+
+def _representative(component: str) -> dict[int, float]:
+    """One value inside each FNCLCC score band, read from fnclcc_scores.csv."""
+    table = load_table("fnclcc_scores.csv")
+    values = {}
+    for row in table[table.component == component].itertuples():
+        low = float(row.lowest)
+        high = float(row.highest) if row.highest else low + 10
+        values[int(row.score)] = low if row.lowest_included == "true" else (low + high) / 2
+    return values
+
+
+def fnclcc_figure() -> go.Figure:
+    """Three grids (one per necrosis score): differentiation x mitosis score -> total and grade."""
+    mitoses, necrosis = _representative("mitoses"), _representative("necrosis")
+    fig = make_subplots(
+        rows=1,
+        cols=len(necrosis),
+        shared_yaxes=True,
+        subplot_titles=[f"Necrosis score {n}" for n in necrosis],
+        horizontal_spacing=0.04,
+    )
+    for col, n_value in enumerate(necrosis.values(), start=1):
+        grid, text, hover = [], [], []
+        for d in (1, 2, 3):
+            results = [fnclcc(d, int(m_value), n_value) for m_value in mitoses.values()]
+            grid.append([r.grade for r in results])
+            text.append([f"{r.total} → G{r.grade}" for r in results])
+            hover.append([r.explanation for r in results])
+        fig.add_trace(
+            go.Heatmap(
+                z=grid,
+                x=[f"mitosis {s}" for s in mitoses],
+                y=[f"differentiation {d}" for d in (1, 2, 3)],
+                text=text,
+                texttemplate="%{text}",
+                textfont={"size": 18},
+                customdata=hover,
+                hovertemplate="%{customdata}<extra></extra>",
+                zmin=1,
+                zmax=3,
+                colorscale=[[0, _STAGE_RAMP[0]], [0.5, _STAGE_RAMP[2]], [1, _STAGE_RAMP[4]]],
+                showscale=col == len(necrosis),
+                colorbar={"title": "Grade", "tickvals": [1, 2, 3], "ticktext": ["G1 low", "G2 mid", "G3 high"]},
+            ),
+            row=1,
+            col=col,
+        )
+        fig.update_xaxes(title_text="Mitosis score", row=1, col=col)
+    fig.update_yaxes(title_text="Differentiation score", autorange="reversed", row=1, col=1)
+    return _style(fig, "FNCLCC: total score (2-8) and grade, by the three component scores", height=460)
+
+
+def _t_sizes(site: str) -> list[tuple[str, float, str]]:
+    """(T, a size inside it, short label) for each size-based T category of a site."""
+    table = load_table("ajcc8_t_categories.csv")
+    rows = table[(table.site == site) & (table.by_size == "true")]
+    out = []
+    for row in rows.itertuples():
+        above, up_to = float(row.size_above_cm), row.size_up_to_cm
+        if not up_to:
+            words = f"> {above:g} cm"
+        elif above == 0:
+            words = f"≤ {float(up_to):g} cm"
+        else:
+            words = f"> {above:g}-{float(up_to):g} cm"
+        out.append((row.t, float(up_to) if up_to else above + 1, words))
+    return out
+
+
+_MAP_ROWS = (  # (label, grade, nodes, metastasis)
+    ("G1 or GX, N0 M0", "G1", False, False),
+    ("G2, N0 M0", "G2", False, False),
+    ("G3, N0 M0", "G3", False, False),
+    ("nodes (N1), M0", "G3", True, False),
+    ("distant (M1)", "G3", False, True),
+)
+
+
+def stage_map_figure(patient: StageResult | None = None) -> go.Figure:
+    """Stage group by size and grade (N0 M0), plus the nodal and metastatic rows, for
+    trunk/extremity and retroperitoneum side by side; the patient, if given, is marked.
+
+    Args:
+        patient: a StageResult to mark with a ring and the words "this patient".
+    """
+    panels = (("extremity", "Trunk and extremity"), ("retroperitoneum", "Retroperitoneum"))
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, subplot_titles=[t for _, t in panels])
+    for col, (site, _title) in enumerate(panels, start=1):
+        sizes = _t_sizes(site)
+        z, text, hover = [], [], []
+        for _label, g, nodes, mets in _MAP_ROWS:
+            results = [stage(site, size, g, nodes=nodes, metastasis=mets) for _, size, _ in sizes]
+            z.append([STAGES.index(r.stage) for r in results])
+            text.append([r.stage for r in results])
+            hover.append([r.explanation for r in results])
+        fig.add_trace(
+            go.Heatmap(
+                z=z,
+                x=[f"{t}<br>{words}" for t, _, words in sizes],
+                y=[label for label, *_ in _MAP_ROWS],
+                text=text,
+                texttemplate="%{text}",
+                textfont={"size": 18},
+                customdata=hover,
+                hovertemplate="%{customdata}<extra></extra>",
+                zmin=0,
+                zmax=len(STAGES) - 1,
+                colorscale=[[i / (len(_STAGE_RAMP) - 1), c] for i, c in enumerate(_STAGE_RAMP)],
+                showscale=False,
+                xgap=2,
+                ygap=2,
+            ),
+            row=1,
+            col=col,
+        )
+        fig.update_xaxes(title_text="Tumour size (T, greatest dimension)", tickangle=0, row=1, col=col)
+        if patient is not None and _panel_site(patient.site) == site and patient.stage and patient.t != "TX":
+            row_label = _patient_row(patient)
+            t_index = [t for t, *_ in sizes].index(patient.t)
+            x = f"{sizes[t_index][0]}<br>{sizes[t_index][2]}"
+            fig.add_trace(
+                go.Scatter(
+                    x=[x],
+                    y=[row_label],
+                    mode="markers",
+                    marker={
+                        "symbol": "circle-open",
+                        "size": 46,
+                        "line": {"width": 4},
+                        "color": OKABE_ITO["vermillion"],
+                    },
+                    hovertemplate=f"This patient: {patient.explanation}<extra></extra>",
+                    showlegend=False,
+                ),
+                row=1,
+                col=col,
+            )
+            fig.add_annotation(
+                x=x,
+                y=row_label,
+                yshift=-30,
+                text="this patient",
+                showarrow=False,
+                bgcolor="white",
+                bordercolor=OKABE_ITO["vermillion"],
+                font={"size": 13, "color": OKABE_ITO["black"]},
+                row=1,
+                col=col,
+            )
+    fig.update_yaxes(title_text="Grade and spread", autorange="reversed", row=1, col=1)
+    title = "AJCC 8 stage groups: the same size and grade, two sites"
+    if patient is not None and patient.stage is None:
+        title += " (this patient has no stage group, so is not marked)"
+    return _style(fig, title, height=520)
+
+
+def _panel_site(site: str) -> str:
+    return "retroperitoneum" if site == "retroperitoneum" else "extremity" if site in ("trunk", "extremity") else ""
+
+
+def _patient_row(patient: StageResult) -> str:
+    if patient.m == "M1":
+        return "distant (M1)"
+    if patient.n == "N1":
+        return "nodes (N1), M0"
+    return {"G1": "G1 or GX, N0 M0", "GX": "G1 or GX, N0 M0", "G2": "G2, N0 M0", "G3": "G3, N0 M0"}[patient.g]
+
+
+def pathway_figure(path: Pathway) -> go.Figure:
+    """Sankey figure of primary -> route -> destination; wider, darker bands are emphasised."""
+    colours, labels = [], []
+    for link in path.links:
+        if link.observed:
+            colours.append("rgba(213, 94, 0, 0.65)")  # vermillion: found in this patient
+        elif link.emphasis:
+            colours.append("rgba(0, 114, 178, 0.55)")  # blue: singled out by the reference
+        else:
+            colours.append("rgba(153, 153, 153, 0.35)")
+        prefix = "Found in this patient. " if link.observed else ""
+        labels.append(prefix + link.label + f"<br>Source: {link.reference}")
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={
+                "label": [path.nodes[0].replace(": ", ":<br>").replace(", ", "<br>"), *path.nodes[1:]],
+                "pad": 18,
+                "thickness": 22,
+                "color": OKABE_ITO["blue"],
+                "hovertemplate": "%{label}<extra></extra>",
+            },
+            link={
+                "source": [link.source for link in path.links],
+                "target": [link.target for link in path.links],
+                "value": [link.value for link in path.links],
+                "color": colours,
+                "customdata": labels,
+                "hovertemplate": "%{customdata}<extra></extra>",
+            },
+        )
+    )
+    fig.add_annotation(
+        text=(
+            "Key: orange = spread found in this patient; blue = pathways the reference singles out here; "
+            "grey = other possible pathways.<br>Band width shows emphasis, not measured proportions. "
+            "Hover a band for the figures and sources."
+        ),
+        x=0,
+        y=-0.12,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 13},
+    )
+    return _style(fig, "How this sarcoma can spread: primary → route → destination", height=520)
+
+
+def timeline_figure(plan: TreatmentPlan) -> go.Figure:
+    """Horizontal timeline of a treatment plan in weeks from the start of treatment.
+
+    Known durations are solid bars; the rest of a typical range (e.g. a 3-6 week gap) is a
+    hatched bar; a single event (surgery) is a diamond; a phase whose length the reference does
+    not give is an arrow marked "length not given".
+    """
+    frame = plan.to_frame()
+    fig = go.Figure()
+    known_end = [e for e in list(frame.end_week) + list(frame.latest_end_week) if not math.isnan(e)]
+    horizon = max([*known_end, 4.0]) + 4
+    last_known = 0.0
+    for row in frame.itertuples():
+        y = f"{row.order}. {row.phase}"
+        colour = _MODALITY_COLOURS.get(row.modality, OKABE_ITO["black"])
+        hover = f"<b>{row.phase}</b><br>{row.note}" + (f"<br>Dose: {row.dose}" if row.dose else "")
+        hover += (f"<br>Why: {row.why}" if row.why else "") + f"<br>Source: {row.source}"
+        start = row.start_week if not math.isnan(row.start_week) else last_known
+        if not math.isnan(row.end_week) and row.end_week > row.start_week:
+            fig.add_trace(_bar(y, start, row.end_week - start, colour, hover, f"weeks {start:g}-{row.end_week:g}"))
+        elif not math.isnan(row.end_week):
+            fig.add_trace(
+                go.Scatter(
+                    x=[start],
+                    y=[y],
+                    mode="markers+text",
+                    marker={"symbol": "diamond", "size": 20, "color": colour},
+                    text=[
+                        f"week {start:g}" + (f" (up to {row.latest_end_week:g})" if row.latest_end_week > start else "")
+                    ],
+                    textposition="middle right",
+                    hovertemplate=hover + "<extra></extra>",
+                    showlegend=False,
+                )
+            )
+        else:
+            fig.add_trace(
+                go.Scatter(
+                    x=[start, start + 3],
+                    y=[y, y],
+                    mode="lines+markers",
+                    line={"color": colour, "width": 6, "dash": "dot"},
+                    marker={"symbol": ["circle", "arrow-bar-right"], "size": 14, "color": colour},
+                    hovertemplate=hover + "<extra></extra>",
+                    showlegend=False,
+                )
+            )
+            words = "length not given" if not math.isnan(row.start_week) else "after the previous phase"
+            fig.add_annotation(x=start + 3, y=y, text=words, showarrow=False, xanchor="left", font={"size": 13})
+        if not math.isnan(row.end_week) and row.end_week > row.start_week and row.latest_end_week > row.end_week:
+            rest = row.latest_end_week - row.end_week
+            label = "uncertain range" if row.uncertain else "typical range"
+            fig.add_trace(_bar(y, row.end_week, rest, colour, hover, label, hatched=True))
+        last_known = row.end_week if not math.isnan(row.end_week) else last_known
+    fig.update_xaxes(title_text="Weeks from the start of treatment", range=[-0.5, horizon], dtick=2)
+    fig.update_yaxes(title_text="", autorange="reversed")
+    fig.update_layout(barmode="overlay", showlegend=False)
+    return _style(fig, "Treatment sequence, in weeks (typical ranges from the reference)", height=120 + 70 * len(frame))
+
+
+def _bar(y: str, base: float, length: float, colour: str, hover: str, text: str, *, hatched: bool = False) -> go.Bar:
+    return go.Bar(
+        x=[length],
+        y=[y],
+        base=[base],
+        orientation="h",
+        marker={"color": colour, "pattern": {"shape": "/" if hatched else ""}, "opacity": 0.45 if hatched else 0.9},
+        text=[text],
+        textposition="inside",
+        insidetextanchor="middle",
+        hovertemplate=hover + "<extra></extra>",
+        showlegend=False,
+    )
+
+
+def survival_figure(cohort_stage_share: pd.Series | None = None) -> go.Figure:
+    """SEER 5-year relative survival by SEER summary stage (real population figures).
+
+    Args:
+        cohort_stage_share: optionally, the share (%) of a synthetic cohort in each SEER stage
+            (index localized, regional, distant), drawn in a second, clearly labelled panel.
+    """
+    table = load_table("survival_seer.csv")
+    table = table[table.seer_stage != "all stages"]
+    real = table.five_year_relative_survival_pct.astype(float)
+    cols = 2 if cohort_stage_share is not None else 1
+    titles = ["Real population figures: SEER, diagnosed 2010-2016"]
+    if cols == 2:
+        titles.append("Synthetic teaching cohort (not real patients)")
+    fig = make_subplots(rows=1, cols=cols, subplot_titles=titles)
+    fig.add_trace(
+        go.Bar(
+            x=table.seer_stage,
+            y=real,
+            marker_color=OKABE_ITO["blue"],
+            text=[f"{v:g}%" for v in real],
+            textposition="outside",
+            customdata=table.description,
+            hovertemplate=(
+                "%{x}: %{customdata}<br>5-year relative survival %{y:g}%<br>Source: SEER via ACS<extra></extra>"
+            ),
+        ),
+        row=1,
+        col=1,
+    )
+    fig.update_yaxes(title_text="5-year relative survival (%)", range=[0, 100], row=1, col=1)
+    fig.update_xaxes(title_text="SEER summary stage", row=1, col=1)
+    if cohort_stage_share is not None:
+        share = cohort_stage_share.reindex(["localized", "regional", "distant"]).fillna(0)
+        fig.add_trace(
+            go.Bar(
+                x=share.index,
+                y=share.values,
+                marker={"color": OKABE_ITO["orange"], "pattern": {"shape": "."}},
+                text=[f"{v:.0f}%" for v in share.values],
+                textposition="outside",
+                hovertemplate="Synthetic cohort: %{y:.1f}% %{x}<extra></extra>",
+            ),
+            row=1,
+            col=2,
+        )
+        fig.update_yaxes(title_text="Share of the synthetic cohort (%)", range=[0, 100], row=1, col=2)
+        fig.update_xaxes(title_text="SEER summary stage", row=1, col=2)
+    fig.update_layout(showlegend=False)
+    return _style(fig, "Survival by SEER stage (population) and the teaching cohort's stage mix", height=480)

@@ -1,0 +1,378 @@
+"""ipywidgets calculators and explorers for the lessons (imports ipywidgets; the package does not).
+
+Each builder returns a widget (a ``VBox``) that a lesson displays with one call, and that a test
+drives from Python: set an input's ``value``, read ``.result`` and the output widgets. Inputs are
+labelled controls a screen reader can name (no sliders); bad input shows a visible message and
+keeps the last valid result; results are text, never colour alone.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import ipywidgets as w
+import pandas as pd
+from IPython import get_ipython
+from IPython.display import display
+
+from sarcoma_edu.catalog import load_drugs, load_histologies, load_risk_factors
+from sarcoma_edu.data import load_table
+from sarcoma_edu.grading import FnclccResult, fnclcc, grade_words
+from sarcoma_edu.spread import Pathway, pathway
+from sarcoma_edu.staging import StageResult, stage
+from sarcoma_edu.treatment import TreatmentOptions, TreatmentPlan, plan_treatment, treatment_options
+
+__all__ = [
+    "FnclccCalculator",
+    "PathwayExplorer",
+    "StagingCalculator",
+    "TableExplorer",
+    "TreatmentPlanner",
+    "drug_explorer",
+    "risk_factor_explorer",
+]
+
+_LABEL = {"description_width": "initial"}
+_WIDE = w.Layout(width="32em")
+_BADGE = (
+    '<div aria-live="polite" style="display:inline-block;padding:0.35em 0.8em;border:3px solid #0072B2;'
+    'border-radius:0.4em;font-size:1.6em;font-weight:bold;color:#0B3C6E;background:#F2F7FC">{}</div>'
+)
+
+
+# library parameter names as the labels a student sees
+_LABELS = {
+    "size_cm=": "Greatest size (cm) = ",
+    "mitoses=": "Mitoses per 10 high-power fields = ",
+    "necrosis_pct=": "Tumour necrosis (%) = ",
+    "differentiation=": "Differentiation = ",
+    "or None if unknown": "or tick 'Size unknown'",
+}
+
+
+def _alert(message: str) -> str:
+    for name, label in _LABELS.items():
+        message = message.replace(name, label)
+    return (
+        '<div role="alert" style="border-left:5px solid #D55E00;padding:0.3em 0.7em;background:#FFF4EC;'
+        f'color:#222">Please check the input: {html.escape(message)}. The last valid result is still shown.</div>'
+    )
+
+
+def _show(output: w.Output, figure) -> None:
+    """Put a figure in an Output widget (only inside a kernel; elsewhere the figure is kept on .figure)."""
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        return
+    with output:
+        output.clear_output(wait=True)
+        display(figure)
+
+
+class _Calculator(w.VBox):
+    """Shared behaviour: recompute on every input change; show a message instead of a traceback."""
+
+    def __init__(self, inputs: Sequence[w.Widget], outputs: Sequence[w.Widget], title: str) -> None:
+        self.message = w.HTML()
+        heading = w.HTML(f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>")
+        super().__init__([heading, *inputs, self.message, *outputs], layout=w.Layout(padding="0.5em"))
+        self.result = None  # the last valid result; subclasses define _compute() and _render()
+        for control in inputs:
+            if hasattr(control, "value"):
+                control.observe(lambda _change: self.update(), names="value")
+
+    def update(self) -> None:
+        """Recompute from the inputs; on bad input show a message and keep the last result."""
+        try:
+            result = self._compute()
+        except (TypeError, ValueError) as error:
+            self.message.value = _alert(str(error))
+            return
+        self.message.value = ""
+        self.result = result
+        self._render(result)
+
+
+def _site_options() -> list[tuple[str, str]]:
+    sites = load_table("sites.csv")
+    sites = sites[sites.name == sites.site]
+    return [(label[0].upper() + label[1:], site) for label, site in zip(sites.label, sites.site, strict=True)]
+
+
+_GRADE_OPTIONS = [(f"{g} ({grade_words(g)})", g) for g in ("G1", "G2", "G3", "GX")]
+
+
+class StagingCalculator(_Calculator):
+    """Site, size, grade, nodes, metastasis -> T/N/M/G, a stage badge and the explanation.
+
+    Attributes:
+        result: the last valid :class:`StageResult`.
+        badge, tnm, explanation: the HTML outputs.
+    """
+
+    def __init__(
+        self,
+        site: str = "extremity",
+        size_cm: float = 7.0,
+        grade: str = "G3",
+        nodes: bool = False,
+        metastasis: bool = False,
+        *,
+        show_map: bool = False,
+    ) -> None:
+        self.site = w.Dropdown(options=_site_options(), value=site, description="Site of the tumour", style=_LABEL)
+        self.size = w.FloatText(value=size_cm, description="Greatest size (cm)", style=_LABEL, step=0.5)
+        self.size_unknown = w.Checkbox(value=False, description="Size unknown", style=_LABEL, indent=False)
+        self.grade = w.Dropdown(options=_GRADE_OPTIONS, value=grade, description="Grade", style=_LABEL)
+        self.nodes = w.Checkbox(value=nodes, description="Spread to nearby lymph nodes (N1)", indent=False)
+        self.metastasis = w.Checkbox(value=metastasis, description="Spread to distant sites (M1)", indent=False)
+        self.badge, self.tnm, self.explanation = w.HTML(), w.HTML(), w.HTML(layout=_WIDE)
+        self.figure = None
+        self.map_output = w.Output() if show_map else None
+        outputs = [self.badge, self.tnm, self.explanation] + ([self.map_output] if show_map else [])
+        inputs = [self.site, w.HBox([self.size, self.size_unknown]), self.grade, self.nodes, self.metastasis]
+        super().__init__(inputs, outputs, "Staging calculator (AJCC 8th edition)")
+        for control in (self.size, self.size_unknown):
+            control.observe(lambda _change: self.update(), names="value")
+        self.update()
+
+    def _compute(self) -> StageResult:
+        size = None if self.size_unknown.value else self.size.value
+        return stage(self.site.value, size, self.grade.value, self.nodes.value, self.metastasis.value)
+
+    def _render(self, result: StageResult) -> None:
+        self.size.disabled = self.size_unknown.value
+        self.badge.value = _BADGE.format(f"Stage {result.stage}" if result.stage else "No stage group")
+        self.tnm.value = (
+            f"<p style='font-size:1.2em'><b>T</b> {result.t} &nbsp; <b>N</b> {result.n} &nbsp; "
+            f"<b>M</b> {result.m} &nbsp; <b>G</b> {result.g}</p>"
+        )
+        self.explanation.value = (
+            f"<p>{html.escape(result.explanation)}</p><p><small>Source: {html.escape(result.source)}</small></p>"
+        )
+        if self.map_output is not None:
+            from sarcoma_edu.plots import stage_map_figure
+
+            self.figure = stage_map_figure(result)
+            _show(self.map_output, self.figure)
+
+
+class FnclccCalculator(_Calculator):
+    """Differentiation, mitoses and necrosis -> the three scores, total, grade and explanation."""
+
+    def __init__(self, differentiation: int = 2, mitoses: int = 12, necrosis_pct: float = 30.0) -> None:
+        table = load_table("fnclcc_scores.csv")
+        rows = table[table.component == "differentiation"]
+        options = [(f"{r.score}: {r.description}", int(r.score)) for r in rows.itertuples()]
+        self.differentiation = w.Dropdown(
+            options=options, value=differentiation, description="Differentiation", style=_LABEL, layout=_WIDE
+        )
+        self.mitoses = w.IntText(value=mitoses, description="Mitoses per 10 high-power fields", style=_LABEL)
+        self.necrosis = w.FloatText(value=necrosis_pct, description="Tumour necrosis (%)", style=_LABEL)
+        self.badge, self.scores, self.explanation = w.HTML(), w.HTML(), w.HTML(layout=_WIDE)
+        super().__init__(
+            [self.differentiation, self.mitoses, self.necrosis],
+            [self.badge, self.scores, self.explanation],
+            "FNCLCC grade calculator",
+        )
+        self.update()
+
+    def _compute(self) -> FnclccResult:
+        return fnclcc(self.differentiation.value, self.mitoses.value, self.necrosis.value)
+
+    def _render(self, result: FnclccResult) -> None:
+        self.badge.value = _BADGE.format(f"Grade {result.grade} ({result.label}) &middot; {result.g}")
+        cells = (
+            ("Differentiation", result.differentiation_score),
+            ("Mitoses", result.mitosis_score),
+            ("Necrosis", result.necrosis_score),
+            ("Total", result.total),
+        )
+        body = "".join(f"<tr><th scope='row'>{name}</th><td>{score}</td></tr>" for name, score in cells)
+        self.scores.value = f"<table><caption>FNCLCC component scores</caption>{body}</table>"
+        self.explanation.value = (
+            f"<p>{html.escape(result.explanation)}</p><p><small>Source: {result.source}</small></p>"
+        )
+
+
+def _options_html(options: TreatmentOptions) -> str:
+    items = "".join(
+        f"<li>{html.escape(o.description)}"
+        + (f" (drugs: {html.escape(', '.join(o.drugs))})" if o.drugs else "")
+        + f" <small>[{html.escape(', '.join(o.timings))}]</small></li>"
+        for o in options.items
+    )
+    return (
+        f"<h4>PDQ options: {html.escape(options.heading)}</h4><ol>{items}</ol>"
+        f"<p>{html.escape(options.explanation)}</p><p><small>Source: {html.escape(options.source)}</small></p>"
+    )
+
+
+class TreatmentPlanner(w.VBox):
+    """A staged patient plus choices -> the PDQ options for that stage and a timeline figure."""
+
+    def __init__(self, site: str = "extremity", size_cm: float = 7.0, grade: str = "G3") -> None:
+        self.staging = StagingCalculator(site, size_cm, grade)
+        self.radiation = w.RadioButtons(
+            options=[("Before surgery", "before"), ("After surgery", "after"), ("None", "none")],
+            description="Radiation",
+            style=_LABEL,
+        )
+        self.chemotherapy = w.RadioButtons(
+            options=[("None", "none"), ("Before surgery", "before"), ("After surgery", "after")],
+            description="Chemotherapy",
+            style=_LABEL,
+        )
+        self.resectable = w.Checkbox(value=True, description="Surgery can remove the tumour", indent=False)
+        self.recurrent = w.Checkbox(value=False, description="Cancer has come back (recurrent)", indent=False)
+        self.options_html, self.plan_html = w.HTML(layout=_WIDE), w.HTML(layout=_WIDE)
+        self.timeline_output = w.Output()
+        self.options: TreatmentOptions | None = None
+        self.plan: TreatmentPlan | None = None
+        self.figure = None
+        choices = w.HBox([self.radiation, self.chemotherapy, w.VBox([self.resectable, self.recurrent])])
+        super().__init__(
+            [
+                self.staging,
+                w.HTML("<h3>Treatment choices</h3>"),
+                choices,
+                self.options_html,
+                self.timeline_output,
+                self.plan_html,
+            ]
+        )
+        for control in (self.radiation, self.chemotherapy, self.resectable, self.recurrent):
+            control.observe(lambda _change: self.update(), names="value")
+        for control in (
+            self.staging.site,
+            self.staging.size,
+            self.staging.size_unknown,
+            self.staging.grade,
+            self.staging.nodes,
+            self.staging.metastasis,
+        ):
+            control.observe(lambda _change: self.update(), names="value")
+        self.update()
+
+    def update(self) -> None:
+        """Rebuild the options and the timeline from the staged patient and the choices."""
+        from sarcoma_edu.plots import timeline_figure
+
+        result = self.staging.result
+        self.options = treatment_options(result, recurrent=self.recurrent.value)
+        self.plan = plan_treatment(
+            result,
+            radiation=self.radiation.value,
+            chemotherapy=self.chemotherapy.value,
+            resectable=self.resectable.value,
+            recurrent=self.recurrent.value,
+        )
+        self.options_html.value = _options_html(self.options)
+        self.plan_html.value = "<pre style='white-space:pre-wrap'>" + html.escape(self.plan.describe()) + "</pre>"
+        self.figure = timeline_figure(self.plan)
+        _show(self.timeline_output, self.figure)
+
+
+class PathwayExplorer(w.VBox):
+    """Site, histology, nodes and metastasis -> a Sankey figure of how the sarcoma can spread."""
+
+    def __init__(self, site: str = "extremity", histology: str | None = None) -> None:
+        hist = load_histologies()
+        options = [("Not specified", None)] + [
+            (str(label), str(h)) for h, label in zip(hist.histology, hist.label, strict=True)
+        ]
+        self.site = w.Dropdown(options=_site_options(), value=site, description="Site of the tumour", style=_LABEL)
+        self.histology = w.Dropdown(options=options, value=histology, description="Histology", style=_LABEL)
+        self.nodes = w.Checkbox(value=False, description="Spread to nearby lymph nodes found", indent=False)
+        self.metastasis = w.Checkbox(value=False, description="Distant metastasis found", indent=False)
+        self.explanation = w.HTML(layout=w.Layout(width="48em"))
+        self.figure_output = w.Output()
+        self.result: Pathway | None = None
+        self.figure = None
+        super().__init__([self.site, self.histology, self.nodes, self.metastasis, self.figure_output, self.explanation])
+        for control in (self.site, self.histology, self.nodes, self.metastasis):
+            control.observe(lambda _change: self.update(), names="value")
+        self.update()
+
+    def update(self) -> None:
+        """Rebuild the pathway and its figure from the inputs."""
+        from sarcoma_edu.plots import pathway_figure
+
+        self.result = pathway(self.site.value, self.histology.value, self.nodes.value, self.metastasis.value)
+        self.explanation.value = f"<p>{html.escape(self.result.explanation)}</p>"
+        self.figure = pathway_figure(self.result)
+        _show(self.figure_output, self.figure)
+
+
+class TableExplorer(w.VBox):
+    """A table with a dropdown filter per chosen column and a text search over every column."""
+
+    def __init__(self, frame: pd.DataFrame, filters: Sequence[str], columns: Sequence[str], title: str) -> None:
+        self.frame = frame
+        self.columns = list(columns)
+        self.filters = {
+            c: w.Dropdown(
+                options=["all", *sorted(frame[c].dropna().unique())], description=c.replace("_", " "), style=_LABEL
+            )
+            for c in filters
+        }
+        self.search = w.Text(description="Search", placeholder="type a word, e.g. lung", style=_LABEL)
+        self.table = w.HTML()
+        self.count = w.HTML()
+        super().__init__(
+            [w.HTML(f"<h3>{html.escape(title)}</h3>"), *self.filters.values(), self.search, self.count, self.table]
+        )
+        for control in (*self.filters.values(), self.search):
+            control.observe(lambda _change: self.update(), names="value")
+        self.update()
+
+    def shown(self) -> pd.DataFrame:
+        """The rows the current filters and search select."""
+        rows = self.frame
+        for column, control in self.filters.items():
+            if control.value != "all":
+                rows = rows[rows[column] == control.value]
+        words = self.search.value.strip().lower()
+        if words:
+            keep = [
+                words in " ".join(str(v) for v in r if not pd.isna(v)).lower() for r in rows.itertuples(index=False)
+            ]
+            rows = rows[keep]
+        return rows
+
+    def update(self) -> None:
+        """Redraw the table for the current filters."""
+        rows = self.shown()
+        self.count.value = f"<p aria-live='polite'>{len(rows)} of {len(self.frame)} rows shown</p>"
+        head = "".join(f"<th scope='col'>{html.escape(c.replace('_', ' '))}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in r) + "</tr>"
+            for r in rows[self.columns].itertuples(index=False)
+        )
+        self.table.value = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def drug_explorer() -> TableExplorer:
+    """The drug catalog, filterable by modality, class and status."""
+    columns = (
+        "name",
+        "brand",
+        "drug_class",
+        "indication",
+        "route_schedule",
+        "side_effects",
+        "status",
+        "approval_year",
+        "source",
+    )
+    return TableExplorer(
+        load_drugs(), ("modality", "drug_class", "status"), columns, "Drugs used in soft tissue sarcoma"
+    )
+
+
+def risk_factor_explorer() -> TableExplorer:
+    """Risk factors: inherited syndromes with their genes, and other factors."""
+    return TableExplorer(
+        load_risk_factors(), ("kind",), ("factor", "kind", "gene", "note", "source"), "Risk factors and their genes"
+    )

@@ -1,0 +1,101 @@
+"""Figure builders: titles, axis titles, text labels, the patient marker, and numbers from the library."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sarcoma_edu import pathway, plan_treatment, plots, stage
+from sarcoma_edu.cohort import load_cohort
+
+
+def _titled(fig) -> None:
+    assert fig.layout.title.text
+    assert fig.layout.font.size >= 14
+
+
+def test_stage_map_cells_come_from_stage():
+    """Each cell's text is the stage() result for that size band, grade and spread, on both sites."""
+    fig = plots.stage_map_figure()
+    _titled(fig)
+    limb, retro = fig.data[0], fig.data[1]
+    assert [row[1] for row in limb.text] == ["IB", "IIIA", "IIIA", "IV", "IV"]
+    assert [row[1] for row in retro.text] == ["IB", "IIIA", "IIIA", "IIIB", "IV"]
+    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+
+
+def test_stage_map_marks_the_patient():
+    """A staged patient is marked with a ring and the words 'this patient' in the right panel and cell."""
+    fig = plots.stage_map_figure(stage("retroperitoneum", 12, 2, nodes=True))
+    (marker,) = [trace for trace in fig.data if trace.type == "scatter"]
+    assert marker.type == "scatter" and marker.xaxis == "x2"
+    assert marker.y == ("nodes (N1), M0",) and marker.x[0].startswith("T3")
+    assert any(a.text == "this patient" for a in fig.layout.annotations)
+
+
+def test_stage_map_says_when_patient_cannot_be_marked():
+    """A patient with no stage group is not marked and the title says why."""
+    fig = plots.stage_map_figure(stage("head_and_neck", 3, 2))
+    assert len(fig.data) == 2
+    assert "no stage group" in fig.layout.title.text
+
+
+def test_fnclcc_figure_cells_match_fnclcc():
+    """The FNCLCC grid shows total and grade: differentiation 3, mitosis 3, necrosis 2 is 8 -> G3."""
+    fig = plots.fnclcc_figure()
+    _titled(fig)
+    assert fig.data[2].text[2][2] == "8 → G3"
+    assert fig.data[0].text[0][0] == "2 → G1"
+
+
+def test_pathway_figure_links_and_key():
+    """The Sankey carries every link with its hover text and a key that explains colours in words."""
+    path = pathway("trunk", "clear_cell_sarcoma", nodes=True)
+    fig = plots.pathway_figure(path)
+    _titled(fig)
+    assert len(fig.data[0].link.value) == len(path.links)
+    assert any("Found in this patient" in text for text in fig.data[0].link.customdata)
+    assert "orange = spread found in this patient" in fig.layout.annotations[0].text
+
+
+def test_timeline_bars_use_plan_weeks():
+    """Radiation before surgery is a bar from week 0 to 5; the 3-6 week gap shows its typical range."""
+    fig = plots.timeline_figure(plan_treatment(stage("leg", 7, 3), radiation="before"))
+    _titled(fig)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert (bars[0].base[0], bars[0].x[0]) == (0, 5)
+    assert any(b.text[0] == "typical range" and b.base[0] == 8 and b.x[0] == 3 for b in bars)
+    assert fig.layout.xaxis.title.text == "Weeks from the start of treatment"
+
+
+def test_timeline_marks_unknown_lengths():
+    """Phases whose length the reference does not give are drawn as arrows labelled so."""
+    fig = plots.timeline_figure(plan_treatment("II", radiation="after"))
+    texts = [a.text for a in fig.layout.annotations]
+    assert "length not given" in texts
+
+
+def test_survival_figure_labels_real_and_synthetic():
+    """SEER bars show 81/56/15% and a synthetic cohort panel is labelled as not real patients."""
+    cohort = load_cohort()
+    share = cohort.metastasis.map({True: "distant", False: "localized"}).value_counts(normalize=True) * 100
+    fig = plots.survival_figure(share)
+    _titled(fig)
+    assert list(fig.data[0].y) == [81, 56, 15]
+    titles = [a.text for a in fig.layout.annotations]
+    assert any("Real population figures" in t for t in titles)
+    assert any("Synthetic teaching cohort (not real patients)" in t for t in titles)
+
+
+def test_site_distribution_is_approximate():
+    """The site figure shows about 45% extremity, labelled approximate."""
+    fig = plots.site_distribution_figure()
+    assert "about 45%" in fig.data[0].text
+    assert "approximate" in fig.layout.xaxis.title.text
+
+
+@pytest.mark.parametrize("colour", list(plots.OKABE_ITO.values()))
+def test_palette_is_hex(colour):
+    """The palette holds plain hex colours (Okabe-Ito)."""
+    assert colour.startswith("#") and len(colour) == 7 and not math.isnan(int(colour[1:], 16))

@@ -1,0 +1,139 @@
+"""Widgets driven from Python: set an input's value, read the result and the visible outputs."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pytest
+
+from sarcoma_edu import widgets
+
+
+def _inputs(widget) -> list:
+    found, stack = [], [widget]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, w.Box):
+            stack.extend(current.children)
+        else:
+            found.append(current)
+    return found
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        widgets.StagingCalculator,
+        widgets.FnclccCalculator,
+        widgets.TreatmentPlanner,
+        widgets.PathwayExplorer,
+        widgets.drug_explorer,
+        widgets.risk_factor_explorer,
+    ],
+    ids=lambda f: f.__name__,
+)
+def test_every_input_is_labelled_and_no_slider(build):
+    """Every input has a visible label (description) and none is a slider."""
+    for control in _inputs(build()):
+        assert not isinstance(control, w.widgets.widget_int._IntRange | w.FloatSlider | w.IntSlider)
+        if isinstance(control, w.widgets.ValueWidget) and not isinstance(control, w.HTML | w.Output):
+            assert control.description, f"{type(control).__name__} has no label"
+
+
+def test_staging_calculator_updates_as_inputs_change():
+    """Changing size, grade and spread updates the result, badge and explanation."""
+    calc = widgets.StagingCalculator()
+    assert calc.result.stage == "IIIA" and "Stage IIIA" in calc.badge.value
+    calc.size.value = 12
+    assert calc.result.stage == "IIIB" and "T3" in calc.tnm.value
+    calc.grade.value = "G1"
+    assert calc.result.stage == "IB"
+    calc.nodes.value = True
+    assert calc.result.stage == "IV"
+    calc.site.value = "retroperitoneum"
+    assert calc.result.stage == "IIIB" and "not IV" in calc.explanation.value
+
+
+def test_staging_calculator_bad_size_shows_message_and_keeps_result():
+    """Size 0 typed into the box shows a visible alert naming the box; the last valid result stays."""
+    calc = widgets.StagingCalculator()
+    calc.size.value = 0
+    assert 'role="alert"' in calc.message.value
+    assert "Greatest size (cm) = 0.0" in calc.message.value
+    assert calc.result.stage == "IIIA" and "Stage IIIA" in calc.badge.value
+    calc.size.value = 3
+    assert calc.message.value == "" and calc.result.stage == "II"
+
+
+def test_staging_calculator_size_unknown():
+    """Ticking 'Size unknown' gives TX, disables the size box and says there is no stage group."""
+    calc = widgets.StagingCalculator()
+    calc.size_unknown.value = True
+    assert calc.result.t == "TX" and calc.size.disabled
+    assert "No stage group" in calc.badge.value
+
+
+def test_staging_calculator_map_marks_patient():
+    """With show_map, the stage map figure is rebuilt with the patient marked."""
+    calc = widgets.StagingCalculator(show_map=True)
+    calc.size.value = 20
+    (marker,) = [trace for trace in calc.figure.data if trace.type == "scatter"]
+    assert marker.x[0].startswith("T4")
+
+
+def test_fnclcc_calculator():
+    """The FNCLCC calculator shows scores, total and grade, and a message for negative mitoses."""
+    calc = widgets.FnclccCalculator()
+    assert calc.result.total == 5 and "Grade 2" in calc.badge.value
+    calc.mitoses.value = 25
+    calc.necrosis.value = 60
+    assert calc.result.grade == 3 and "<td>7</td>" in calc.scores.value  # 2 + 3 + 2
+    calc.mitoses.value = -1
+    assert "Mitoses per 10 high-power fields = -1" in calc.message.value
+    assert calc.result.grade == 3
+    calc.mitoses.value = 4
+    calc.necrosis.value = 150
+    assert "Tumour necrosis (%) = 150" in calc.message.value
+    assert calc.result.mitosis_score == 1  # mitoses 4 was valid and applied
+
+
+def test_treatment_planner_follows_stage_and_choices():
+    """The planner shows the PDQ list for the staged patient and a timeline for the choices."""
+    planner = widgets.TreatmentPlanner()
+    assert planner.options.situation == "stage_II_III_N0"
+    assert "Radiation therapy before surgery" in planner.plan_html.value
+    planner.staging.nodes.value = True
+    assert planner.options.situation == "stage_III_N1"
+    assert "AJCC 7th edition" in planner.options_html.value
+    planner.radiation.value = "after"
+    assert [p.phase for p in planner.plan.phases][:2] == ["Surgery", "Wound healing before radiation"]
+    planner.resectable.value = False
+    assert planner.plan.phases[0].phase.startswith("High-dose radiation")
+    assert planner.figure.layout.title.text
+
+
+def test_pathway_explorer_changes_with_histology():
+    """Choosing myxoid liposarcoma adds bone and spine to the Sankey figure."""
+    explorer = widgets.PathwayExplorer()
+    assert "Bone and spine" not in explorer.result.nodes
+    explorer.histology.value = "myxoid_liposarcoma"
+    assert "Bone and spine" in explorer.result.nodes
+    assert "Bone and spine" in explorer.figure.data[0].node.label
+
+
+def test_table_explorer_filters_and_escapes():
+    """Filters and search narrow the drug table; the count says how many rows show; text is escaped."""
+    explorer = widgets.drug_explorer()
+    explorer.filters["drug_class"].value = "PD-1"
+    assert len(explorer.shown()) == 2 and "2 of 27" in explorer.count.value
+    explorer.filters["drug_class"].value = "all"
+    explorer.search.value = "synovial"
+    assert explorer.shown().name.tolist() == ["afamitresgene autoleucel"]
+    assert "HLA-A*02" in explorer.table.value
+    assert "<script" not in explorer.table.value
+
+
+def test_risk_factor_explorer_genes():
+    """Filtering to inherited syndromes lists six syndromes with their genes."""
+    explorer = widgets.risk_factor_explorer()
+    explorer.filters["kind"].value = "inherited syndrome"
+    assert len(explorer.shown()) == 6 and "TP53" in explorer.table.value
