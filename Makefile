@@ -43,8 +43,9 @@ lab: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_staging.py
+	$(BIN)/python benchmarks/bench_widgets.py
 
 # Re-record the expected outputs of `# NBVAL_CHECK_OUTPUT` cells; review the diff before committing.
 expected: $(VENV)/.installed-test

@@ -16,7 +16,7 @@ from sarcoma_edu.data import load_table
 from sarcoma_edu.grading import GRADE_CODES, fnclcc
 from sarcoma_edu.spread import spread_patterns
 
-__all__ = ["COHORT_N", "COHORT_SEED", "generate", "load_cohort", "parameters"]
+__all__ = ["COHORT_N", "COHORT_SEED", "generate", "load_cohort", "parameters", "seer_stage_share"]
 
 COHORT_N, COHORT_SEED = 200, 2026
 COLUMNS = ("patient_id", "site", "histology", "size_cm", "grade", "nodes", "metastasis", "age", "source")
@@ -128,3 +128,21 @@ def load_cohort() -> pd.DataFrame:
     for flag in ("nodes", "metastasis"):
         frame[flag] = frame[flag] == "true"
     return frame[list(COLUMNS)]
+
+
+def seer_stage_share(frame: pd.DataFrame) -> pd.Series:
+    """Percent of a cohort in each SEER summary stage, approximated from nodes and metastasis.
+
+    localized = no lymph node spread and no distant metastasis; regional = lymph node spread
+    without distant metastasis (SEER's regional stage also counts growth into nearby structures,
+    which the cohort does not record); distant = distant metastasis.
+
+    Args:
+        frame: a table with boolean ``nodes`` and ``metastasis`` columns (e.g. :func:`load_cohort`).
+    """
+    missing = [c for c in ("nodes", "metastasis") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"frame is missing column(s) {', '.join(missing)}; expected boolean nodes and metastasis")
+    seer = np.where(frame["metastasis"], "distant", np.where(frame["nodes"], "regional", "localized"))
+    share = pd.Series(seer).value_counts(normalize=True) * 100
+    return share.reindex(["localized", "regional", "distant"]).fillna(0.0).rename("percent")

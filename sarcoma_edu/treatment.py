@@ -210,8 +210,10 @@ class TreatmentPlan:
         for number, p in enumerate(self.phases, start=1):
             if math.isnan(p.start_week):
                 when = "timing depends on the earlier phases"
-            elif p.end_week == p.start_week and p.latest_end_week == p.end_week:
+            elif p.end_week == p.start_week:
                 when = f"week {p.start_week:g}"
+                if p.latest_end_week > p.end_week:
+                    when += f" (up to week {p.latest_end_week:g})"
             elif math.isnan(p.end_week):
                 when = f"from week {p.start_week:g} (length not given in the reference)"
             else:

@@ -99,3 +99,26 @@ def test_site_distribution_is_approximate():
 def test_palette_is_hex(colour):
     """The palette holds plain hex colours (Okabe-Ito)."""
     assert colour.startswith("#") and len(colour) == 7 and not math.isnan(int(colour[1:], 16))
+
+
+def test_figure_bundle_is_plotly_mimetype():
+    """A figure displays as the offline plotly mimetype bundle with its data, layout and a text fallback."""
+    bundle = plots.site_distribution_figure()._repr_mimebundle_()
+    spec = bundle["application/vnd.plotly.v1+json"]
+    assert spec["data"][0]["type"] == "bar" and spec["layout"]["title"]["text"]
+    assert bundle["text/plain"].startswith("Figure: Where adult soft tissue sarcomas start")
+
+
+def test_displaying_a_figure_avoids_the_slow_renderer_import():
+    """Showing a figure in IPython does not import plotly's renderer module (and its ~9 s grammar compile)."""
+    code = (
+        "import sys; from IPython.core.interactiveshell import InteractiveShell; shell = InteractiveShell.instance();"
+        "from sarcoma_edu.plots import stage_map_figure; from IPython.display import display;"
+        "display(stage_map_figure());"
+        "print(sorted(m for m in ('plotly.io._renderers', 'rfc3987_syntax', 'nbformat') if m in sys.modules))"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

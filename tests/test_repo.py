@@ -86,3 +86,33 @@ def test_every_checked_cell_has_a_current_expectation():
                 assert record["source"] == source, f"{path.name} cell {cell['id']} changed: run `make expected`"
                 assert record["outputs"], f"{path.name} cell {cell['id']} prints nothing to check"
     assert checked >= 1
+
+
+LESSONS = [p for p in NOTEBOOKS if p.name[:2].isdigit()]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_structure(path):
+    """A lesson opens with objectives, estimated time and disclaimer; ends with a 3+ question self-check and sources."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    text = ["".join(c["source"]) for c in cells]
+    opening = "\n".join(text[:3])
+    assert "Learning objectives" in opening and "Estimated time:" in opening
+    checks = [t for t in text if t.startswith("## Self-check")]
+    assert len(checks) == 1 and checks[0].count("<details><summary>Show answer</summary>") >= 3
+    assert any(t.startswith("## Sources") for t in text[-3:])
+    assert "TODO" not in "\n".join(text)
+
+
+def test_navigation_is_current():
+    """scripts/build_navigation.py --check finds every lesson's navigation and the lesson map up to date."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_navigation.py"), "--check"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout
+
+
+def test_readme_lists_every_lesson():
+    """Every numbered lesson appears in the README's lesson table."""
+    for path in LESSONS:
+        assert f"notebooks/{path.name}" in README, path.name
