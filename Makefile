@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
 
-.PHONY: lab test bench lint expected clean venv
+.PHONY: lab test bench lint expected clean venv browser-deps
 
 # python3 -m venv needs Debian's python3-venv; install it when we can, otherwise say how.
 $(BIN)/python:
@@ -39,8 +39,27 @@ lab: $(VENV)/.installed
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --port=$(PORT) $(ROOT_FLAG) \
 	  --LabApp.default_url=/lab/tree/00_welcome.ipynb
 
+# The browser test drives Debian's chromium (no browser download) and checks accessibility with
+# axe-core from npm. As root (CI, containers) missing pieces are installed with apt-get; otherwise
+# the test says what to install and, outside CI, skips.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+
+browser-deps:
+	@missing=""; \
+	  command -v chromium >/dev/null || missing="$$missing chromium"; \
+	  command -v npm >/dev/null || missing="$$missing npm"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	      echo "Installing Debian packages for the browser test:$$missing ..."; $(APT_INSTALL) $$missing; \
+	    else echo "The browser test needs$$missing: run 'sudo apt-get install$$missing' (it skips until then)"; fi; \
+	  fi
+	@if [ ! -f $(AXE) ] && command -v npm >/dev/null; then \
+	  echo "Installing axe-core for the accessibility checks (npm ci in tests/browser) ..."; \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; fi
+
 # pytest exits 5 when it collects no test; that fails make, so an empty run can never pass.
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test browser-deps
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test

@@ -36,7 +36,8 @@ __all__ = [
 _LABEL = {"description_width": "initial"}
 _WIDE = w.Layout(width="32em")
 _BADGE = (
-    '<div aria-live="polite" style="display:inline-block;padding:0.35em 0.8em;border:3px solid #0072B2;'
+    '<div class="sarcoma-edu-badge" aria-live="polite" '
+    'style="display:inline-block;padding:0.35em 0.8em;border:3px solid #0072B2;'
     'border-radius:0.4em;font-size:1.6em;font-weight:bold;color:#0B3C6E;background:#F2F7FC">{}</div>'
 )
 
