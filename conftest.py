@@ -10,6 +10,8 @@ runs it. A checked cell with no recorded expectation fails with a message saying
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -18,6 +20,13 @@ ROOT = Path(__file__).resolve().parent
 EXPECTED = ROOT / "notebooks" / "expected_outputs.json"
 MARKER = "NBVAL_CHECK_OUTPUT"
 MISSING = "no expected output is recorded for this cell: run `make expected` and review the diff\n"
+
+
+def pytest_configure(config):
+    """Keep quiz progress written by tests and lesson runs out of the user's home folder."""
+    if "SARCOMA_EDU_PROGRESS" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="sarcoma-edu-test-progress-")
+        os.environ["SARCOMA_EDU_PROGRESS"] = os.path.join(folder, "progress.sqlite3")
 
 
 def pytest_collection_modifyitems(session, config, items):

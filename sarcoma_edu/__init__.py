@@ -6,7 +6,9 @@ team.
 The public API: :func:`stage` and :func:`stage_frame` (AJCC 8th edition staging),
 :func:`fnclcc` (FNCLCC grading), :func:`pathway` and :func:`spread_patterns` (how sarcoma
 spreads), :func:`treatment_options` and :func:`plan_treatment` (treatment by stage and its
-sequence in time), the ``load_*`` catalogs, and the tables they read (:func:`load_table`).
+sequence in time), the ``load_*`` catalogs, and the tables they read (:func:`load_table`);
+self-study quizzes (:func:`load_bank`, :func:`check`, :func:`generate_case_question`) with
+saved progress (:class:`ProgressStore`).
 Importing the package does not import plotly or ipywidgets.
 """
 
@@ -20,6 +22,9 @@ from sarcoma_edu.catalog import (
 )
 from sarcoma_edu.data import DatasetError, list_datasets, load_table
 from sarcoma_edu.grading import FnclccResult, fnclcc, normalize_grade
+from sarcoma_edu.progress import ProgressStore
+from sarcoma_edu.quiz import Feedback, Question, QuizBankError, check, load_bank
+from sarcoma_edu.quiz_cases import generate_case_question
 from sarcoma_edu.spread import METASTATIC_TUMOUR, Pathway, normalize_histology, pathway, routes, spread_patterns
 from sarcoma_edu.staging import SITES, STAGES, StageResult, normalize_site, stage, stage_frame, t_category
 from sarcoma_edu.treatment import (
@@ -43,16 +48,23 @@ __all__ = [
     "SITES",
     "STAGES",
     "DatasetError",
+    "Feedback",
     "FnclccResult",
     "Pathway",
     "Phase",
+    "ProgressStore",
+    "Question",
+    "QuizBankError",
     "StageResult",
     "TreatmentOption",
     "TreatmentOptions",
     "TreatmentPlan",
     "__version__",
+    "check",
     "fnclcc",
+    "generate_case_question",
     "list_datasets",
+    "load_bank",
     "load_drugs",
     "load_histologies",
     "load_modalities",

@@ -26,6 +26,7 @@ __all__ = [
     "Figure",
     "fnclcc_figure",
     "pathway_figure",
+    "progress_figure",
     "site_distribution_figure",
     "stage_map_figure",
     "survival_figure",
@@ -453,3 +454,49 @@ def survival_figure(cohort_stage_share: pd.Series | None = None) -> go.Figure:
         fig.update_xaxes(title_text="SEER summary stage", row=1, col=2)
     fig.update_layout(showlegend=False)
     return _style(fig, "Survival by SEER stage (population) and the teaching cohort's stage mix", height=480)
+
+
+def progress_figure(summary: pd.DataFrame) -> go.Figure:
+    """Quiz progress per topic: questions attempted and answered right, side by side.
+
+    Args:
+        summary: ``ProgressStore.summary(by="topic")`` (columns topic, attempts, correct).
+    """
+    missing = {"topic", "attempts", "correct"} - set(summary.columns)
+    if missing:
+        raise ValueError(f"summary has no column {sorted(missing)[0]!r}; expected ProgressStore.summary(by='topic')")
+    fig = Figure()
+    if summary.empty:
+        fig.add_annotation(
+            text="No answers yet: take the quiz above, then run this cell again.",
+            showarrow=False,
+            font={"size": 18},
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+        )
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return _style(fig, "Your quiz progress by topic", height=320)
+    topics = summary["topic"].astype(str)
+    for name, column, colour, pattern in (
+        ("Attempted", "attempts", OKABE_ITO["sky blue"], ""),
+        ("Right", "correct", OKABE_ITO["bluish green"], "/"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                y=topics,
+                x=summary[column],
+                orientation="h",
+                marker={"color": colour, "pattern": {"shape": pattern}},
+                text=[f"{name.lower()} {v}" for v in summary[column]],
+                textposition="outside",
+                hovertemplate=f"%{{y}}: {name.lower()} %{{x}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(title_text="Answers (all sessions)", rangemode="tozero")
+    fig.update_yaxes(title_text="Topic", autorange="reversed")
+    return _style(fig, "Your quiz progress by topic: attempted and right", height=160 + 60 * len(summary))

@@ -19,6 +19,7 @@ from IPython.display import display
 from sarcoma_edu.catalog import load_drugs, load_histologies, load_risk_factors
 from sarcoma_edu.data import load_table
 from sarcoma_edu.grading import FnclccResult, fnclcc, grade_words
+from sarcoma_edu.quiz_widget import QuizWidget, quiz_widget
 from sarcoma_edu.spread import Pathway, pathway
 from sarcoma_edu.staging import StageResult, stage
 from sarcoma_edu.treatment import TreatmentOptions, TreatmentPlan, plan_treatment, treatment_options
@@ -26,10 +27,12 @@ from sarcoma_edu.treatment import TreatmentOptions, TreatmentPlan, plan_treatmen
 __all__ = [
     "FnclccCalculator",
     "PathwayExplorer",
+    "QuizWidget",
     "StagingCalculator",
     "TableExplorer",
     "TreatmentPlanner",
     "drug_explorer",
+    "quiz_widget",
     "risk_factor_explorer",
 ]
 

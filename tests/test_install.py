@@ -8,6 +8,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from sarcoma_edu import load_bank
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,8 +25,10 @@ def test_built_wheel_stages_a_case_outside_the_repo(tmp_path):
     )
     (wheel,) = wheels.glob("sarcoma_edu-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for table in sorted(p.name for p in (ROOT / "datasets").glob("*.csv")):
-        assert f"sarcoma_edu/datasets/{table}" in names
+    for table in sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "datasets").rglob("*.*sv")):
+        assert f"sarcoma_edu/{table}" in names
+    for bank in sorted(p.name for p in (ROOT / "datasets" / "quiz").glob("*.json")):
+        assert f"sarcoma_edu/datasets/quiz/{bank}" in names
 
     target = tmp_path / "site"
     subprocess.run(
@@ -38,7 +42,8 @@ def test_built_wheel_stages_a_case_outside_the_repo(tmp_path):
     elsewhere.mkdir()
     code = (
         "import json, sarcoma_edu as s; r = s.stage('extremity', 7, 'high');"
-        "print(json.dumps({'file': s.__file__, 'stage': r.stage, 'grade': s.fnclcc(3, 25, 60).grade}))"
+        "print(json.dumps({'file': s.__file__, 'stage': r.stage, 'grade': s.fnclcc(3, 25, 60).grade,"
+        " 'questions': len(s.load_bank())}))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -52,3 +57,4 @@ def test_built_wheel_stages_a_case_outside_the_repo(tmp_path):
     payload = json.loads(done.stdout)
     assert payload["file"].startswith(str(target))
     assert (payload["stage"], payload["grade"]) == ("IIIA", 3)
+    assert payload["questions"] == len(load_bank())

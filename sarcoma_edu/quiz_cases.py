@@ -1,0 +1,204 @@
+"""Quiz questions built from random but plausible patients, answered by the library itself.
+
+The same seed always gives the same patient and the same question, so a generated question can
+be recorded by id (``case-<kind>-<seed>``) and asked again later. The right answer is computed
+by :func:`~sarcoma_edu.stage`, :func:`~sarcoma_edu.t_category`, :func:`~sarcoma_edu.fnclcc` or
+:func:`~sarcoma_edu.treatment_options`; the wrong answers are chosen to teach (the neighbouring
+stage, the other site's nodal rule, the other site's size bands).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from sarcoma_edu import _checks
+from sarcoma_edu.data import load_table
+from sarcoma_edu.grading import fnclcc, grade_words
+from sarcoma_edu.quiz import Answer, Question
+from sarcoma_edu.staging import STAGES, StageResult, stage, t_category
+from sarcoma_edu.treatment import treatment_options
+
+__all__ = ["CASE_KINDS", "generate_case_question", "question_from_id"]
+
+CASE_KINDS: tuple[str, ...] = ("stage", "t_category", "fnclcc_grade", "treatment")
+_TOPIC = {"stage": "staging", "t_category": "staging", "fnclcc_grade": "grade", "treatment": "treatment"}
+_SITE_WORDS = {
+    "trunk": "the trunk (chest or abdominal wall, back)",
+    "extremity": "the thigh",
+    "retroperitoneum": "the retroperitoneum",
+    "head_and_neck": "the neck",
+}
+# sizes a student meets in practice, with the band edges included on purpose
+_SIZES = (1.5, 2.0, 3.0, 4.0, 4.5, 5.0, 6.0, 7.0, 8.5, 10.0, 11.0, 12.5, 14.0, 15.0, 16.0, 18.0, 22.0)
+_PDQ_SITUATIONS = ("stage_I", "stage_II_III_N0", "stage_III_N1", "stage_IV")
+_ID = re.compile(r"^case-(stage|t_category|fnclcc_grade|treatment)-(\d+)$")
+
+
+def _patient(rng: random.Random, sites: tuple[str, ...]) -> dict:
+    spread = rng.random()
+    return {
+        "site": rng.choice(sites),
+        "size_cm": rng.choice(_SIZES),
+        "grade": rng.choice(("G1", "G2", "G3", "G3", "GX")),
+        "nodes": 0.70 <= spread < 0.85,
+        "metastasis": spread >= 0.85,
+    }
+
+
+def _a(size: float) -> str:
+    """'An' before sizes read with a vowel sound (8, 11, 18, 80...), else 'A'."""
+    return "An" if f"{size:g}".startswith(("8", "11", "18")) else "A"
+
+
+def _describe(p: dict) -> str:
+    spread = {
+        (False, False): "no spread to lymph nodes or distant sites",
+        (True, False): "spread to nearby (regional) lymph nodes and no distant metastasis",
+        (False, True): "distant metastasis in the lung and no lymph node spread",
+        (True, True): "spread to regional lymph nodes and distant metastasis in the lung",
+    }[(p["nodes"], p["metastasis"])]
+    return (
+        f"{_a(p['size_cm'])} {p['size_cm']:g} cm sarcoma of {_SITE_WORDS[p['site']]}, "
+        f"{grade_words(p['grade'])} ({p['grade']}), with {spread}."
+    )
+
+
+def _finish(
+    qid: str, kind: str, question: str, right: str, wrong: dict[str, str], why: StageResult | str, source: str, case
+) -> Question:
+    """Shuffle the right answer among up to three wrong ones (each with its own feedback)."""
+    rng = random.Random(qid)
+    texts = list(wrong)[:3]
+    choices = [right, *texts]
+    rng.shuffle(choices)
+    answers = tuple(Answer(c == right, answer=c, feedback="" if c == right else wrong[c]) for c in choices)
+    explanation = why.explanation if isinstance(why, StageResult) else why
+    return Question(qid, _TOPIC[kind], "multiple_choice", question, answers, explanation, source, "medium", case=case)
+
+
+def _stage_words(result: StageResult) -> str:
+    return f"Stage {result.stage}" if result.stage else "No stage group"
+
+
+def _stage_question(qid: str, rng: random.Random) -> Question:
+    p = _patient(rng, ("trunk", "extremity", "retroperitoneum"))
+    result = stage(**p)
+    right = _stage_words(result)
+    wrong: dict[str, str] = {}
+    other_site = "extremity" if p["site"] == "retroperitoneum" else "retroperitoneum"
+    other = stage(**{**p, "site": other_site})
+    if _stage_words(other) != right:
+        where = "on the trunk or a limb" if other_site == "extremity" else "in the retroperitoneum"
+        wrong[_stage_words(other)] = f"That would be the stage {where}: the nodal rule differs between the two."
+    flipped = {"G1": "G3", "GX": "G3", "G2": "G1", "G3": "G1"}[p["grade"]]
+    regraded = stage(**{**p, "grade": flipped})
+    if _stage_words(regraded) != right:
+        wrong.setdefault(
+            _stage_words(regraded), f"That would be the stage with grade {flipped} instead of {p['grade']}."
+        )
+    position = STAGES.index(result.stage) if result.stage else 0
+    for step in (1, -1, 2, -2, 3, -3, 4, -4, 5, -5):
+        k = position + step
+        if 0 <= k < len(STAGES) and f"Stage {STAGES[k]}" != right:
+            wrong.setdefault(f"Stage {STAGES[k]}", f"Stage {STAGES[k]} does not match these T, N, M and G.")
+    question = f"{_describe(p)} What is the AJCC 8th edition stage?"
+    return _finish(qid, "stage", question, right, wrong, result, result.source, p)
+
+
+def _t_question(qid: str, rng: random.Random) -> Question:
+    site = rng.choice(("trunk", "extremity", "retroperitoneum", "head_and_neck"))
+    size = rng.choice(_SIZES)
+    right = t_category(site, size)
+    other_site = "extremity" if site == "head_and_neck" else "head_and_neck"
+    other = t_category(other_site, size)
+    wrong: dict[str, str] = {}
+    if other != right:
+        rule = "head and neck (2 and 4 cm)" if other_site == "head_and_neck" else "trunk and limbs (5, 10, 15 cm)"
+        wrong[other] = f"{other} uses the size bands of the {rule}, not those of this site."
+    for t in ("T1", "T2", "T3", "T4"):
+        if t != right:
+            wrong.setdefault(t, f"{t} is a different size band for this site.")
+    bands = (
+        "head and neck: T1 2 cm or smaller, T2 >2-4 cm, T3 >4 cm (T4 means invasion of nearby structures)"
+        if site == "head_and_neck"
+        else "trunk, extremity and retroperitoneum: T1 5 cm or smaller, T2 >5-10 cm, T3 >10-15 cm, T4 >15 cm"
+    )
+    why = f"{right}: the greatest dimension is {size:g} cm, and the AJCC 8 size bands for the {bands}."
+    question = (
+        f"{_a(size)} {size:g} cm sarcoma of {_SITE_WORDS[site]} (greatest dimension). What is its AJCC 8 T category?"
+    )
+    case = {"site": site, "size_cm": size}
+    source = "AJCC8 T categories by site, as reprinted in PDQ-HP (2025-02-21)"
+    return _finish(qid, "t_category", question, right, wrong, why, source, case)
+
+
+_DIFFERENTIATION = {
+    1: "cells that closely resemble normal adult mesenchymal tissue (differentiation score 1)",
+    2: "cells of a histological type that is certain (differentiation score 2)",
+    3: "embryonal or undifferentiated cells, or a doubtful type (differentiation score 3)",
+}
+
+
+def _grade_question(qid: str, rng: random.Random) -> Question:
+    d = rng.choice((1, 2, 3))
+    mitoses = rng.choice((2, 5, 8, 9, 10, 12, 15, 19, 20, 25, 34))
+    necrosis = rng.choice((0, 0, 10, 30, 49, 50, 60, 80))
+    result = fnclcc(d, mitoses, necrosis)
+    label = {1: "Grade 1 (low)", 2: "Grade 2 (mid)", 3: "Grade 3 (high)"}
+    wrong = {label[g]: f"{label[g]} is a total of {band}; this tumour's total is {result.total}." for g, band in
+             ((1, "2-3"), (2, "4-5"), (3, "6-8")) if g != result.grade}  # fmt: skip
+    question = (
+        f"A sarcoma shows {_DIFFERENTIATION[d]}, {mitoses} mitoses per 10 high-power fields and "
+        f"{necrosis}% tumour necrosis. What is its FNCLCC grade?"
+    )
+    case = {"differentiation": d, "mitoses": mitoses, "necrosis_pct": necrosis}
+    return _finish(qid, "fnclcc_grade", question, label[result.grade], wrong, result.explanation, result.source, case)
+
+
+def _treatment_question(qid: str, rng: random.Random) -> Question:
+    p = _patient(rng, ("trunk", "extremity", "retroperitoneum"))
+    result = stage(**p)
+    options = treatment_options(result)
+    situations = load_table("treatment_situations.csv").set_index("situation")
+    headings = [situations.loc[s, "pdq_heading"] for s in _PDQ_SITUATIONS]
+    wrong = {f"'{h}'": "That list is for a different situation." for h in headings if h != options.heading}
+    if result.n == "N1" and result.m == "M0" and result.stage == "IV":
+        wrong[f"'{situations.loc['stage_IV', 'pdq_heading']}'"] = (
+            "AJCC 8 does call this stage IV, but the PDQ headings follow the AJCC 7th edition, where nodal "
+            "spread without metastasis was stage III."
+        )
+    listed = "; ".join(item.description for item in options.items)
+    why = f"{result.explanation} {options.explanation} The options on that list: {listed}."
+    question = f"{_describe(p)} Which PDQ treatment list gives the options for this patient?"
+    return _finish(qid, "treatment", question, f"'{options.heading}'", wrong, why, options.source, p)
+
+
+def generate_case_question(seed: int, kind: str = "stage") -> Question:
+    """Build a quiz question from a random but plausible patient.
+
+    Args:
+        seed: any whole number 0 or more; the same seed and kind always give the same question.
+        kind: ``"stage"``, ``"t_category"``, ``"fnclcc_grade"`` or ``"treatment"``.
+
+    Returns:
+        A multiple-choice :class:`~sarcoma_edu.quiz.Question` with id ``case-<kind>-<seed>``;
+        its ``case`` dict holds the patient.
+
+    Raises:
+        TypeError, ValueError: a seed that is not a whole number 0 or more, or an unknown kind.
+    """
+    number = _checks.whole_number("seed", seed, "a whole number 0 or more")
+    if number < 0:
+        raise ValueError(f"seed={_checks.show(seed)} is negative; expected a whole number 0 or more")
+    kind = _checks.choice("kind", kind, CASE_KINDS)
+    qid = f"case-{kind}-{number}"
+    rng = random.Random(f"{kind}:{number}")
+    build = {"stage": _stage_question, "t_category": _t_question, "fnclcc_grade": _grade_question}
+    return build.get(kind, _treatment_question)(qid, rng)
+
+
+def question_from_id(question_id: str) -> Question | None:
+    """Rebuild a generated question from its id (``case-<kind>-<seed>``); None for other ids."""
+    match = _ID.match(question_id)
+    return generate_case_question(int(match.group(2)), match.group(1)) if match else None

@@ -1,0 +1,263 @@
+"""The self-study quiz widget: one question at a time, immediate feedback, saved progress.
+
+Every answer is checked by :func:`sarcoma_edu.quiz.check` and recorded in a
+:class:`~sarcoma_edu.progress.ProgressStore`; bank text is always shown escaped. Keyboard use:
+**Tab** moves between answers and buttons, **Space** presses a button or ticks a box.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Sequence
+
+import ipywidgets as w
+
+from sarcoma_edu.progress import ProgressStore
+from sarcoma_edu.quiz import Feedback, Question, check
+from sarcoma_edu.quiz_cases import generate_case_question, question_from_id
+
+__all__ = ["QuizWidget", "quiz_widget"]
+
+ALL_TOPICS = "All topics"
+_CASE_LABELS = {
+    "stage": "Stage a patient",
+    "t_category": "T category",
+    "fnclcc_grade": "FNCLCC grade",
+    "treatment": "Treatment list",
+}
+# answer buttons carry whole sentences: let them wrap instead of cutting them off
+_STYLE = (
+    "<style>.sarcoma-edu-quiz .sarcoma-edu-answer{white-space:normal;height:auto;min-height:2.2em;"
+    "text-align:left;padding:0.35em 0.8em;line-height:1.35}"
+    ".sarcoma-edu-quiz .widget-checkbox label{white-space:normal}</style>"
+)
+
+
+def _box(kind: str, title: str, lines: Sequence[str]) -> str:
+    """A feedback box: the verdict is spelled out in words and a symbol, not shown by colour alone."""
+    colours = {"right": ("#009E73", "#EEF9F5"), "wrong": ("#D55E00", "#FFF4EC"), "note": ("#0072B2", "#F2F7FC")}
+    border, background = colours[kind]
+    body = "".join(f"<p style='margin:0.3em 0'>{line}</p>" for line in lines if line)
+    return (
+        f"<div style='border-left:6px solid {border};background:{background};padding:0.4em 0.8em;color:#222'>"
+        f"<p style='margin:0.2em 0;font-weight:bold;font-size:1.1em'>{html.escape(title)}</p>{body}</div>"
+    )
+
+
+class QuizWidget(w.VBox):
+    """A quiz over a list of questions; see :func:`quiz_widget`.
+
+    Attributes:
+        question: the question on screen.
+        feedback: the :class:`~sarcoma_edu.quiz.Feedback` for it, once answered.
+        score: (correct, answered) this session.
+    """
+
+    def __init__(self, questions: Sequence[Question], progress: ProgressStore | None, seed: int = 0) -> None:
+        if not questions or not all(isinstance(q, Question) for q in questions):
+            raise TypeError("questions must be a non-empty list of Question objects (see load_bank)")
+        self.questions = list(questions)
+        self.by_id = {q.id: q for q in self.questions}
+        self.progress = progress
+        self.score = (0, 0)
+        self.feedback: Feedback | None = None
+        self.queue: list[Question] = []
+        self.mode = "bank"
+        self._seeds = itertools.count(seed)
+        self._wrong: dict[str, None] = {}  # this session's mistakes, when progress is not saved
+        topics = sorted({q.topic for q in self.questions})
+        self.topic = w.Dropdown(options=[ALL_TOPICS, *topics], value=ALL_TOPICS, description="Topic")
+        self.case_kind = w.Dropdown(
+            options=[(label, kind) for kind, label in _CASE_LABELS.items()], description="Case type"
+        )
+        self.next_button = w.Button(description="Next question", tooltip="Go to the next question")
+        self.mistakes_button = w.Button(description="Practise my mistakes", tooltip="Ask again what I got wrong")
+        self.case_button = w.Button(description="New case", tooltip="A new patient to stage, grade or treat")
+        self.header, self.text = w.HTML(), w.HTML(layout=w.Layout(max_width="48em"))
+        self.choices = w.VBox()
+        self.check_button = w.Button(description="Check answer", button_style="primary")
+        self.number = w.FloatText(description="Your answer", value=0.0)
+        self.result = w.HTML(layout=w.Layout(max_width="48em"))
+        self.status, self.scoreline = w.HTML(), w.HTML()
+        controls = w.HBox([self.topic, self.next_button, self.mistakes_button])
+        cases = w.HBox([self.case_kind, self.case_button])
+        super().__init__(
+            [
+                w.HTML(_STYLE + "<h3 style='margin:0.2em 0'>Self-study quiz</h3>"),
+                controls,
+                cases,
+                self.status,
+                self.header,
+                self.text,
+                self.choices,
+                self.result,
+                self.scoreline,
+            ],
+            layout=w.Layout(padding="0.5em"),
+        )
+        self.add_class("sarcoma-edu-quiz")
+        self.topic.observe(lambda _change: self.restart(), names="value")
+        self.next_button.on_click(lambda _b: self.next())
+        self.mistakes_button.on_click(lambda _b: self.practise_mistakes())
+        self.case_button.on_click(lambda _b: self.new_case(self.case_kind.value))
+        self.check_button.on_click(lambda _b: self._check_current())
+        if progress is not None and progress.moved_aside is not None:
+            self._note(f"Your old progress file could not be read; it was kept as {progress.moved_aside}.")
+        self.restart()
+
+    # --- moving between questions -------------------------------------------------------------
+
+    def restart(self) -> None:
+        """Start the questions of the chosen topic from the first."""
+        topic = self.topic.value
+        self.mode = "bank"
+        self.queue = [q for q in self.questions if topic == ALL_TOPICS or q.topic == topic]
+        self._show(self.queue[0])
+
+    def next(self) -> None:
+        """Show the next question (after the last one, start the set again)."""
+        if self.mode == "case":
+            self.new_case(self.question.case.get("kind", self.case_kind.value))
+            return
+        position = self.queue.index(self.question) + 1 if self.question in self.queue else 0
+        if position >= len(self.queue):
+            self._note("You have been through every question in this set; starting it again.")
+            if self.mode == "mistakes":
+                self.restart()
+                return
+            position = 0
+        self._show(self.queue[position])
+
+    def practise_mistakes(self) -> int:
+        """Ask again the questions whose last answer was wrong; return how many there are."""
+        ids = self.progress.mistakes() if self.progress is not None else list(self._wrong)
+        questions = [q for q in (self.by_id.get(i) or question_from_id(i) for i in ids) if q is not None]
+        if not questions:
+            self._note("No mistakes to practise: every question you answered was right the last time.")
+            return 0
+        self.mode, self.queue = "mistakes", questions
+        self._note(f"Practising {len(questions)} question(s) you got wrong last time.")
+        self._show(questions[0])
+        return len(questions)
+
+    def new_case(self, kind: str = "stage") -> Question:
+        """Show a question built from a new random patient."""
+        question = generate_case_question(next(self._seeds), kind)
+        question.case["kind"] = kind
+        self.mode = "case"
+        self._show(question)
+        return question
+
+    # --- showing and answering ----------------------------------------------------------------
+
+    def _note(self, message: str) -> None:
+        self.status.value = f"<p role='status'>{html.escape(message)}</p>"
+
+    def _show(self, question: Question) -> None:
+        self.question, self.feedback = question, None
+        where = "New case"
+        if question in self.queue:
+            where = f"Question {self.queue.index(question) + 1} of {len(self.queue)}"
+        self.header.value = (
+            f"<p style='margin:0.2em 0;color:#444'>{where} &middot; {html.escape(question.topic)} &middot; "
+            f"{html.escape(question.difficulty)}</p>"
+        )
+        self.text.value = f"<p style='font-size:1.15em'><b>{html.escape(question.question)}</b></p>"
+        self.result.value = ""
+        if question.type == "multiple_choice":
+            buttons = []
+            for text in question.choices:
+                button = w.Button(description=text, tooltip=text, layout=w.Layout(width="auto", max_width="46em"))
+                button.add_class("sarcoma-edu-answer")
+                button.on_click(lambda _b, t=text: self.answer(t))
+                buttons.append(button)
+            self.choices.children = [w.HTML("<p style='margin:0'>Choose one answer:</p>"), *buttons]
+        elif question.type == "many_choice":
+            boxes = [w.Checkbox(description=text, indent=False, value=False) for text in question.choices]
+            hint = w.HTML("<p style='margin:0'>Tick every right answer, then check:</p>")
+            self.choices.children = [hint, *boxes, self.check_button]
+        else:
+            self.number.value = 0.0
+            self.choices.children = [self.number, self.check_button]
+        for child in self.choices.children:
+            if hasattr(child, "disabled"):
+                child.disabled = False
+
+    def _check_current(self) -> None:
+        if self.question.type == "many_choice":
+            ticked = [c.description for c in self.choices.children if isinstance(c, w.Checkbox) and c.value]
+            self.answer(ticked)
+        else:
+            self.answer(self.number.value)
+
+    def answer(self, value: object) -> Feedback | None:
+        """Answer the question on screen (a text, a list of texts, or a number) and show feedback.
+
+        Returns None (with a message in the widget) when the question was already answered or the
+        answer is not one the question offers.
+        """
+        if self.feedback is not None:
+            self._note("This question is answered: press 'Next question' to go on.")
+            return None
+        try:
+            feedback = check(self.question, value)
+        except (TypeError, ValueError) as error:
+            self.result.value = _box("wrong", "Please check your answer", [html.escape(str(error))])
+            return None
+        self.feedback = feedback
+        right, answered = self.score
+        self.score = (right + feedback.correct, answered + 1)
+        if feedback.correct:
+            self._wrong.pop(self.question.id, None)
+        else:
+            self._wrong[self.question.id] = None
+        saved = self._save(value, feedback.correct)
+        title = "✓ Correct." if feedback.correct else "✗ Not quite."
+        lines = [html.escape(feedback.answer_feedback)]
+        if not feedback.correct:
+            right_answers = [a.answer or _number_words(a) for a in self.question.correct_answers]
+            lines.append("The right answer: " + html.escape("; ".join(right_answers)))
+        lines += [html.escape(feedback.explanation), f"<small>Source: {html.escape(feedback.source)}</small>", saved]
+        self.result.value = _box("right" if feedback.correct else "wrong", title, lines)
+        self.scoreline.value = (
+            f"<p aria-live='polite'>Score this session: {self.score[0]} right out of {self.score[1]} answered.</p>"
+        )
+        for child in self.choices.children:
+            if hasattr(child, "disabled"):
+                child.disabled = True
+        return feedback
+
+    def _save(self, value: object, correct: bool) -> str:
+        if self.progress is None:
+            return "<small>Progress is not being saved in this quiz.</small>"
+        try:
+            self.progress.record(self.question.id, value, correct, self.question.topic)
+        except Exception as error:  # the quiz must never fail because of its storage
+            return f"<small>Checked, but not saved: {html.escape(str(error))}</small>"
+        return ""
+
+
+def _number_words(answer) -> str:
+    if answer.range is not None:
+        return f"between {answer.range[0]:g} and {answer.range[1]:g}"
+    return f"{answer.value:g}"
+
+
+def quiz_widget(questions: Sequence[Question], progress: ProgressStore | None = None) -> QuizWidget:
+    """A quiz widget over ``questions`` that records every answer.
+
+    Args:
+        questions: :class:`~sarcoma_edu.quiz.Question` objects, e.g. ``load_bank()``.
+        progress: where attempts are saved; None opens the default :class:`ProgressStore`
+            (``~/.sarcoma_edu/progress.sqlite3`` or ``$SARCOMA_EDU_PROGRESS``).
+
+    Returns:
+        The widget; display it as the last line of a cell.
+    """
+    if progress is None:
+        try:
+            progress = ProgressStore()
+        except Exception:  # never let storage stop the quiz; the widget says progress is not saved
+            progress = None
+    return QuizWidget(questions, progress)
