@@ -71,9 +71,14 @@ class QuizWidget(w.VBox):
         self.case_kind = w.Dropdown(
             options=[(label, kind) for kind, label in _CASE_LABELS.items()], description="Case type"
         )
-        self.next_button = w.Button(description="Next question", tooltip="Go to the next question")
-        self.mistakes_button = w.Button(description="Practise my mistakes", tooltip="Ask again what I got wrong")
-        self.case_button = w.Button(description="New case", tooltip="A new patient to stage, grade or treat")
+        auto = w.Layout(width="auto")
+        self.next_button = w.Button(description="Next question", tooltip="Go to the next question", layout=auto)
+        self.mistakes_button = w.Button(
+            description="Practise my mistakes", tooltip="Ask again what I got wrong", layout=auto
+        )
+        self.case_button = w.Button(
+            description="New case", tooltip="A new patient to stage, grade or treat", layout=auto
+        )
         self.header, self.text = w.HTML(), w.HTML(layout=w.Layout(max_width="48em"))
         self.choices = w.VBox()
         self.check_button = w.Button(description="Check answer", button_style="primary")
@@ -214,7 +219,8 @@ class QuizWidget(w.VBox):
             self._wrong[self.question.id] = None
         saved = self._save(value, feedback.correct)
         title = "✓ Correct." if feedback.correct else "✗ Not quite."
-        lines = [html.escape(feedback.answer_feedback)]
+        chosen = "; ".join(map(str, value)) if isinstance(value, list | tuple) else f"{value}"
+        lines = [f"Your answer: {html.escape(chosen) or '(nothing ticked)'}", html.escape(feedback.answer_feedback)]
         if not feedback.correct:
             right_answers = [a.answer or _number_words(a) for a in self.question.correct_answers]
             lines.append("The right answer: " + html.escape("; ".join(right_answers)))

@@ -289,3 +289,23 @@ def test_staging_lesson_in_voila_hides_code(browser, workdir, tmp_path):
         page.close()
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_quiz_question_answered_by_keyboard_shows_feedback(browser, lab):
+    """In 07_quiz, choosing an answer with Space shows the verdict, the explanation and the source."""
+    page = _open_and_run(browser, lab, "07_quiz.ipynb")
+    try:
+        answers = page.locator(f"{PANEL} .sarcoma-edu-quiz .sarcoma-edu-answer")
+        assert answers.count() >= 3
+        assert page.locator(f"{PANEL} .sarcoma-edu-quiz").get_by_text("Question 1 of").count() == 1
+        right = page.evaluate("document.querySelectorAll('.sarcoma-edu-answer')[0].textContent")
+        answers.first.focus()
+        page.keyboard.press("Space")
+        feedback = page.locator(f"{PANEL} .sarcoma-edu-quiz").get_by_text("Source:")
+        feedback.wait_for(timeout=10_000)
+        text = page.locator(f"{PANEL} .sarcoma-edu-quiz").inner_text()
+        assert ("✓ Correct." in text) or ("✗ Not quite." in text), text[:500]
+        assert "out of 1 answered" in text and right in text
+        _shot(page, "07_quiz_answered.png")
+    finally:
+        page.close()
