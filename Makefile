@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
 
-.PHONY: lab test bench lint expected clean venv browser-deps
+.PHONY: lab test bench lint expected clean venv browser-deps binder-check present screenshots
 
 # python3 -m venv needs Debian's python3-venv; install it when we can, otherwise say how.
 $(BIN)/python:
@@ -59,8 +59,33 @@ browser-deps:
 	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; fi
 
 # pytest exits 5 when it collects no test; that fails make, so an empty run can never pass.
+# In CI (CI=true) the Binder environment is checked as well.
 test: $(VENV)/.installed-test browser-deps
 	$(BIN)/python -m pytest
+	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory binder-check; fi
+
+# What a Binder build does, short of the container: a fresh environment from exactly binder/
+# (requirements.txt, then postBuild), then every lesson run top to bottom with it.
+BINDER_VENV := .binder-venv
+binder-check: | $(BIN)/python
+	@want=$$(sed -n 's/^python-\([0-9]*\.[0-9]*\).*/\1/p' binder/runtime.txt); \
+	  have=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	  [ "$$want" = "$$have" ] || echo "Note: binder/runtime.txt asks for Python $$want; checking with $$have."
+	rm -rf $(BINDER_VENV)
+	$(PYTHON) -m venv $(BINDER_VENV)
+	$(BINDER_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BINDER_VENV)/bin/python -m pip install --quiet -r binder/requirements.txt
+	PATH="$(CURDIR)/$(BINDER_VENV)/bin:$$PATH" bash binder/postBuild
+	$(BINDER_VENV)/bin/python scripts/run_lessons.py
+
+# Present a lesson on the projector in Voila (code hidden): make present LESSON=03 DARK=1
+LESSON ?= 03_staging
+present: $(VENV)/.installed
+	$(BIN)/sarcoma-edu present $(LESSON) $(if $(DARK),--dark)
+
+# Refresh the pictures the README shows (docs/images/) from a real browser run.
+screenshots: $(VENV)/.installed-test browser-deps
+	SARCOMA_EDU_README_SHOTS=docs/images $(BIN)/python -m pytest tests/test_browser.py -k "keyboard or voila" -p no:randomly
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_staging.py
@@ -75,4 +100,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check sarcoma_edu tests benchmarks scripts conftest.py
 
 clean:
-	rm -rf $(VENV) build dist .hypothesis
+	rm -rf $(VENV) $(BINDER_VENV) build dist .hypothesis

@@ -1,10 +1,12 @@
-"""The ``sarcoma-edu`` command: stage a tumour or grade it from the terminal.
+"""The ``sarcoma-edu`` command: stage or grade a tumour, open the lessons, present one.
 
 Examples::
 
     sarcoma-edu stage --site extremity --size 7 --grade high
     sarcoma-edu stage --site retroperitoneum --size unknown --grade 2 --nodes --json
     sarcoma-edu grade --differentiation 2 --mitoses 12 --necrosis 30
+    sarcoma-edu lab --dir ~/sarcoma-lessons
+    sarcoma-edu present 03 --dark
 
 Bad input exits with status 2 and a one-line message (no traceback).
 """
@@ -13,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import NoReturn
 
-from sarcoma_edu import DISCLAIMER, __version__
+from sarcoma_edu import DISCLAIMER, __version__, classroom
 from sarcoma_edu.grading import fnclcc
 from sarcoma_edu.staging import SITES, stage
 
@@ -118,7 +122,67 @@ def _build_parser() -> argparse.ArgumentParser:
         help="percentage of the tumour that is necrotic (0-100)",
     )
     gr.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+
+    lab = commands.add_parser(
+        "lab",
+        help="copy the lessons to a folder of yours and open JupyterLab there",
+        description=(
+            "Copy the lessons into a folder (a lesson you have edited is never replaced without asking) "
+            "and open JupyterLab there on the welcome lesson."
+        ),
+    )
+    lab.add_argument(
+        "--dir", default="~/sarcoma-edu-lessons", help="folder for your copy (default: ~/sarcoma-edu-lessons)"
+    )
+    lab.add_argument("--port", type=_number(int, "a port number"), help="port for JupyterLab (default: 8888 or next)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    lab.add_argument("--no-start", action="store_true", help="only copy the lessons, do not start JupyterLab")
+
+    present = commands.add_parser(
+        "present",
+        help="show one lesson in Voila for the projector (no code)",
+        description="Serve one lesson as a web page with the code hidden, e.g. 'sarcoma-edu present 03'.",
+    )
+    present.add_argument("lesson", help="lesson number or name, e.g. 03 or staging")
+    present.add_argument("--dark", action="store_true", help="dark theme (easier to read on some projectors)")
+    present.add_argument("--port", type=_number(int, "a port number"), help="port for Voila (default: 8866)")
+    present.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    present.add_argument("--print-command", action="store_true", help="print the Voila command instead of running it")
     return parser
+
+
+def _ask(path: Path) -> bool:
+    """Ask in the terminal whether to replace an edited lesson; anything but yes keeps it."""
+    if not sys.stdin.isatty():
+        return False
+    reply = input(f"You have edited {path.name}. Replace it with a fresh copy (yours is backed up)? [y/N] ")
+    return reply.strip().lower() in ("y", "yes")
+
+
+def _run(command: list[str]) -> int:
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _lab(args: argparse.Namespace) -> int:
+    report = classroom.copy_lessons(args.dir, replace_edited=_ask)
+    print(report.describe())
+    if args.no_start:
+        print(f"Start JupyterLab there with: sarcoma-edu lab --dir {report.folder}")
+        return 0
+    return _run(classroom.lab_command(report.folder, args.port, browser=not args.no_browser))
+
+
+def _present(args: argparse.Namespace) -> int:
+    lesson = classroom.resolve(args.lesson)
+    command = classroom.present_command(lesson, dark=args.dark, port=args.port, browser=not args.no_browser)
+    if args.print_command:
+        print(" ".join(command))
+        return 0
+    print(f"Presenting {lesson.name} in Voila (code hidden); press Ctrl+C to stop.")
+    return _run(command)
 
 
 def _stage_text(result) -> str:
@@ -157,13 +221,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "lab":
+            return _lab(args)
+        if args.command == "present":
+            return _present(args)
         if args.command == "stage":
             result = stage(args.site, args.size, args.grade, nodes=args.nodes, metastasis=args.metastasis)
             text = _stage_text(result)
         else:
             result = fnclcc(args.differentiation, args.mitoses, args.necrosis)
             text = _grade_text(result)
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OSError) as error:
         message = str(error)
         for name, flag in _FLAGS.items():
             message = message.replace(f"{name}=", f"{flag} ")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import random
 from collections.abc import Sequence
 
 import ipywidgets as w
@@ -170,16 +171,19 @@ class QuizWidget(w.VBox):
         )
         self.text.value = f"<p style='font-size:1.15em'><b>{html.escape(question.question)}</b></p>"
         self.result.value = ""
+        # banks often list the right answer first: show the answers in an order fixed per question
+        order = list(question.choices)
+        random.Random(question.id).shuffle(order)
         if question.type == "multiple_choice":
             buttons = []
-            for text in question.choices:
+            for text in order:
                 button = w.Button(description=text, tooltip=text, layout=w.Layout(width="auto", max_width="46em"))
                 button.add_class("sarcoma-edu-answer")
                 button.on_click(lambda _b, t=text: self.answer(t))
                 buttons.append(button)
             self.choices.children = [w.HTML("<p style='margin:0'>Choose one answer:</p>"), *buttons]
         elif question.type == "many_choice":
-            boxes = [w.Checkbox(description=text, indent=False, value=False) for text in question.choices]
+            boxes = [w.Checkbox(description=text, indent=False, value=False) for text in order]
             hint = w.HTML("<p style='margin:0'>Tick every right answer, then check:</p>")
             self.choices.children = [hint, *boxes, self.check_button]
         else:

@@ -81,6 +81,7 @@ class _Calculator(w.VBox):
         self.message = w.HTML()
         heading = w.HTML(f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>")
         super().__init__([heading, *inputs, self.message, *outputs], layout=w.Layout(padding="0.5em"))
+        self.add_class("sarcoma-edu-calculator")
         self.result = None  # the last valid result; subclasses define _compute() and _render()
         for control in inputs:
             if hasattr(control, "value"):

@@ -1,52 +1,44 @@
-"""Real-browser test: JupyterLab and Voilà in Debian's chromium, driven by Playwright.
+"""Real-browser test: JupyterLab and Voila in Debian's chromium, driven by Playwright.
 
 It starts JupyterLab on a free localhost port (with a token) over a temporary copy of the lessons,
-runs every lesson, checks that no cell shows an error, drives the staging and FNCLCC calculators
-with the keyboard, runs axe-core over every lesson's outputs, opens the staging lesson in Voilà,
-and saves a screenshot of each page in ``screenshots/`` (git-ignored).
+runs every lesson, checks that no cell shows an error, runs axe-core over every lesson's outputs,
+drives the staging and FNCLCC calculators and a quiz question with the keyboard, opens the staging
+lesson in Voila the way ``sarcoma-edu present`` does, and saves a screenshot of each page in
+``screenshots/`` (git-ignored). With ``SARCOMA_EDU_README_SHOTS=docs/images`` (``make
+screenshots``) it also refreshes the pictures the README shows.
 
 In CI (``CI=true``) a missing browser fails the test; elsewhere it skips with the install command.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from sarcoma_edu.classroom import present_command
+from tests.browser_harness import (
+    AXE,
+    LESSONS,
+    PANEL,
+    ROOT,
+    copy_lessons,
+    free_port,
+    launch,
+    missing_pieces,
+    open_lesson,
+    run_all,
+    start_lab,
+    start_server,
+)
+
 SHOTS = ROOT / "screenshots"
-AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the lesson in front
-LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SETTINGS = {  # no news or update pop-ups, every cell kept in the page
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-}
 
 
 def _require_browser() -> None:
-    missing = [what for what, ok in (("chromium", Path(CHROMIUM).exists()), ("axe-core", AXE.exists())) if not ok]
+    missing = missing_pieces()
     if not missing:
         return
     message = (
@@ -58,63 +50,18 @@ def _require_browser() -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url: str, seconds: float = 90) -> None:
-    """Wait until the server at ``url`` answers HTTP at all (any status)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer within {seconds} s")
-
-
-def _server(command: list[str], url: str, log: Path, env: dict[str, str]) -> subprocess.Popen:
-    process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
-    try:
-        _wait_for(url)
-    except TimeoutError:
-        process.terminate()
-        raise AssertionError(f"server did not start: {log.read_text()[-2000:]}") from None
-    return process
-
-
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
     """A temporary copy of the lessons, so a run can never save outputs into the repository."""
     _require_browser()
-    root = tmp_path_factory.mktemp("lessons")
-    for name in LESSONS:
-        shutil.copy(ROOT / "notebooks" / name, root / name)
-    return root
+    return copy_lessons(tmp_path_factory.mktemp("lessons"))
 
 
 @pytest.fixture(scope="module")
-def lab(workdir, tmp_path_factory) -> Iterator[str]:
-    """JupyterLab on a free localhost port with a token; yields the base URL with the token query."""
-    settings = tmp_path_factory.mktemp("settings")
-    for name, value in SETTINGS.items():
-        path = settings / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(value))
-    port, token = _free_port(), os.urandom(16).hex()
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTER_RUNTIME_DIR": str(settings / "runtime")}
-    command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={workdir}", "--allow-root",
-        "--LabApp.expose_app_in_browser=True", f"--LabApp.workspaces_dir={settings / 'workspaces'}",
-    ]  # fmt: skip
-    process = _server(command, f"http://127.0.0.1:{port}/api/status?token={token}", settings / "lab.log", env)
-    yield f"http://127.0.0.1:{port}", token
+def lab(workdir, tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """JupyterLab on a free localhost port with a token; yields (base URL, token)."""
+    process, base, token = start_lab(workdir, tmp_path_factory.mktemp("settings"))
+    yield base, token
     process.terminate()
     process.wait(timeout=30)
 
@@ -126,40 +73,21 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        instance = launch(playwright)
         yield instance
         instance.close()
 
 
 def _open_and_run(browser, lab, name: str):
     """Open a lesson, run all cells, wait until every code cell has run; return the page."""
-    base, token = lab
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    # a workspace of its own, so the page shows this lesson only and not the ones opened before it
-    workspace = f"{Path(name).stem}-{os.urandom(4).hex()}"
-    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?token={token}&reset")
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=120_000)
-    page.wait_for_function(
-        "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.connectionStatus === 'connected'",  # noqa: E501
-        timeout=120_000,
-    )
-    page.wait_for_timeout(1000)
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""",  # noqa: E501
-        timeout=120_000,
-    )
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=120_000)
-    page.wait_for_timeout(500)  # let widget views and figures finish drawing
+    page = open_lesson(browser, *lab, name)
+    run_all(page)
     return page
 
 
 def _errors(page) -> list[str]:
     return page.eval_on_selector_all(
-        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]',
+        f'{PANEL} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]',
         "nodes => nodes.map(n => n.textContent.slice(0, 300))",
     )
 
@@ -167,6 +95,17 @@ def _errors(page) -> list[str]:
 def _shot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / name), full_page=False)
+
+
+def _readme_shot(locator, name: str) -> None:
+    """Save a picture of one widget for the README when SARCOMA_EDU_README_SHOTS names a folder."""
+    folder = os.environ.get("SARCOMA_EDU_README_SHOTS")
+    if folder:
+        (ROOT / folder).mkdir(parents=True, exist_ok=True)
+        locator.page.set_viewport_size({"width": 1400, "height": 2200})  # tall enough for a whole widget
+        locator.page.wait_for_timeout(800)
+        locator.scroll_into_view_if_needed()
+        locator.screenshot(path=str(ROOT / folder / name))
 
 
 def _axe(page) -> list[str]:
@@ -200,20 +139,27 @@ def _badge(page) -> str:
     return page.locator(f"{PANEL} .sarcoma-edu-badge").first.inner_text()
 
 
+def _wait_for_badge(page, text: str) -> None:
+    """Wait until the calculator's badge on the page starts with ``text``."""
+    page.wait_for_function(
+        "([panel, text]) => document.querySelector(panel + ' .sarcoma-edu-badge')?.textContent.startsWith(text)",
+        arg=[PANEL, text],
+        timeout=10_000,
+    )
+
+
 def test_staging_calculator_by_keyboard(browser, lab):
     """In 03_staging the widget and a figure render; typing a size and choosing a grade by keyboard updates the badge."""  # noqa: E501
     page = _open_and_run(browser, lab, "03_staging.ipynb")
     try:
-        assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .js-plotly-plot").count() >= 1
+        assert page.locator(f"{PANEL} .js-plotly-plot").count() >= 1
         assert _badge(page) == "Stage IIIA"
         size = page.get_by_label("Greatest size (cm)")
         size.click()
         page.keyboard.press("Control+A")
         page.keyboard.type("12")
         page.keyboard.press("Tab")
-        page.wait_for_function(
-            "() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .sarcoma-edu-badge').textContent === 'Stage IIIB'"  # noqa: E501
-        )
+        _wait_for_badge(page, "Stage IIIB")
         page.keyboard.press("Tab")  # past the "Size unknown" box to the grade drop-down
         assert (
             page.evaluate("document.activeElement.closest('.widget-dropdown')?.querySelector('label')?.innerText")
@@ -224,21 +170,15 @@ def test_staging_calculator_by_keyboard(browser, lab):
         page.keyboard.press("ArrowUp")
         page.keyboard.press("ArrowUp")
         page.keyboard.press("Enter")
-        page.wait_for_function(
-            "() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .sarcoma-edu-badge').textContent === 'Stage IB'"  # noqa: E501
-        )
-        assert "larger than 10 cm but not larger than 15 cm (T3), low grade (G1)" in page.inner_text(
-            ".jp-NotebookPanel:not(.lm-mod-hidden)"
-        )
+        _wait_for_badge(page, "Stage IB")
+        assert "larger than 10 cm but not larger than 15 cm (T3), low grade (G1)" in page.inner_text(PANEL)
+        _readme_shot(page.locator(f"{PANEL} .sarcoma-edu-calculator").first, "staging-calculator.png")
         size.click()
         page.keyboard.press("Control+A")
         page.keyboard.type("0")
         page.keyboard.press("Tab")
-        page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) [role=alert]")
-        assert (
-            "Greatest size (cm) = 0.0"
-            in page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) [role=alert]").inner_text()
-        )
+        page.wait_for_selector(f"{PANEL} [role=alert]")
+        assert "Greatest size (cm) = 0.0" in page.locator(f"{PANEL} [role=alert]").inner_text()
         assert _badge(page) == "Stage IB"  # the last valid result stays
         _shot(page, "03_staging_keyboard.png")
     finally:
@@ -258,24 +198,20 @@ def test_fnclcc_calculator_by_keyboard(browser, lab):
         page.keyboard.press("Control+A")
         page.keyboard.type("60")
         page.keyboard.press("Tab")
-        page.wait_for_function(
-            "() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .sarcoma-edu-badge').textContent.startsWith('Grade 3')"  # noqa: E501
-        )
+        _wait_for_badge(page, "Grade 3")
         _shot(page, "02_grade_keyboard.png")
+        _readme_shot(page.locator(f"{PANEL} .sarcoma-edu-calculator").first, "fnclcc-calculator.png")
     finally:
         page.close()
 
 
 def test_staging_lesson_in_voila_hides_code(browser, workdir, tmp_path):
-    """Voilà renders the staging lesson's widget and figure with no code shown."""
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-        str(workdir / "03_staging.ipynb"),
-    ]  # fmt: skip
+    """Presented as `sarcoma-edu present` does it, the staging lesson shows its widget and figure, no code."""
+    port = free_port()
+    command = [*present_command(workdir / "03_staging.ipynb", port=port, browser=False), "--Voila.ip=127.0.0.1"]
     # probe a static file: a request for the page itself would start a kernel and render the notebook
     ready = f"http://127.0.0.1:{port}/voila/static/no-such-file"
-    process = _server(command, ready, tmp_path / "voila.log", dict(os.environ))
+    process = start_server(command, ready, tmp_path / "voila.log", dict(os.environ))
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
@@ -285,6 +221,7 @@ def test_staging_lesson_in_voila_hides_code(browser, workdir, tmp_path):
         text = page.inner_text("body")
         assert "StagingCalculator(" not in text and "import" not in text
         _shot(page, "03_staging_voila.png")
+        _readme_shot(page.locator("body"), "staging-voila.png")
     finally:
         page.close()
         process.terminate()
@@ -307,5 +244,6 @@ def test_quiz_question_answered_by_keyboard_shows_feedback(browser, lab):
         assert ("✓ Correct." in text) or ("✗ Not quite." in text), text[:500]
         assert "out of 1 answered" in text and right in text
         _shot(page, "07_quiz_answered.png")
+        _readme_shot(page.locator(f"{PANEL} .sarcoma-edu-quiz").first, "quiz.png")
     finally:
         page.close()

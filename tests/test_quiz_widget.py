@@ -163,3 +163,16 @@ def test_widget_needs_questions():
         QuizWidget([], None)
     with pytest.raises(TypeError, match="non-empty list of Question"):
         quiz_widget(["What is sarcoma?"])
+
+
+def test_the_right_answer_is_not_always_in_the_same_place(store):
+    """Answers are shown in an order fixed per question, so the right one is not always first."""
+    widget = quiz_widget(BANK, progress=store)
+    positions = []
+    for question in BANK:
+        if question.type == "multiple_choice":
+            widget._show(question)
+            texts = [b.description for b in _answer_buttons(widget)]
+            assert sorted(texts) == sorted(question.choices)
+            positions.append(texts.index(question.correct_answers[0].answer))
+    assert len(set(positions)) >= 3 and positions.count(0) < len(positions) / 2

@@ -1,0 +1,131 @@
+"""Shared by the browser test and the browser benchmark: start JupyterLab or Voila, drive chromium.
+
+Debian's chromium is driven by Playwright through ``executable_path`` (no browser download).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the lesson in front
+LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SETTINGS = {  # no news or update pop-ups, every cell kept in the page
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+
+
+def missing_pieces() -> list[str]:
+    """What the browser test needs and this machine lacks."""
+    return [what for what, ok in (("chromium", Path(CHROMIUM).exists()), ("axe-core", AXE.exists())) if not ok]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 90) -> None:
+    """Wait until the server at ``url`` answers HTTP at all (any status)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {seconds} s")
+
+
+def start_server(command: list[str], url: str, log: Path, env: dict[str, str]) -> subprocess.Popen:
+    """Start a server and wait until ``url`` answers; on failure raise with the end of its log."""
+    process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
+    try:
+        wait_for(url)
+    except TimeoutError:
+        process.terminate()
+        raise AssertionError(f"server did not start: {log.read_text()[-2000:]}") from None
+    return process
+
+
+def copy_lessons(folder: Path) -> Path:
+    """A copy of the lessons, so a run can never save outputs into the repository."""
+    for name in LESSONS:
+        shutil.copy(ROOT / "notebooks" / name, folder / name)
+    return folder
+
+
+def start_lab(workdir: Path, settings: Path) -> tuple[subprocess.Popen, str, str]:
+    """JupyterLab on a free localhost port with a token; returns (process, base URL, token)."""
+    for name, value in SETTINGS.items():
+        path = settings / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+    port, token = free_port(), os.urandom(16).hex()
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTER_RUNTIME_DIR": str(settings / "runtime")}
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={workdir}", "--allow-root",
+        "--LabApp.expose_app_in_browser=True", f"--LabApp.workspaces_dir={settings / 'workspaces'}",
+    ]  # fmt: skip
+    process = start_server(command, f"http://127.0.0.1:{port}/api/status?token={token}", settings / "lab.log", env)
+    return process, f"http://127.0.0.1:{port}", token
+
+
+def launch(playwright):
+    """Debian's chromium, headless."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def open_lesson(browser, base: str, token: str, name: str):
+    """Open a lesson in a workspace of its own and wait for its kernel; return the page."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    # a workspace of its own, so the page shows this lesson only and not the ones opened before it
+    workspace = f"{Path(name).stem}-{os.urandom(4).hex()}"
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?token={token}&reset")
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=120_000)
+    page.wait_for_function(
+        "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.connectionStatus"
+        " === 'connected'",
+        timeout=120_000,
+    )
+    page.wait_for_timeout(1000)
+    return page
+
+
+def run_all(page) -> None:
+    """Run all cells and wait until every code cell has run and the kernel is idle."""
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(
+        f"""() => {{
+            const prompts = [...document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }}""",
+        timeout=120_000,
+    )
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=120_000)
+    page.wait_for_timeout(500)  # let widget views and figures finish drawing
