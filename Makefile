@@ -87,9 +87,10 @@ present: $(VENV)/.installed
 screenshots: $(VENV)/.installed-test browser-deps
 	SARCOMA_EDU_README_SHOTS=docs/images $(BIN)/python -m pytest tests/test_browser.py -k "keyboard or voila" -p no:randomly
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test browser-deps
 	$(BIN)/python benchmarks/bench_staging.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_browser.py
 
 # Re-record the expected outputs of `# NBVAL_CHECK_OUTPUT` cells; review the diff before committing.
 expected: $(VENV)/.installed-test

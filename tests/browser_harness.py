@@ -101,8 +101,11 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def open_lesson(browser, base: str, token: str, name: str):
-    """Open a lesson in a workspace of its own and wait for its kernel; return the page."""
+def open_lesson(browser, base: str, token: str, name: str, settle_ms: int = 1000):
+    """Open a lesson in a workspace of its own and wait for its kernel; return the page.
+
+    ``settle_ms`` is a pause after the kernel connects, a margin for the test (the benchmark uses 0).
+    """
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     # a workspace of its own, so the page shows this lesson only and not the ones opened before it
     workspace = f"{Path(name).stem}-{os.urandom(4).hex()}"
@@ -113,7 +116,7 @@ def open_lesson(browser, base: str, token: str, name: str):
         " === 'connected'",
         timeout=120_000,
     )
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(settle_ms)
     return page
 
 

@@ -247,3 +247,16 @@ def test_quiz_question_answered_by_keyboard_shows_feedback(browser, lab):
         _readme_shot(page.locator(f"{PANEL} .sarcoma-edu-quiz").first, "quiz.png")
     finally:
         page.close()
+
+
+def test_voila_inside_jupyterlab_server_renders_the_staging_lesson(browser, lab):
+    """The Binder Voila path (/voila/render/notebooks/...) works on the JupyterLab server too."""
+    base, token = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{base}/voila/render/03_staging.ipynb?token={token}", wait_until="commit")
+        page.wait_for_selector(".sarcoma-edu-badge", timeout=120_000)
+        assert page.locator(".sarcoma-edu-badge").first.inner_text() == "Stage IIIA"
+        assert "StagingCalculator(" not in page.inner_text("body")
+    finally:
+        page.close()

@@ -22,18 +22,26 @@ def test_readme_starts_with_the_two_commands():
     assert commands == ["make lab", "make test"]
 
 
-LOCAL_LINKS = sorted({t for t in re.findall(r"\]\(([^)#\s]+)", README) if not t.startswith(("http://", "https://"))})
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "datasets" / "README.md"]
+LOCAL_LINKS = sorted(
+    {
+        (doc.relative_to(ROOT).as_posix(), target)
+        for doc in DOCS
+        for target in re.findall(r"\]\(([^)#\s]+)", doc.read_text(encoding="utf-8"))
+        if not target.startswith(("http://", "https://"))
+    }
+)
 
 
 def test_readme_has_local_links():
     """The README links to repository files (so the link check below checks something)."""
-    assert len(LOCAL_LINKS) >= 3
+    assert sum(doc == "README.md" for doc, _ in LOCAL_LINKS) >= 3
 
 
-@pytest.mark.parametrize("target", LOCAL_LINKS)
-def test_readme_links_exist(target):
-    """Every relative link in the README points at a file or folder in the repository."""
-    assert (ROOT / target).exists(), f"README links to {target}, which does not exist"
+@pytest.mark.parametrize(("doc", "target"), LOCAL_LINKS, ids=[f"{d}->{t}" for d, t in LOCAL_LINKS])
+def test_readme_and_docs_links_exist(doc, target):
+    """Every relative link or image in the README and docs/ points at a file or folder in the repository."""
+    assert ((ROOT / doc).parent / target).exists(), f"{doc} links to {target}, which does not exist"
 
 
 def test_readme_names_only_existing_notebooks():

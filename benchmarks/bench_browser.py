@@ -1,0 +1,99 @@
+"""Browser benchmark: how fast the staging lesson comes up and answers the keyboard, in chromium.
+
+Prints (targets from the delivery issue, on a 2-core machine):
+- seconds from opening 03_staging in JupyterLab to the staging widget being rendered (target 10 s),
+  split into page-and-kernel start and "Run All" to the widget;
+- milliseconds from a keyboard change of the size box (Tab commits it) to the stage badge on the
+  page showing the new stage, median of several changes (target 300 ms).
+
+Run with `make bench` (needs Debian's chromium and `npm ci --prefix tests/browser`, which
+`make test` sets up).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.browser_harness import (
+    PANEL,
+    copy_lessons,
+    launch,
+    missing_pieces,
+    open_lesson,
+    run_all,
+    start_lab,
+)
+
+CHANGES = 9
+# a MutationObserver stamps the badge's changes; a capturing key listener stamps the Tab press
+_WATCH = """([panel]) => {
+    const stamps = window.__bench = {keys: [], changes: []};
+    document.addEventListener('keydown', e => { if (e.key === 'Tab') stamps.keys.push(performance.now()); }, true);
+    const box = document.querySelector(panel + ' .sarcoma-edu-badge').parentElement;
+    const text = () => box.querySelector('.sarcoma-edu-badge')?.textContent;
+    new MutationObserver(() => stamps.changes.push([performance.now(), text()]))
+        .observe(box, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def main() -> int:
+    missing = missing_pieces()
+    if missing:
+        print(f"bench_browser: skipped, {' and '.join(missing)} not installed (run `make test` first)")
+        return 0
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        (Path(folder) / "lessons").mkdir()
+        (Path(folder) / "settings").mkdir()
+        lessons = copy_lessons(Path(folder) / "lessons")
+        process, base, token = start_lab(lessons, Path(folder) / "settings")
+        browser = launch(playwright)
+        try:
+            start = time.perf_counter()
+            page = open_lesson(browser, base, token, "03_staging.ipynb", settle_ms=0)
+            opened = time.perf_counter()
+            page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.wait_for_selector(f"{PANEL} .sarcoma-edu-badge", timeout=60_000)
+            rendered = time.perf_counter()
+            run_all(page)  # let the rest of the lesson finish before timing key presses
+            page.evaluate(_WATCH, [PANEL])
+            size = page.get_by_label("Greatest size (cm)")
+            latencies = []
+            for k in range(CHANGES):
+                value, expected = ("12", "Stage IIIB") if k % 2 == 0 else ("7", "Stage IIIA")
+                size.click()
+                page.keyboard.press("Control+A")
+                page.keyboard.type(value)
+                page.keyboard.press("Tab")
+                page.wait_for_function(
+                    "([panel, text]) => document.querySelector(panel + ' .sarcoma-edu-badge').textContent === text",
+                    arg=[PANEL, expected],
+                )
+                stamps = page.evaluate("window.__bench")
+                pressed = stamps["keys"][-1]
+                changed = min(t for t, text in stamps["changes"] if t >= pressed and text == expected)
+                latencies.append(changed - pressed)
+        finally:
+            browser.close()
+            process.terminate()
+            process.wait(timeout=30)
+    print(
+        f"staging lesson: page and kernel ready in {opened - start:.1f} s; Run All to widget {rendered - opened:.1f} s"
+    )
+    print(f"  opening to widget rendered: {rendered - start:.1f} s (target under 10 s)")
+    print(
+        f"keyboard change to badge update: median {statistics.median(latencies):.0f} ms over {CHANGES} changes "
+        f"(min {min(latencies):.0f}, max {max(latencies):.0f}; target under 300 ms)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
