@@ -9,7 +9,7 @@ keeps the last valid result; results are text, never colour alone.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 import pandas as pd
@@ -72,6 +72,32 @@ def _show(output: w.Output, figure) -> None:
     with output:
         output.clear_output(wait=True)
         display(figure)
+
+
+def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object]) -> None:
+    """Build ``owner.figure`` with ``build()`` and show it in ``output``.
+
+    In a kernel the first figure waits until the cell that made the widget has finished, so the
+    calculator appears at once and its figure follows (the plotly library loads in the browser
+    only then); every later change redraws at once. Outside a kernel it draws immediately.
+    """
+
+    def draw(*_args: object) -> None:
+        owner.figure = build()
+        _show(output, owner.figure)
+
+    shell = get_ipython()
+    first = not getattr(owner, "_figure_started", False)
+    owner._figure_started = True
+    if not first or shell is None or not hasattr(shell, "kernel"):
+        draw()
+        return
+
+    def after_cell(*_args: object) -> None:
+        shell.events.unregister("post_run_cell", after_cell)
+        draw()
+
+    shell.events.register("post_run_cell", after_cell)
 
 
 class _Calculator(w.VBox):
@@ -159,8 +185,7 @@ class StagingCalculator(_Calculator):
         if self.map_output is not None:
             from sarcoma_edu.plots import stage_map_figure
 
-            self.figure = stage_map_figure(result)
-            _show(self.map_output, self.figure)
+            _draw(self, self.map_output, lambda: stage_map_figure(self.result))
 
 
 class FnclccCalculator(_Calculator):
@@ -275,8 +300,7 @@ class TreatmentPlanner(w.VBox):
         )
         self.options_html.value = _options_html(self.options)
         self.plan_html.value = "<pre style='white-space:pre-wrap'>" + html.escape(self.plan.describe()) + "</pre>"
-        self.figure = timeline_figure(self.plan)
-        _show(self.timeline_output, self.figure)
+        _draw(self, self.timeline_output, lambda: timeline_figure(self.plan))
 
 
 class PathwayExplorer(w.VBox):
@@ -306,8 +330,7 @@ class PathwayExplorer(w.VBox):
 
         self.result = pathway(self.site.value, self.histology.value, self.nodes.value, self.metastasis.value)
         self.explanation.value = f"<p>{html.escape(self.result.explanation)}</p>"
-        self.figure = pathway_figure(self.result)
-        _show(self.figure_output, self.figure)
+        _draw(self, self.figure_output, lambda: pathway_figure(self.result))
 
 
 class TableExplorer(w.VBox):

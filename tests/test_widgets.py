@@ -137,3 +137,40 @@ def test_risk_factor_explorer_genes():
     explorer = widgets.risk_factor_explorer()
     explorer.filters["kind"].value = "inherited syndrome"
     assert len(explorer.shown()) == 6 and "TP53" in explorer.table.value
+
+
+class _FakeKernelShell:
+    """Just enough of IPython's kernel shell for widgets: a kernel attribute and post_run_cell events."""
+
+    kernel = object()
+
+    def __init__(self) -> None:
+        self.callbacks: list = []
+        self.events = self
+
+    def register(self, event: str, callback) -> None:
+        assert event == "post_run_cell"
+        self.callbacks.append(callback)
+
+    def unregister(self, event: str, callback) -> None:
+        self.callbacks.remove(callback)
+
+    def finish_cell(self) -> None:
+        for callback in list(self.callbacks):
+            callback(None)
+
+
+def test_in_a_kernel_the_first_figure_waits_for_the_cell_to_finish(monkeypatch):
+    """The calculator appears first; its stage map is drawn after the cell, later changes at once."""
+    import sarcoma_edu.widgets as widgets_module
+
+    shell = _FakeKernelShell()
+    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
+    monkeypatch.setattr(widgets_module, "_show", lambda output, figure: None)
+    calculator = widgets_module.StagingCalculator(show_map=True)
+    assert "Stage IIIA" in calculator.badge.value and calculator.figure is None
+    shell.finish_cell()
+    assert calculator.figure is not None and shell.callbacks == []
+    drawn = calculator.figure
+    calculator.size.value = 12.0
+    assert calculator.figure is not drawn and "T3" in str(calculator.figure.layout.annotations)
