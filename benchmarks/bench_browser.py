@@ -28,6 +28,7 @@ from tests.browser_harness import (
     open_lesson,
     run_all,
     start_lab,
+    stop,
 )
 
 CHANGES = 9
@@ -82,8 +83,7 @@ def main() -> int:
                 latencies.append(changed - pressed)
         finally:
             browser.close()
-            process.terminate()
-            process.wait(timeout=30)
+            stop(process)
     print(
         f"staging lesson: page and kernel ready in {opened - start:.1f} s; Run All to widget {rendered - opened:.1f} s"
     )

@@ -69,7 +69,7 @@ class Figure(go.Figure):
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         spec = json.loads(self.to_json())
-        spec["config"] = {"displaylogo": False, "responsive": True}
+        spec["config"] = {"displaylogo": False}  # "responsive" would set height 100% and collapse in Voila
         title = self.layout.title.text or "plotly figure"
         return {"application/vnd.plotly.v1+json": spec, "text/plain": f"Figure: {title}"}
 

@@ -9,6 +9,7 @@ keeps the last valid result; results are text, never colour alone.
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Callable, Sequence
 
 import ipywidgets as w
@@ -77,9 +78,11 @@ def _show(output: w.Output, figure) -> None:
 def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object]) -> None:
     """Build ``owner.figure`` with ``build()`` and show it in ``output``.
 
-    In a kernel the first figure waits until the cell that made the widget has finished, so the
-    calculator appears at once and its figure follows (the plotly library loads in the browser
-    only then); every later change redraws at once. Outside a kernel it draws immediately.
+    In a JupyterLab kernel the first figure waits until the cell that made the widget has
+    finished, so the calculator appears at once and its figure follows (the plotly library loads
+    in the browser only then); every later change redraws at once. Voila (its kernels have
+    ``VOILA_BASE_URL`` set) waits for each cell's outputs before going on, so there, and outside a
+    kernel, the figure is drawn immediately.
     """
 
     def draw(*_args: object) -> None:
@@ -89,7 +92,7 @@ def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object]) -> Non
     shell = get_ipython()
     first = not getattr(owner, "_figure_started", False)
     owner._figure_started = True
-    if not first or shell is None or not hasattr(shell, "kernel"):
+    if not first or shell is None or not hasattr(shell, "kernel") or "VOILA_BASE_URL" in os.environ:
         draw()
         return
 

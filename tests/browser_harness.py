@@ -5,6 +5,7 @@ Debian's chromium is driven by Playwright through ``executable_path`` (no browse
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -94,6 +95,27 @@ def start_lab(workdir: Path, settings: Path) -> tuple[subprocess.Popen, str, str
     ]  # fmt: skip
     process = start_server(command, f"http://127.0.0.1:{port}/api/status?token={token}", settings / "lab.log", env)
     return process, f"http://127.0.0.1:{port}", token
+
+
+def shutdown_kernels(base: str, token: str) -> None:
+    """Shut down every kernel of the JupyterLab server, so one page's kernel cannot slow the next."""
+    headers = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/api/kernels", headers=headers), timeout=10) as r:
+        kernels = json.load(r)
+    for kernel in kernels:
+        request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}", headers=headers, method="DELETE")
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(request, timeout=30).close()
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server, killing it if it does not stop within 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
 
 
 def launch(playwright):

@@ -30,8 +30,10 @@ from tests.browser_harness import (
     missing_pieces,
     open_lesson,
     run_all,
+    shutdown_kernels,
     start_lab,
     start_server,
+    stop,
 )
 
 SHOTS = ROOT / "screenshots"
@@ -62,8 +64,15 @@ def lab(workdir, tmp_path_factory) -> Iterator[tuple[str, str]]:
     """JupyterLab on a free localhost port with a token; yields (base URL, token)."""
     process, base, token = start_lab(workdir, tmp_path_factory.mktemp("settings"))
     yield base, token
-    process.terminate()
-    process.wait(timeout=30)
+    stop(process)
+
+
+@pytest.fixture(autouse=True)
+def _one_kernel_at_a_time(request):
+    """After each test, shut down the kernels it started (pages closed leave their kernels running)."""
+    yield
+    if "lab" in request.fixturenames:
+        shutdown_kernels(*request.getfixturevalue("lab"))
 
 
 @pytest.fixture(scope="module")
@@ -224,8 +233,7 @@ def test_staging_lesson_in_voila_hides_code(browser, workdir, tmp_path):
         _readme_shot(page.locator("body"), "staging-voila.png")
     finally:
         page.close()
-        process.terminate()
-        process.wait(timeout=30)
+        stop(process)
 
 
 def test_quiz_question_answered_by_keyboard_shows_feedback(browser, lab):
@@ -255,7 +263,10 @@ def test_voila_inside_jupyterlab_server_renders_the_staging_lesson(browser, lab)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         page.goto(f"{base}/voila/render/03_staging.ipynb?token={token}", wait_until="commit")
-        page.wait_for_selector(".sarcoma-edu-badge", timeout=120_000)
+        try:
+            page.wait_for_selector(".sarcoma-edu-badge", timeout=120_000)
+        except Exception as error:
+            raise AssertionError(f"no staging widget; the page says: {page.inner_text('body')[:600]}") from error
         assert page.locator(".sarcoma-edu-badge").first.inner_text() == "Stage IIIA"
         assert "StagingCalculator(" not in page.inner_text("body")
     finally:
