@@ -214,10 +214,12 @@ def test_fnclcc_calculator_by_keyboard(browser, lab):
         page.close()
 
 
-def test_staging_lesson_in_voila_hides_code(browser, workdir, tmp_path):
+def test_staging_lesson_in_voila_hides_code(browser, tmp_path):
     """Presented as `sarcoma-edu present` does it, the staging lesson shows its widget and figure, no code."""
+    _require_browser()
     port = free_port()
-    command = [*present_command(workdir / "03_staging.ipynb", port=port, browser=False), "--Voila.ip=127.0.0.1"]
+    lesson = copy_lessons(tmp_path) / "03_staging.ipynb"  # a pristine copy, as `present` serves
+    command = [*present_command(lesson, port=port, browser=False), "--Voila.ip=127.0.0.1"]
     # probe a static file: a request for the page itself would start a kernel and render the notebook
     ready = f"http://127.0.0.1:{port}/voila/static/no-such-file"
     process = start_server(command, ready, tmp_path / "voila.log", dict(os.environ))
