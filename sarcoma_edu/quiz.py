@@ -209,7 +209,7 @@ def _question(where: _Where, item: object) -> Question:
     precision = item.get("precision")
     if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int) or precision < 1):
         raise where.error("precision", f"{_checks.show(precision)} is not a whole number of digits, 1 or more")
-    unknown = set(item) - {*_TEXT_FIELDS, "type", "topic", "difficulty", "answers", "precision", "code"}
+    unknown = set(item) - {*_TEXT_FIELDS, "type", "topic", "difficulty", "answers", "precision"}
     if unknown:
         raise where.error(sorted(unknown)[0], "is not a field of a question")
     return Question(

@@ -158,6 +158,7 @@ def test_check_rejects_answers_the_question_does_not_offer(question_id, answer, 
         ({"answers": [{"answer": "A", "correct": False}, {"answer": "B", "correct": False}]}, "no answer is marked"),
         ({"answers": [{"answer": "A", "correct": True}, {"answer": "B", "correct": True}]}, "exactly one correct"),
         ({"colour": "red"}, "'colour'"),
+        ({"code": "print(1)"}, "'code'"),
     ],
 )
 def test_invalid_question_names_file_index_id_and_field(tmp_path, change, field):
