@@ -11,11 +11,11 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 import pandas as pd
 from IPython import get_ipython
-from IPython.display import display
 
 from sarcoma_edu.catalog import load_drugs, load_histologies, load_risk_factors
 from sarcoma_edu.data import load_table
@@ -24,6 +24,9 @@ from sarcoma_edu.quiz_widget import QuizWidget, quiz_widget
 from sarcoma_edu.spread import Pathway, pathway
 from sarcoma_edu.staging import StageResult, stage
 from sarcoma_edu.treatment import TreatmentOptions, TreatmentPlan, plan_treatment, treatment_options
+
+if TYPE_CHECKING:  # plotly is imported only when a figure is first drawn
+    from sarcoma_edu.plots import Figure
 
 __all__ = [
     "FnclccCalculator",
@@ -65,42 +68,44 @@ def _alert(message: str) -> str:
     )
 
 
-def _show(output: w.Output, figure) -> None:
-    """Put a figure in an Output widget (only inside a kernel; elsewhere the figure is kept on .figure)."""
+def _show(output: w.Output, figure: Figure) -> None:
+    """Put a figure in an Output widget (only inside a kernel; elsewhere the figure is kept on .figure).
+
+    The figure is set as the widget's ``outputs`` (one widget state update) rather than displayed
+    inside ``with output:``: a plotly figure displayed in that capture, close to the end of a cell,
+    held back the kernel's reply to the cell now and then, so that a lesson under Voila or nbclient
+    stopped at the calculator until it timed out.
+    """
     shell = get_ipython()
     if shell is None or not hasattr(shell, "kernel"):
         return
-    with output:
-        output.clear_output(wait=True)
-        display(figure)
+    output.outputs = ({"output_type": "display_data", "data": figure._repr_mimebundle_(), "metadata": {}},)
 
 
 def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object]) -> None:
     """Build ``owner.figure`` with ``build()`` and show it in ``output``.
 
-    In a JupyterLab kernel the first figure waits until the cell that made the widget has
-    finished, so the calculator appears at once and its figure follows (the plotly library loads
-    in the browser only then); every later change redraws at once. Voila (its kernels have
-    ``VOILA_BASE_URL`` set) waits for each cell's outputs before going on, so there, and outside a
-    kernel, the figure is drawn immediately.
+    In a JupyterLab kernel the first figure is drawn by the kernel's event loop once the cell that
+    made the widget has finished and replied, so the calculator appears at once and its figure
+    follows (the plotly library loads in the browser only then); every later change redraws at
+    once. Drawing it from inside the cell's run (an IPython ``post_run_cell`` hook) instead held
+    back the kernel's reply to that cell in about one run in four, until the client timed out.
+    Voila (its kernels have ``VOILA_BASE_URL`` set) renders the page from what a cell makes before it
+    finishes, so there, and outside a kernel, the figure is drawn immediately.
     """
 
-    def draw(*_args: object) -> None:
+    def draw() -> None:
         owner.figure = build()
         _show(output, owner.figure)
 
     shell = get_ipython()
     first = not getattr(owner, "_figure_started", False)
     owner._figure_started = True
-    if not first or shell is None or not hasattr(shell, "kernel") or "VOILA_BASE_URL" in os.environ:
+    loop = getattr(getattr(shell, "kernel", None), "io_loop", None)
+    if not first or loop is None or "VOILA_BASE_URL" in os.environ:
         draw()
         return
-
-    def after_cell(*_args: object) -> None:
-        shell.events.unregister("post_run_cell", after_cell)
-        draw()
-
-    shell.events.register("post_run_cell", after_cell)
+    loop.add_callback(draw)
 
 
 class _Calculator(w.VBox):

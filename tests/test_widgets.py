@@ -140,24 +140,21 @@ def test_risk_factor_explorer_genes():
 
 
 class _FakeKernelShell:
-    """Just enough of IPython's kernel shell for widgets: a kernel attribute and post_run_cell events."""
-
-    kernel = object()
+    """Just enough of IPython's kernel shell for widgets: a kernel whose event loop takes callbacks."""
 
     def __init__(self) -> None:
         self.callbacks: list = []
-        self.events = self
+        self.kernel = self
+        self.io_loop = self
 
-    def register(self, event: str, callback) -> None:
-        assert event == "post_run_cell"
+    def add_callback(self, callback) -> None:
         self.callbacks.append(callback)
 
-    def unregister(self, event: str, callback) -> None:
-        self.callbacks.remove(callback)
-
     def finish_cell(self) -> None:
-        for callback in list(self.callbacks):
-            callback(None)
+        """The cell has replied: the event loop runs what was handed to it."""
+        callbacks, self.callbacks = self.callbacks, []
+        for callback in callbacks:
+            callback()
 
 
 def test_in_a_kernel_the_first_figure_waits_for_the_cell_to_finish(monkeypatch):
