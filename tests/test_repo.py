@@ -124,3 +124,21 @@ def test_readme_lists_every_lesson():
     """Every numbered lesson appears in the README's lesson table."""
     for path in LESSONS:
         assert f"notebooks/{path.name}" in README, path.name
+
+
+def _question_counts_stated() -> list[tuple[str, int]]:
+    """Every "<number> questions" the README, the docs and the lessons tell readers."""
+    texts = [(doc.name, doc.read_text(encoding="utf-8")) for doc in DOCS]
+    texts += [
+        (path.name, "".join("".join(cell["source"]) for cell in json.loads(path.read_text())["cells"]))
+        for path in LESSONS
+    ]
+    return [(name, int(number)) for name, text in texts for number in re.findall(r"\b(\d+) questions\b", text)]
+
+
+def test_stated_number_of_quiz_questions_is_the_number_in_the_banks():
+    from sarcoma_edu.quiz import load_bank
+
+    stated = _question_counts_stated()
+    assert stated, "the README no longer says how many questions the quiz has"
+    assert {name: count for name, count in stated if count != len(load_bank())} == {}, len(load_bank())
