@@ -45,6 +45,7 @@ _WATCH = """([panel]) => {
 }"""
 
 
+_OPEN = "(path) => { window.jupyterapp.commands.execute('docmanager:open', {path}); }"
 _CONNECTED = """(path) => {
     const panel = window.jupyterapp.shell.currentWidget;
     return panel?.context?.path === path && panel.sessionContext?.session?.kernel?.connectionStatus === 'connected';
@@ -91,7 +92,7 @@ def main() -> int:
                 latencies.append(changed - pressed)
             # the classroom path: JupyterLab already open, the student opens another lesson and runs it
             second = time.perf_counter()
-            page.evaluate("(path) => { window.jupyterapp.commands.execute('docmanager:open', {path}); }", "02_grade.ipynb")
+            page.evaluate(_OPEN, "02_grade.ipynb")
             page.wait_for_function(_CONNECTED, arg="02_grade.ipynb", timeout=60_000)
             page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
             page.wait_for_selector(f"{PANEL} .sarcoma-edu-calculator", timeout=60_000)
