@@ -81,6 +81,13 @@ def _stage_words(result: StageResult) -> str:
     return f"Stage {result.stage}" if result.stage else "No stage group"
 
 
+def _ajcc7_stage_iii(patient: dict) -> bool:
+    """Would the AJCC 7th edition call this patient stage III (T2 G3 N0 M0, or any N1 M0)?"""
+    if patient["metastasis"]:
+        return False
+    return bool(patient["nodes"]) or (patient["size_cm"] > 5 and patient["grade"] == "G3")
+
+
 def _stage_question(qid: str, rng: random.Random) -> Question:
     p = _patient(rng, ("trunk", "extremity", "retroperitoneum"))
     result = stage(**p)
@@ -91,6 +98,12 @@ def _stage_question(qid: str, rng: random.Random) -> Question:
     if _stage_words(other) != right:
         where = "on the trunk or a limb" if other_site == "extremity" else "in the retroperitoneum"
         wrong[_stage_words(other)] = f"That would be the stage {where}: the nodal rule differs between the two."
+    if _ajcc7_stage_iii(p):
+        wrong["Stage III"] = (
+            "Stage III without a letter is the AJCC 7th edition grouping (a tumour over 5 cm of grade 3, or any "
+            "tumour with nodal spread and no distant spread). The PDQ treatment headings still use it; the "
+            "AJCC 8th edition splits and regroups these tumours."
+        )
     flipped = {"G1": "G3", "GX": "G3", "G2": "G1", "G3": "G1"}[p["grade"]]
     regraded = stage(**{**p, "grade": flipped})
     if _stage_words(regraded) != right:

@@ -273,6 +273,21 @@ def test_generated_stage_question_teaches_the_other_sites_nodal_rule():
     assert "Stage IV" in feedback.explanation
 
 
+def test_generated_stage_question_offers_ajcc7_stage_iii_only_where_ajcc7_says_iii():
+    """'Stage III' (AJCC 7: T2 G3 N0 M0, or any N1 M0) is offered with feedback, and only for those patients."""
+    offered = 0
+    for seed in range(300):
+        q = generate_case_question(seed, "stage")
+        p = q.case
+        ajcc7_iii = not p["metastasis"] and (p["nodes"] or (p["size_cm"] > 5 and p["grade"] == "G3"))
+        answers = {a.answer: a for a in q.answers}
+        assert ("Stage III" in answers) == ajcc7_iii, (seed, q.question)
+        if ajcc7_iii:
+            offered += 1
+            assert not answers["Stage III"].correct and "AJCC 7th edition" in answers["Stage III"].feedback
+    assert offered >= 30
+
+
 def test_node_positive_limb_treatment_question_explains_the_ajcc7_heading():
     """Where AJCC 8 says IV but PDQ lists it under stage III with nodes, the stage IV answer says why."""
     for seed in range(500):
