@@ -105,7 +105,15 @@ def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object]) -> Non
     if not first or loop is None or "VOILA_BASE_URL" in os.environ:
         draw()
         return
-    loop.add_callback(draw)
+
+    def draw_later() -> None:
+        try:
+            draw()
+        except Exception as error:  # off the cell's run, an error would otherwise reach only the kernel log
+            message = f"The figure could not be drawn ({type(error).__name__}: {error}). The results above still hold."
+            output.outputs = ({"output_type": "stream", "name": "stderr", "text": message},)
+
+    loop.add_callback(draw_later)
 
 
 class _Calculator(w.VBox):

@@ -171,3 +171,21 @@ def test_in_a_kernel_the_first_figure_waits_for_the_cell_to_finish(monkeypatch):
     drawn = calculator.figure
     calculator.size.value = 12.0
     assert calculator.figure is not drawn and "T3" in str(calculator.figure.layout.annotations)
+
+
+def test_a_figure_that_fails_after_the_cell_says_so_in_the_widget(monkeypatch):
+    """Drawn off the cell's run, a failing figure shows a message where it would be, not only in a log."""
+    import sarcoma_edu.plots as plots
+    import sarcoma_edu.widgets as widgets_module
+
+    def broken(_result):
+        raise ValueError("no axes")
+
+    shell = _FakeKernelShell()
+    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
+    monkeypatch.setattr(plots, "stage_map_figure", broken)
+    calculator = widgets_module.StagingCalculator(show_map=True)
+    shell.finish_cell()
+    (shown,) = calculator.map_output.outputs
+    assert "could not be drawn" in shown["text"] and "no axes" in shown["text"]
+    assert "Stage IIIA" in calculator.badge.value
