@@ -112,7 +112,8 @@ def _col(name: str, spec: tuple[str, Check] | None = None, *, required: bool = T
 
 _NUMBER = ("a number", _number)
 _PERCENT = ("a percentage from 0 to 100", lambda v: _number(v) and 0 <= float(v) <= 100)
-_SITUATIONS = _one_of(("stage_I", "stage_II_III_N0", "stage_III_N1", "stage_IV", "recurrent", "no_stage_group"))
+_SITUATION_NAMES = ("stage_I", "stage_II_III_N0", "stage_III_N1", "stage_IV", "recurrent", "no_stage_group")
+_SITUATIONS = _one_of(_SITUATION_NAMES)
 _MODALITIES = ("surgery", "radiation", "chemotherapy", "targeted therapy", "immunotherapy", "clinical trial")
 _ROUTES = _one_of(("tissue", "lymph", "blood"))
 
@@ -207,7 +208,22 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("n", _alternatives(("N0", "N1"))),
         _col("m", _alternatives(("M0", "M1"))),
         _col("situation", _SITUATIONS),
+        _col("other_readings", _joined(_SITUATION_NAMES), required=False),
         _col("note", required=False),
+        _col("source"),
+    ),
+    "surgical_margins.csv": (
+        _col("site", _one_of(("trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral", "any"))),
+        _col("margin_aim"),
+        _col("source"),
+    ),
+    "plan_rules.csv": (
+        _col("situation", _SITUATIONS),
+        _col("stage", _one_of(("IA", "IB", "I", "II", "IIIA", "IIIB", "III", "IV")), required=False),
+        _col("modality", _one_of(("radiation", "chemotherapy", "surgery"))),
+        _col("timing", _one_of(("before", "after", "none", "primary"))),
+        _col("action", _one_of(("default", "keep", "note"))),
+        _col("note"),
         _col("source"),
     ),
     "treatment_situations.csv": (
@@ -305,7 +321,7 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("phase_id"),
         _col("phase"),
         _col("modality", _one_of((*_MODALITIES, "none", "follow-up"))),
-        _col("timing", _one_of(("neoadjuvant", "primary", "adjuvant", "unresectable", "gap", "follow-up"))),
+        _col("timing", _one_of(("neoadjuvant", "primary", "adjuvant", "unresectable", "palliative", "gap", "follow-up"))),
         _col("min_weeks", _NUMBER, required=False),
         _col("max_weeks", _NUMBER, required=False),
         _col("uncertain", _BOOL),

@@ -44,13 +44,25 @@ class TreatmentOption:
 
 @dataclass(frozen=True)
 class TreatmentOptions:
-    """The PDQ treatment options for one situation, and why this list applies."""
+    """The PDQ treatment options for one situation, and why this list applies.
+
+    ``other_readings`` names the other PDQ lists a careful reader could also file this patient
+    under (today only the node-positive trunk or limb tumour without distant spread, which is
+    stage IV under AJCC 8 but is treated as the PDQ list for stage III with lymph node spread
+    describes); the explanation gives both readings.
+    """
 
     situation: str
     heading: str
     items: tuple[TreatmentOption, ...]
     explanation: str
     source: str
+    other_readings: tuple[str, ...] = ()
+
+    @property
+    def readings(self) -> tuple[str, ...]:
+        """Every PDQ list this patient can be read as: the one the plan follows first."""
+        return (self.situation, *self.other_readings)
 
     def to_frame(self) -> pd.DataFrame:
         """Return one row per option: modalities, timings, description, drugs, source."""
@@ -89,41 +101,86 @@ def _items(situation: str) -> tuple[TreatmentOption, ...]:
     )
 
 
-def _situation(result_or_stage: object, nodes: object, recurrent: object) -> tuple[str, str]:
-    """Return (situation, explanation) for a StageResult or a stage word with node status."""
+@dataclass(frozen=True)
+class _Situation:
+    """Which PDQ list applies, why, and what the plan needs to know about the patient."""
+
+    situation: str
+    explanation: str
+    stage: str | None = None
+    site: str = "any"
+    metastasis: bool = False
+    other_readings: tuple[str, ...] = ()
+
+
+def _flag(name: str, value: object) -> bool | None:
+    return None if value is None else _checks.boolean(name, value)
+
+
+def _situation(result_or_stage: object, nodes: object, recurrent: object, metastasis: object = None) -> _Situation:
+    """Return the situation for a StageResult, or a stage word with its node and metastasis status."""
+    has_nodes, has_metastasis = _flag("nodes", nodes), _flag("metastasis", metastasis)
     if _checks.boolean("recurrent", recurrent):
-        return (
+        return _Situation(
             "recurrent",
             "The cancer has come back after treatment (recurrent), so the PDQ options for recurrence apply.",
         )
+    site = "any"
     if isinstance(result_or_stage, StageResult):
-        if nodes is not None and _checks.boolean("nodes", nodes) != (result_or_stage.n == "N1"):
-            raise ValueError(
-                f"nodes={_checks.show(nodes)} contradicts the stage result ({result_or_stage.n}); "
-                "expected None (the result already says) or the same node status"
-            )
+        for name, given, actual in (("nodes", has_nodes, "N1"), ("metastasis", has_metastasis, "M1")):
+            category = result_or_stage.n if name == "nodes" else result_or_stage.m
+            if given is not None and given != (category == actual):
+                raise ValueError(
+                    f"{name}={_checks.show(nodes if name == 'nodes' else metastasis)} contradicts the stage result "
+                    f"({category}); expected None (the result already says) or the same status"
+                )
+        site = result_or_stage.site
         if result_or_stage.stage is None:
-            return "no_stage_group", (
+            return _Situation(
+                "no_stage_group",
                 f"{result_or_stage.explanation} With no stage group, no stage-based PDQ list applies: "
-                "treatment is planned by a multidisciplinary sarcoma team."
+                "treatment is planned by a multidisciplinary sarcoma team.",
+                site=site,
+                metastasis=result_or_stage.m == "M1",
             )
         stage_word, n, m = result_or_stage.stage, result_or_stage.n, result_or_stage.m
     else:
         if result_or_stage is None:
-            return "no_stage_group", "No stage was given: the treatment is planned by a multidisciplinary sarcoma team."
+            return _Situation(
+                "no_stage_group", "No stage was given: the treatment is planned by a multidisciplinary sarcoma team."
+            )
         allowed = f"a StageResult, None, or one of {', '.join(_STAGE_WORDS)}"
         if not isinstance(result_or_stage, str):
             raise TypeError(f"result_or_stage={_checks.show(result_or_stage)} is not a stage; expected {allowed}")
         stage_word = result_or_stage.strip().upper().removeprefix("STAGE ").strip()
         if stage_word not in _STAGE_WORDS:
             raise ValueError(f"result_or_stage={_checks.show(result_or_stage)} is not a stage; expected {allowed}")
-        has_nodes = False if nodes is None else _checks.boolean("nodes", nodes)
-        n, m = ("N1" if has_nodes else "N0"), ("M1" if stage_word == "IV" else "M0")
+        n = "N1" if has_nodes else "N0"
+        if has_metastasis is None:  # stage IV without nodes can only mean distant metastasis
+            has_metastasis = stage_word == "IV" and not has_nodes
+        if has_metastasis and stage_word != "IV":
+            raise ValueError(
+                f"metastasis=True with stage {stage_word} is not possible: distant metastasis makes any staged "
+                "sarcoma stage IV; expected metastasis=False or None for this stage"
+            )
+        if stage_word == "IV" and not has_nodes and not has_metastasis:
+            raise ValueError(
+                "stage IV with nodes=False and metastasis=False is not possible under AJCC 8: stage IV needs lymph "
+                "node spread (trunk, extremity) or distant metastasis; expected nodes=True or metastasis=True"
+            )
+        m = "M1" if has_metastasis else "M0"
     table = load_table("treatment_stage_map.csv")
     for row in table.itertuples():
         if row.stage == stage_word and _matches(row.n, n) and _matches(row.m, m):
             text = f"Stage {stage_word} ({n}, {m})."
-            return row.situation, f"{text} {row.note}" if row.note else text
+            return _Situation(
+                row.situation,
+                f"{text} {row.note}" if row.note else text,
+                stage=stage_word,
+                site=site,
+                metastasis=m == "M1",
+                other_readings=tuple(row.other_readings.split("|")) if row.other_readings else (),
+            )
     raise ValueError(
         f"stage {stage_word} with nodes={n == 'N1'} is not possible under AJCC 8: lymph node spread makes a "
         "sarcoma stage IIIB (retroperitoneum) or IV (trunk, extremity); expected nodes=False for this stage"
@@ -131,9 +188,17 @@ def _situation(result_or_stage: object, nodes: object, recurrent: object) -> tup
 
 
 def treatment_options(
-    result_or_stage: StageResult | str | None, *, nodes: bool | None = None, recurrent: bool = False
+    result_or_stage: StageResult | str | None,
+    *,
+    nodes: bool | None = None,
+    recurrent: bool = False,
+    metastasis: bool | None = None,
 ) -> TreatmentOptions:
     """Return the NCI PDQ (patient version) treatment options for a staged patient.
+
+    A stage word with its node (and, for stage IV, metastasis) status gives the same answer as
+    the :class:`StageResult` of that patient: ``treatment_options("IV", nodes=True)`` and
+    ``treatment_options(stage("leg", 4, 2, nodes=True))`` describe the same patient.
 
     Args:
         result_or_stage: a :class:`StageResult`, a stage word (``"IA"``, ``"IB"``, ``"I"``,
@@ -141,23 +206,28 @@ def treatment_options(
         nodes: node status when a stage word is given (None means no lymph node spread); with a
             StageResult leave it None (the result already says).
         recurrent: True for cancer that has come back after treatment.
+        metastasis: distant metastasis, when a stage word is given. None means: stage IV without
+            lymph node spread has distant metastasis; stage IV with lymph node spread has none
+            (the node-positive trunk or limb tumour). Give True for stage IV with both.
 
     Returns:
         The complete PDQ list for the situation, with its heading, an explanation of why it
-        applies (including the AJCC 7 vs 8 wording gap) and sources.
+        applies (for the node-positive trunk or limb tumour, both readings of the PDQ headings),
+        the other lists it can be read as, and sources.
 
     Raises:
         TypeError, ValueError: a wrong type, an unknown stage, or an impossible combination such
             as stage II with lymph node spread.
     """
-    situation, explanation = _situation(result_or_stage, nodes, recurrent)
+    found = _situation(result_or_stage, nodes, recurrent, metastasis)
     headings = load_table("treatment_situations.csv").set_index("situation")
     return TreatmentOptions(
-        situation=situation,
-        heading=headings.loc[situation, "pdq_heading"],
-        items=_items(situation),
-        explanation=explanation,
-        source=headings.loc[situation, "source"],
+        situation=found.situation,
+        heading=headings.loc[found.situation, "pdq_heading"],
+        items=_items(found.situation),
+        explanation=found.explanation,
+        source=headings.loc[found.situation, "source"],
+        other_readings=found.other_readings,
     )
 
 
@@ -232,21 +302,66 @@ def _phase_rows() -> dict[str, dict[str, str]]:
     return {row["phase_id"]: row for row in load_table("sequencing_phases.csv").to_dict("records")}
 
 
+@functools.cache
+def _margins() -> dict[str, dict[str, str]]:
+    return {row["site"]: row for row in load_table("surgical_margins.csv").to_dict("records")}
+
+
+def _rule(situation: str, stage: str | None, modality: str, action: str, timing: str | None = None) -> dict | None:
+    """The first row of ``plan_rules.csv`` for this situation (and stage), modality, action and timing."""
+    for row in load_table("plan_rules.csv").to_dict("records"):
+        if (
+            row["situation"] == situation
+            and row["stage"] in ("", stage)
+            and row["modality"] == modality
+            and row["action"] == action
+            and (timing is None or row["timing"] == timing)
+        ):
+            return row
+    return None
+
+
 _RADIATION = ("before", "after", "none")
 _CHEMO = ("before", "after", "none")
+_SURGERY_PHASES = ("surgery", "surgery_nodes")
 
 
-def _sequence(situation: str, radiation: str, chemotherapy: str, resectable: bool) -> tuple[list[str], list[str]]:
-    """Return the phase ids in order and the adjustments made to the choices."""
+def _local(situation: str, stage: str | None, radiation: str, chemotherapy: str, notes: list[str]) -> list[str]:
+    """Phase ids for treatment of the primary tumour by surgery, with radiation and chemotherapy around it."""
     offered = {m for o in _items(situation) for m in o.modalities}
-    notes: list[str] = []
+    if chemotherapy != "none":
+        kept = _rule(situation, stage, "chemotherapy", "keep", chemotherapy)
+        if kept is not None:
+            notes.append(kept["note"])
+        elif "chemotherapy" not in offered:
+            notes.append("Chemotherapy was left out: it is not among the PDQ options for this stage.")
+            chemotherapy = "none"
+    ids = ["chemo_before"] if chemotherapy == "before" else []
+    ids += ["rt_before", "gap_after_rt"] if radiation == "before" else []
+    ids += ["surgery_nodes" if situation == "stage_III_N1" else "surgery"]
+    ids += ["wound_healing", "rt_after"] if radiation == "after" else []
+    ids += ["chemo_after"] if chemotherapy == "after" else []
+    return ids
+
+
+def _sequence(found: _Situation, radiation: str, chemotherapy: str, resectable: bool) -> tuple[list[str], list[str]]:
+    """Return the phase ids in order and the adjustments made to the choices."""
+    situation, notes = found.situation, []
     if situation == "stage_IV":
+        if resectable:
+            notes.append(_rule("stage_IV", found.stage, "surgery", "note")["note"])
+            ids = _local("stage_II_III_N0", None, radiation, chemotherapy, notes)
+            return [*ids, "surgery_metastases", "follow_up"], notes
+        ids = ["chemo_systemic"]
         if radiation != "none":
-            notes.append("Radiation was left out: it is not among the PDQ options for stage IV.")
-        return ["chemo_systemic", "follow_up"], notes
-    if chemotherapy != "none" and "chemotherapy" not in offered:
-        notes.append("Chemotherapy was left out: it is not among the PDQ options for this stage.")
-        chemotherapy = "none"
+            notes.append(_rule("stage_IV", found.stage, "radiation", "keep", radiation)["note"])
+            ids.append("rt_palliative")
+        if chemotherapy != "none":
+            notes.append(
+                "Surgery is not planned, so chemotherapy is given as systemic therapy rather than before or after an "
+                "operation."
+            )
+        return [*ids, "follow_up"], notes
     if not resectable:
         notes.append("The tumour cannot be removed, so high-dose radiation is the main treatment.")
         if chemotherapy != "none":
@@ -255,36 +370,48 @@ def _sequence(situation: str, radiation: str, chemotherapy: str, resectable: boo
                 "removed, but not all experts agree on its value; the plan shows radiation alone."
             )
         return ["rt_definitive", "follow_up"], notes
-    ids = ["chemo_before"] if chemotherapy == "before" else []
-    ids += ["rt_before", "gap_after_rt"] if radiation == "before" else []
-    ids += ["surgery"]
-    ids += ["wound_healing", "rt_after"] if radiation == "after" else []
-    ids += ["chemo_after"] if chemotherapy == "after" else []
-    return [*ids, "follow_up"], notes
+    return [*_local(situation, found.stage, radiation, chemotherapy, notes), "follow_up"], notes
 
 
 def _number(text: str) -> float:
     return float(text) if text else math.nan
 
 
+def _phase_text(phase_id: str, row: dict[str, str], site: str) -> tuple[str, str]:
+    """The note and source of a phase; a surgery phase adds the margin aim for the site."""
+    if phase_id not in _SURGERY_PHASES:
+        return row["note"], row["source"]
+    margin = _margins().get(site, _margins()["any"])
+    sources = dict.fromkeys(part.strip() for part in f"{row['source']}; {margin['source']}".split(";"))
+    return f"{row['note']}. {margin['margin_aim']}", "; ".join(sources)
+
+
 def plan_treatment(
     result_or_stage: StageResult | str | None,
     *,
-    radiation: Literal["before", "after", "none"] = "before",
+    radiation: Literal["before", "after", "none"] | None = None,
     chemotherapy: Literal["before", "after", "none"] = "none",
     resectable: bool = True,
     nodes: bool | None = None,
     recurrent: bool = False,
+    metastasis: bool | None = None,
 ) -> TreatmentPlan:
     """Build an ordered treatment sequence from a stage and a few choices.
 
     Args:
         result_or_stage: as for :func:`treatment_options`.
         radiation: ``"before"`` surgery (neoadjuvant, 50 Gy), ``"after"`` surgery (adjuvant,
-            60-66 Gy) or ``"none"``.
+            60-66 Gy), ``"none"``, or None (the default): decided by the situation, as
+            ``datasets/plan_rules.csv`` says, with the reason among the adjustments. A stage IA
+            tumour (small, low grade) then gets surgery alone; stage I, II and III get radiation
+            after surgery, the order ACS calls most common (the plan says that many centres give
+            it before surgery for limb tumours); stage IV and sites without a stage group get no
+            radiation unless it is chosen.
         chemotherapy: ``"before"`` surgery, ``"after"`` surgery, or ``"none"``.
-        resectable: False when surgery cannot remove the tumour.
-        nodes, recurrent: as for :func:`treatment_options`.
+        resectable: False when surgery cannot remove the tumour. For stage IV, True means the
+            primary tumour and all the metastases can be removed: the primary is then treated as
+            for stage II or III and the metastases are removed by surgery.
+        nodes, recurrent, metastasis: as for :func:`treatment_options`.
 
     Returns:
         A :class:`TreatmentPlan` whose phases carry weeks from the start of treatment where the
@@ -298,13 +425,25 @@ def plan_treatment(
             "radiation='both' cannot be planned: choose 'before', 'after' or 'none'. The reference gives a dose "
             "for radiation before surgery (50 Gy) or after it (60-66 Gy), not for a course split around surgery."
         )
-    radiation = _checks.choice("radiation", radiation, _RADIATION)
+    if radiation is not None:
+        radiation = _checks.choice("radiation", radiation, _RADIATION)
     chemotherapy = _checks.choice("chemotherapy", chemotherapy, _CHEMO)
     resectable = _checks.boolean("resectable", resectable)
-    situation, why_list = _situation(result_or_stage, nodes, recurrent)
-    if situation == "no_stage_group":
-        why_list += " The sequence below is a typical local-treatment order, not a stage-based recommendation."
-    ids, adjustments = _sequence(situation, radiation, chemotherapy, resectable)
+    found = _situation(result_or_stage, nodes, recurrent, metastasis)
+    why_list = found.explanation
+    if found.situation == "no_stage_group":
+        why_list += (
+            " Without a stage group the plan is decided by the histology and the team, not by a stage list: the "
+            "sequence below keeps your choices in the usual order of local treatment."
+        )
+    chosen: list[str] = []
+    if radiation is None:
+        default = _rule(found.situation, found.stage, "radiation", "default")
+        radiation = default["timing"] if default else "none"
+        if default and resectable:
+            chosen.append(default["note"])
+    ids, adjustments = _sequence(found, radiation, chemotherapy, resectable)
+    adjustments = chosen + adjustments
 
     phases: list[Phase] = []
     start = latest = 0.0
@@ -312,6 +451,7 @@ def plan_treatment(
         row = _phase_rows()[phase_id]
         low, high = _number(row["min_weeks"]), _number(row["max_weeks"])
         end, latest_end = start + low, latest + high
+        note, source = _phase_text(phase_id, row, found.site)
         phases.append(
             Phase(
                 phase=row["phase"],
@@ -322,12 +462,12 @@ def plan_treatment(
                 latest_end_week=latest_end,
                 uncertain=row["uncertain"] == "true",
                 dose=row["dose"],
-                note=row["note"],
+                note=note,
                 why=row["why"],
-                source=row["source"],
+                source=source,
             )
         )
         start, latest = end, latest_end
     order = " -> ".join(p.phase.lower() for p in phases)
     explanation = f"{why_list} Sequence: {order}." + (f" {' '.join(adjustments)}" if adjustments else "")
-    return TreatmentPlan(situation, tuple(phases), tuple(adjustments), explanation)
+    return TreatmentPlan(found.situation, tuple(phases), tuple(adjustments), explanation)

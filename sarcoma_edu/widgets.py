@@ -249,8 +249,16 @@ def _options_html(options: TreatmentOptions) -> str:
         + f" <small>[{html.escape(', '.join(o.timings))}]</small></li>"
         for o in options.items
     )
+    other = ""
+    if options.other_readings:
+        headings = load_table("treatment_situations.csv").set_index("situation").pdq_heading
+        other = (
+            "<p><b>Read another way:</b> "
+            + "; ".join(html.escape(headings[s]) for s in options.other_readings)
+            + " (see the explanation below).</p>"
+        )
     return (
-        f"<h4>PDQ options: {html.escape(options.heading)}</h4><ol>{items}</ol>"
+        f"<h4>PDQ options: {html.escape(options.heading)}</h4><ol>{items}</ol>{other}"
         f"<p>{html.escape(options.explanation)}</p><p><small>Source: {html.escape(options.source)}</small></p>"
     )
 
@@ -261,7 +269,12 @@ class TreatmentPlanner(w.VBox):
     def __init__(self, site: str = "extremity", size_cm: float = 7.0, grade: str = "G3") -> None:
         self.staging = StagingCalculator(site, size_cm, grade)
         self.radiation = w.RadioButtons(
-            options=[("Before surgery", "before"), ("After surgery", "after"), ("None", "none")],
+            options=[
+                ("Decided by the situation", "situation"),
+                ("Before surgery", "before"),
+                ("After surgery", "after"),
+                ("None", "none"),
+            ],
             description="Radiation",
             style=_LABEL,
         )
@@ -270,7 +283,11 @@ class TreatmentPlanner(w.VBox):
             description="Chemotherapy",
             style=_LABEL,
         )
-        self.resectable = w.Checkbox(value=True, description="Surgery can remove the tumour", indent=False)
+        self.resectable = w.Checkbox(
+            value=True,
+            description="Surgery can remove all the cancer (for stage IV: every metastasis too)",
+            indent=False,
+        )
         self.recurrent = w.Checkbox(value=False, description="Cancer has come back (recurrent)", indent=False)
         self.options_html, self.plan_html = w.HTML(layout=_WIDE), w.HTML(layout=_WIDE)
         self.timeline_output = w.Output()
@@ -309,7 +326,7 @@ class TreatmentPlanner(w.VBox):
         self.options = treatment_options(result, recurrent=self.recurrent.value)
         self.plan = plan_treatment(
             result,
-            radiation=self.radiation.value,
+            radiation=None if self.radiation.value == "situation" else self.radiation.value,
             chemotherapy=self.chemotherapy.value,
             resectable=self.resectable.value,
             recurrent=self.recurrent.value,

@@ -31,14 +31,80 @@ def test_drugs_named_where_pdq_names_them():
     assert set(recurrent.items[5].modalities) == {"clinical trial", "immunotherapy"}
 
 
-def test_node_positive_extremity_explains_ajcc7_heading():
-    """A node-positive limb tumour is stage IV under AJCC 8 but gets the PDQ 'stage III with nodes' list, explained."""
+def test_node_positive_limb_tumour_is_taught_with_both_readings():
+    """A node-positive limb tumour is stage IV under AJCC 8: both readings are given, neither marked wrong."""
     result = stage("leg", 4, 2, nodes=True)
     assert result.stage == "IV"
     options = treatment_options(result)
     assert options.situation == "stage_III_N1"
+    assert options.other_readings == ("stage_IV",)
+    assert options.readings == ("stage_III_N1", "stage_IV")
+    assert "two ways" in options.explanation
     assert "AJCC 7th edition" in options.explanation
-    assert "stage III" in options.explanation
+    assert "lymphadenectomy" in options.explanation
+    assert "No source says which reading" in options.explanation
+    for claim in ("follow the AJCC 7th edition", "still follow", "wrong"):
+        assert claim not in options.explanation
+
+
+def test_stage_word_iv_with_nodes_is_the_same_patient_as_the_result():
+    """treatment_options('IV', nodes=True) and the StageResult of a node-positive limb tumour say the same."""
+    by_word = treatment_options("IV", nodes=True)
+    by_result = treatment_options(stage("extremity", 4, "G2", nodes=True))
+    assert by_word == by_result
+
+
+_STAGED = [
+    stage(site, size, grade, nodes=nodes, metastasis=metastasis)
+    for site in ("trunk", "extremity", "retroperitoneum")
+    for size in (3, 5, 7, 10, 12, 15, 20, None)
+    for grade in ("G1", "G2", "G3", "GX")
+    for nodes in (False, True)
+    for metastasis in (False, True)
+]
+
+
+@pytest.mark.parametrize("result", [r for r in _STAGED if r.stage is not None], ids=repr)
+def test_stage_word_with_its_status_gives_the_same_list_as_the_result(result):
+    """For every staged patient, the stage word with its node and metastasis status gives the result's answer."""
+    by_word = treatment_options(result.stage, nodes=result.n == "N1", metastasis=result.m == "M1")
+    assert by_word == treatment_options(result)
+    if result.m == "M0":
+        assert treatment_options(result.stage, nodes=result.n == "N1") == treatment_options(result)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        pytest.param({"metastasis": True}, "metastasis=True with stage II", id="stage II with metastasis"),
+        pytest.param({"metastasis": "yes"}, "metastasis='yes'", id="metastasis as text"),
+    ],
+)
+def test_impossible_metastasis_status_refused(kwargs, words):
+    """Distant metastasis with a stage word other than IV is refused, naming the parameter."""
+    with pytest.raises((ValueError, TypeError), match=words):
+        treatment_options("II", **kwargs)
+
+
+def test_stage_iv_without_nodes_or_metastasis_refused():
+    """Stage IV with neither lymph node spread nor distant metastasis is not a possible patient."""
+    with pytest.raises(ValueError, match="stage IV with nodes=False and metastasis=False"):
+        treatment_options("IV", nodes=False, metastasis=False)
+
+
+def test_pdq_headings_are_quoted_without_adult():
+    """PDQ headings are quoted as the patient summary gives them, with no 'adult' it does not have."""
+    for situation in ("stage_I", "stage_II_III_N0", "stage_III_N1", "stage_IV", "recurrent"):
+        heading = treatment_options(
+            {"stage_I": "IA", "stage_II_III_N0": "II", "stage_III_N1": "IIIB", "stage_IV": "IV"}.get(situation, "II"),
+            nodes=situation == "stage_III_N1",
+            recurrent=situation == "recurrent",
+        ).heading
+        assert heading.startswith("Treatment of ")
+        assert "adult" not in heading.lower()
+    assert treatment_options("IIIB", nodes=True).heading == (
+        "Treatment of Stage III Soft Tissue Sarcoma That Has Spread to Lymph Nodes (Advanced)"
+    )
 
 
 def test_node_positive_retroperitoneum_is_iiib_with_nodes():
@@ -148,17 +214,132 @@ def test_unresectable_plan_is_radiation_with_stated_adjustment():
 
 
 def test_stage_i_chemotherapy_is_left_out_and_said():
-    """Chemotherapy is not a PDQ stage I option: the plan leaves it out and says so."""
-    plan = plan_treatment("IA", chemotherapy="after")
+    """Chemotherapy is not a PDQ stage I option and no source gives it: the plan leaves it out and says so."""
+    plan = plan_treatment("IB", radiation="after", chemotherapy="after")
     assert "Chemotherapy after surgery" not in plan.to_frame().phase.tolist()
     assert plan.adjustments == ("Chemotherapy was left out: it is not among the PDQ options for this stage.",)
 
 
-def test_stage_iv_plan_is_systemic():
-    """Stage IV plans start with systemic therapy, and a radiation choice is reported as left out."""
-    plan = plan_treatment("IV", radiation="before")
-    assert plan.to_frame().phase.tolist()[0].startswith("Systemic therapy")
-    assert "Radiation was left out" in plan.adjustments[0]
+def test_a_small_low_grade_tumour_gets_surgery_alone_by_default():
+    """A stage IA tumour (small, low grade) is planned as surgery alone unless radiation is chosen (PDQ-PT)."""
+    plan = plan_treatment(stage("leg", 3, 1))
+    assert plan.to_frame().phase.tolist() == ["Surgery", "Follow-up"]
+    assert any("surgery alone" in a for a in plan.adjustments)
+    chosen = plan_treatment(stage("leg", 3, 1), radiation="before")
+    assert "Radiation therapy before surgery" in chosen.to_frame().phase.tolist()
+
+
+def test_radiation_left_to_the_situation_is_after_surgery_with_both_orders_explained():
+    """Stage II with radiation not chosen gets it after surgery (ACS: most common); the other order is named."""
+    plan = plan_treatment("II")
+    assert "Radiation therapy after surgery" in plan.to_frame().phase.tolist()
+    note = " ".join(plan.adjustments)
+    assert "most common" in note and "before surgery for limb tumours" in note
+
+
+def test_radiation_before_surgery_is_taught_with_its_reasons_not_only_shrinking():
+    """Radiation before surgery: lower dose, smaller field, less late stiffness, more wound problems."""
+    why = plan_treatment("IIIA", radiation="before").to_frame().iloc[0].why
+    for reason in ("lower dose", "smaller field", "less long-term stiffness", "wound complications"):
+        assert reason in why
+
+
+def test_radiation_after_surgery_is_taught_with_its_reasons():
+    """Radiation after surgery: fewer wound problems, ACS's most common order, more late stiffness."""
+    frame = plan_treatment("IIIA", radiation="after").to_frame()
+    why = frame[frame.phase == "Radiation therapy after surgery"].iloc[0].why
+    for reason in ("fewer wound problems", "most common", "stiffness"):
+        assert reason in why
+
+
+def test_no_text_says_radiation_before_surgery_is_simply_right():
+    """No phase, rule or option text presents radiation before surgery as the only right order."""
+    from sarcoma_edu.data import load_table
+
+    texts = [
+        *load_table("sequencing_phases.csv").to_numpy().ravel().tolist(),
+        *load_table("plan_rules.csv").to_numpy().ravel().tolist(),
+    ]
+    for text in texts:
+        lowered = str(text).lower()
+        for claim in ("should be given before", "always before", "is better before", "preferred order"):
+            assert claim not in lowered
+
+
+def test_a_stage_iv_patient_whose_disease_can_all_be_removed_gets_surgery():
+    """Stage IV with the primary and all metastases removable: surgery of the primary, then of the lung metastases."""
+    plan = plan_treatment(stage("trunk", 8, 3, metastasis=True), resectable=True)
+    phases = plan.to_frame().phase.tolist()
+    assert phases[0] == "Surgery"
+    assert "Surgery to remove the lung metastases" in phases
+    note = " ".join(plan.adjustments)
+    assert "rarely curable" in note and "do not all agree" in note
+
+
+def test_stage_iv_primary_is_treated_as_stage_ii_iii_with_radiation_kept():
+    """With all disease removable, radiation chosen for stage IV is kept around the primary's surgery."""
+    phases = plan_treatment("IV", radiation="before", resectable=True).to_frame().phase.tolist()
+    assert phases[:3] == ["Radiation therapy before surgery", "Recovery before surgery", "Surgery"]
+
+
+def test_stage_iv_that_cannot_be_removed_is_systemic_and_radiation_eases_symptoms():
+    """Stage IV that cannot all be removed: systemic therapy; chosen radiation is kept, labelled as easing symptoms."""
+    plan = plan_treatment("IV", radiation="before", resectable=False)
+    phases = plan.to_frame().phase.tolist()
+    assert phases[0].startswith("Systemic therapy")
+    assert "Radiation to ease symptoms" in phases
+    assert plan.to_frame().set_index("phase").loc["Radiation to ease symptoms", "timing"] == "palliative"
+    assert not any("left out" in a for a in plan.adjustments)
+
+
+def test_node_positive_stage_iii_surgery_removes_the_lymph_nodes():
+    """A node-positive retroperitoneal (IIIB) plan's surgery is wide local excision with lymphadenectomy."""
+    frame = plan_treatment(stage("retroperitoneum", 12, 3, nodes=True)).to_frame()
+    surgery = frame[frame.modality == "surgery"].iloc[0]
+    assert surgery.phase == "Surgery with lymphadenectomy"
+    assert "lymphadenectomy" in surgery.note
+
+
+@pytest.mark.parametrize("site", ["head_and_neck", "visceral"])
+def test_sites_without_a_stage_group_keep_the_chosen_chemotherapy(site):
+    """Head and neck or visceral: chemotherapy chosen is kept, and the plan says the team and histology decide."""
+    plan = plan_treatment(stage(site, 6, 3), chemotherapy="before", radiation="after")
+    phases = plan.to_frame().phase.tolist()
+    assert "Chemotherapy before surgery" in phases
+    assert "Radiation therapy after surgery" in phases
+    assert "histology and the team" in plan.explanation
+    assert not any("left out" in a for a in plan.adjustments)
+
+
+@pytest.mark.parametrize(
+    ("site", "words", "absent"),
+    [
+        ("extremity", "1-2 cm", "as little normal tissue"),
+        ("trunk", "as little normal tissue as possible", "1-2 cm"),
+        ("retroperitoneum", "as little normal tissue as possible", "1-2 cm"),
+        ("head_and_neck", "as little normal tissue as possible", "1-2 cm"),
+    ],
+)
+def test_the_margin_aim_depends_on_the_site(site, words, absent):
+    """The 1-2 cm margin is the aim for limb surgery (ACS); elsewhere as little normal tissue as possible (PDQ-PT)."""
+    surgery = plan_treatment(stage(site, 4, 1), radiation="none").to_frame().iloc[0]
+    assert words in surgery.note and absent not in surgery.note
+    assert "R0" in surgery.note and "no tumour cells at the edge" in surgery.note
+
+
+def test_chemotherapy_around_surgery_is_not_called_first_line():
+    """Chemotherapy before or after surgery names the most used drugs and its uncertain benefit, not 'first line'."""
+    frame = plan_treatment("IIIB", chemotherapy="before", radiation="none").to_frame()
+    note = frame.iloc[0].note
+    assert "doxorubicin and ifosfamide" in note and "uncertain" in note
+    assert "is first line" not in note
+
+
+def test_chemotherapy_after_surgery_for_stage_ii_iii_is_kept_with_a_note():
+    """ACS gives chemotherapy after surgery for stage II/III: the plan keeps it and says its benefit is uncertain."""
+    plan = plan_treatment("IIIA", chemotherapy="after", radiation="none")
+    assert "Chemotherapy after surgery" in plan.to_frame().phase.tolist()
+    assert any("ACS describes it" in a and "uncertain" in a for a in plan.adjustments)
 
 
 @pytest.mark.parametrize(

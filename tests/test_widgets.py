@@ -100,12 +100,21 @@ def test_treatment_planner_follows_stage_and_choices():
     """The planner shows the PDQ list for the staged patient and a timeline for the choices."""
     planner = widgets.TreatmentPlanner()
     assert planner.options.situation == "stage_II_III_N0"
+    assert planner.radiation.value == "situation"
+    assert "Radiation therapy after surgery" in planner.plan_html.value
+    assert "before surgery for limb tumours" in planner.plan_html.value
+    planner.radiation.value = "before"
     assert "Radiation therapy before surgery" in planner.plan_html.value
     planner.staging.nodes.value = True
     assert planner.options.situation == "stage_III_N1"
     assert "AJCC 7th edition" in planner.options_html.value
+    assert "Read another way" in planner.options_html.value
+    assert "Treatment of Stage IV Soft Tissue Sarcoma" in planner.options_html.value
     planner.radiation.value = "after"
-    assert [p.phase for p in planner.plan.phases][:2] == ["Surgery", "Wound healing before radiation"]
+    assert [p.phase for p in planner.plan.phases][:2] == [
+        "Surgery with lymphadenectomy",
+        "Wound healing before radiation",
+    ]
     planner.resectable.value = False
     assert planner.plan.phases[0].phase.startswith("High-dose radiation")
     assert planner.figure.layout.title.text
