@@ -46,8 +46,8 @@ class TreatmentOption:
 class TreatmentOptions:
     """The PDQ treatment options for one situation, and why this list applies.
 
-    ``other_readings`` names the other PDQ lists a careful reader could also file this patient
-    under (today only the node-positive trunk or limb tumour without distant spread, which is
+    ``other_readings`` names the other PDQ lists (``other_headings``, their headings) a careful
+    reader could also file this patient under (today only the node-positive trunk or limb tumour without distant spread, which is
     stage IV under AJCC 8 but is treated as the PDQ list for stage III with lymph node spread
     describes); the explanation gives both readings.
     """
@@ -58,6 +58,7 @@ class TreatmentOptions:
     explanation: str
     source: str
     other_readings: tuple[str, ...] = ()
+    other_headings: tuple[str, ...] = ()
 
     @property
     def readings(self) -> tuple[str, ...]:
@@ -228,6 +229,7 @@ def treatment_options(
         explanation=found.explanation,
         source=headings.loc[found.situation, "source"],
         other_readings=found.other_readings,
+        other_headings=tuple(headings.loc[s, "pdq_heading"] for s in found.other_readings),
     )
 
 
@@ -438,7 +440,9 @@ def plan_treatment(
         )
     chosen: list[str] = []
     if radiation is None:
-        default = _rule(found.situation, found.stage, "radiation", "default")
+        # stage IV with all disease removable: the primary is treated as for stage II or III
+        local = "stage_II_III_N0" if found.situation == "stage_IV" and resectable else found.situation
+        default = _rule(local, found.stage, "radiation", "default")
         radiation = default["timing"] if default else "none"
         if default and resectable:
             chosen.append(default["note"])

@@ -251,10 +251,9 @@ def _options_html(options: TreatmentOptions) -> str:
     )
     other = ""
     if options.other_readings:
-        headings = load_table("treatment_situations.csv").set_index("situation").pdq_heading
         other = (
             "<p><b>Read another way:</b> "
-            + "; ".join(html.escape(headings[s]) for s in options.other_readings)
+            + "; ".join(html.escape(h) for h in options.other_headings)
             + " (see the explanation below).</p>"
         )
     return (
