@@ -1,12 +1,22 @@
-"""Quiz progress kept on the student's disk: nothing a student did is lost.
+"""Quiz progress kept on the student's disk: nothing a student did is lost or moved without proof.
 
 Every attempt (question id, topic, answer, correct, time) goes into a local SQLite database
 (stdlib ``sqlite3``). The default file is ``~/.sarcoma_edu/progress.sqlite3``; the environment
 variable ``SARCOMA_EDU_PROGRESS`` or the ``path`` argument chooses another. Each attempt has a
 unique id, so exports can be imported again (on Binder, next session) without duplicates.
-Each write is its own short transaction, so several notebooks or processes can record at once.
-A corrupt or unreadable file is renamed aside byte for byte (``<name>.corrupt-<timestamp>``),
-with a warning naming both files, and a fresh database is started.
+
+What the store does with a file it cannot use:
+
+- a path that is not a regular file (a folder, a FIFO, a socket, a device, a link to one of those):
+  refused with a ``ValueError`` before anything is opened; nothing is renamed or created;
+- a file another program holds locked: retried for ``timeout`` seconds, then
+  :class:`ProgressBusyError`; the file is left as it is;
+- a read-only file or folder: attempts are still read, and :meth:`ProgressStore.record` raises
+  :class:`ProgressReadOnlyError`;
+- only a regular file that fails SQLite's integrity check, or is not a SQLite database at all, is
+  renamed aside byte for byte (``<name>.corrupt-<UTC time>``, next to it), once even when several
+  processes find it together, with a warning naming both files; ``sarcoma-edu progress recover``
+  brings its readable attempts back.
 """
 
 from __future__ import annotations
@@ -15,22 +25,43 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
+import urllib.parse
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import pandas as pd
 
-from sarcoma_edu import _checks
+from sarcoma_edu import _checks, progress_file
+from sarcoma_edu import progress_exchange as exchange
+from sarcoma_edu.progress_file import (
+    CHOOSE,
+    DEFAULT_TIMEOUT,
+    TIMEOUT_ENV_VAR,
+    ProgressBusyError,
+    ProgressReadOnlyError,
+    ProgressStorageError,
+    ProgressWarning,
+)
 
-__all__ = ["ENV_VAR", "ProgressStore", "ProgressWarning", "default_path"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ENV_VAR",
+    "TIMEOUT_ENV_VAR",
+    "ProgressBusyError",
+    "ProgressReadOnlyError",
+    "ProgressStorageError",
+    "ProgressStore",
+    "ProgressWarning",
+    "default_path",
+]
 
 ENV_VAR = "SARCOMA_EDU_PROGRESS"
-_FORMAT = "sarcoma-edu-progress"
-_COLUMNS = ("attempt_id", "question_id", "topic", "answer", "correct", "answered_at")
+_COLUMNS = exchange.FIELDS
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
     attempt_id  TEXT PRIMARY KEY,
@@ -41,10 +72,13 @@ CREATE TABLE IF NOT EXISTS attempts (
     answered_at TEXT NOT NULL
 )
 """
+# SQLite's primary result codes (https://www.sqlite.org/rescode.html)
+_BUSY, _LOCKED, _READONLY, _CORRUPT, _CANTOPEN, _NOTADB = 5, 6, 8, 11, 14, 26
+T = TypeVar("T")
 
 
-class ProgressWarning(UserWarning):
-    """The progress file could not be used as it was; the warning says what was done instead."""
+class _CorruptError(Exception):
+    """SQLite's own check proved the file broken."""
 
 
 def default_path() -> Path:
@@ -53,78 +87,163 @@ def default_path() -> Path:
     return Path(chosen).expanduser() if chosen else Path.home() / ".sarcoma_edu" / "progress.sqlite3"
 
 
+def _code(error: sqlite3.Error) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
 class ProgressStore:
     """A student's quiz attempts in a local SQLite file.
 
+    Settings for a class whose home folders are on network storage (NFS, SMB, as on many
+    JupyterHubs): the store keeps SQLite's rollback journal (``journal_mode=DELETE``, the default)
+    and never switches on WAL, because WAL needs shared memory that network file systems do not
+    provide safely; a file found in WAL mode is switched back. Each answer is one short transaction
+    that waits up to ``timeout`` seconds (default 10, or ``$SARCOMA_EDU_PROGRESS_TIMEOUT``) for a
+    lock, which covers slow network locks. Where the hub offers a local disk per user, point
+    ``SARCOMA_EDU_PROGRESS`` at a file there instead.
+
     Args:
         path: the database file (``str`` or :class:`pathlib.Path`); None uses :func:`default_path`.
+        timeout: seconds to wait for a file another program holds locked; None uses
+            ``$SARCOMA_EDU_PROGRESS_TIMEOUT`` or :data:`DEFAULT_TIMEOUT`.
 
     Attributes:
         path: the file in use.
+        timeout: the busy timeout in seconds.
         moved_aside: where a corrupt file was moved, or None.
+
+    Raises:
+        ValueError: the path is not a regular file (a folder, a FIFO, a socket, a device) or is a
+            SQLite database of another program; nothing is changed.
+        ProgressBusyError: the file stayed locked by another program for ``timeout`` seconds.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, timeout: float | None = None) -> None:
         if path is not None and not isinstance(path, str | Path):
             raise TypeError(f"path={_checks.show(path)} is not a str or pathlib.Path; expected a file path or None")
         self.path = Path(path).expanduser() if path is not None else default_path()
+        self.timeout = progress_file.busy_timeout(timeout)
         self.moved_aside: Path | None = None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._open_checked()
-        except sqlite3.DatabaseError as error:
-            self._move_aside(error)
-            self._open_checked()
+        progress_file.refuse_what_is_not_a_file(self.path)
+        self._file = Path(os.path.realpath(self.path))
+        with contextlib.suppress(OSError):  # a read-only parent: read_only says so, reading still works
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+        self._open_checked("opened")
+
+    @property
+    def read_only(self) -> str | None:
+        """Why new answers cannot be saved (the file or its folder is read-only), or None."""
+        return progress_file.read_only_reason(self._file, self.path)
 
     # --- storage ------------------------------------------------------------------------------
 
+    def _mode(self, write: bool) -> str:
+        if not self._file.exists():
+            return "rwc"
+        return "rw" if write or self.read_only is None else "ro"
+
     @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(self.path, timeout=30)
+    def _connect(self, write: bool, timeout: float) -> Iterator[sqlite3.Connection]:
+        uri = f"file:{urllib.parse.quote(str(self._file))}?mode={self._mode(write)}"
+        connection = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level="IMMEDIATE")
         try:
             with connection:
                 yield connection
         finally:
             connection.close()
 
-    def _open_checked(self) -> None:
-        with self._connect() as db:
-            db.execute(_SCHEMA)
-            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise sqlite3.DatabaseError("PRAGMA quick_check failed")
-
-    def _move_aside(self, error: Exception) -> None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        self.path.rename(target)
-        for suffix in ("-journal", "-wal", "-shm"):
-            side = self.path.with_name(self.path.name + suffix)
-            if side.exists():
-                side.rename(target.with_name(target.name + suffix))
-        self.moved_aside = target
-        warnings.warn(
-            f"The quiz progress file {self.path} could not be read ({error}). It was kept, unchanged, as "
-            f"{target}, and a fresh progress file was started at {self.path}.",
-            ProgressWarning,
-            stacklevel=3,
-        )
-
-    def _run(self, sql: str, rows: list[tuple] | tuple = ()) -> int:
-        """Execute a write, recovering once from a file that became corrupt meanwhile."""
-        for attempt in (1, 2):
+    def _retry(self, action: Callable[[float], T], doing: str) -> T:
+        """Run ``action(seconds left)``, retrying a busy file until the timeout; map SQLite errors."""
+        deadline = time.monotonic() + self.timeout
+        while True:
             try:
-                with self._connect() as db:
-                    db.execute(_SCHEMA)
-                    if rows and isinstance(rows, list):
-                        before = db.total_changes
-                        db.executemany(sql, rows)
-                        return db.total_changes - before
-                    return db.execute(sql, rows).rowcount
-            except sqlite3.DatabaseError as error:
-                if attempt == 2 or isinstance(error, sqlite3.IntegrityError):
-                    raise
-                self._move_aside(error)
-        return 0  # pragma: no cover
+                return action(max(0.0, deadline - time.monotonic()))
+            except sqlite3.Error as error:
+                code = _code(error)
+                if code in (_BUSY, _LOCKED):
+                    if time.monotonic() < deadline:
+                        time.sleep(0.05)
+                        continue
+                    raise ProgressBusyError(
+                        f"the progress file is in use by another program; {doing}; try again "
+                        f"(waited {self.timeout:g} s for {self.path})"
+                    ) from None
+                if code == _READONLY:
+                    reason = self.read_only or f"the progress file {self.path} is read-only"
+                    raise ProgressReadOnlyError(f"{reason}; {doing}") from None
+                if code in (_CORRUPT, _NOTADB):
+                    raise _CorruptError(str(error)) from None
+                if code == _CANTOPEN and self.read_only:
+                    raise ProgressReadOnlyError(f"{self.read_only}; {doing}") from None
+                raise ProgressStorageError(
+                    f"the progress file {self.path} could not be used ({error}); {doing}"
+                ) from None
+
+    def _check(self, seconds: float) -> None:
+        """SQLite's own check of the file, then the table (only where writing is allowed)."""
+        with self._connect(write=False, timeout=seconds) as db:
+            if db.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+                full = db.execute("PRAGMA integrity_check").fetchall()
+                if full != [("ok",)]:
+                    raise _CorruptError(f"SQLite's integrity check found: {full[0][0]}")
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and "attempts" not in tables:
+                raise ValueError(
+                    f"path={str(self.path)!r} is a SQLite database of another program (tables: "
+                    f"{', '.join(sorted(tables))}), not a progress file; nothing was changed; {CHOOSE}"
+                )
+            if self.read_only is None:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                    db.execute("PRAGMA journal_mode=DELETE")  # WAL is unsafe on network storage
+                db.execute(_SCHEMA)
+
+    def _open_checked(self, doing: str) -> None:
+        """Check the file; move it aside only when SQLite proved it broken, then start a fresh one."""
+        if self.read_only and not self._file.exists():
+            return
+        proved = progress_file.identity(self._file)
+        try:
+            self._retry(self._check, f"it could not be {doing}")
+        except _CorruptError as error:
+            self.moved_aside = progress_file.move_aside(self._file, self.path, proved, error, self.timeout)
+            self._retry(self._check, f"it could not be {doing}")
+
+    def _write(self, sql: str, rows: list[tuple], doing: str) -> int:
+        """Insert rows in one transaction; return how many were added (a broken file is moved once)."""
+        reason = self.read_only
+        if reason:
+            raise ProgressReadOnlyError(f"{reason}; {doing}; {CHOOSE}")
+
+        def insert(seconds: float) -> int:
+            with self._connect(write=True, timeout=seconds) as db:
+                db.execute(_SCHEMA)
+                before = db.total_changes
+                db.executemany(sql, rows)
+                return db.total_changes - before
+
+        try:
+            return self._retry(insert, doing)
+        except _CorruptError:
+            self._open_checked("opened")
+            try:
+                return self._retry(insert, doing)
+            except _CorruptError as error:
+                raise ProgressStorageError(f"the progress file {self.path} is damaged ({error}); {doing}") from None
+
+    def _read(self) -> list[tuple]:
+        def select(seconds: float) -> list[tuple]:
+            if not self._file.exists():
+                return []
+            with self._connect(write=False, timeout=seconds) as db:
+                return db.execute(f"SELECT {', '.join(_COLUMNS)} FROM attempts ORDER BY rowid").fetchall()
+
+        doing = "your progress could not be read"
+        try:
+            return self._retry(select, doing)
+        except _CorruptError:
+            self._open_checked("read")
+            return self._retry(select, doing)
 
     # --- recording ----------------------------------------------------------------------------
 
@@ -135,35 +254,56 @@ class ProgressStore:
             question_id: the question's id.
             answer: what the student chose: a text, a list of texts or a number (stored as JSON).
             correct: whether it was right.
-            topic: the question's topic (used by :meth:`summary`).
+            topic: the question's topic, one of the quiz topics or "" (used by :meth:`summary`).
+
+        Raises:
+            ProgressBusyError: another program held the file locked for ``timeout`` seconds.
+            ProgressReadOnlyError: the file or its folder is read-only.
         """
         if not isinstance(question_id, str) or not question_id:
             raise TypeError(f"question_id={_checks.show(question_id)} is not a non-empty string")
         correct = _checks.boolean("correct", correct)
         if not isinstance(topic, str):
             raise TypeError(f"topic={_checks.show(topic)} is not a string")
-        attempt_id = uuid.uuid4().hex
-        when = datetime.now(UTC).isoformat(timespec="milliseconds")
-        self._run(
-            "INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?)",
-            (attempt_id, question_id, topic, json.dumps(answer, ensure_ascii=False), int(correct), when),
-        )
-        return attempt_id
+        attempt = {
+            "attempt_id": uuid.uuid4().hex,
+            "question_id": question_id,
+            "topic": topic,
+            "answer": list(answer) if isinstance(answer, tuple) else answer,
+            "correct": correct,
+            "answered_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        }
+        problem = exchange.attempt_problem(attempt)
+        if problem is not None:
+            raise ValueError(f"{problem[0]}={problem[1]}")
+        self._write("INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?)", [_row(attempt)], "your answer was not saved")
+        return str(attempt["attempt_id"])
 
     def attempts(self) -> pd.DataFrame:
-        """Every attempt, oldest first: attempt_id, question_id, topic, answer, correct, answered_at."""
-        try:
-            with self._connect() as db:
-                rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM attempts ORDER BY answered_at").fetchall()
-        except sqlite3.DatabaseError as error:
-            self._move_aside(error)
-            self._open_checked()
-            rows = []
-        frame = pd.DataFrame(rows, columns=list(_COLUMNS))
+        """Every attempt, oldest first: attempt_id, question_id, topic, answer, correct, answered_at.
+
+        A stored row that cannot be read (written by an older version, e.g. with no time) is left
+        out with a :class:`ProgressWarning` naming it; it stays in the file.
+        """
+        good, skipped = [], []
+        for row in self._read():
+            attempt, problem = exchange.attempt_from_row(row)
+            if attempt is None:
+                skipped.append(f"attempt {row[0]!r} ({problem})")
+            else:
+                good.append(attempt)
+        if skipped:
+            shown = "; ".join(skipped[:5]) + (f"; and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+            warnings.warn(
+                f"{len(skipped)} stored attempt(s) in {self.path} could not be read and were left out "
+                f"(they stay in the file): {shown}",
+                ProgressWarning,
+                stacklevel=2,
+            )
+        frame = pd.DataFrame(good, columns=list(_COLUMNS))
         frame["correct"] = frame["correct"].astype(bool)
-        frame["answer"] = [json.loads(a) for a in frame["answer"]]
         frame["answered_at"] = pd.to_datetime(frame["answered_at"], utc=True, format="ISO8601")
-        return frame
+        return frame.sort_values("answered_at", kind="stable").reset_index(drop=True)
 
     def summary(self, by: Literal["question", "topic"] = "question") -> pd.DataFrame:
         """Attempts, correct answers and when last answered, per question (with its topic) or per topic."""
@@ -197,46 +337,60 @@ class ProgressStore:
         return target
 
     def export_json(self, path: str | Path) -> Path:
-        """Write every attempt to a JSON file that :meth:`import_json` reads back; return its path."""
+        """Write every attempt to a JSON file that :meth:`import_json` reads back; return its path.
+
+        The file follows ``datasets/progress_exchange.schema.json``.
+        """
         target = Path(path)
         frame = self.attempts()
         frame["answered_at"] = [t.isoformat(timespec="milliseconds") for t in frame["answered_at"]]
-        payload = {"format": _FORMAT, "version": 1, "attempts": frame.to_dict(orient="records")}
+        payload = {"format": exchange.FORMAT, "version": exchange.VERSION, "attempts": frame.to_dict(orient="records")}
         target.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
         return target
 
     def import_json(self, path: str | Path) -> int:
         """Merge attempts from a file written by :meth:`export_json`; return how many were new.
 
-        Attempts already present (same attempt id) are skipped, so importing twice adds nothing.
+        The whole file is checked against ``datasets/progress_exchange.schema.json`` first, so a bad
+        file stores nothing. Attempts already present (same attempt id) are skipped, so importing
+        twice adds nothing.
 
         Raises:
-            ValueError: the file is not a sarcoma-edu progress export, naming the file and what is wrong.
+            ValueError: the file is not a valid progress export, naming the file, the attempt's
+                index and the field.
         """
         source = Path(path)
         try:
-            payload = json.loads(source.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise ValueError(f"path={str(source)!r}: cannot read a progress export ({error})") from None
-        if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
-            raise ValueError(f"path={str(source)!r} is not a sarcoma-edu progress export (no format {_FORMAT!r})")
-        rows = []
-        for k, item in enumerate(payload.get("attempts", [])):
-            missing = [c for c in _COLUMNS if not isinstance(item, dict) or c not in item]
-            if missing:
-                raise ValueError(f"path={str(source)!r}: attempt {k} has no {missing[0]!r}")
-            if not isinstance(item["correct"], bool):
-                raise ValueError(f"path={str(source)!r}: attempt {k} has correct={item['correct']!r}, not true/false")
-            rows.append(
-                (
-                    str(item["attempt_id"]),
-                    str(item["question_id"]),
-                    str(item["topic"]),
-                    json.dumps(item["answer"], ensure_ascii=False),
-                    int(item["correct"]),
-                    str(item["answered_at"]),
-                )
-            )
-        if not rows:
+            payload = json.loads(source.read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError, RecursionError) as error:
+            reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
+            raise ValueError(f"path={str(source)!r}: cannot read a progress export ({reason})") from None
+        attempts = exchange.rows_from_export(payload, source)
+        return self.add_attempts(attempts, "nothing was imported")
+
+    def add_attempts(self, attempts: list[dict[str, object]], doing: str = "nothing was added") -> int:
+        """Merge attempts (as in an export) by attempt id; return how many were new.
+
+        Raises:
+            ValueError: an attempt breaks the exchange format, naming its index and field.
+        """
+        for index, attempt in enumerate(attempts):
+            problem = exchange.attempt_problem(attempt)
+            if problem is not None:
+                raise ValueError(f"attempt {index}, field {problem[0]!r}: {problem[1]}; {doing}")
+        if not attempts:
             return 0
-        return self._run("INSERT OR IGNORE INTO attempts VALUES (?, ?, ?, ?, ?, ?)", rows)
+        return self._write(
+            "INSERT OR IGNORE INTO attempts VALUES (?, ?, ?, ?, ?, ?)", [_row(a) for a in attempts], doing
+        )
+
+
+def _row(attempt: dict[str, object]) -> tuple:
+    return (
+        attempt["attempt_id"],
+        attempt["question_id"],
+        attempt["topic"],
+        json.dumps(attempt["answer"], ensure_ascii=False),
+        int(bool(attempt["correct"])),
+        attempt["answered_at"],
+    )

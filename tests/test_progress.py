@@ -89,7 +89,10 @@ def test_export_csv_for_the_instructor(tmp_path):
     [
         ("not json", "cannot read a progress export"),
         (json.dumps({"attempts": []}), "not a sarcoma-edu progress export"),
-        (json.dumps({"format": "sarcoma-edu-progress", "attempts": [{"attempt_id": "x"}]}), "attempt 0 has no"),
+        (
+            json.dumps({"format": "sarcoma-edu-progress", "version": 1, "attempts": [{"attempt_id": "x"}]}),
+            "attempt 0 has no",
+        ),
     ],
 )
 def test_import_rejects_files_that_are_not_exports(tmp_path, content, words):

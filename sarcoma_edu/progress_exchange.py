@@ -1,0 +1,191 @@
+"""What a quiz attempt may be: the progress exchange format and the checks on every stored row.
+
+The exchange format (what :meth:`ProgressStore.export_json` writes and :meth:`ProgressStore.import_json`
+reads) is defined by the JSON Schema ``datasets/progress_exchange.schema.json``. A whole file is
+validated against it with ``jsonschema`` before anything is stored. Rows read back from the
+SQLite file (which an older version may have written) and attempts about to be recorded are checked
+by :func:`attempt_problem`, which follows the same schema (its topics are read from it) without the
+cost of importing ``jsonschema`` in every lesson.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sarcoma_edu.data import dataset_path
+
+__all__ = ["FIELDS", "FORMAT", "SCHEMA_NAME", "VERSION", "attempt_from_row", "attempt_problem", "load_schema"]
+
+SCHEMA_NAME = "progress_exchange.schema.json"
+FORMAT = "sarcoma-edu-progress"
+VERSION = 1
+FIELDS = ("attempt_id", "question_id", "topic", "answer", "correct", "answered_at")
+_REASONS = {
+    "attempt_id": "must be a non-empty text",
+    "question_id": "must be a non-empty text",
+    "answer": "must be a text, a number or a list of texts",
+    "correct": "must be true or false",
+    "answered_at": "must be an ISO 8601 date and time with its time zone, e.g. 2026-03-02T14:05:09.120+00:00",
+}
+
+
+@functools.cache
+def load_schema() -> dict[str, Any]:
+    """The exchange format's JSON Schema, read once from ``datasets/progress_exchange.schema.json``."""
+    return json.loads(dataset_path(SCHEMA_NAME).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def known_topics() -> tuple[str, ...]:
+    """The topics an attempt may carry: the quiz topics and "" (no topic), as the schema lists them."""
+    return tuple(load_schema()["$defs"]["attempt"]["properties"]["topic"]["enum"])
+
+
+@functools.cache
+def _time_pattern() -> re.Pattern[str]:
+    return re.compile(load_schema()["$defs"]["attempt"]["properties"]["answered_at"]["pattern"])
+
+
+def _reason(field: str) -> str:
+    if field == "topic":
+        topics = ", ".join(repr(t) for t in known_topics())
+        return f"must be one of the quiz topics ({topics})"
+    return _REASONS.get(field, "is not allowed")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_time(value: object) -> bool:
+    if not isinstance(value, str) or not _time_pattern().match(value):
+        return False
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def attempt_problem(attempt: Mapping[str, object]) -> tuple[str, str] | None:
+    """Return ``(field, what is wrong)`` for the first field of ``attempt`` the schema refuses, or None.
+
+    Args:
+        attempt: one attempt as in an export: attempt_id, question_id, topic, answer, correct, answered_at.
+    """
+    for field in FIELDS:
+        if field not in attempt:
+            return field, "is missing"
+    extra = sorted(set(attempt) - set(FIELDS))
+    if extra:
+        return extra[0], "is not a field of an attempt"
+    answer = attempt["answer"]
+    checks = {
+        "attempt_id": isinstance(attempt["attempt_id"], str) and attempt["attempt_id"] != "",
+        "question_id": isinstance(attempt["question_id"], str) and attempt["question_id"] != "",
+        "topic": isinstance(attempt["topic"], str) and attempt["topic"] in known_topics(),
+        "answer": isinstance(answer, str)
+        or _is_number(answer)
+        or (isinstance(answer, list) and all(isinstance(a, str) or _is_number(a) for a in answer)),
+        "correct": isinstance(attempt["correct"], bool),
+        "answered_at": _is_time(attempt["answered_at"]),
+    }
+    for field, ok in checks.items():
+        if not ok:
+            return field, f"{_show(attempt[field])} {_reason(field)}"
+    return None
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def attempt_from_row(row: Sequence[object]) -> tuple[dict[str, object] | None, str]:
+    """Turn a stored row (columns as :data:`FIELDS`, answer as JSON text, correct as 0/1) into an attempt.
+
+    Returns:
+        ``(attempt, "")``, or ``(None, what is wrong)`` for a row that cannot be read (e.g. written
+        by an older version with no time or a time without its zone).
+    """
+    values = dict(zip(FIELDS, row, strict=True))
+    try:
+        values["answer"] = json.loads(values["answer"]) if isinstance(values["answer"], str) else values["answer"]
+    except (ValueError, RecursionError):
+        return None, f"answer={_show(values['answer'])} is not readable"
+    correct = values["correct"]
+    if isinstance(correct, int) and not isinstance(correct, bool) and correct in (0, 1):
+        values["correct"] = bool(correct)
+    problem = attempt_problem(values)
+    if problem is not None:
+        return None, f"{problem[0]}={problem[1]}"
+    return values, ""
+
+
+def rows_from_export(payload: object, source: Path) -> list[dict[str, object]]:
+    """Validate a whole export against the schema and return its attempts.
+
+    Raises:
+        ValueError: naming the file, the attempt's index and the field; nothing is returned.
+    """
+    import jsonschema  # imported here: about a second, paid only when a file is imported
+
+    validator = jsonschema.Draft202012Validator(load_schema())
+    errors = sorted(validator.iter_errors(payload), key=lambda e: _sort_key(e.absolute_path))
+    if errors:
+        raise ValueError(_describe(errors[0], payload, source))
+    attempts = payload["attempts"]  # type: ignore[index]
+    for index, attempt in enumerate(attempts):
+        problem = attempt_problem(attempt)
+        if problem is not None:
+            raise ValueError(f"{_where(source)}: attempt {index}, field {problem[0]!r}: {problem[1]}{_NOTHING}")
+    return attempts
+
+
+_NOTHING = "; nothing was imported"
+
+
+def _where(source: Path) -> str:
+    return f"path={str(source)!r}"
+
+
+def _sort_key(path: Sequence[object]) -> tuple:
+    return tuple((p, "") if isinstance(p, int) else (-1, str(p)) for p in path)
+
+
+def _describe(error: Any, payload: object, source: Path) -> str:
+    path = list(error.absolute_path)
+    if not path and error.validator == "type":
+        return f"{_where(source)} is not a sarcoma-edu progress export: it holds no format, version and attempts"
+    field = str(path[-1]) if path else ""
+    if error.validator == "required":
+        field = next(f for f in error.validator_value if f not in error.instance)
+        if len(path) == 2:
+            return f"{_where(source)}: attempt {path[1]} has no {field!r}{_NOTHING}"
+    if error.validator == "additionalProperties":
+        field = sorted(set(error.instance) - set(error.schema.get("properties", {})))[0]
+        return f"{_where(source)}: attempt {path[1]}, field {field!r} is not a field of an attempt{_NOTHING}"
+    if len(path) == 2 and path[0] == "attempts":
+        fields = ", ".join(FIELDS)
+        return f"{_where(source)}: attempt {path[1]} is {_show(error.instance)}, not an object with {fields}{_NOTHING}"
+    if len(path) >= 3 and path[0] == "attempts":
+        field = str(path[2])
+        value = error.instance if len(path) == 3 else payload["attempts"][path[1]][field]  # type: ignore[index]
+        return f"{_where(source)}: attempt {path[1]}, field {field!r}: {_show(value)} {_reason(field)}{_NOTHING}"
+    if field == "format":
+        return f"{_where(source)} is not a sarcoma-edu progress export (its field 'format' must be {FORMAT!r})"
+    if field in ("version", "attempts") and error.validator == "required":
+        return f"{_where(source)} has no field {field!r}; a progress export has format, version and attempts{_NOTHING}"
+    if field == "version":
+        shown = _show(payload["version"])  # type: ignore[index]
+        return f"{_where(source)}: field 'version' is {shown}; this sarcoma-edu reads version {VERSION}{_NOTHING}"
+    if field == "attempts":
+        shown = _show(payload["attempts"])  # type: ignore[index]
+        return f"{_where(source)}: field 'attempts' is {shown}; expected a list of attempts{_NOTHING}"
+    return f"{_where(source)}: {error.message}{_NOTHING}"

@@ -1,0 +1,240 @@
+"""The progress store refuses what is not a progress file, waits for a busy one, and reads a read-only one.
+
+Nothing here depends on the user running the tests: a device and a read-only file are simulated
+(a root user can write to anything), and every path is inside the test's own temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import stat
+import threading
+import time
+
+import pytest
+
+from sarcoma_edu import progress_file
+from sarcoma_edu.progress import (
+    DEFAULT_TIMEOUT,
+    TIMEOUT_ENV_VAR,
+    ProgressBusyError,
+    ProgressReadOnlyError,
+    ProgressStorageError,
+    ProgressStore,
+)
+
+BUSY_WORDS = "the progress file is in use by another program; your answer was not saved; try again"
+
+
+def _listing(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def _refused(path, words):
+    with pytest.raises(ValueError, match=words) as caught:
+        ProgressStore(path, timeout=0.2)
+    message = str(caught.value)
+    assert str(path) in message and "SARCOMA_EDU_PROGRESS" in message and "path argument" in message
+    return message
+
+
+def test_a_folder_of_lessons_is_refused_and_left_alone(tmp_path):
+    """SARCOMA_EDU_PROGRESS pointing at a folder is refused before opening; the folder is untouched."""
+    folder = tmp_path / "my-class"
+    folder.mkdir()
+    (folder / "notes.ipynb").write_text("{}")
+    before = _listing(tmp_path)
+    _refused(folder, "is a folder")
+    assert _listing(tmp_path) == before and _listing(folder) == ["notes.ipynb"]
+
+
+def test_a_fifo_is_refused_without_opening_it(tmp_path):
+    """A named pipe is refused (opening it would hang); nothing is renamed or created beside it."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    _refused(fifo, "is a FIFO")
+    assert _listing(tmp_path) == ["pipe"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_a_socket_is_refused(tmp_path):
+    """A socket file is refused and stays a socket."""
+    path = tmp_path / "s"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(path))
+        _refused(path, "is a socket")
+        assert _listing(tmp_path) == ["s"] and stat.S_ISSOCK(os.stat(path).st_mode)
+    finally:
+        server.close()
+
+
+def test_a_device_is_refused_without_touching_it(tmp_path, monkeypatch):
+    """A path that is a device (simulated: /dev is never touched) is refused and not renamed."""
+    path = tmp_path / "disk"
+    path.write_bytes(b"device contents")
+    monkeypatch.setattr(progress_file, "_path_mode", lambda _p: stat.S_IFCHR | 0o600)
+    _refused(path, "is a device")
+    assert _listing(tmp_path) == ["disk"] and path.read_bytes() == b"device contents"
+
+
+def test_a_link_to_a_folder_or_to_nothing_is_refused(tmp_path):
+    """A symbolic link is followed only to a regular file: to a folder or to nothing it is refused."""
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "to-folder").symlink_to(tmp_path / "folder")
+    (tmp_path / "dangling").symlink_to(tmp_path / "missing.sqlite3")
+    _refused(tmp_path / "to-folder", "is a folder \\(through a link\\)")
+    _refused(tmp_path / "dangling", "is a link to .*which does not exist")
+    assert _listing(tmp_path) == ["dangling", "folder", "to-folder"] and _listing(tmp_path / "folder") == []
+
+
+def test_a_link_to_a_regular_file_is_used(tmp_path):
+    """A link to a progress file works: answers go into the file it points at."""
+    real = tmp_path / "real.sqlite3"
+    ProgressStore(real).record("st-ia", "IA", True, "staging")
+    link = tmp_path / "link.sqlite3"
+    link.symlink_to(real)
+    store = ProgressStore(link)
+    store.record("st-ib", "IB", True, "staging")
+    assert len(ProgressStore(real).attempts()) == 2 and link.is_symlink()
+
+
+def test_a_database_of_another_program_is_refused_not_changed(tmp_path):
+    """A healthy SQLite file without an attempts table belongs to someone else: refused, byte for byte kept."""
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE recipes (name TEXT)")
+    db.close()
+    before = path.read_bytes()
+    _refused(path, "SQLite database of another program \\(tables: recipes\\)")
+    assert path.read_bytes() == before and _listing(tmp_path) == ["other.db"]
+
+
+def _hold_exclusive_lock(path, seconds, locked):
+    """Another program: take an exclusive lock on the file for ``seconds``."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN EXCLUSIVE")
+    locked.set()
+    time.sleep(seconds)
+    db.execute("COMMIT")
+    db.close()
+
+
+def _locker(path, seconds):
+    locked = threading.Event()
+    thread = threading.Thread(target=_hold_exclusive_lock, args=(path, seconds, locked))
+    thread.start()
+    assert locked.wait(10)
+    return thread
+
+
+def test_a_store_locked_longer_than_its_timeout_refuses_clearly_and_moves_nothing(tmp_path):
+    """A lock held past the timeout gives ProgressBusyError with plain words; the file stays, unchanged."""
+    path = tmp_path / "progress.sqlite3"
+    store = ProgressStore(path, timeout=0.3)
+    store.record("st-ia", "IA", True, "staging")
+    before = path.read_bytes()
+    thread = _locker(path, 2.0)
+    started = time.monotonic()
+    with pytest.raises(ProgressBusyError, match=BUSY_WORDS):
+        store.record("st-ib", "IB", True, "staging")
+    assert 0.25 < time.monotonic() - started < 1.9
+    with pytest.raises(ProgressBusyError, match="in use by another program; your progress could not be read"):
+        store.attempts()
+    with pytest.raises(ProgressBusyError, match="in use by another program"):
+        ProgressStore(path, timeout=0.3)
+    thread.join()
+    assert _listing(tmp_path) == ["progress.sqlite3"] and path.read_bytes() == before
+    assert list(store.attempts()["question_id"]) == ["st-ia"]
+
+
+def test_a_lock_shorter_than_the_timeout_is_waited_for_and_the_answer_saved(tmp_path):
+    """A slow lock (network storage) released within the timeout only delays the answer: it is saved."""
+    path = tmp_path / "progress.sqlite3"
+    store = ProgressStore(path, timeout=5)
+    thread = _locker(path, 0.5)
+    store.record("st-ia", "IA", True, "staging")
+    thread.join()
+    assert list(ProgressStore(path).attempts()["question_id"]) == ["st-ia"]
+
+
+def test_the_busy_timeout_is_documented_and_configurable(tmp_path, monkeypatch):
+    """The timeout defaults to 10 s, follows SARCOMA_EDU_PROGRESS_TIMEOUT, and a bad value is named."""
+    path = tmp_path / "p.sqlite3"
+    monkeypatch.delenv(TIMEOUT_ENV_VAR, raising=False)
+    assert ProgressStore(path).timeout == DEFAULT_TIMEOUT == 10.0
+    monkeypatch.setenv(TIMEOUT_ENV_VAR, "2.5")
+    assert ProgressStore(path).timeout == 2.5
+    assert ProgressStore(path, timeout=1).timeout == 1.0
+    monkeypatch.setenv(TIMEOUT_ENV_VAR, "soon")
+    with pytest.raises(ValueError, match="SARCOMA_EDU_PROGRESS_TIMEOUT='soon' is not a number"):
+        ProgressStore(path)
+    with pytest.raises(ValueError, match="timeout=0 is not allowed"):
+        ProgressStore(path, timeout=0)
+    with pytest.raises(TypeError, match="timeout='10'"):
+        ProgressStore(path, timeout="10")
+
+
+def test_the_store_uses_the_rollback_journal_never_wal(tmp_path):
+    """The store keeps journal_mode=delete (safe on network storage) and turns a WAL file back."""
+    path = tmp_path / "progress.sqlite3"
+    ProgressStore(path).record("st-ia", "IA", True, "staging")
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        db.execute("PRAGMA journal_mode=WAL")
+    db.close()
+    ProgressStore(path).record("st-ib", "IB", True, "staging")
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    db.close()
+    assert len(ProgressStore(path).attempts()) == 2
+
+
+def _read_only_for(*paths):
+    """Simulate read-only permission bits for ``paths`` (root would ignore real ones)."""
+    blocked = {os.path.realpath(p) for p in paths}
+    return lambda p: os.path.realpath(p) not in blocked
+
+
+def test_a_read_only_file_is_read_but_not_written_and_not_called_corrupt(tmp_path, monkeypatch):
+    """A read-only progress file still shows the history; a new answer is refused as read-only."""
+    path = tmp_path / "progress.sqlite3"
+    ProgressStore(path).record("st-ia", "IA", True, "staging")
+    before = path.read_bytes()
+    monkeypatch.setattr(progress_file, "_can_write", _read_only_for(path))
+    store = ProgressStore(path)
+    assert store.read_only == f"the progress file {path} is read-only" and store.moved_aside is None
+    assert list(store.attempts()["question_id"]) == ["st-ia"] and store.mistakes() == []
+    with pytest.raises(ProgressReadOnlyError, match="is read-only; your answer was not saved"):
+        store.record("st-ib", "IB", True, "staging")
+    assert _listing(tmp_path) == ["progress.sqlite3"] and path.read_bytes() == before
+
+
+def test_a_read_only_folder_without_a_file_is_read_only_not_an_error_on_reading(tmp_path, monkeypatch):
+    """In a folder where no file can be created, the history is empty and an answer is refused as read-only."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "progress.sqlite3"
+    monkeypatch.setattr(progress_file, "_can_write", _read_only_for(folder))
+    store = ProgressStore(path)
+    assert "read-only, so the progress file" in store.read_only and store.attempts().empty
+    with pytest.raises(ProgressReadOnlyError, match="cannot be created; your answer was not saved"):
+        store.record("st-ia", "IA", True, "staging")
+    assert _listing(folder) == []
+
+
+def test_sqlite_refusing_to_write_is_reported_as_read_only(tmp_path, monkeypatch):
+    """When SQLite itself says the database is read-only (opened mode=ro), the error says read-only."""
+    path = tmp_path / "progress.sqlite3"
+    store = ProgressStore(path)
+    store.record("st-ia", "IA", True, "staging")
+    monkeypatch.setattr(ProgressStore, "_mode", lambda self, write: "ro")
+    with pytest.raises(ProgressReadOnlyError, match="read-only; your answer was not saved"):
+        store.record("st-ib", "IB", True, "staging")
+    assert len(store.attempts()) == 1 and _listing(tmp_path) == ["progress.sqlite3"]
+
+
+def test_storage_errors_are_os_errors_with_their_own_types():
+    """Busy and read-only are kinds of ProgressStorageError, itself an OSError, so callers can catch either."""
+    assert issubclass(ProgressBusyError, ProgressStorageError) and issubclass(ProgressReadOnlyError, OSError)
