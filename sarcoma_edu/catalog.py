@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sarcoma_edu.data import load_table
+from sarcoma_edu.data import APPROVAL_BASES, DRUG_STATUSES, DatasetError, load_table
 
 __all__ = [
+    "APPROVAL_BASES",
+    "DRUG_STATUSES",
+    "drug_safety",
     "load_drugs",
     "load_histologies",
     "load_modalities",
@@ -32,19 +35,73 @@ def _typed(name: str, *, flags: tuple[str, ...] = (), numbers: tuple[str, ...] =
 
 
 def load_drugs() -> pd.DataFrame:
-    """Drugs used or studied in soft tissue sarcoma (27 rows).
+    """Drugs used or studied in soft tissue sarcoma, with what a nurse watches for (27 rows).
 
     Columns: ``name``, ``brand``, ``drug_class`` (cytotoxic, tyrosine kinase inhibitor, EZH2
-    inhibitor, mTOR inhibitor, PD-1, PD-L1, CTLA-4, T-cell therapy, protective),
-    ``modality``, ``how_it_works``, ``indication``, ``route_schedule``, ``side_effects``,
-    ``status`` (standard, approved for a subtype, in clinical trials), ``approval_year`` (FDA,
-    where the reference gives it), ``source`` (ACS 2018/2024, PDQ).
+    inhibitor, mTOR inhibitor, PD-1, PD-L1, CTLA-4, T-cell therapy, protective), ``modality``,
+    ``how_it_works``, ``indication``, ``route_schedule``, ``side_effects`` (the common ones),
+    ``watch_for`` (the drug's own serious harms), ``monitoring`` (what is given, checked or limited
+    because of them), ``status`` (one of :data:`DRUG_STATUSES`), ``status_note`` (the status in
+    plain words), ``approval_agency`` (FDA), ``approval_year``, ``approval_basis`` (one of
+    :data:`APPROVAL_BASES`), ``approved_for``, ``source`` (every source the row's claims come from).
+
+    An ``approved`` row names its agency, what it is approved for, and either the year
+    (``approval``) or why there is none (``label``: the label includes the use; ``approval, year
+    not given``); any other row leaves those columns empty.
+
+    Raises:
+        DatasetError: a row breaks one of these rules (the message names the file, row and column).
 
     Example:
         >>> load_drugs().set_index("name").loc["tazemetostat", "approval_year"]
         2020
     """
+    _check_approvals(load_table("drugs.csv"))
     return _typed("drugs.csv", numbers=("approval_year",))
+
+
+_APPROVAL_COLUMNS = ("approval_agency", "approval_basis", "approved_for")
+
+
+def _check_approvals(table: pd.DataFrame) -> None:
+    """Raise DatasetError for an approval claim without its agency, year or scope, or one on an unapproved drug."""
+    for number, row in enumerate(table.to_dict("records"), start=2):  # row 1 is the header
+        where = f"drugs.csv, row {number} ({row['name']})"
+        if row["status"] != "approved":
+            filled = [c for c in (*_APPROVAL_COLUMNS, "approval_year") if row[c]]
+            if filled:
+                raise DatasetError(
+                    f"{where}, column {filled[0]!r}: {row[filled[0]]!r} is given, but the status is "
+                    f"{row['status']!r}; approval details belong only to a drug whose status is 'approved'"
+                )
+            continue
+        for column in _APPROVAL_COLUMNS:
+            if not row[column]:
+                raise DatasetError(f"{where}, column {column!r}: the cell is empty; an approved drug names it")
+        if (row["approval_basis"] == "approval") != bool(row["approval_year"]):
+            problem = "is empty" if row["approval_basis"] == "approval" else f"is {row['approval_year']!r}"
+            raise DatasetError(
+                f"{where}, column 'approval_year': the year {problem}, but the approval basis is "
+                f"{row['approval_basis']!r}; 'approval' needs the year the reference gives, and "
+                "'label' or 'approval, year not given' must leave it empty rather than guess one"
+            )
+
+
+def drug_safety() -> pd.DataFrame:
+    """What to watch for with each drug that has its own serious harms, and what is done about them.
+
+    Returns:
+        One row per drug with a ``watch_for`` entry (doxorubicin, ifosfamide, pazopanib,
+        tazemetostat, the checkpoint inhibitors, afami-cel), in the catalog's order, with columns
+        ``name``, ``watch_for``, ``monitoring``, ``status`` and ``source``, and a plain 0..n-1 index.
+
+    Example:
+        >>> drug_safety().name.tolist()[:2]
+        ['doxorubicin', 'ifosfamide']
+    """
+    drugs = load_drugs()
+    table = drugs[drugs.watch_for.notna()][["name", "watch_for", "monitoring", "status", "source"]]
+    return table.reset_index(drop=True)
 
 
 def load_modalities() -> pd.DataFrame:

@@ -131,6 +131,15 @@ def _scope(v: str) -> bool:
 
 
 _INTEGER = ("a whole number", _integer)
+# what the clinical reference (section 5b) says of a drug's US status for soft tissue sarcoma
+DRUG_STATUSES = (
+    "approved",
+    "off-label",
+    "might help; not approved for soft tissue sarcoma",
+    "being studied",
+    "supportive",
+)
+APPROVAL_BASES = ("approval", "approval, year not given", "label")
 
 _SCHEMAS: dict[str, tuple[_Column, ...]] = {
     "sites.csv": (
@@ -292,8 +301,14 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("indication"),
         _col("route_schedule", required=False),
         _col("side_effects", required=False),
-        _col("status", _one_of(("standard", "approved for a subtype", "in clinical trials"))),
+        _col("watch_for", required=False),
+        _col("monitoring", required=False),
+        _col("status", _one_of(DRUG_STATUSES)),
+        _col("status_note", required=False),
+        _col("approval_agency", _one_of(("FDA",)), required=False),
         _col("approval_year", _INTEGER, required=False),
+        _col("approval_basis", _one_of(APPROVAL_BASES), required=False),
+        _col("approved_for", required=False),
         _col("source"),
     ),
     "risk_factors.csv": (

@@ -68,6 +68,7 @@ def test_every_question_has_explanation_source_and_unique_id():
     """Ids are unique; every question explains its answer and cites a source of the reference."""
     assert len({q.id for q in BANK}) == len(BANK)
     keys = ("PDQ", "AJCC8", "ACS", "FNCLCC", "SEER", "Gronchi", "Cancers 2021")
+    keys += ("FDA label", "FDA (US approval status")  # reference section 5b
     for q in BANK:
         assert len(q.explanation) > 20, q.id
         assert any(k in q.source for k in keys), q.id
