@@ -78,10 +78,14 @@ binder-check: | $(BIN)/python
 	PATH="$(CURDIR)/$(BINDER_VENV)/bin:$$PATH" bash binder/postBuild
 	$(BINDER_VENV)/bin/python scripts/run_lessons.py
 
-# Present a lesson on the projector in Voila (code hidden): make present LESSON=03 DARK=1
+# Present a lesson on the projector in Voila (code hidden): make present LESSON=03 DARK=1 LARGE=1
+# DARK and LARGE are 1/yes/true (on) or 0/no/false/empty (off: DARK=0 is light); anything else stops
+# with a message. LESSON is a number, a name or a path to a notebook; DIR=folder finds it in your copy.
 LESSON ?= 03_staging
+_flag = $(if $(filter 1 yes true on,$(1)),1,$(if $(filter-out 0 no false off,$(1)),$(error $(2)=$(1) is not understood: use $(2)=1 or $(2)=0)))
 present: $(VENV)/.installed
-	$(BIN)/sarcoma-edu present $(LESSON) $(if $(DARK),--dark)
+	$(BIN)/sarcoma-edu present '$(LESSON)' $(if $(DIR),--dir '$(DIR)') $(if $(call _flag,$(DARK),DARK),--dark) \
+	  $(if $(call _flag,$(LARGE),LARGE),--large-text)
 
 # Refresh the pictures the README shows (docs/images/) from a real browser run.
 screenshots: $(VENV)/.installed-test browser-deps

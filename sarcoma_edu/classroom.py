@@ -2,24 +2,53 @@
 
 The lessons ship inside the package (``sarcoma_edu/notebooks`` in an installed copy, ``notebooks/``
 in a clone). :func:`copy_lessons` copies them to a folder of the student's choosing and never
-replaces a copy the student has edited unless asked; :func:`lab_command` and
-:func:`present_command` build the commands ``sarcoma-edu lab`` and ``sarcoma-edu present`` run.
+replaces a copy the student has edited unless asked (the example quiz banks go along, into
+``example_banks/``); :func:`lab_command` and :func:`present_command` build the commands
+``sarcoma-edu lab`` and ``sarcoma-edu present`` run, on a port checked by :func:`choose_port`, and
+:func:`run_server` runs them so that stopping it (Ctrl+C or SIGTERM) stops the server and its kernels.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import filecmp
 import os
 import shutil
+import signal
+import socket
+import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from sarcoma_edu import _checks
+from sarcoma_edu import _checks, presentation
 
-__all__ = ["CopyReport", "copy_lessons", "lab_command", "lessons_dir", "list_lessons", "present_command", "resolve"]
+__all__ = [
+    "BANKS_FOLDER",
+    "LAB_PORT",
+    "PRESENT_PORT",
+    "CopyReport",
+    "check_port",
+    "choose_port",
+    "copy_lessons",
+    "example_banks",
+    "lab_command",
+    "lessons_dir",
+    "list_lessons",
+    "present_command",
+    "present_env",
+    "resolve",
+    "run_server",
+    "url",
+]
+
+# the folder, next to the lessons in a student's copy, holding the example quiz banks and their schema
+BANKS_FOLDER = "example_banks"
+LAB_PORT, PRESENT_PORT = 8888, 8866
+_PORTS = (1, 65535)
 
 
 def lessons_dir() -> Path:
@@ -30,30 +59,54 @@ def lessons_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "notebooks"
 
 
-def list_lessons() -> list[str]:
-    """File names of the numbered lessons, in order (``00_welcome.ipynb`` ...)."""
-    return sorted(p.name for p in lessons_dir().glob("[0-9][0-9]_*.ipynb"))
+def list_lessons(folder: str | Path | None = None) -> list[str]:
+    """File names of the numbered lessons, in order (``00_welcome.ipynb`` ...), bundled or in ``folder``."""
+    where = lessons_dir() if folder is None else Path(folder).expanduser()
+    return sorted(p.name for p in where.glob("[0-9][0-9]_*.ipynb") if p.is_file())
 
 
-def resolve(lesson: str) -> Path:
-    """Find a lesson by number (``"03"``, ``"3"``), name (``"03_staging"``, ``"staging"``) or file name.
+def example_banks() -> list[Path]:
+    """The built-in quiz banks and their JSON Schema: the examples copied into ``example_banks/``."""
+    from sarcoma_edu.data import _datasets_root
+    from sarcoma_edu.quiz import bank_paths
+
+    return [*bank_paths(), Path(str(_datasets_root() / "quiz" / "quiz_bank.schema.json"))]
+
+
+def resolve(lesson: str, folder: str | Path | None = None) -> Path:
+    """Find a notebook: a path to a ``.ipynb`` file, or a lesson by number (``"03"``, ``"3"``), name
+    (``"03_staging"``, ``"staging"``) or file name, in ``folder`` (e.g. the copy ``lab --dir`` made)
+    or, without ``folder``, among the bundled lessons.
 
     Raises:
-        ValueError: no lesson or more than one matches, naming the lessons there are.
+        TypeError: ``lesson`` is not a non-empty string.
+        ValueError: no such file, or no lesson or more than one matches, naming the lessons there are.
     """
+    where = lessons_dir() if folder is None else Path(folder).expanduser()
+    names = list_lessons(where) if where.is_dir() else []
+    shown = ", ".join(n.removesuffix(".ipynb") for n in names) or "none"
+    allowed = f"a path to a .ipynb file, or a lesson number or name in {where}: {shown}"
     if not isinstance(lesson, str) or not lesson.strip():
-        raise TypeError(f"lesson={_checks.show(lesson)} is not a lesson name; expected one of {list_lessons()}")
+        raise TypeError(f"lesson={_checks.show(lesson)} is not a lesson name; expected {allowed}")
+    if folder is not None and not where.is_dir():
+        raise ValueError(f"folder={str(folder)!r} is not a folder; give the folder 'sarcoma-edu lab --dir' made")
+    given = Path(lesson.strip()).expanduser()
+    path = where / given if folder is not None and not given.is_absolute() else given
+    if path.suffix == ".ipynb" and path.is_file():
+        return path.resolve()
+    # a path (not a bare lesson name) that is not a notebook file
+    if len(given.parts) > 1 or (path.suffix == ".ipynb" and path.exists()):
+        what = "is not a .ipynb notebook file" if path.exists() else "no such notebook file"
+        raise ValueError(f"lesson={lesson!r}: {what}; expected {allowed}")
     key = lesson.strip().removesuffix(".ipynb").lower()
     if key.isdigit():
         key = f"{int(key):02d}"
-    names = list_lessons()
     matches = [n for n in names if n.removesuffix(".ipynb") == key or n[:2] == key]
     matches = matches or [n for n in names if key in n.removesuffix(".ipynb")]
     if len(matches) != 1:
         found = "matches none" if not matches else f"matches {len(matches)}"
-        shown = ", ".join(n.removesuffix(".ipynb") for n in names)
-        raise ValueError(f"lesson={lesson!r} {found} of the lessons; expected a number or a name: {shown}")
-    return lessons_dir() / matches[0]
+        raise ValueError(f"lesson={lesson!r} {found} of the lessons; expected {allowed}")
+    return where / matches[0]
 
 
 @dataclass
@@ -83,21 +136,30 @@ class CopyReport:
 def copy_lessons(folder: str | Path, replace_edited: Callable[[Path], bool] | None = None) -> CopyReport:
     """Copy the lessons into ``folder``, never losing a student's edited copy.
 
+    The example quiz banks and their schema go along into ``example_banks/``, under the same rule.
+
     Args:
-        folder: where to put them (created if missing).
-        replace_edited: called with the path of each lesson the student has changed; return True to
-            replace it with a fresh copy (the edited one is first saved as ``<name>.edited-<n>.ipynb``).
+        folder: where to put them (created if missing); not empty.
+        replace_edited: called with the path of each file the student has changed; return True to
+            replace it with a fresh copy (the edited one is first saved as ``<name>.edited-<n><suffix>``).
             None keeps every edited copy.
     """
     if not isinstance(folder, str | Path):
         raise TypeError(f"folder={_checks.show(folder)} is not a str or pathlib.Path")
+    if not str(folder).strip():
+        raise ValueError(f"folder={str(folder)!r} is empty; give a folder for the lessons, e.g. ~/sarcoma-edu-lessons")
     target = Path(folder).expanduser()
     if target.exists() and not target.is_dir():
         raise ValueError(f"folder={str(target)!r} is a file, not a folder; choose a folder for the lessons")
-    target.mkdir(parents=True, exist_ok=True)
+    banks = target / BANKS_FOLDER
+    if banks.exists() and not banks.is_dir():
+        raise ValueError(f"{str(banks)!r} is a file, not a folder; move it so the example banks can be copied")
+    banks.mkdir(parents=True, exist_ok=True)
     report = CopyReport(target)
-    for name in list_lessons():
-        source, copy = lessons_dir() / name, target / name
+    files = [(lessons_dir() / name, name) for name in list_lessons()]
+    files += [(path, f"{BANKS_FOLDER}/{path.name}") for path in example_banks()]
+    for source, name in files:
+        copy = target / name
         if not copy.exists():
             shutil.copyfile(source, copy)
             report.copied.append(name)
@@ -105,7 +167,7 @@ def copy_lessons(folder: str | Path, replace_edited: Callable[[Path], bool] | No
             report.unchanged.append(name)
         elif replace_edited is not None and replace_edited(copy):
             number = 1
-            while (backup := copy.with_name(f"{copy.stem}.edited-{number}.ipynb")).exists():
+            while (backup := copy.with_name(f"{copy.stem}.edited-{number}{copy.suffix}")).exists():
                 number += 1
             shutil.copyfile(copy, backup)
             shutil.copyfile(source, copy)
@@ -119,17 +181,157 @@ def _root_flag() -> list[str]:
     return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
 
 
+def check_port(port: object) -> int:
+    """``port`` as an int if it is a whole number from 1 to 65535.
+
+    Raises:
+        TypeError, ValueError: naming the value and the range allowed.
+    """
+    number = _checks.whole_number("port", port, "a whole number from 1 to 65535")
+    if not _PORTS[0] <= number <= _PORTS[1]:
+        raise ValueError(f"port={_checks.show(port)} is out of range; expected a whole number from 1 to 65535")
+    return number
+
+
+def _port_problem(port: int) -> str | None:
+    """Why a server could not listen on ``port`` at localhost (IPv4, and IPv6 where there is one), or None."""
+    for family, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers (tornado) do
+                probe.bind((host, port))
+        except OSError as error:
+            if family == socket.AF_INET6 and error.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+                continue  # no IPv6 on this machine
+            if error.errno in (errno.EACCES, errno.EPERM):
+                return "needs administrator rights on this computer (ports below 1024 usually do)"
+            return "is in use by another program"
+    return None
+
+
+def choose_port(port: object | None, default: int) -> int:
+    """The port a server will be told to use, so the address printed is the one served.
+
+    Args:
+        port: the port asked for (1-65535), or None for the first free port from ``default`` on.
+        default: where to start looking when ``port`` is None.
+
+    Raises:
+        ValueError: ``port`` is out of range, in use or not allowed, or no free port was found.
+    """
+    if port is not None:
+        number = check_port(port)
+        problem = _port_problem(number)
+        if problem:
+            raise ValueError(f"port={number} {problem}; choose another port (1024-65535) or leave it out")
+        return number
+    for candidate in range(default, min(default + 50, _PORTS[1] + 1)):
+        if _port_problem(candidate) is None:
+            return candidate
+    raise ValueError(f"no free port from {default} to {default + 49}; choose one with --port")
+
+
+def url(port: int, path: str = "/") -> str:
+    """The address a server started by :func:`lab_command` or :func:`present_command` serves."""
+    return f"http://localhost:{check_port(port)}{path}"
+
+
 def lab_command(folder: Path, port: int | None = None, browser: bool = True) -> list[str]:
-    """The command that opens JupyterLab on ``folder`` at the welcome lesson."""
+    """The command that opens JupyterLab on ``folder`` at the welcome lesson (on exactly ``port``)."""
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
     command += ["--LabApp.default_url=/lab/tree/00_welcome.ipynb", *_root_flag()]
-    command += [f"--ServerApp.port={port}"] if port else []
+    command += [f"--ServerApp.port={check_port(port)}", "--ServerApp.port_retries=0"] if port is not None else []
     return command + ([] if browser else ["--no-browser"])
 
 
-def present_command(lesson: Path, dark: bool = False, port: int | None = None, browser: bool = True) -> list[str]:
-    """The command that serves one lesson in Voila: outputs only, no code, optionally dark."""
+def present_command(
+    lesson: Path, dark: bool = False, port: int | None = None, browser: bool = True, large_text: bool = False
+) -> list[str]:
+    """The command that serves one notebook in Voila: outputs only, no code, optionally dark and large.
+
+    Run it with the environment :func:`present_env` adds (the theme for figures, the large-text template).
+    """
     command = [sys.executable, "-m", "voila", str(lesson), "--strip_sources=True"]
     command += ["--theme=dark"] if dark else []
-    command += [f"--port={port}"] if port else []
+    command += ["--template=sarcoma-edu-large"] if large_text else []
+    command += [f"--port={check_port(port)}", "--Voila.port_retries=0"] if port is not None else []
     return command + ([] if browser else ["--no-browser"])
+
+
+def present_env(dark: bool = False, large_text: bool = False) -> dict[str, str]:
+    """Environment variables for :func:`present_command`, inherited by the lesson's kernel.
+
+    ``SARCOMA_EDU_PRESENT`` and ``SARCOMA_EDU_THEME`` (and ``SARCOMA_EDU_LARGE_TEXT``) are read by the
+    figure builders and the table display (:mod:`sarcoma_edu.presentation`); with ``large_text`` the
+    Voila template folder is put first on ``JUPYTER_PATH``.
+    """
+    env = {presentation.PRESENT_ENV: "1", presentation.THEME_ENV: "dark" if dark else "light"}
+    if large_text:
+        env[presentation.LARGE_TEXT_ENV] = "1"
+        paths = [str(presentation.template_root()), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+        env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return env
+
+
+def _descendants(pid: int) -> list:
+    try:
+        import psutil  # installed with ipykernel, which every kernel needs
+    except ImportError:
+        return []
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _stop(child: subprocess.Popen, how: int, grace: float) -> None:
+    """Send ``how`` to the server's process group, wait up to ``grace`` s, then kill what is left."""
+    kernels = _descendants(child.pid)  # kernels run in sessions of their own: remember them first
+    for sig, wait in ((how, grace), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(child.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            child.wait(wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    for process in kernels:  # the server shuts its kernels down; any it left keep no port open
+        try:
+            process.terminate()
+            process.wait(grace)
+        except Exception:  # already gone, or will not stop
+            with contextlib.suppress(Exception):  # gone by now
+                process.kill()
+
+
+def run_server(command: list[str], env: Mapping[str, str] | None = None, grace: float = 15.0) -> int:
+    """Run a server command until it ends or this process is stopped; return its exit status.
+
+    The server runs in a process group of its own. Ctrl+C, SIGTERM or SIGHUP sent to this process is
+    passed on to that group; this process then waits (up to ``grace`` s, then kills) until the server
+    and the kernels it started have ended, so nothing keeps the port.
+    """
+    child = subprocess.Popen(command, env={**os.environ, **(env or {})}, start_new_session=True)
+    stopping: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        stopping.append(signum)
+        raise KeyboardInterrupt
+
+    handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, forward) for sig in handled}
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        for sig in handled:  # a second Ctrl+C must not cut the shutdown short and leave the server behind
+            signal.signal(sig, signal.SIG_IGN)
+        # SIGTERM even for Ctrl+C: the servers then shut their kernels down without asking to confirm
+        _stop(child, signal.SIGTERM, grace)
+        return 0 if not stopping or stopping[0] == signal.SIGINT else 128 + stopping[0]
+    finally:
+        if child.poll() is None:
+            _stop(child, signal.SIGTERM, grace)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
+import shlex
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -134,7 +134,7 @@ def _build_parser() -> argparse.ArgumentParser:
     lab.add_argument(
         "--dir", default="~/sarcoma-edu-lessons", help="folder for your copy (default: ~/sarcoma-edu-lessons)"
     )
-    lab.add_argument("--port", type=_number(int, "a port number"), help="port for JupyterLab (default: 8888 or next)")
+    lab.add_argument("--port", type=_port, help="port for JupyterLab, 1-65535 (default: the first free one from 8888)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     lab.add_argument("--no-start", action="store_true", help="only copy the lessons, do not start JupyterLab")
 
@@ -143,9 +143,19 @@ def _build_parser() -> argparse.ArgumentParser:
         help="show one lesson in Voila for the projector (no code)",
         description="Serve one lesson as a web page with the code hidden, e.g. 'sarcoma-edu present 03'.",
     )
-    present.add_argument("lesson", help="lesson number or name, e.g. 03 or staging")
-    present.add_argument("--dark", action="store_true", help="dark theme (easier to read on some projectors)")
-    present.add_argument("--port", type=_number(int, "a port number"), help="port for Voila (default: 8866)")
+    present.add_argument(
+        "lesson", help="lesson number or name (e.g. 03 or staging), or the path to a notebook of yours (.ipynb)"
+    )
+    present.add_argument(
+        "--dir", help="find the lesson in this folder, e.g. the copy 'sarcoma-edu lab --dir' made (your edits)"
+    )
+    present.add_argument(
+        "--dark", action="store_true", help="dark page and figures (easier to read on some projectors)"
+    )
+    present.add_argument(
+        "--large-text", action="store_true", help="text large enough for the back of the room (22 px body text)"
+    )
+    present.add_argument("--port", type=_port, help="port for Voila, 1-65535 (default: the first free one from 8866)")
     present.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     present.add_argument("--print-command", action="store_true", help="print the Voila command instead of running it")
     return parser
@@ -159,30 +169,38 @@ def _ask(path: Path) -> bool:
     return reply.strip().lower() in ("y", "yes")
 
 
-def _run(command: list[str]) -> int:
+def _port(text: str) -> int:
     try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 0
+        return classroom.check_port(int(text))
+    except ValueError:
+        allowed = "expected a whole number from 1 to 65535"
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; {allowed}") from None
 
 
 def _lab(args: argparse.Namespace) -> int:
     report = classroom.copy_lessons(args.dir, replace_edited=_ask)
     print(report.describe())
     if args.no_start:
-        print(f"Start JupyterLab there with: sarcoma-edu lab --dir {report.folder}")
+        print(f"Start JupyterLab there with: {shlex.join(['sarcoma-edu', 'lab', '--dir', str(report.folder)])}")
         return 0
-    return _run(classroom.lab_command(report.folder, args.port, browser=not args.no_browser))
+    port = classroom.choose_port(args.port, classroom.LAB_PORT)
+    command = classroom.lab_command(report.folder, port, browser=not args.no_browser)
+    where = classroom.url(port, "/lab/tree/00_welcome.ipynb")
+    print(f"JupyterLab at {where} (the link with its login token follows); press Ctrl+C to stop.", flush=True)
+    return classroom.run_server(command)
 
 
 def _present(args: argparse.Namespace) -> int:
-    lesson = classroom.resolve(args.lesson)
-    command = classroom.present_command(lesson, dark=args.dark, port=args.port, browser=not args.no_browser)
+    lesson = classroom.resolve(args.lesson, args.dir)
+    port = classroom.choose_port(args.port, classroom.PRESENT_PORT)
+    browser = not args.no_browser
+    command = classroom.present_command(lesson, args.dark, port, browser, large_text=args.large_text)
+    env = classroom.present_env(dark=args.dark, large_text=args.large_text)
     if args.print_command:
-        print(" ".join(command))
+        print(shlex.join([*(f"{k}={v}" for k, v in env.items()), *command]))
         return 0
-    print(f"Presenting {lesson.name} in Voila (code hidden); press Ctrl+C to stop.")
-    return _run(command)
+    print(f"Presenting {lesson.name} at {classroom.url(port)} (code hidden); press Ctrl+C to stop.", flush=True)
+    return classroom.run_server(command, env)
 
 
 def _stage_text(result) -> str:
@@ -213,6 +231,8 @@ _FLAGS = {
     "mitoses": "--mitoses",
     "site": "--site",
     "grade": "--grade",
+    "folder": "--dir",
+    "port": "--port",
 }
 
 

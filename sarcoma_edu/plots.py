@@ -15,11 +15,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sarcoma_edu import presentation
 from sarcoma_edu.data import load_table
 from sarcoma_edu.grading import fnclcc
 from sarcoma_edu.spread import Pathway
 from sarcoma_edu.staging import STAGES, StageResult, stage
 from sarcoma_edu.treatment import TreatmentPlan
+
+# under `sarcoma-edu present`, tables show plain column names, no index and no cut text
+presentation.install_table_display()
 
 __all__ = [
     "OKABE_ITO",
@@ -79,13 +83,20 @@ class Figure(go.Figure):
         display(self._repr_mimebundle_(), raw=True)
 
 
+# text colour and template per theme ($SARCOMA_EDU_THEME, set by `sarcoma-edu present --dark`); light
+# text on plotly_dark's near-black background keeps a contrast above 7:1, like the light theme
+_THEMES = {"light": ("plotly_white", "#222222"), "dark": ("plotly_dark", "#F2F2F2")}
+
+
 def _style(fig: go.Figure, title: str, *, height: int = 480) -> go.Figure:
+    template, colour = _THEMES[presentation.theme()]
+    scale = 1.25 if presentation.large_text() else 1.0
     fig.update_layout(
-        title={"text": title, "font": {"size": 22}},
-        font=FONT,
-        height=height,
-        template="plotly_white",
-        hoverlabel={"font_size": 15},
+        title={"text": title, "font": {"size": round(22 * scale)}},
+        font={**FONT, "color": colour, "size": round(FONT["size"] * scale)},
+        height=round(height * (1.1 if scale > 1 else 1)),
+        template=template,
+        hoverlabel={"font_size": round(15 * scale)},
         margin={"l": 80, "r": 40, "t": 90, "b": 70},
     )
     return fig

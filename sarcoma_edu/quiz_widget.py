@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import os
 import random
 from collections.abc import Sequence
 
@@ -18,7 +19,12 @@ from sarcoma_edu.progress import ProgressStore
 from sarcoma_edu.quiz import Feedback, Question, check
 from sarcoma_edu.quiz_cases import generate_case_question, question_from_id
 
-__all__ = ["QuizWidget", "quiz_widget"]
+__all__ = ["CASE_SEED_ENV", "QuizWidget", "quiz_widget"]
+
+# the instructor's seed for "New case" (the whole class then discusses the same patients), or unset
+CASE_SEED_ENV = "SARCOMA_EDU_CASE_SEED"
+# fresh "New case" seeds are drawn below this; an instructor's seed may be any whole number 0 or more
+_FRESH_SEEDS = 10**9
 
 ALL_TOPICS = "All topics"
 _CASE_LABELS = {
@@ -55,9 +61,14 @@ class QuizWidget(w.VBox):
         score: (correct, answered) this session.
     """
 
-    def __init__(self, questions: Sequence[Question], progress: ProgressStore | None, seed: int = 0) -> None:
+    def __init__(self, questions: Sequence[Question], progress: ProgressStore | None, seed: int | None = None) -> None:
         if not questions or not all(isinstance(q, Question) for q in questions):
             raise TypeError("questions must be a non-empty list of Question objects (see load_bank)")
+        seed_note = ""
+        if seed is None:
+            seed, seed_note = _seed_from_environment()
+        else:
+            seed = _case_seed("seed", seed)
         self.questions = list(questions)
         self.by_id = {q.id: q for q in self.questions}
         self.progress = progress
@@ -65,7 +76,9 @@ class QuizWidget(w.VBox):
         self.feedback: Feedback | None = None
         self.queue: list[Question] = []
         self.mode = "bank"
-        self._seeds = itertools.count(seed)
+        # "New case" asks for seed, seed + 1, ...: the same first seed gives the same patients in order
+        self.first_seed = random.SystemRandom().randrange(_FRESH_SEEDS) if seed is None else seed
+        self._seeds = itertools.count(self.first_seed)
         self._wrong: dict[str, None] = {}  # this session's mistakes, when progress is not saved
         topics = sorted({q.topic for q in self.questions})
         self.topic = w.Dropdown(options=[ALL_TOPICS, *topics], value=ALL_TOPICS, description="Topic")
@@ -111,6 +124,8 @@ class QuizWidget(w.VBox):
         if progress is not None and progress.moved_aside is not None:
             self._note(f"Your old progress file could not be read; it was kept as {progress.moved_aside}.")
         self.restart()
+        if seed_note:
+            self._note(seed_note)
 
     # --- moving between questions -------------------------------------------------------------
 
@@ -254,20 +269,52 @@ def _number_words(answer) -> str:
     return f"{answer.value:g}"
 
 
-def quiz_widget(questions: Sequence[Question], progress: ProgressStore | None = None) -> QuizWidget:
+def _case_seed(name: str, value: object) -> int:
+    """An instructor's "New case" seed: a whole number 0 or more, or raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}={value!r} is not a whole number; expected a whole number 0 or more, or None")
+    if value < 0:
+        raise ValueError(f"{name}={value!r} is negative; expected a whole number 0 or more, or None")
+    return value
+
+
+def _seed_from_environment() -> tuple[int | None, str]:
+    """``$SARCOMA_EDU_CASE_SEED`` as a seed (or None when unset), and a message for a value that is not one."""
+    text = os.environ.get(CASE_SEED_ENV, "").strip()
+    if not text:
+        return None, ""
+    if text.isdigit():
+        return int(text), ""
+    return None, (
+        f"{CASE_SEED_ENV}={text!r} is not a whole number 0 or more, so 'New case' makes up "
+        "patients at random; ask your instructor for the seed."
+    )
+
+
+def quiz_widget(
+    questions: Sequence[Question], progress: ProgressStore | None = None, case_seed: int | None = None
+) -> QuizWidget:
     """A quiz widget over ``questions`` that records every answer.
 
     Args:
         questions: :class:`~sarcoma_edu.quiz.Question` objects, e.g. ``load_bank()``.
         progress: where attempts are saved; None opens the default :class:`ProgressStore`
             (``~/.sarcoma_edu/progress.sqlite3`` or ``$SARCOMA_EDU_PROGRESS``).
+        case_seed: the first "New case" patient (then ``case_seed + 1``, ...), so a whole class sees the
+            same patients; None uses ``$SARCOMA_EDU_CASE_SEED`` if set, otherwise a fresh random seed
+            each time the widget is made. Each case is recorded by its id (``case-<kind>-<seed>``).
+
+    Raises:
+        TypeError, ValueError: ``case_seed`` is not a whole number 0 or more.
 
     Returns:
         The widget; display it as the last line of a cell.
     """
+    if case_seed is not None:
+        case_seed = _case_seed("case_seed", case_seed)
     if progress is None:
         try:
             progress = ProgressStore()
         except Exception:  # never let storage stop the quiz; the widget says progress is not saved
             progress = None
-    return QuizWidget(questions, progress)
+    return QuizWidget(questions, progress, seed=case_seed)

@@ -17,6 +17,7 @@ import ipywidgets as w
 import pandas as pd
 from IPython import get_ipython
 
+from sarcoma_edu import presentation
 from sarcoma_edu.catalog import load_drugs, load_histologies, load_risk_factors
 from sarcoma_edu.data import load_table
 from sarcoma_edu.grading import FnclccResult, fnclcc, grade_words
@@ -27,6 +28,9 @@ from sarcoma_edu.treatment import TreatmentOptions, TreatmentPlan, plan_treatmen
 
 if TYPE_CHECKING:  # plotly is imported only when a figure is first drawn
     from sarcoma_edu.plots import Figure
+
+# under `sarcoma-edu present`, tables show plain column names, no index and no cut text
+presentation.install_table_display()
 
 __all__ = [
     "FnclccCalculator",

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from sarcoma_edu import classroom
 from sarcoma_edu.cli import main
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def test_copy_lessons_copies_every_lesson_into_a_new_folder(tmp_path):
     """A first run copies all numbered lessons into the chosen folder, creating it."""
     report = classroom.copy_lessons(tmp_path / "mine" / "lessons")
-    assert report.copied == classroom.list_lessons() and len(report.copied) >= 8
+    lessons = [name for name in report.copied if "/" not in name]
+    assert lessons == classroom.list_lessons() and len(lessons) >= 8
     assert (tmp_path / "mine" / "lessons" / "00_welcome.ipynb").read_bytes() == (
         classroom.lessons_dir() / "00_welcome.ipynb"
     ).read_bytes()
@@ -97,3 +109,177 @@ def test_cli_lab_into_a_file_is_refused(tmp_path, capsys):
     path.write_text("x")
     assert main(["lab", "--dir", str(path), "--no-start"]) == 2
     assert "is a file, not a folder" in capsys.readouterr().err
+
+
+# --- the instructor's own notebook, ports, quoting, make present (issue 17) ------------------------
+
+
+def _one_error_line(capsys, argv: list[str]) -> str:
+    """Run the CLI, expecting exit status 2 and exactly one line on stderr; return that line."""
+    try:
+        code = main(argv)
+    except SystemExit as raised:  # argparse errors exit instead of returning
+        code = raised.code
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    return err.strip()
+
+
+def _printed_command(capsys, argv: list[str]) -> list[str]:
+    assert main([*argv, "--no-browser", "--print-command"]) == 0
+    return shlex.split(capsys.readouterr().out)
+
+
+def test_present_serves_the_instructors_own_notebook_from_a_path_with_spaces(tmp_path, capsys):
+    """`present "My class/our staging.ipynb"` serves that file; --print-command quotes it for a shell."""
+    folder = tmp_path / "My class"
+    folder.mkdir()
+    mine = folder / "our staging.ipynb"
+    shutil.copyfile(classroom.lessons_dir() / "03_staging.ipynb", mine)
+    words = _printed_command(capsys, ["present", str(mine)])
+    assert str(mine) in words and words[words.index("-m") + 1] == "voila"
+
+
+def test_present_finds_a_lesson_in_the_folder_lab_made_with_the_instructors_edits(tmp_path, capsys, monkeypatch):
+    """`present 03 --dir <copy>` serves the edited copy in that folder, not the bundled lesson."""
+    monkeypatch.setattr("sys.stdin", open("/dev/null"))  # noqa: SIM115 - not a terminal: never asks
+    assert main(["lab", "--dir", str(tmp_path), "--no-start"]) == 0
+    edited = tmp_path / "03_staging.ipynb"
+    edited.write_text(edited.read_text() + " ")
+    capsys.readouterr()
+    words = _printed_command(capsys, ["present", "staging", "--dir", str(tmp_path)])
+    assert str(edited) in words and str(classroom.lessons_dir() / "03_staging.ipynb") not in words
+    assert classroom.resolve("03_staging.ipynb", tmp_path) == edited
+
+
+@pytest.mark.parametrize(
+    ("lesson", "words"),
+    [("{tmp}/missing.ipynb", "no such notebook file"), ("{tmp}", "no such notebook file"),
+     ("{tmp}/notes.txt", "no such notebook file"), ("99", "matches none")],
+)  # fmt: skip
+def test_a_missing_notebook_is_one_line_naming_what_is_allowed(tmp_path, capsys, lesson, words):
+    """A notebook that is not there exits 2 with one line that says a path or a lesson is expected and lists them."""
+    line = _one_error_line(capsys, ["present", lesson.format(tmp=tmp_path / "sub"), "--print-command"])
+    assert words in line and "a path to a .ipynb file" in line and "00_welcome" in line
+
+
+def test_present_dir_that_is_not_a_folder_is_refused(tmp_path, capsys):
+    """`present 03 --dir <not a folder>` exits 2 with one line naming --dir."""
+    line = _one_error_line(capsys, ["present", "03", "--dir", str(tmp_path / "nowhere")])
+    assert "--dir" in line and "is not a folder" in line
+
+
+@pytest.mark.parametrize("command", ["lab", "present"])
+@pytest.mark.parametrize("port", ["0", "65536", "-1", "99999999999999999999", "8.5", "x", ""])
+def test_a_port_outside_1_to_65535_is_refused_in_one_line(capsys, command, port):
+    """--port takes a whole number from 1 to 65535; anything else exits 2 with one line saying so."""
+    argv = ["lab", "--no-start", "--port", port] if command == "lab" else ["present", "03", "--port", port]
+    line = _one_error_line(capsys, argv)
+    assert "--port" in line and "1 to 65535" in line
+
+
+def test_a_port_in_use_is_refused_instead_of_serving_elsewhere(capsys):
+    """A port another program holds is refused in one line, so the address printed is never a different one."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        line = _one_error_line(capsys, ["present", "03", "--port", str(port), "--print-command"])
+    assert f"--port {port} is in use by another program" in line
+
+
+def test_the_port_printed_is_the_one_the_server_is_told_to_use(capsys):
+    """Without --port a free port is chosen and passed to Voila with no retries, so it cannot move elsewhere."""
+    words = _printed_command(capsys, ["present", "03"])
+    port = int(next(w for w in words if w.startswith("--port=")).split("=")[1])
+    assert "--Voila.port_retries=0" in words and 8866 <= port < 8866 + 50
+    lab = classroom.lab_command(Path("/tmp/x"), 8890, browser=False)
+    assert "--ServerApp.port=8890" in lab and "--ServerApp.port_retries=0" in lab
+    assert classroom.url(8890, "/lab") == "http://localhost:8890/lab"
+
+
+@pytest.mark.parametrize("folder", ["", "   "])
+def test_lab_into_an_empty_folder_name_is_refused(tmp_path, capsys, monkeypatch, folder):
+    """`lab --dir ""` exits 2 with one line naming --dir, and copies nothing into the current folder."""
+    monkeypatch.chdir(tmp_path)
+    line = _one_error_line(capsys, ["lab", "--dir", folder, "--no-start"])
+    assert "--dir" in line and "is empty" in line and list(tmp_path.iterdir()) == []
+
+
+def test_lab_no_start_prints_a_command_that_quotes_a_folder_with_spaces(tmp_path, capsys, monkeypatch):
+    """The 'start JupyterLab there' hint quotes a folder with spaces so it can be pasted into a shell."""
+    monkeypatch.setattr("sys.stdin", open("/dev/null"))  # noqa: SIM115 - not a terminal: never asks
+    folder = tmp_path / "my lessons"
+    assert main(["lab", "--dir", str(folder), "--no-start"]) == 0
+    hint = capsys.readouterr().out.strip().splitlines()[-1]
+    assert shlex.split(hint.split(": ", 1)[1]) == ["sarcoma-edu", "lab", "--dir", str(folder)]
+
+
+def test_the_example_banks_lesson_07_points_to_are_in_the_lab_copy(tmp_path):
+    """A `lab --dir` copy holds example_banks/: every built-in bank, as shipped, and the schema that accepts them."""
+    import jsonschema
+
+    from sarcoma_edu.quiz import bank_paths
+
+    classroom.copy_lessons(tmp_path)
+    copied = tmp_path / classroom.BANKS_FOLDER
+    assert sorted(p.name for p in copied.iterdir()) == sorted(
+        [p.name for p in bank_paths()] + ["quiz_bank.schema.json"]
+    )
+    schema = json.loads((copied / "quiz_bank.schema.json").read_text(encoding="utf-8"))
+    for bank in bank_paths():
+        assert (copied / bank.name).read_bytes() == bank.read_bytes()
+        jsonschema.validate(json.loads((copied / bank.name).read_text(encoding="utf-8")), schema)
+    text = "".join("".join(c["source"]) for c in json.loads((tmp_path / "07_quiz.ipynb").read_text())["cells"])
+    named = set(re.findall(r"example_banks/[\w.]+", text))
+    assert "example_banks/quiz_bank.schema.json" in named
+    assert all((tmp_path / name).is_file() for name in named), named
+
+
+def test_an_edited_example_bank_is_kept_like_an_edited_lesson(tmp_path):
+    """An instructor's edit to a copied example bank is kept unless they say replace (then it is backed up)."""
+    classroom.copy_lessons(tmp_path)
+    bank = tmp_path / classroom.BANKS_FOLDER / "staging.json"
+    bank.write_text("[]")
+    assert "example_banks/staging.json" in classroom.copy_lessons(tmp_path).kept and bank.read_text() == "[]"
+    classroom.copy_lessons(tmp_path, replace_edited=lambda p: True)
+    assert (bank.parent / "staging.edited-1.json").read_text() == "[]" and bank.read_text() != "[]"
+
+
+def _make_present(*variables: str) -> str:
+    """The `sarcoma-edu present` line `make -n present` would run, or make's error message."""
+    done = subprocess.run(
+        ["make", "-n", "--no-print-directory", "present", *variables],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MAKEFLAGS": ""},
+    )
+    if done.returncode != 0:
+        return done.stderr
+    return " ".join(line for line in done.stdout.replace("\\\n", " ").splitlines() if "sarcoma-edu present" in line)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize(
+    ("variables", "dark"),
+    [(["DARK=0"], False), (["DARK="], False), ([], False), (["DARK=no"], False),
+     (["DARK=1"], True), (["DARK=yes"], True)],
+)  # fmt: skip
+def test_make_present_dark_0_means_light(variables, dark):
+    """`make present DARK=0` (or empty, or no) runs the light theme; DARK=1 or yes runs --dark."""
+    line = _make_present(*variables)
+    assert "sarcoma-edu present" in line and ("--dark" in line) is dark
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_present_refuses_a_dark_value_it_does_not_understand():
+    """`make present DARK=maybe` stops with a message instead of guessing."""
+    assert "DARK=maybe is not understood" in _make_present("DARK=maybe")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_present_passes_large_text_and_a_lesson_path_with_spaces():
+    """`make present LARGE=1 LESSON="my class/x.ipynb"` passes --large-text and the path as one word."""
+    line = _make_present("LARGE=1", "LESSON=my class/x.ipynb")
+    assert "--large-text" in line and "'my class/x.ipynb'" in line

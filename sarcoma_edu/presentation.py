@@ -1,0 +1,175 @@
+"""Settings for showing lessons on a projector: dark theme, large text, plain tables.
+
+``sarcoma-edu present`` starts Voila with environment variables that its kernels inherit, so the
+figure builders and the table display read them while a lesson runs:
+
+- ``SARCOMA_EDU_THEME``: ``light`` (default) or ``dark``; with ``dark`` every figure uses plotly's
+  ``plotly_dark`` template and light text, matching Voila's dark page.
+- ``SARCOMA_EDU_LARGE_TEXT``: ``1`` for larger figure text (the page text is enlarged by the
+  ``sarcoma-edu-large`` Voila template).
+- ``SARCOMA_EDU_PRESENT``: ``1`` while presenting; tables are then shown with plain column names,
+  without the row index and with every word of every cell (see :func:`table_html`).
+
+This module imports neither plotly nor ipywidgets.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "LARGE_TEXT_ENV",
+    "PRESENT_ENV",
+    "THEME_ENV",
+    "install_table_display",
+    "is_presenting",
+    "large_text",
+    "plain_column",
+    "table_html",
+    "template_root",
+    "theme",
+]
+
+THEME_ENV = "SARCOMA_EDU_THEME"
+LARGE_TEXT_ENV = "SARCOMA_EDU_LARGE_TEXT"
+PRESENT_ENV = "SARCOMA_EDU_PRESENT"
+THEMES = ("light", "dark")
+# the smallest body text of the large-text Voila template, in CSS pixels
+LARGE_TEXT_PX = 22
+
+_TRUE, _FALSE = ("1", "yes", "true", "on"), ("", "0", "no", "false", "off")
+# words that are abbreviations or units in the tables' column names
+_WORDS = {
+    "pdq": "PDQ",
+    "ajcc": "AJCC",
+    "fnclcc": "FNCLCC",
+    "seer": "SEER",
+    "id": "ID",
+    "t": "T",
+    "n": "N",
+    "m": "M",
+    "g": "G",
+    "cm": "(cm)",
+    "pct": "(%)",
+}
+
+
+def _flag(name: str) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value not in _FALSE:
+        warnings.warn(
+            f"{name}={value!r} is not understood; expected 1 or 0 (yes/no); using 0", UserWarning, stacklevel=3
+        )
+    return False
+
+
+def theme() -> Literal["light", "dark"]:
+    """The theme figures use: ``$SARCOMA_EDU_THEME`` (``light`` or ``dark``), light when unset.
+
+    An unknown value warns, naming the variable, the value and the themes there are, and uses light.
+    """
+    value = os.environ.get(THEME_ENV, "").strip().lower() or "light"
+    if value not in THEMES:
+        warnings.warn(
+            f"{THEME_ENV}={value!r} is not a theme; expected one of {', '.join(THEMES)}; using light",
+            UserWarning,
+            stacklevel=2,
+        )
+        return "light"
+    return value  # type: ignore[return-value]
+
+
+def large_text() -> bool:
+    """Whether figures use projector-sized text (``$SARCOMA_EDU_LARGE_TEXT`` is 1)."""
+    return _flag(LARGE_TEXT_ENV)
+
+
+def is_presenting() -> bool:
+    """Whether the lesson runs under ``sarcoma-edu present`` (``$SARCOMA_EDU_PRESENT`` is 1)."""
+    return _flag(PRESENT_ENV)
+
+
+def template_root() -> Path:
+    """The Jupyter data folder holding the ``sarcoma-edu-large`` Voila template (for ``JUPYTER_PATH``)."""
+    return Path(__file__).resolve().parent / "jupyter"
+
+
+def plain_column(name: object) -> str:
+    """A column name as words: ``"size_cm"`` -> ``"Size (cm)"``, ``"pdq_wording"`` -> ``"PDQ wording"``."""
+    if isinstance(name, tuple):
+        name = " ".join(str(part) for part in name if str(part))
+    words = [_WORDS.get(word.lower(), word) for word in str(name).replace("_", " ").split()]
+    if not words:
+        return ""
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
+def table_html(frame: pd.DataFrame | pd.Series) -> str:
+    """A table for the projector: plain column names, no row index, no text cut short.
+
+    A named index (e.g. the groups of a ``groupby``) becomes the first column; an unnamed one (row
+    numbers) is left out. Every row and every character of every cell is shown, and long text wraps.
+    """
+    import pandas as pd
+
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame(name=frame.name if frame.name is not None else "value")
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame={type(frame).__name__} is not a pandas DataFrame or Series")
+    named = any(level is not None for level in frame.index.names)
+    frame = frame.reset_index() if named else frame.reset_index(drop=True)
+    head = "".join(f"<th scope='col'>{html.escape(plain_column(c))}</th>" for c in frame.columns)
+    rows = []
+    for values in frame.itertuples(index=False, name=None):
+        cells = "".join(f"<td>{'' if _missing(v) else html.escape(str(v))}</td>" for v in values)
+        rows.append(f"<tr>{cells}</tr>")
+    style = (
+        "border-collapse:collapse;table-layout:auto;max-width:100%;white-space:normal;"
+        "overflow-wrap:anywhere;text-align:left"
+    )
+    return (
+        "<style>.sarcoma-edu-table th,.sarcoma-edu-table td{white-space:normal;overflow:visible;"
+        "text-overflow:clip;text-align:left;vertical-align:top;padding:0.3em 0.7em;"
+        "border-bottom:1px solid var(--jp-border-color2,#ccc)}</style>"
+        f"<table class='sarcoma-edu-table' style='{style}'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(value != value)  # NaN, NaT and pd.NA are not equal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
+def install_table_display() -> bool:
+    """While presenting, show every DataFrame and Series in the running kernel with :func:`table_html`.
+
+    Returns:
+        True when installed (presenting, inside IPython); False otherwise, changing nothing.
+    """
+    if not is_presenting():
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    import pandas as pd
+
+    formatter = shell.display_formatter.formatters["text/html"]
+    formatter.for_type(pd.DataFrame, table_html)
+    formatter.for_type(pd.Series, table_html)
+    return True
