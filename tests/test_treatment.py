@@ -357,3 +357,35 @@ def test_plan_bad_choices(kwargs, error, words):
     """Invalid plan choices give a clear error naming the choice and what is allowed."""
     with pytest.raises(error, match=words):
         plan_treatment("II", **kwargs)
+
+
+_INTERPRETATION_AS_FACT = (
+    "headings follow the ajcc 7",
+    "headings still follow",
+    "headings still use",
+    "follow the ajcc 7th edition",
+    "pdq headings follow",
+)
+
+
+def test_no_text_states_that_the_pdq_headings_follow_ajcc_7_as_a_fact():
+    """The AJCC 7 reading of the PDQ headings is an interpretation: no lesson, bank, table or module states it as fact."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = [
+        *root.glob("notebooks/*.ipynb"),
+        *root.glob("datasets/**/*.json"),
+        *root.glob("datasets/*.csv"),
+        *root.glob("sarcoma_edu/*.py"),
+        root / "README.md",
+        *root.glob("docs/*.md"),
+    ]
+    found = [
+        f"{path.relative_to(root)}: {claim!r}"
+        for path in files
+        if path.name != "expected_outputs.json"
+        for claim in _INTERPRETATION_AS_FACT
+        if claim in path.read_text(encoding="utf-8").lower().replace("\\n", " ").replace("\n", " ")
+    ]
+    assert not found, "text states an interpretation as fact:\n" + "\n".join(found)
