@@ -2,11 +2,19 @@
 
 The distributions are the table ``datasets/cohort_parameters.csv``: each row says whether its
 value comes from the reference (site shares, nodal spread) or is a teaching assumption (the split
-of intra-abdominal sites, metastasis at diagnosis, size, grade, age). ``datasets/teaching_cohort.csv``
+of intra-abdominal sites, metastasis at diagnosis, size, grade, age, the histology mix).
+
+No patient is impossible: histology constrains grade both ways and spread. The floor is FNCLCC
+arithmetic (a differentiation score of 3 totals at least 4, so never G1), histologies high grade
+by definition are G3 (PDQ-HP), and rows ``grade_allowed:HISTOLOGY`` (a ceiling) and
+``spread_none:HISTOLOGY`` in the parameters table are teaching constraints, each explained there
+(a well-differentiated liposarcoma is G1 or GX and never spread). ``datasets/teaching_cohort.csv``
 is :func:`generate` for ``n=200, seed=2026``, written by ``scripts/make_teaching_cohort.py``.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import pandas as pd
@@ -31,6 +39,7 @@ def _number(params: dict[str, str], key: str) -> float:
     return float(params[key])
 
 
+@functools.cache
 def _nodal_rate(histology: str | None, overall: float) -> float:
     if histology is None:
         return overall
@@ -39,9 +48,11 @@ def _nodal_rate(histology: str | None, overall: float) -> float:
     if rows.empty:
         return overall
     row = rows.iloc[0]
-    return float(row.value_pct if not pd.isna(row.value_pct) else row.value_low_pct) / 100
+    figure = row.value_pct if not pd.isna(row.value_pct) else row.value_low_pct
+    return overall if pd.isna(figure) else float(figure) / 100  # no figure (synovial, rhabdo): overall
 
 
+@functools.cache
 def _grade_floors() -> dict[str, str]:
     """Lowest FNCLCC grade each histology can reach, from its differentiation score."""
     table = load_table("histologies.csv")
@@ -50,6 +61,24 @@ def _grade_floors() -> dict[str, str]:
         for row in table.itertuples()
         if row.differentiation_score
     }
+
+
+def _constraints(params: dict[str, str], kind: str) -> dict[str, tuple[str, ...]]:
+    """Per-histology teaching constraints (``kind:HISTOLOGY`` rows, values joined by ``|``), checked."""
+    allowed = {"grade_allowed": GRADE_CODES, "spread_none": ("nodes", "metastasis")}[kind]
+    known = set(load_table("histologies.csv").histology)
+    out: dict[str, tuple[str, ...]] = {}
+    for key, value in params.items():
+        if not key.startswith(f"{kind}:"):
+            continue
+        hist, values = key.split(":", 1)[1], tuple(value.split("|"))
+        if hist not in known or not set(values) <= set(allowed) or values == ("GX",):
+            raise ValueError(
+                f"cohort_parameters.csv: {key}={value!r} is not allowed; expected a histology from "
+                f"histologies.csv and values from {', '.join(allowed)} joined by '|'"
+            )
+        out[hist] = values
+    return out
 
 
 def generate(n: int = COHORT_N, seed: int = COHORT_SEED) -> pd.DataFrame:
@@ -97,11 +126,19 @@ def generate(n: int = COHORT_N, seed: int = COHORT_SEED) -> pd.DataFrame:
     for hist, floor in _grade_floors().items():  # e.g. differentiation 3 cannot total less than 4 (G2)
         too_low = (histology == hist) & (grade != "GX") & (grade.astype(str) < floor)
         grade[too_low] = floor
+    for hist, allowed in _constraints(params, "grade_allowed").items():  # a ceiling: G1 or GX only
+        highest = max(g for g in allowed if g != "GX")
+        too_high = (histology == hist) & ~np.isin(grade, list(allowed))
+        grade[too_high] = highest
 
     overall = _number(params, "nodes:overall") / 100
     rates = {h: _nodal_rate(h, overall) for h in [*named, None]}
     nodes = rng.random(count) < np.array([rates[h] for h in histology])
     metastasis = rng.random(count) < _number(params, "metastasis:overall") / 100
+    for hist, flags in _constraints(params, "spread_none").items():
+        unspread = histology == hist
+        nodes[unspread & ("nodes" in flags)] = False
+        metastasis[unspread & ("metastasis" in flags)] = False
     age = np.clip(rng.normal(_number(params, "age:mean"), _number(params, "age:sd"), count), 18, 95).round().astype(int)
 
     return pd.DataFrame(

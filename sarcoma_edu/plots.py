@@ -327,17 +327,21 @@ def pathway_figure(path: Pathway) -> go.Figure:
     fig.add_annotation(
         text=(
             "Key: orange = spread found in this patient; blue = pathways the reference singles out here; "
-            "grey = other possible pathways.<br>Band width shows emphasis, not measured proportions. "
-            "Hover a band for the figures and sources."
+            "grey = other possible pathways.<br>Band width shows emphasis, not measured proportions; the lung, "
+            "the most common distant site, stays the main distant band.<br>Local recurrence means the sarcoma "
+            "comes back at the primary site. Hover a band for the figures and sources."
         ),
         x=0,
-        y=-0.12,
+        y=-0.04,
+        yanchor="top",
         xref="paper",
         yref="paper",
         showarrow=False,
         font={"size": 13},
     )
-    return _style(fig, "How this sarcoma can spread: primary → route → destination", height=520)
+    fig = _style(fig, "How this sarcoma can spread: primary → route → destination", height=560)
+    fig.update_layout(margin={"b": 110})  # room for the three-line key under the figure
+    return fig
 
 
 def timeline_figure(plan: TreatmentPlan) -> go.Figure:

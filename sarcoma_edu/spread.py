@@ -2,7 +2,11 @@
 
 Tables: ``datasets/spread_routes.csv`` (tissue, lymph system, blood) and
 ``datasets/spread_patterns.csv`` (destination by route, for all sarcomas, for a site or for a
-histology, with the figures the reference gives; approximate figures are flagged).
+histology, with the figures the reference gives; approximate figures are flagged). Each pattern row
+has a ``width`` (1 to 4) that ranks how strongly the reference stresses the pathway: the lung, the
+most common distant site, is 3 everywhere; raised nodal spread in a SCARE subtype is 2, so nodal
+spread is drawn wider than for other subtypes but never wider than lung metastasis; local
+recurrence in the retroperitoneum, where it dominates, is 4.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ METASTATIC_TUMOUR = (
     "the lung is metastatic sarcoma, not lung cancer. (PDQ-PT 2023-06-02)"
 )
 ROUTE_ORDER = ("tissue", "lymph", "blood")
-EMPHASIS_VALUE, BASE_VALUE = 3, 1
+BASE_VALUE, MAX_WIDTH = 1, 4
 
 
 def routes() -> pd.DataFrame:
@@ -65,8 +69,8 @@ def spread_patterns(site: str | None = None, histology: str | None = None) -> pd
 
     Returns:
         Columns ``destination``, ``route``, ``scope``, ``statement``, ``value_pct``,
-        ``value_low_pct``, ``value_high_pct`` (numbers or ``<NA>``), ``approximate`` (bool)
-        and ``source``.
+        ``value_low_pct``, ``value_high_pct`` (numbers or ``<NA>``), ``approximate`` (bool),
+        ``width`` (1 to 4: how strongly the reference stresses the pathway) and ``source``.
     """
     site_name = None if site is None else normalize_site(site)
     hist = normalize_histology(histology)
@@ -75,7 +79,18 @@ def spread_patterns(site: str | None = None, histology: str | None = None) -> pd
     for column in ("value_pct", "value_low_pct", "value_high_pct"):
         rows[column] = pd.to_numeric(rows[column].replace("", None)).astype("Float64")
     rows["approximate"] = rows["approximate"] == "true"
+    rows["width"] = [_width(value, row) for row, value in zip(rows.index, rows["width"], strict=True)]
     return rows.reset_index(drop=True)
+
+
+def _width(value: str, row: int) -> int:
+    """A pattern row's band width, checked: a whole number from 1 to MAX_WIDTH."""
+    if not value.isdigit() or not BASE_VALUE <= int(value) <= MAX_WIDTH:
+        raise ValueError(
+            f"spread_patterns.csv, row {row + 2}, column 'width': {value!r} is not allowed; "
+            f"expected a whole number from {BASE_VALUE} to {MAX_WIDTH}"
+        )
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -95,8 +110,10 @@ class PathwayLink:
 class Pathway:
     """Primary -> route -> destination data for a Sankey figure, with its explanation.
 
-    Link widths show emphasis, not measured proportions: a pathway the reference singles out for
-    this site or histology (or the most common one) is drawn wider. Figures are in the labels.
+    Link widths show emphasis, not measured proportions: each comes from the ``width`` column of
+    ``datasets/spread_patterns.csv`` (the widest row that applies), so the lung stays the main
+    distant band, and a pathway the reference singles out for this site or histology is drawn wider
+    than the same pathway elsewhere. Figures are in the labels.
     """
 
     nodes: tuple[str, ...]
@@ -143,13 +160,12 @@ def pathway(site: str, histology: str | None = None, nodes: bool = False, metast
     route_names = dict(zip(routes().route, routes().label, strict=True))
     node_names = [primary, *(f"Route: {route_names[r]}" for r in ROUTE_ORDER)]
 
-    # one link per (route, destination); specific rows (site or histology) outrank general ones
+    # one link per (route, destination), as wide as the widest row that applies to it
     grouped: dict[tuple[str, str], list] = {}
     for row in patterns.itertuples():
         grouped.setdefault((row.route, row.destination), []).append(row)
-    specific = {key for key, rows in grouped.items() if any(r.scope != "all" for r in rows)}
-    most_common = ("blood", "lung")
-    emphasised = specific or {most_common}
+    widths = {key: max(r.width for r in rows) for key, rows in grouped.items()}
+    emphasised = {key for key, width in widths.items() if width > BASE_VALUE}
     observed_routes = {route for route, flag in (("lymph", has_nodes), ("blood", has_mets)) if flag}
 
     links: list[PathwayLink] = []
@@ -159,7 +175,7 @@ def pathway(site: str, histology: str | None = None, nodes: bool = False, metast
         if name not in node_names:
             node_names.append(name)
         emphasis = (route, destination) in emphasised
-        value = EMPHASIS_VALUE if emphasis else BASE_VALUE
+        value = widths[(route, destination)]
         route_totals[route] += value
         text = " ".join(r.statement + (" (approximate)" if r.approximate else "") + "." for r in rows)
         links.append(
@@ -193,8 +209,9 @@ def pathway(site: str, histology: str | None = None, nodes: bool = False, metast
     ]
     findings = [w for w, flag in (("lymph node spread", has_nodes), ("distant metastasis", has_mets)) if flag]
     explanation = (
-        f"{primary}. Wider bands mark the pathways the reference singles out here: {', '.join(wide)}. "
-        "Widths show emphasis, not measured proportions; hover a band for the figures and sources."
+        f"{primary}. Wider bands mark the pathways the reference stresses here: {', '.join(wide)}. "
+        "Widths show emphasis, not measured proportions: the lung, the most common distant site, stays "
+        "the main distant band; hover a band for the figures and sources."
         + (f" This patient has {' and '.join(findings)}." if findings else "")
         + f" {METASTATIC_TUMOUR}"
     )

@@ -69,3 +69,88 @@ def test_generate_bad_input(n, seed, error):
     """generate rejects a non-positive or fractional n, a negative seed and text."""
     with pytest.raises(error):
         generate(n, seed)
+
+
+# --- no impossible patients (issue 16; reference section 2) --------------------------------------
+
+
+def _impossible(frame: pd.DataFrame) -> list[str]:
+    """Rows breaking a histology's grade floor or ceiling, or its spread constraint, described in words."""
+    histologies = load_histologies().set_index("histology")
+    problems = []
+    for row in frame.dropna(subset=["histology"]).itertuples():
+        h = histologies.loc[row.histology]
+        if h.high_grade_by_definition and row.grade != "G3":
+            problems.append(f"{row.patient_id}: {row.histology} is high grade by definition but {row.grade}")
+        scored = not pd.isna(h.differentiation_score) and row.grade != "GX"
+        if scored and row.grade < fnclcc(int(h.differentiation_score), 0, 0).g:
+            problems.append(f"{row.patient_id}: {row.histology} below its grade floor ({row.grade})")
+        if row.histology == "well_differentiated_liposarcoma":
+            if row.grade not in ("G1", "GX"):
+                problems.append(f"{row.patient_id}: well-differentiated liposarcoma graded {row.grade}")
+            if row.nodes or row.metastasis:
+                problems.append(f"{row.patient_id}: well-differentiated liposarcoma that has spread")
+    return problems
+
+
+def test_the_shipped_cohort_has_no_impossible_patients():
+    """No committed patient breaks a histology's grade floor, ceiling or spread constraint."""
+    assert _impossible(load_cohort()) == []
+
+
+def test_a_thousand_generated_cohorts_have_no_impossible_patients():
+    """A well-differentiated liposarcoma is never G2/G3 or spread, and no grade floor is broken, over 1,000 cohorts."""
+    histologies = load_histologies().set_index("histology")
+    seen = set()
+    for seed in range(1000):
+        frame = generate(60, seed)
+        seen |= set(frame.histology.dropna())
+        fast = frame.dropna(subset=["histology"])
+        wd = fast[fast.histology == "well_differentiated_liposarcoma"]
+        assert set(wd.grade) <= {"G1", "GX"} and not (wd.nodes | wd.metastasis).any(), seed
+        high = fast[fast.histology.map(histologies.high_grade_by_definition).astype(bool)]
+        assert (high.grade == "G3").all(), seed
+        score3 = fast[fast.histology.map(histologies.differentiation_score) == 3]
+        assert not (score3.grade == "G1").any(), seed
+    assert "well_differentiated_liposarcoma" in seen and "round_cell_liposarcoma" in seen
+
+
+def test_a_well_differentiated_liposarcoma_is_never_g2_or_g3_and_never_spread():
+    """In a large cohort every well-differentiated liposarcoma is G1 or GX, without nodes or metastasis."""
+    big = generate(20_000, 5)
+    wd = big[big.histology == "well_differentiated_liposarcoma"]
+    assert len(wd) > 500 and set(wd.grade) == {"G1", "GX"}
+    assert not wd.nodes.any() and not wd.metastasis.any()
+
+
+def test_round_cell_liposarcoma_is_never_g1_while_myxoid_liposarcoma_can_be():
+    """Round-cell liposarcoma (differentiation 3) totals at least 4, so never G1; myxoid (2) can be G1."""
+    big = generate(20_000, 9)
+    assert "G1" not in set(big[big.histology == "round_cell_liposarcoma"].grade)
+    assert "G1" in set(big[big.histology == "myxoid_liposarcoma"].grade)
+
+
+def test_the_parameters_say_the_histology_mix_is_for_teaching():
+    """The reference gives no histology mix: the parameters table says the mix is for teaching only."""
+    table = parameters().set_index("parameter")
+    assert "for teaching only" in table.loc["histology:not_specified", "note"]
+    for key in ("grade_allowed:well_differentiated_liposarcoma", "spread_none:well_differentiated_liposarcoma"):
+        assert table.loc[key, "basis"] == "assumption" and "teaching constraint" in table.loc[key, "note"]
+
+
+def test_synovial_sarcoma_gets_no_raised_nodal_rate_in_the_cohort():
+    """Synovial sarcoma's nodal spread follows the overall rate (Jacobs 2018), not a SCARE figure."""
+    big = generate(40_000, 2)
+    synovial = big[big.histology == "synovial_sarcoma"].nodes.mean()
+    clear_cell = big[big.histology == "clear_cell_sarcoma"].nodes.mean()
+    assert synovial < 0.07 < clear_cell
+
+
+def test_a_bad_teaching_constraint_is_refused():
+    """A constraint row naming an unknown histology or grade raises naming the row and what is allowed."""
+    from sarcoma_edu.cohort import _constraints
+
+    with pytest.raises(ValueError, match=r"grade_allowed:no_such='G1' is not allowed; expected a histology"):
+        _constraints({"grade_allowed:no_such": "G1"}, "grade_allowed")
+    with pytest.raises(ValueError, match=r"G4"):
+        _constraints({"grade_allowed:myxoid_liposarcoma": "G4"}, "grade_allowed")

@@ -122,3 +122,15 @@ def test_displaying_a_figure_avoids_the_slow_renderer_import():
 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("histology", ["clear_cell_sarcoma", "epithelioid_sarcoma", "angiosarcoma", "synovial_sarcoma"])
+def test_in_the_pathway_figure_for_a_scare_subtype_the_lung_band_is_wider_than_the_lymph_node_band(histology):
+    """The Sankey draws nodal spread narrower than lung metastasis, and its key says what local recurrence means."""
+    path = pathway("extremity", histology, nodes=True)
+    fig = plots.pathway_figure(path)
+    names = list(path.nodes)
+    values = {names[t]: v for t, v in zip(fig.data[0].link.target, fig.data[0].link.value, strict=True)}
+    assert values["Lymph nodes"] < values["Lung"]
+    key = fig.layout.annotations[0].text
+    assert "comes back at the primary site" in key and "main distant band" in key

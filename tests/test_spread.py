@@ -100,11 +100,12 @@ def test_pathway_links_are_valid(site, histology, nodes, metastasis):
 
 
 def test_pathway_marks_observed_routes_and_emphasis():
-    """A node-positive clear cell sarcoma marks the lymph route as observed and emphasised."""
+    """A node-positive clear cell sarcoma marks the lymph route as observed and emphasised, the lung still wider."""
     frame = pathway("trunk", "clear_cell_sarcoma", nodes=True).to_frame()
     lymph = frame[frame.to == "Lymph nodes"].iloc[0]
+    lung = frame[frame.to == "Lung"].iloc[0]
     assert lymph.observed and lymph.emphasis and "16%" in lymph.label
-    assert not frame[frame.to == "Lung"].iloc[0].emphasis
+    assert lung.emphasis and lung.value > lymph.value
 
 
 def test_general_pathway_emphasises_lung():
@@ -127,3 +128,87 @@ def test_pathway_bad_input(kwargs, error, words):
     """Bad pathway input names the parameter and value."""
     with pytest.raises(error, match=words):
         pathway(**{"site": "leg", **kwargs})
+
+
+# --- SCARE, the lung, and local recurrence (issue 16; reference section 4) ---------------------
+
+SITES = ["trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral"]
+
+
+def _link(frame, destination):
+    rows = frame[frame.to == destination]
+    return rows.iloc[0] if len(rows) else None
+
+
+@pytest.mark.parametrize("site", SITES)
+@pytest.mark.parametrize("histology", HISTOLOGIES, ids=str)
+def test_in_every_pathway_lymph_node_spread_is_drawn_narrower_than_lung_metastasis(site, histology):
+    """For every site and histology the lung stays the main distant band, wider than nodal spread (section 4)."""
+    frame = pathway(site, histology).to_frame()
+    lung, nodes = _link(frame, "Lung"), _link(frame, "Lymph nodes")
+    assert nodes.value < lung.value, (site, histology)
+    blood = frame[frame["from"] == "Route: Blood"]
+    assert (blood.value <= lung.value).all(), (site, histology)
+
+
+@pytest.mark.parametrize("histology", ["clear_cell_sarcoma", "epithelioid_sarcoma", "angiosarcoma", "rhabdomyosarcoma"])
+def test_a_scare_subtype_with_raised_nodal_spread_is_drawn_wider_than_other_subtypes(histology):
+    """Nodal spread in these SCARE subtypes is drawn wider than for a subtype with no raised rate (section 4)."""
+    raised = _link(pathway("extremity", histology).to_frame(), "Lymph nodes")
+    other = _link(pathway("extremity", "myxofibrosarcoma").to_frame(), "Lymph nodes")
+    assert raised.value > other.value and raised.emphasis and not other.emphasis
+
+
+def test_no_table_gives_synovial_sarcoma_a_raised_nodal_rate():
+    """Synovial sarcoma has no raised nodal rate (Jacobs 2018): no figure, base width, the overall cohort rate."""
+    from sarcoma_edu.cohort import _nodal_rate
+
+    rows = spread_patterns(histology="synovial_sarcoma")
+    nodal = rows[rows.destination == "lymph nodes"]
+    specific = nodal[nodal.scope == "histology:synovial_sarcoma"].iloc[0]
+    assert specific[["value_pct", "value_low_pct", "value_high_pct"]].isna().all()
+    assert "not associated with a higher rate" in specific.statement and "Jacobs" in specific.source
+    assert "CARE" in specific.statement and "Miccio" in specific.source
+    assert _link(pathway("extremity", "synovial_sarcoma").to_frame(), "Lymph nodes").value == 1
+    assert _nodal_rate("synovial_sarcoma", 0.035) == 0.035
+
+
+def test_scare_subtypes_name_the_lung_as_the_main_distant_site():
+    """Each SCARE nodal row with a raised rate says the lung is still the main distant site."""
+    rows = spread_patterns()
+    for histology in ("clear_cell_sarcoma", "epithelioid_sarcoma", "angiosarcoma", "rhabdomyosarcoma"):
+        row = _row(spread_patterns(histology=histology), "lymph nodes", f"histology:{histology}")
+        assert "lung is still the main distant site" in row.statement, histology
+    assert (rows.width.between(1, 4)).all()
+
+
+def test_local_recurrence_means_recurrence_at_the_primary_site():
+    """'Local recurrence' is recurrence at the primary site, never 'or elsewhere in the body' (section 4)."""
+    for site in SITES:
+        label = _link(pathway(site).to_frame(), "Local recurrence").label
+        assert "at the primary site" in label and "or elsewhere in the body" not in label, site
+
+
+def test_in_the_retroperitoneum_local_recurrence_is_drawn_widest():
+    """TARPSWG: local recurrence dominates in the retroperitoneum, so it is the widest destination band."""
+    frame = pathway("retroperitoneum").to_frame()
+    destinations = frame[~frame["from"].str.startswith("Primary")]
+    assert _link(frame, "Local recurrence").value == destinations.value.max() > _link(frame, "Lung").value
+
+
+def test_a_pattern_row_with_a_bad_width_is_refused():
+    """A width outside 1-4 in spread_patterns.csv raises naming the file, row, column and what is allowed."""
+    from sarcoma_edu import spread
+
+    with pytest.raises(ValueError, match=r"row 5, column 'width': '9' is not allowed; expected a whole number from 1"):
+        spread._width("9", 3)
+
+
+def test_myxoid_and_round_cell_liposarcoma_have_their_own_differentiation_scores():
+    """Myxoid liposarcoma scores 2 and round-cell liposarcoma 3 (reference section 2); both spread outside the lung."""
+    table = load_histologies().set_index("histology")
+    assert table.loc["myxoid_liposarcoma", "differentiation_score"] == 2
+    assert table.loc["round_cell_liposarcoma", "differentiation_score"] == 3
+    assert not table.label.str.contains(r"\(round cell\)").any()
+    for histology in ("myxoid_liposarcoma", "round_cell_liposarcoma"):
+        assert {"bone and spine", "soft tissue", "abdomen"} <= set(spread_patterns(histology=histology).destination)
