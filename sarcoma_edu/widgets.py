@@ -21,6 +21,7 @@ from sarcoma_edu import presentation
 from sarcoma_edu.catalog import load_drugs, load_histologies, load_risk_factors
 from sarcoma_edu.data import load_table
 from sarcoma_edu.grading import FnclccResult, fnclcc, grade_words
+from sarcoma_edu.progress import ProgressStore
 from sarcoma_edu.quiz_widget import QuizWidget, quiz_widget
 from sarcoma_edu.spread import Pathway, pathway
 from sarcoma_edu.staging import StageResult, stage
@@ -40,8 +41,10 @@ __all__ = [
     "TableExplorer",
     "TreatmentPlanner",
     "drug_explorer",
+    "drug_safety_table",
     "quiz_widget",
     "risk_factor_explorer",
+    "watch_for_exercise",
 ]
 
 _LABEL = {"description_width": "initial"}
@@ -427,7 +430,9 @@ def drug_explorer() -> TableExplorer:
         "route_schedule",
         "side_effects",
         "status",
+        "status_note",
         "approval_year",
+        "approved_for",
         "source",
     )
     return TableExplorer(
@@ -440,3 +445,44 @@ def risk_factor_explorer() -> TableExplorer:
     return TableExplorer(
         load_risk_factors(), ("kind",), ("factor", "kind", "gene", "note", "source"), "Risk factors and their genes"
     )
+
+
+def drug_safety_table() -> TableExplorer:
+    """What to watch for with each drug that has its own serious harms, searchable, in full and with its source."""
+    from sarcoma_edu.catalog import drug_safety
+
+    columns = ("name", "watch_for", "monitoring", "status", "source")
+    return TableExplorer(drug_safety(), (), columns, "What to watch for, drug by drug")
+
+
+# lesson 05's nursing exercise: why mesna, doxorubicin's dose limit, after afami-cel, checkpoint reactions
+WATCH_FOR_QUESTIONS = (
+    "dr-mesna",
+    "dr-doxorubicin-dose-limit",
+    "dr-ifosfamide-brain",
+    "dr-afami-cel-watch",
+    "dr-checkpoint-autoimmune",
+)
+
+
+def watch_for_exercise(progress: ProgressStore | None = None) -> QuizWidget:
+    """Lesson 05's "What would you watch for?": answer first, then see why, with the source.
+
+    The questions are those of :data:`WATCH_FOR_QUESTIONS` from the drugs bank, so an answer here
+    is recorded (and comes back in "Practise my mistakes") exactly like the same question in the quiz.
+
+    Args:
+        progress: where answers are saved; None opens the default store, as :func:`quiz_widget` does.
+    """
+    from sarcoma_edu.quiz import bank_paths, load_bank
+
+    bank = {q.id: q for q in load_bank([p for p in bank_paths() if p.name == "drugs.json"])}
+    missing = [i for i in WATCH_FOR_QUESTIONS if i not in bank]
+    if missing:
+        raise ValueError(f"the drugs bank (datasets/quiz/drugs.json) lacks the question(s) {missing}")
+    quiz = quiz_widget([bank[i] for i in WATCH_FOR_QUESTIONS], progress)
+    # only these questions: no made-up patients here
+    quiz.children = tuple(c for c in quiz.children if quiz.case_button not in getattr(c, "children", ()))
+    title = quiz.children[0]
+    title.value = title.value.replace("Self-study quiz", "What would you watch for?")
+    return quiz
