@@ -11,27 +11,32 @@ Bank text is untrusted: this module keeps it as plain text, and every renderer e
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sarcoma_edu import _checks
+from sarcoma_edu import _checks, _jsonfiles
 from sarcoma_edu.data import _datasets_root
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = [
     "DIFFICULTIES",
     "QUESTION_TYPES",
     "TOPICS",
     "Answer",
+    "BankCheck",
     "Feedback",
     "Question",
     "QuizBankError",
     "bank_paths",
     "check",
+    "check_banks",
     "load_bank",
 ]
 
@@ -47,11 +52,21 @@ TOPICS: tuple[str, ...] = (
 )
 QUESTION_TYPES: tuple[str, ...] = ("multiple_choice", "many_choice", "numeric")
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
-_TEXT_FIELDS = ("id", "question", "explanation", "source")
 
 
 class QuizBankError(ValueError):
-    """A question bank that cannot be used: names the file, the question (index and id) and the field."""
+    """A question bank that cannot be used: names the file, the question (index and id) and the field.
+
+    Attributes:
+        problems: every problem found, one line each; the message shows the first three.
+    """
+
+    def __init__(self, problems: str | Sequence[str]) -> None:
+        self.problems: tuple[str, ...] = (problems,) if isinstance(problems, str) else tuple(problems)
+        shown = "; ".join(self.problems[:3])
+        if len(self.problems) > 3:
+            shown += f" (and {len(self.problems) - 3} more: 'sarcoma-edu bank check FILE' lists them all)"
+        super().__init__(shown)
 
 
 @dataclass(frozen=True)
@@ -126,120 +141,185 @@ class Feedback:
 
 # --- loading ----------------------------------------------------------------------------------
 
+_SCHEMA = "quiz_bank.schema.json"
+_MAX_BYTES = 10_000_000  # a bank is text: a larger file is not a bank and would only fill the kernel's memory
+_CODE_NOTE = " (jupyterquiz's 'code' field is not supported: question text is always shown as plain text)"
+
+
+@dataclass(frozen=True)
+class BankCheck:
+    """What checking one bank file found: its questions, or every problem in it.
+
+    Attributes:
+        path: the file.
+        questions: the questions that passed every check (all of them when ``problems`` is empty).
+        problems: one line per problem, each naming the file, the question (index and id) and the field.
+    """
+
+    path: Path
+    questions: tuple[Question, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has no problem."""
+        return not self.problems
+
 
 class _Where:
-    """Builds QuizBankError messages that name the file, the question and the field."""
+    """Writes problem lines that name the file, the question (index and id) and the field."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.index: int | None = None
-        self.id: object = None
+    def __init__(self, path: Path, index: int, item: object) -> None:
+        self.path, self.index = path, index
+        self.id = item.get("id") if isinstance(item, dict) else None
 
-    def error(self, field_name: str, problem: str) -> QuizBankError:
-        where = f"{self.path}"
-        if self.index is not None:
-            where += f", question {self.index}" + (f" (id {self.id!r})" if self.id is not None else "")
-        return QuizBankError(f"{where}, field {field_name!r}: {problem}")
+    def __call__(self, field_name: str, problem: str) -> str:
+        shown = f" (id {_checks.show(self.id)})" if self.id is not None else ""
+        return f"{self.path}, question {self.index}{shown}, field {field_name!r}: {problem}"
 
 
-def _text(where: _Where, item: dict, name: str, *, required: bool = True) -> str:
-    value = item.get(name)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        raise where.error(name, f"{_checks.show(value)} is not a non-empty string")
-    return value
+@functools.cache
+def _validator() -> Any:
+    """The validator of the bank schema, for the JSON Schema draft the schema declares."""
+    import jsonschema  # imported when a bank is first read: it takes a while, and most lessons never need it
+
+    schema = json.loads(Path(str(_datasets_root() / "quiz" / _SCHEMA)).read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
 
 
-def _number(where: _Where, name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
-        raise where.error(name, f"{_checks.show(value)} is not a finite number")
-    return float(value)
+def _schema_problems(where: _Where, error: jsonschema.ValidationError) -> list[str]:
+    """Turn one schema error into problem lines in plain words."""
+    parts = list(error.absolute_path)[1:]
+    name, value, rule, kind = (
+        _jsonfiles.field_name(parts, "question"),
+        error.instance,
+        error.validator_value,
+        error.validator,
+    )
+    if kind == "additionalProperties":
+        owner = "a question" if not parts else "an answer"
+        return [
+            where(
+                _jsonfiles.field_name([*parts, n], ""),
+                f"is not a field of {owner}" + (_CODE_NOTE if n == "code" else ""),
+            )
+            for n in value
+            if n not in error.schema.get("properties", {})
+        ]
+    if kind == "contains":
+        return [where(name, "no answer is marked correct")]
+    if kind == "maxContains":
+        count = sum(isinstance(a, dict) and a.get("correct") is True for a in value)
+        return [where(name, f"a multiple_choice question needs exactly one correct answer, not {count}")]
+    if kind == "minItems" and parts == ["answers"]:
+        return [where(name, f"has {len(value)} answer(s); this type of question needs at least {rule}")]
+    if kind == "oneOf":
+        return [where(name, "a numeric answer needs either 'value' or 'range' (one of them, not both)")]
+    return _jsonfiles.schema_problems(error, parts, where, "question")
 
 
-def _answer(where: _Where, qtype: str, k: int, item: object) -> Answer:
-    name = f"answers[{k}]"
-    if not isinstance(item, dict):
-        raise where.error(name, f"{_checks.show(item)} is not an object")
-    correct = item.get("correct")
-    if not isinstance(correct, bool):
-        raise where.error(f"{name}.correct", f"{_checks.show(correct)} is not true or false")
-    feedback = _text(where, item, "feedback", required=False) if "feedback" in item else ""
-    if qtype != "numeric":
-        return Answer(correct, answer=_text(where, item, "answer"), feedback=feedback)
-    if "range" in item:
-        bounds = item["range"]
-        if not isinstance(bounds, list) or len(bounds) != 2:
-            raise where.error(f"{name}.range", f"{_checks.show(bounds)} is not a list [low, high]")
-        low, high = (_number(where, f"{name}.range", b) for b in bounds)
-        if low > high:
-            raise where.error(f"{name}.range", f"low {low:g} is above high {high:g}")
-        return Answer(correct, range=(low, high), feedback=feedback)
-    if "value" in item:
-        return Answer(correct, value=_number(where, f"{name}.value", item["value"]), feedback=feedback)
-    raise where.error(name, "a numeric answer needs 'value' or 'range'")
+def _too_large(value: object) -> bool:
+    """A JSON number that no float holds (1e400 reads as inf, a 1 with 400 zeros as an int)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return not math.isfinite(float(value))
+    except OverflowError:
+        return True
 
 
-def _question(where: _Where, item: object) -> Question:
-    if not isinstance(item, dict):
-        raise where.error("question", f"{_checks.show(item)} is not an object")
-    where.id = item.get("id")
-    texts = {name: _text(where, item, name) for name in _TEXT_FIELDS}
-    qtype = _text(where, item, "type")
-    if qtype not in QUESTION_TYPES:
-        raise where.error("type", f"{qtype!r} is not one of {', '.join(QUESTION_TYPES)}")
-    topic = _text(where, item, "topic")
-    if topic not in TOPICS:
-        raise where.error("topic", f"{topic!r} is not one of {', '.join(TOPICS)}")
-    difficulty = item.get("difficulty", "medium")
-    if difficulty not in DIFFICULTIES:
-        raise where.error("difficulty", f"{_checks.show(difficulty)} is not one of {', '.join(DIFFICULTIES)}")
-    raw_answers = item.get("answers")
-    if not isinstance(raw_answers, list) or not raw_answers:
-        raise where.error("answers", f"{_checks.show(raw_answers)} is not a non-empty list")
-    answers = tuple(_answer(where, qtype, k, a) for k, a in enumerate(raw_answers))
-    correct = sum(a.correct for a in answers)
-    if correct == 0:
-        raise where.error("answers", "no answer is marked correct")
-    if qtype == "multiple_choice" and correct != 1:
-        raise where.error("answers", f"a multiple_choice question needs exactly one correct answer, not {correct}")
-    texts_seen = [a.answer for a in answers if a.answer is not None]
-    if len(set(texts_seen)) != len(texts_seen):
-        raise where.error("answers", "two answers have the same text")
-    precision = item.get("precision")
-    if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int) or precision < 1):
-        raise where.error("precision", f"{_checks.show(precision)} is not a whole number of digits, 1 or more")
-    unknown = set(item) - {*_TEXT_FIELDS, "type", "topic", "difficulty", "answers", "precision"}
-    if unknown:
-        raise where.error(sorted(unknown)[0], "is not a field of a question")
+def _unexpressed(where: _Where, item: object) -> list[str]:
+    """The rules a schema cannot express, on whatever parts of the question are well formed."""
+    answers = item.get("answers") if isinstance(item, dict) else None
+    if not isinstance(answers, list):
+        return []
+    problems = []
+    for k, answer in enumerate(a if isinstance(a, dict) else {} for a in answers):
+        bounds = answer.get("range")
+        numbers = {"value": answer.get("value")}
+        if isinstance(bounds, list):
+            numbers.update({f"range[{i}]": b for i, b in enumerate(bounds)})
+        for name, value in numbers.items():
+            if _too_large(value):
+                problems.append(
+                    where(f"answers[{k}].{name}", f"{_checks.show(value)}: too large for a number (±1.8e308)")
+                )
+        pair = [b for b in bounds if isinstance(b, int | float) and not isinstance(b, bool)] if bounds else []
+        if len(pair) == 2 == len(bounds) and not any(map(_too_large, pair)) and pair[0] > pair[1]:
+            problems.append(where(f"answers[{k}].range", f"low {pair[0]:g} is above high {pair[1]:g}"))
+    texts = [a["answer"] for a in answers if isinstance(a, dict) and isinstance(a.get("answer"), str)]
+    repeated = next((t for t in texts if texts.count(t) > 1), None)
+    if repeated is not None:
+        problems.append(where("answers", f"two answers have the same text, {_checks.show(repeated)}"))
+    return problems
+
+
+def _build(item: dict[str, Any]) -> Question:
+    """Build a question that passed every check."""
+    answers = []
+    for raw in item["answers"]:
+        feedback = raw.get("feedback", "")
+        if item["type"] != "numeric":
+            answers.append(Answer(raw["correct"], answer=raw["answer"], feedback=feedback))
+        elif "range" in raw:
+            low, high = raw["range"]
+            answers.append(Answer(raw["correct"], range=(float(low), float(high)), feedback=feedback))
+        else:
+            answers.append(Answer(raw["correct"], value=float(raw["value"]), feedback=feedback))
     return Question(
-        id=texts["id"],
-        topic=topic,
-        type=qtype,
-        question=texts["question"],
-        answers=answers,
-        explanation=texts["explanation"],
-        source=texts["source"],
-        difficulty=difficulty,
-        precision=precision,
+        id=item["id"],
+        topic=item["topic"],
+        type=item["type"],
+        question=item["question"],
+        answers=tuple(answers),
+        explanation=item["explanation"],
+        source=item["source"],
+        difficulty=item["difficulty"],
+        precision=int(item["precision"]) if "precision" in item else None,
     )
 
 
-def _load_file(path: Path) -> list[Question]:
-    where = _Where(path)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise QuizBankError(f"{path}: no such file") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise QuizBankError(f"{path}: not valid JSON ({error})") from None
-    if not isinstance(raw, list):
-        raise QuizBankError(f"{path}: a bank is a JSON list of questions, not a {type(raw).__name__}")
-    questions = []
+def _check_file(path: Path) -> tuple[list[Question], dict[int, list[str]], list[tuple[int, str]]]:
+    """Check one file on its own: its valid questions, the problems by question (-1: the whole
+    file) and the (index, id) of every question that has an id."""
+    raw, problem = _jsonfiles.read_json(path, what="bank file", max_bytes=_MAX_BYTES)
+    if problem is None and not isinstance(raw, list):
+        problem = f"{path}: a bank is a JSON list of questions, not {_jsonfiles.JSON_WORDS[_jsonfiles.json_kind(raw)]}"
+    if problem is not None:
+        return [], {-1: [problem]}, []
+    found: dict[int, list[str]] = {index: [] for index in range(len(raw))}
+    for error in _validator().iter_errors(raw):
+        index = error.absolute_path[0]
+        found[index].extend(_schema_problems(_Where(path, index, raw[index]), error))
+    questions, ids = [], []
     for index, item in enumerate(raw):
-        where.index, where.id = index, None
-        questions.append(_question(where, item))
-    return questions
+        where = _Where(path, index, item)
+        found[index].extend(_unexpressed(where, item))
+        if not found[index]:
+            questions.append(_build(item))
+        if isinstance(where.id, str):
+            ids.append((index, where.id))
+    return questions, found, ids
+
+
+@functools.lru_cache(maxsize=4)
+def _ids_in(files: tuple[tuple[str, int, int], ...]) -> dict[str, Path]:
+    ids: dict[str, Path] = {}
+    for name, _, _ in files:
+        for _, question_id in _check_file(Path(name))[2]:
+            ids.setdefault(question_id, Path(name))
+    return ids
+
+
+def _builtin_ids() -> dict[str, Path]:
+    """Each built-in question's id and its file (read again only when a built-in file changes)."""
+    files = []
+    for p in bank_paths():
+        info = p.stat()
+        files.append((str(p), info.st_mtime_ns, info.st_size))
+    return _ids_in(tuple(files))
 
 
 def bank_paths() -> list[Path]:
@@ -250,8 +330,72 @@ def bank_paths() -> list[Path]:
     return sorted(banks, key=lambda p: (order.get(p.stem, len(order)), p.name))
 
 
+def _paths(path: object) -> list[str | Path]:
+    if isinstance(path, str | Path):
+        return [path]
+    if isinstance(path, Sequence) and all(isinstance(p, str | Path) for p in path):
+        return list(path)
+    raise TypeError(f"path={_checks.show(path)} is not a bank file path, a list of them, or None")
+
+
+def check_banks(path: str | Path | Sequence[str | Path]) -> list[BankCheck]:
+    """Check bank files as :func:`load_bank` does, listing every problem instead of stopping at the first.
+
+    Each file is validated with ``quiz_bank.schema.json`` (the one definition of a valid question);
+    then come the checks a schema cannot express: an id used twice (in a file, across the files
+    given, or by a built-in question when the file is not a built-in bank: progress is recorded
+    by id, so the two would share one history), two answers with the same text, a range whose
+    low end is above its high end, and numbers too large for a float.
+
+    Args:
+        path: a bank file (``str`` or :class:`pathlib.Path`) or a list of them.
+
+    Returns:
+        One :class:`BankCheck` per file, in the order given.
+
+    Raises:
+        TypeError: ``path`` is not a path or a list of paths.
+    """
+    given = _paths(path)
+    builtin = {p.resolve() for p in bank_paths()}
+    checks: list[BankCheck] = []
+    owner: dict[str, tuple[Path, int]] = {}
+    for p in given:
+        if isinstance(p, str) and not p.strip():
+            checks.append(BankCheck(Path(p), (), (f"path={p!r} is empty; give the path of a bank file (.json)",)))
+            continue
+        file = Path(p)
+        questions, found, ids = _check_file(file)
+        theirs = {} if file.resolve() in builtin else _builtin_ids()
+        reused = set()
+        for index, question_id in ids:
+            where = _Where(file, index, {"id": question_id})
+            if question_id in owner:
+                first, at = owner[question_id]
+                place = "in this file" if first == file else f"in {first}"
+                found[index].append(where("id", f"already used by question {at} {place}"))
+            elif question_id in theirs:
+                found[index].append(
+                    where(
+                        "id",
+                        f"already used by a built-in question in {theirs[question_id]}; give this question its own "
+                        "id (progress is recorded by id, so the two would share one history)",
+                    )
+                )
+            else:
+                owner[question_id] = (file, index)
+                continue
+            reused.add(question_id)
+        problems = dict.fromkeys(problem for index in sorted(found) for problem in found[index])
+        checks.append(BankCheck(file, tuple(q for q in questions if q.id not in reused), tuple(problems)))
+    return checks
+
+
 def load_bank(path: str | Path | Sequence[str | Path] | None = None) -> list[Question]:
     """Load quiz questions from one bank file, several, or the built-in banks.
+
+    A file is valid when ``datasets/quiz/quiz_bank.schema.json`` accepts it and it passes the
+    checks of :func:`check_banks`. A UTF-8 file with a byte-order mark is fine.
 
     Args:
         path: a JSON bank file (``str`` or :class:`pathlib.Path`), a list of them, or None for
@@ -261,29 +405,17 @@ def load_bank(path: str | Path | Sequence[str | Path] | None = None) -> list[Que
         The questions in file order.
 
     Raises:
-        QuizBankError: a missing or invalid file, naming the file, the question (index and id)
-            and the field; also when two questions share an id.
+        QuizBankError: a missing, unreadable or invalid file (a folder, an empty path, JSON
+            nested too deeply, a question the schema refuses, an id used twice or by a built-in
+            question), naming the file, the question (index and id) and the field; its
+            ``problems`` lists every problem found.
         TypeError: ``path`` is not a path, a list of paths or None.
     """
-    if path is None:
-        paths = bank_paths()
-    elif isinstance(path, str | Path):
-        paths = [Path(path)]
-    elif isinstance(path, Sequence) and all(isinstance(p, str | Path) for p in path):
-        paths = [Path(p) for p in path]
-    else:
-        raise TypeError(f"path={_checks.show(path)} is not a bank file path, a list of them, or None")
-    questions: list[Question] = []
-    seen: dict[str, Path] = {}
-    for p in paths:
-        for index, question in enumerate(_load_file(p)):
-            if question.id in seen:
-                raise QuizBankError(
-                    f"{p}, question {index} (id {question.id!r}), field 'id': already used in {seen[question.id]}"
-                )
-            seen[question.id] = p
-            questions.append(question)
-    return questions
+    checks = check_banks(bank_paths() if path is None else _paths(path))
+    problems = [problem for c in checks for problem in c.problems]
+    if problems:
+        raise QuizBankError(problems)
+    return [question for c in checks for question in c.questions]
 
 
 # --- checking ---------------------------------------------------------------------------------
