@@ -8,14 +8,61 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import reprlib
 from collections.abc import Sequence
 
 import numpy as np
 
 
+class _Short(reprlib.Repr):
+    """reprlib with room for ordinary values, and huge whole numbers shortened to their first and last digits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxlist, self.maxtuple, self.maxdict, self.maxset = 3, 8, 8, 6, 8
+        self.maxstring, self.maxother = 120, 120
+
+    def repr_int(self, x: int, level: int) -> str:
+        return _whole(x)
+
+
+def _whole(number: int) -> str:
+    """Show a whole number in full up to 20 digits, else as its first and last digits and how many there are."""
+    if -(10**20) < number < 10**20:
+        return repr(number)
+    try:
+        digits = str(abs(number))
+    except ValueError:  # more digits than Python converts to text (sys.get_int_max_str_digits)
+        return (
+            f"{'-' if number < 0 else ''}a whole number of about {int(abs(number).bit_length() * 0.30103) + 1} digits"
+        )
+    return f"{'-' if number < 0 else ''}{digits[:6]}...{digits[-3:]} ({len(digits)} digits)"
+
+
+_SHORT = _Short()
+
+
 def show(value: object) -> str:
-    """Return how to show a bad value in a message: numpy scalars as plain Python values."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
+    """Return how to show a bad value in a message.
+
+    numpy scalars show as plain Python values; long text, deep or long lists and huge whole
+    numbers are shortened so that a message stays one readable line.
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _whole(value)
+    try:
+        return _SHORT.repr(value)
+    except (RecursionError, ValueError):
+        return f"a {type(value).__name__}"
+
+
+def _as_float(name: str, value: numbers.Real, allowed: str) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{name}={show(value)} is too large (beyond about ±1.8e308); expected {allowed}") from None
 
 
 def is_missing(value: object) -> bool:
@@ -37,11 +84,12 @@ def real_number(name: str, value: object, allowed: str) -> float:
 
     Raises:
         TypeError: for a bool, a string or any non-number.
-        ValueError: for NaN or an infinite value.
+        ValueError: for NaN, an infinite value, or a number too large for a float (such as
+            ``10**400``), never OverflowError.
     """
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}={show(value)} is a {type(value).__name__}; expected {allowed}")
-    number = float(value)
+    number = _as_float(name, value, allowed)
     if not math.isfinite(number):
         raise ValueError(f"{name}={show(value)} is not a finite number; expected {allowed}")
     return number
@@ -50,14 +98,17 @@ def real_number(name: str, value: object, allowed: str) -> float:
 def whole_number(name: str, value: object, allowed: str) -> int:
     """Return ``value`` as an int (3 and 3.0 both pass), or raise naming ``name``.
 
+    A whole number keeps its exact value (``2**60 + 1`` is not rounded to a float).
+
     Raises:
         TypeError: for a bool, a string or any non-number.
-        ValueError: for NaN, infinity or a fractional value such as 2.5.
+        ValueError: for NaN, infinity, a fractional value such as 2.5, or a number too large
+            for a float (such as ``10**400``).
     """
     number = real_number(name, value, allowed)
     if not number.is_integer():
         raise ValueError(f"{name}={show(value)} is not a whole number; expected {allowed}")
-    return int(number)
+    return int(value) if isinstance(value, numbers.Integral) else int(number)
 
 
 def boolean(name: str, value: object) -> bool:
