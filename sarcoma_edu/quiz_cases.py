@@ -9,6 +9,7 @@ stage, the other site's nodal rule, the other site's size bands).
 
 from __future__ import annotations
 
+import numbers
 import random
 import re
 
@@ -19,7 +20,7 @@ from sarcoma_edu.quiz import Answer, Question
 from sarcoma_edu.staging import STAGES, StageResult, stage, t_category
 from sarcoma_edu.treatment import treatment_options
 
-__all__ = ["CASE_KINDS", "generate_case_question", "question_from_id"]
+__all__ = ["CASE_KINDS", "SEED_LIMIT", "generate_case_question", "question_from_id"]
 
 CASE_KINDS: tuple[str, ...] = ("stage", "t_category", "fnclcc_grade", "treatment")
 _TOPIC = {"stage": "staging", "t_category": "staging", "fnclcc_grade": "grade", "treatment": "treatment"}
@@ -32,7 +33,25 @@ _SITE_WORDS = {
 # sizes a student meets in practice, with the band edges included on purpose
 _SIZES = (1.5, 2.0, 3.0, 4.0, 4.5, 5.0, 6.0, 7.0, 8.5, 10.0, 11.0, 12.5, 14.0, 15.0, 16.0, 18.0, 22.0)
 _PDQ_SITUATIONS = ("stage_I", "stage_II_III_N0", "stage_III_N1", "stage_IV")
-_ID = re.compile(r"^case-(stage|t_category|fnclcc_grade|treatment)-(\d+)$")
+# seeds are whole numbers 0 <= seed < SEED_LIMIT (39 digits at most), kept exactly in the question id
+SEED_LIMIT = 2**128
+_SEED_ALLOWED = "a whole number from 0 to 2**128 - 1"
+_ID = re.compile(r"^case-(stage|t_category|fnclcc_grade|treatment)-(0|[1-9][0-9]{0,38})$")
+
+
+def _seed(seed: object) -> int:
+    """Return the seed as an exact int, or raise naming it (bools, text and inexact floats are refused)."""
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        number = int(seed)  # exact, however large
+    else:
+        number = _checks.whole_number("seed", seed, _SEED_ALLOWED)
+        if abs(number) > 2**53:  # a float this large is not the whole number that was meant
+            raise ValueError(f"seed={_checks.show(seed)} is a float too large to be exact; give it as an int")
+    if number < 0:
+        raise ValueError(f"seed={_checks.show(seed)} is negative; expected {_SEED_ALLOWED}")
+    if number >= SEED_LIMIT:
+        raise ValueError(f"seed={_checks.show(seed)} is too large; expected {_SEED_ALLOWED}")
+    return number
 
 
 def _patient(rng: random.Random, sites: tuple[str, ...]) -> dict:
@@ -191,7 +210,9 @@ def generate_case_question(seed: int, kind: str = "stage") -> Question:
     """Build a quiz question from a random but plausible patient.
 
     Args:
-        seed: any whole number 0 or more; the same seed and kind always give the same question.
+        seed: a whole number from 0 to ``SEED_LIMIT - 1`` (2**128 - 1), kept exactly: the same
+            seed and kind always give the same question. An int of any size in that range, a
+            numpy integer, or a float with a whole value up to 2**53; not a bool.
         kind: ``"stage"``, ``"t_category"``, ``"fnclcc_grade"`` or ``"treatment"``.
 
     Returns:
@@ -199,11 +220,11 @@ def generate_case_question(seed: int, kind: str = "stage") -> Question:
         its ``case`` dict holds the patient.
 
     Raises:
-        TypeError, ValueError: a seed that is not a whole number 0 or more, or an unknown kind.
+        TypeError: a seed that is not a number (a bool, a string), or a kind that is not a string.
+        ValueError: a negative seed, a seed of 2**128 or more, a fractional seed, a float seed
+            above 2**53 (not exact), or an unknown kind.
     """
-    number = _checks.whole_number("seed", seed, "a whole number 0 or more")
-    if number < 0:
-        raise ValueError(f"seed={_checks.show(seed)} is negative; expected a whole number 0 or more")
+    number = _seed(seed)
     kind = _checks.choice("kind", kind, CASE_KINDS)
     qid = f"case-{kind}-{number}"
     rng = random.Random(f"{kind}:{number}")
@@ -212,6 +233,17 @@ def generate_case_question(seed: int, kind: str = "stage") -> Question:
 
 
 def question_from_id(question_id: str) -> Question | None:
-    """Rebuild a generated question from its id (``case-<kind>-<seed>``); None for other ids."""
-    match = _ID.match(question_id)
+    """Rebuild a generated question from its id (``case-<kind>-<seed>``); None for other ids.
+
+    Only ids that :func:`generate_case_question` makes are rebuilt: ``case-stage-007`` (leading
+    zeros), ``case-stage-٣`` (digits other than 0-9) and seeds of 2**128 or more give None.
+
+    Raises:
+        TypeError: ``question_id`` is not a string.
+    """
+    if not isinstance(question_id, str):
+        raise TypeError(f"question_id={_checks.show(question_id)} is a {type(question_id).__name__}; expected a string")
+    match = _ID.fullmatch(question_id)
+    if match and int(match.group(2)) >= SEED_LIMIT:
+        return None
     return generate_case_question(int(match.group(2)), match.group(1)) if match else None
