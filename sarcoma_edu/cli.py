@@ -14,7 +14,10 @@ Bad input exits with status 2 and a one-line message (no traceback).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
+import os
 import shlex
 import sys
 from collections.abc import Sequence
@@ -35,28 +38,47 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
+    def _print_message(self, message: str, file=None) -> None:
+        # argparse ignores a failed write (--help > /dev/full would exit 0); let main() report it
+        if message:
+            (file or sys.stderr).write(message)
+
 
 def _size(text: str) -> float | None:
     if text.strip().lower() in ("unknown", "none", "tx"):
         return None
     try:
-        return float(text)
+        size = float(text)
     except ValueError:
+        size = math.nan
+    if not math.isfinite(size):  # 1e400 and a 1 with 400 zeros read as inf: say what was typed
         raise argparse.ArgumentTypeError(
-            f"size {text!r} is not a number; give the greatest dimension in cm (e.g. 7.5) or 'unknown'"
-        ) from None
+            f"size {_typed(text)} is not a finite number; give the greatest dimension in cm (e.g. 7.5) or 'unknown'"
+        )
+    return size
+
+
+def _typed(text: str) -> str:
+    """What the user typed, shortened to one readable line (a number with 5,000 digits, say)."""
+    return repr(text) if len(text) <= 40 else f"{text[:12]!r}...{text[-4:]!r} ({len(text):,} characters)"
 
 
 def _grade(text: str) -> int | str:
-    return int(text) if text.strip().isdigit() else text
+    try:
+        return int(text) if text.strip().isdigit() else text
+    except ValueError:  # more digits than Python reads as a number: left as text, refused as a grade
+        return text
 
 
 def _number(kind: type, what: str):
     def parse(text: str):
         try:
-            return kind(text)
+            number = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+            raise argparse.ArgumentTypeError(f"{_typed(text)} is not {what}") from None
+        if isinstance(number, float) and not math.isfinite(number):
+            raise argparse.ArgumentTypeError(f"{_typed(text)} is not a finite number")
+        return number
 
     return parse
 
@@ -158,7 +180,41 @@ def _build_parser() -> argparse.ArgumentParser:
     present.add_argument("--port", type=_port, help="port for Voila, 1-65535 (default: the first free one from 8866)")
     present.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     present.add_argument("--print-command", action="store_true", help="print the Voila command instead of running it")
+    _add_bank_parser(commands)
     return parser
+
+
+def _add_bank_parser(commands) -> None:
+    bank = commands.add_parser(
+        "bank",
+        help="check quiz bank files before class",
+        description="Work with quiz bank files (JSON lists of questions, see the README).",
+    )
+    actions = bank.add_subparsers(dest="bank_command", required=True, parser_class=_Parser, metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        help="check bank files and list every problem",
+        description=(
+            "Check quiz bank files with the bank schema and against the built-in questions' ids. "
+            "Exit status 0 with one OK line per file, or 2 with every problem (file, question, field)."
+        ),
+    )
+    check.add_argument("files", nargs="+", metavar="FILE", help="a bank file (.json)")
+
+
+def _bank_check(args: argparse.Namespace) -> int:
+    from sarcoma_edu.quiz import check_banks  # reads JSON Schema: only this command needs it
+
+    checks = check_banks(args.files)
+    for c in checks:
+        count = len(c.questions)
+        print(f"{c.path}: OK, {count} question{'' if count == 1 else 's'}" if c.ok else "\n".join(c.problems))
+    problems = sum(len(c.problems) for c in checks)
+    if problems:
+        bad = sum(not c.ok for c in checks)
+        print(f"sarcoma-edu bank check: {problems} problem(s) in {bad} of {len(checks)} file(s)", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _ask(path: Path) -> bool:
@@ -237,10 +293,35 @@ _FLAGS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 bad input)."""
+    """Run the command line; return the exit status (0 ok, 1 output not written, 2 bad input).
+
+    Output that cannot be written (a full disk, ``> /dev/full``, a closed pipe) ends with one
+    line on stderr and status 1, not a traceback.
+    """
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()
+    except OSError as error:  # BrokenPipeError is one too
+        return _cannot_write(error)
+
+
+def _cannot_write(error: OSError) -> int:
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no second failure when Python exits
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    reason = "the program reading it has stopped" if isinstance(error, BrokenPipeError) else error.strerror or error
+    with contextlib.suppress(OSError, ValueError):
+        print(f"sarcoma-edu: error: could not write the output ({reason})", file=sys.stderr, flush=True)
+    return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "bank":
+            return _bank_check(args)
         if args.command == "lab":
             return _lab(args)
         if args.command == "present":
