@@ -50,10 +50,11 @@ def _size(text: str) -> float | None:
     try:
         size = float(text)
     except ValueError:
-        size = math.nan
-    if not math.isfinite(size):  # 1e400 and a 1 with 400 zeros read as inf: say what was typed
+        size = None
+    if size is None or not math.isfinite(size):  # 1e400 and a 1 with 400 zeros read as inf: say what was typed
+        what = "not a number" if size is None else "not a finite number"
         raise argparse.ArgumentTypeError(
-            f"size {_typed(text)} is not a finite number; give the greatest dimension in cm (e.g. 7.5) or 'unknown'"
+            f"size {_typed(text)} is {what}; give the greatest dimension in cm (e.g. 7.5) or 'unknown'"
         )
     return size
 
