@@ -412,7 +412,7 @@ class TableExplorer(w.VBox):
         """Redraw the table for the current filters."""
         rows = self.shown()
         self.count.value = f"<p aria-live='polite'>{len(rows)} of {len(self.frame)} rows shown</p>"
-        head = "".join(f"<th scope='col'>{html.escape(c.replace('_', ' '))}</th>" for c in self.columns)
+        head = "".join(f"<th scope='col'>{html.escape(presentation.plain_column(c))}</th>" for c in self.columns)
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in r) + "</tr>"
             for r in rows[self.columns].itertuples(index=False)

@@ -1,0 +1,72 @@
+"""'New case' patients: fresh for each student each time, or the same for a whole class on request."""
+
+from __future__ import annotations
+
+import pytest
+
+from sarcoma_edu.progress import ProgressStore
+from sarcoma_edu.quiz import load_bank
+from sarcoma_edu.quiz_cases import question_from_id
+from sarcoma_edu.quiz_widget import CASE_SEED_ENV
+from sarcoma_edu.widgets import quiz_widget
+
+BANK = load_bank()
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ProgressStore(tmp_path / "progress.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def no_class_seed(monkeypatch):
+    monkeypatch.delenv(CASE_SEED_ENV, raising=False)
+
+
+def test_each_opening_of_the_lesson_starts_new_cases_from_a_fresh_random_seed(store):
+    """Two students (or one student opening the lesson twice) do not get the same run of patients."""
+    openings = [quiz_widget(BANK, progress=store) for _ in range(5)]
+    first_cases = {widget.new_case("stage").id for widget in openings}
+    assert len(first_cases) == 5 and len({widget.first_seed for widget in openings}) == 5
+
+
+def test_a_fresh_case_is_recorded_by_id_and_can_be_asked_again(store):
+    """A random case is saved under case-<kind>-<seed>, and that id rebuilds the same patient later."""
+    widget = quiz_widget(BANK, progress=store)
+    case = widget.new_case("stage")
+    wrong = next(a.answer for a in case.answers if not a.correct)
+    widget.answer(wrong)
+    saved = store.attempts().loc[0, "question_id"]
+    assert saved == case.id == f"case-stage-{widget.first_seed}"
+    assert question_from_id(saved) == case
+    later = quiz_widget(BANK, progress=ProgressStore(store.path))
+    assert later.practise_mistakes() == 1 and later.question == case
+
+
+def test_the_instructor_gives_one_seed_and_the_whole_class_sees_the_same_patients(store):
+    """quiz_widget(..., case_seed=2026) gives every student case 2026, then 2027, in the same order."""
+    students = [quiz_widget(BANK, progress=store, case_seed=2026) for _ in range(3)]
+    runs = [[widget.new_case("stage").id, widget.new_case("stage").id] for widget in students]
+    assert runs == [["case-stage-2026", "case-stage-2027"]] * 3
+
+
+def test_the_class_seed_can_come_from_the_environment(store, monkeypatch):
+    """SARCOMA_EDU_CASE_SEED=41 (set on the hub or before `sarcoma-edu lab`) starts every widget at case 41."""
+    monkeypatch.setenv(CASE_SEED_ENV, "41")
+    assert quiz_widget(BANK, progress=store).new_case("fnclcc_grade").id == "case-fnclcc_grade-41"
+    assert quiz_widget(BANK, progress=store, case_seed=7).new_case("stage").id == "case-stage-7"  # the argument wins
+
+
+def test_a_class_seed_that_is_not_a_number_is_said_in_the_widget_and_cases_stay_random(store, monkeypatch):
+    """SARCOMA_EDU_CASE_SEED=abc shows a message naming the variable and the value; the quiz still works."""
+    monkeypatch.setenv(CASE_SEED_ENV, "abc")
+    widget = quiz_widget(BANK, progress=store)
+    assert "SARCOMA_EDU_CASE_SEED=&#x27;abc&#x27; is not a whole number 0 or more" in widget.status.value
+    assert widget.new_case("stage").id.startswith("case-stage-")
+
+
+@pytest.mark.parametrize(("seed", "error"), [(-1, ValueError), (2.5, TypeError), ("12", TypeError), (True, TypeError)])
+def test_a_bad_case_seed_argument_is_refused_by_name(store, seed, error):
+    """case_seed must be a whole number 0 or more; the error names case_seed and the value."""
+    with pytest.raises(error, match=r"case_seed=.* expected a whole number 0 or more"):
+        quiz_widget(BANK, progress=store, case_seed=seed)

@@ -1,0 +1,179 @@
+"""Presenting on a projector: large text, dark figures and the stage map, plain tables.
+
+The large-text size was measured once in Debian's chromium at 1280 x 720 on
+`sarcoma-edu present 03 --dark --large-text`: every paragraph, list item, table cell and widget
+label computed to 22 px. The tests below check the template and settings that produce it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pandas as pd
+import plotly.io as pio
+import pytest
+from IPython.core.formatters import HTMLFormatter
+
+from sarcoma_edu import classroom, presentation
+from sarcoma_edu.staging import stage
+
+TEMPLATE = presentation.template_root() / "voila" / "templates" / "sarcoma-edu-large"
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    colour = colour.strip().lower()
+    if colour == "white":
+        return (255, 255, 255)
+    if colour.startswith("#"):
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return tuple(float(v) for v in re.findall(r"[\d.]+", colour)[:3])
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [c / 255 for c in _rgb(colour)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _figures():
+    from sarcoma_edu import plots
+
+    return {
+        "stage map": plots.stage_map_figure(stage("leg", 7, "high")),
+        "FNCLCC grid": plots.fnclcc_figure(),
+        "site distribution": plots.site_distribution_figure(),
+        "survival": plots.survival_figure(),
+    }
+
+
+def test_present_large_text_uses_the_template_voila_finds_on_jupyter_path(monkeypatch):
+    """`present --large-text` asks for the sarcoma-edu-large template and puts its folder first on JUPYTER_PATH."""
+    from voila.paths import collect_template_paths
+
+    command = classroom.present_command(classroom.resolve("03"), large_text=True, port=8866)
+    env = classroom.present_env(large_text=True)
+    assert "--template=sarcoma-edu-large" in command
+    assert env["JUPYTER_PATH"].split(":")[0] == str(presentation.template_root())
+    monkeypatch.setenv("JUPYTER_PATH", env["JUPYTER_PATH"])
+    paths = collect_template_paths(["voila", "nbconvert"], "sarcoma-edu-large", prune=True)
+    assert str(TEMPLATE) in paths and any(p.endswith("voila/templates/lab") for p in paths)
+    assert "--template=sarcoma-edu-large" not in classroom.present_command(classroom.resolve("03"), port=8866)
+
+
+def test_large_text_template_sets_body_text_of_at_least_20_px():
+    """The template extends Voila's lab page and sets paragraph, widget and table text to 20 px or more."""
+    page = (TEMPLATE / "index.html.j2").read_text(encoding="utf-8")
+    assert "extends 'lab/index.html.j2'" in page and "{{ super() }}" in page
+    sizes = dict(re.findall(r"(--jp-[\w-]+-font-size\d?|--jp-widgets-font-size):\s*(\d+)px", page))
+    for variable in ("--jp-content-font-size1", "--jp-ui-font-size1", "--jp-widgets-font-size", "--jp-code-font-size"):
+        assert int(sizes[variable]) >= 20, variable
+    assert all(int(px) >= 20 for px in re.findall(r"font-size:\s*(?:max\()?(\d+)px", page))
+    assert '"base_template": "lab"' in (TEMPLATE / "conf.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["stage map", "FNCLCC grid", "site distribution", "survival"])
+def test_with_dark_the_figures_are_dark_and_their_text_stays_readable(monkeypatch, name):
+    """Under `present --dark` each figure uses plotly_dark with light text at a contrast of 7:1 or more."""
+    monkeypatch.setenv(presentation.THEME_ENV, "dark")
+    figure = _figures()[name]
+    assert figure.layout.template.layout.paper_bgcolor == pio.templates["plotly_dark"].layout.paper_bgcolor
+    assert _contrast(figure.layout.font.color, figure.layout.template.layout.paper_bgcolor) >= 7
+    assert _contrast(figure.layout.font.color, figure.layout.template.layout.plot_bgcolor) >= 7
+
+
+def test_without_dark_the_figures_stay_light(monkeypatch):
+    """With no theme set, figures use plotly_white and dark text at a contrast of 7:1 or more."""
+    monkeypatch.delenv(presentation.THEME_ENV, raising=False)
+    figure = _figures()["stage map"]
+    assert figure.layout.template.layout.paper_bgcolor == pio.templates["plotly_white"].layout.paper_bgcolor
+    assert _contrast(figure.layout.font.color, "white") >= 7
+
+
+def test_an_unknown_theme_warns_by_name_and_falls_back_to_light(monkeypatch):
+    """SARCOMA_EDU_THEME=blue warns naming the variable, the value and the themes, and uses light."""
+    monkeypatch.setenv(presentation.THEME_ENV, "blue")
+    with pytest.warns(UserWarning, match=r"SARCOMA_EDU_THEME='blue' is not a theme; expected one of light, dark"):
+        assert presentation.theme() == "light"
+
+
+def test_large_text_makes_figure_text_at_least_20_px(monkeypatch):
+    """Under `present --large-text` the figures' base text is 20 px or more (16 px otherwise)."""
+    monkeypatch.setenv(presentation.LARGE_TEXT_ENV, "1")
+    assert _figures()["stage map"].layout.font.size >= 20
+    monkeypatch.setenv(presentation.LARGE_TEXT_ENV, "0")
+    assert _figures()["stage map"].layout.font.size == 16
+
+
+def test_present_passes_the_theme_to_the_lessons_kernel():
+    """The environment `present` runs Voila with (inherited by kernels) names the theme and presentation."""
+    assert classroom.present_env(dark=True)[presentation.THEME_ENV] == "dark"
+    assert classroom.present_env()[presentation.THEME_ENV] == "light"
+    assert classroom.present_env()[presentation.PRESENT_ENV] == "1"
+
+
+@pytest.mark.parametrize(
+    ("name", "plain"),
+    [("size_cm", "Size (cm)"), ("pdq_wording", "PDQ wording"), ("patient_id", "Patient ID"), ("t", "T"),
+     ("high_grade_by_definition", "High grade by definition"), ("necrosis_pct", "Necrosis (%)"), ("IIIB", "IIIB")],
+)  # fmt: skip
+def test_column_names_are_shown_as_plain_words(name, plain):
+    """Column names lose their underscores, units read as units and abbreviations stay capitals."""
+    assert presentation.plain_column(name) == plain
+
+
+def test_a_presented_table_has_plain_columns_no_index_and_no_cut_text():
+    """Row numbers are left out, column names are plain words and a 300-character cell is shown whole."""
+    long = "A sentence that goes on and on about a sarcoma " * 6 + "the very end."
+    frame = pd.DataFrame({"size_cm": [7.5, 12.0], "pdq_wording": [long, "short"]}, index=[5, 9])
+    html = presentation.table_html(frame)
+    assert "<th scope='col'>Size (cm)</th><th scope='col'>PDQ wording</th>" in html
+    assert long.strip() in html and "..." not in html and "…" not in html
+    assert ">5<" not in html and ">9<" not in html
+    assert "white-space:normal" in html and "text-overflow:clip" in html
+
+
+def test_a_grouped_table_keeps_its_groups_as_the_first_column():
+    """A named index (the groups of a groupby) becomes a plain first column, not a hidden index."""
+    counts = pd.DataFrame({"site": ["leg", "leg", "trunk"], "stage": ["IA", "IB", "IA"]})
+    table = counts.groupby("site")["stage"].value_counts().unstack(fill_value=0)
+    html = presentation.table_html(table)
+    assert html.index("<th scope='col'>Site</th>") < html.index("<th scope='col'>IA</th>")
+    assert "<td>trunk</td><td>1</td><td>0</td>" in html
+    series = presentation.table_html(pd.Series([8.0], index=pd.Index(["IIIA"], name="stage"), name="size_cm"))
+    assert "<th scope='col'>Stage</th><th scope='col'>Size (cm)</th>" in series and "<td>IIIA</td>" in series
+
+
+def test_while_presenting_every_table_in_the_kernel_is_shown_plainly(monkeypatch):
+    """Under `present` the kernel's HTML display of DataFrames and Series is the plain table; otherwise unchanged."""
+
+    class Shell:
+        def __init__(self):
+            self.display_formatter = type("Display", (), {"formatters": {"text/html": HTMLFormatter()}})()
+
+    shell = Shell()
+    monkeypatch.setattr("IPython.get_ipython", lambda: shell)
+    frame = pd.DataFrame({"pdq_wording": ["x"]})
+    monkeypatch.delenv(presentation.PRESENT_ENV, raising=False)
+    assert presentation.install_table_display() is False
+    assert "PDQ wording" not in (shell.display_formatter.formatters["text/html"](frame) or "")
+    monkeypatch.setenv(presentation.PRESENT_ENV, "1")
+    assert presentation.install_table_display() is True
+    formatter = shell.display_formatter.formatters["text/html"]
+    assert "<th scope='col'>PDQ wording</th>" in formatter(frame)
+    assert "<th scope='col'>Value</th>" in formatter(pd.Series([1, 2]))
+
+
+def test_the_presentation_module_loads_neither_plotly_nor_ipywidgets():
+    """sarcoma_edu.presentation is read by the CLI and the figures alike, so it imports neither."""
+    import subprocess
+
+    code = "import sarcoma_edu.presentation, sys; print('plotly' in sys.modules, 'ipywidgets' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
