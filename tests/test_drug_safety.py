@@ -191,3 +191,32 @@ def test_a_year_on_an_off_label_drug_is_a_load_error(edited):
 
 def _is_na(value: object) -> bool:
     return value is None or bool(pd.isna(value))
+
+
+def _lesson_cell(cell_id: str) -> str:
+    cells = json.loads((ROOT / "notebooks" / "05_treatment.ipynb").read_text(encoding="utf-8"))["cells"]
+    return next("".join(c["source"]) for c in cells if c.get("id") == cell_id)
+
+
+def test_lesson_05_names_each_drug_under_the_status_the_table_gives_it():
+    """Every drug lesson 05 lists under a status word has that status in drugs.csv, and every drug is listed once."""
+    bullets = re.findall(r"^- \*\*(.+?)\*\*(.*?)(?=^- |\Z)", _lesson_cell("drug-status"), re.S | re.M)
+    assert [status for status, _ in bullets] == list(DRUG_STATUSES)
+    listed = []
+    for status, text in bullets:
+        text = re.sub(r"\([^)]*\)", "", text)  # a drug named in brackets explains, it is not listed
+        names = [name for name in DRUGS.index if re.search(rf"\b{re.escape(name)}\b", text)]
+        assert {name: DRUGS.loc[name, "status"] for name in names} == dict.fromkeys(names, status)
+        listed += names
+    assert sorted(listed) == sorted(DRUGS.index)
+
+
+def test_lesson_05_asks_before_it_shows_the_safety_table():
+    """The watch-for exercise comes before the drug safety table, and the sources cell names the FDA labels."""
+    cells = json.loads((ROOT / "notebooks" / "05_treatment.ipynb").read_text(encoding="utf-8"))["cells"]
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    exercise = next(i for i, text in enumerate(code) if "watch_for_exercise()" in text)
+    table = next(i for i, text in enumerate(code) if text.strip() == "drug_safety_table()")
+    assert exercise < table
+    sources = next("".join(c["source"]) for c in cells if "".join(c["source"]).startswith("## Sources"))
+    assert "doxorubicin" in sources and "ifosfamide (boxed warning)" in sources
