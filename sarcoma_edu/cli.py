@@ -182,6 +182,7 @@ def _build_parser() -> argparse.ArgumentParser:
     present.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     present.add_argument("--print-command", action="store_true", help="print the Voila command instead of running it")
     _add_bank_parser(commands)
+    _add_progress_parser(commands)
     return parser
 
 
@@ -201,6 +202,26 @@ def _add_bank_parser(commands) -> None:
         ),
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="a bank file (.json)")
+
+
+def _add_progress_parser(commands) -> None:
+    progress = commands.add_parser(
+        "progress",
+        help="look after a student's saved quiz progress",
+        description="Work with the quiz progress file (~/.sarcoma_edu/progress.sqlite3 or $SARCOMA_EDU_PROGRESS).",
+    )
+    actions = progress.add_subparsers(dest="progress_command", required=True, parser_class=_Parser, metavar="ACTION")
+    recover = actions.add_parser(
+        "recover",
+        help="bring back the answers in a progress file that was moved aside",
+        description=(
+            "Merge every readable attempt of a moved-aside progress file (<name>.corrupt-<time>, next to the "
+            "progress file) into the progress store; say how many were recovered and how many could not be read. "
+            "Running it twice adds nothing. Exit status 0, or 2 with one line if FILE cannot be read."
+        ),
+    )
+    recover.add_argument("file", metavar="FILE", help="the moved-aside file, e.g. progress.sqlite3.corrupt-<time>")
+    recover.add_argument("--into", metavar="PATH", help="the progress file to merge into (default: the student's own)")
 
 
 def _bank_check(args: argparse.Namespace) -> int:
@@ -323,6 +344,10 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         if args.command == "bank":
             return _bank_check(args)
+        if args.command == "progress":
+            from sarcoma_edu.progress_recover import command  # only this command needs the progress store
+
+            return command(args.file, args.into)
         if args.command == "lab":
             return _lab(args)
         if args.command == "present":

@@ -1,0 +1,269 @@
+"""What comes in is checked before it is stored, and what is stored can always be read and exported."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+
+import jsonschema
+import pytest
+
+from sarcoma_edu import progress_exchange, quiz_cases
+from sarcoma_edu.progress import ProgressStore, ProgressWarning
+from sarcoma_edu.quiz import TOPICS, load_bank
+from sarcoma_edu.quiz_cases import generate_case_question
+from sarcoma_edu.widgets import quiz_widget
+
+SCHEMA = progress_exchange.load_schema()
+GOOD = {
+    "attempt_id": "a1",
+    "question_id": "st-ia",
+    "topic": "staging",
+    "answer": "IA",
+    "correct": True,
+    "answered_at": "2026-03-02T14:05:09.120+00:00",
+}
+
+
+def _export(*attempts):
+    return {
+        "format": "sarcoma-edu-progress",
+        "version": 1,
+        "attempts": [dict(a) if isinstance(a, dict) else a for a in attempts],
+    }
+
+
+def _with(**changes):
+    attempt = dict(GOOD, attempt_id="a2")
+    attempt.update(changes)
+    return {k: v for k, v in attempt.items() if v is not ...}
+
+
+def test_every_export_follows_the_exchange_schema(tmp_path):
+    """export_json writes a file the JSON Schema accepts: texts, lists, numbers and an empty topic."""
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    store.record("st-ia", "IA", True, "staging")
+    store.record("dx-biopsy-types", ["MRI", "CT"], False, "diagnosis")
+    store.record("gr-total-max", 8.0, True, "grade")
+    store.record("free-question", "x", False)
+    payload = json.loads(store.export_json(tmp_path / "out.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.validate(payload, SCHEMA)
+    assert len(payload["attempts"]) == 4
+
+
+def test_the_schema_knows_every_topic_the_quiz_records():
+    """The schema's topics are the quiz topics, "" for none, and cover the generated cases' topics."""
+    topics = set(progress_exchange.known_topics())
+    assert topics == {"", *TOPICS}
+    assert {q.topic for q in load_bank()} <= topics
+    assert set(quiz_cases._TOPIC.values()) <= topics  # the topic each kind of generated case records
+    assert generate_case_question(7, "stage").topic in topics
+
+
+def test_an_export_written_by_the_previous_version_still_imports(tmp_path):
+    """A file as export_json wrote it before the schema (same fields, +00:00 times) imports."""
+    text = json.dumps(
+        {
+            "format": "sarcoma-edu-progress",
+            "version": 1,
+            "attempts": [
+                dict(GOOD),
+                dict(GOOD, attempt_id="b2", answer=["MRI", "CT"], correct=False, topic="diagnosis"),
+                dict(GOOD, attempt_id="b3", answer=8.0, topic=""),
+            ],
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
+    path = tmp_path / "old.json"
+    path.write_text(text, encoding="utf-8")
+    assert ProgressStore(tmp_path / "p.sqlite3").import_json(path) == 3
+
+
+BAD_FILES = [
+    pytest.param(
+        {"format": "sarcoma-edu-progress", "version": 1, "attempts": None},
+        "field 'attempts' is None",
+        id="attempts is null",
+    ),
+    pytest.param(
+        {"format": "sarcoma-edu-progress", "version": 1, "attempts": "all"},
+        "field 'attempts' is 'all'",
+        id="attempts is a text",
+    ),
+    pytest.param(
+        {"format": "other", "version": 1, "attempts": []}, "not a sarcoma-edu progress export", id="another format"
+    ),
+    pytest.param(
+        {"format": "sarcoma-edu-progress", "version": 2, "attempts": []}, "field 'version' is 2", id="a later version"
+    ),
+    pytest.param({"format": "sarcoma-edu-progress", "attempts": []}, "has no field 'version'", id="no version"),
+    pytest.param([1, 2], "is not a sarcoma-edu progress export", id="a list, not an export"),
+    pytest.param(_export(GOOD, _with(attempt_id="")), "attempt 1, field 'attempt_id'", id="empty attempt id"),
+    pytest.param(_export(GOOD, _with(question_id=5)), "attempt 1, field 'question_id': 5", id="question id a number"),
+    pytest.param(
+        _export(GOOD, _with(answered_at="2026-03-02T14:05:09")),
+        "attempt 1, field 'answered_at'",
+        id="time without its zone",
+    ),
+    pytest.param(
+        _export(GOOD, _with(answered_at="yesterday")), "attempt 1, field 'answered_at': 'yesterday'", id="not a time"
+    ),
+    pytest.param(
+        _export(GOOD, _with(answered_at="2026-13-45T14:05:09+00:00")),
+        "attempt 1, field 'answered_at'",
+        id="no such date",
+    ),
+    pytest.param(
+        _export(GOOD, _with(correct="true")),
+        "attempt 1, field 'correct': 'true' must be true or false",
+        id="correct as text",
+    ),
+    pytest.param(_export(GOOD, _with(correct=1)), "attempt 1, field 'correct': 1", id="correct as a number"),
+    pytest.param(
+        _export(GOOD, _with(topic="cardiology")),
+        "attempt 1, field 'topic': 'cardiology' must be one of",
+        id="unknown topic",
+    ),
+    pytest.param(_export(GOOD, _with(answer={"a": 1})), "attempt 1, field 'answer'", id="answer an object"),
+    pytest.param(_export(GOOD, _with(answer=...)), "attempt 1 has no 'answer'", id="answer missing"),
+    pytest.param(_export(GOOD, _with(student="Ana")), "attempt 1, field 'student' is not a field", id="unknown field"),
+    pytest.param(_export(GOOD, 3), "attempt 1 is 3, not an object", id="attempt not an object"),
+]
+
+
+@pytest.mark.parametrize(("payload", "words"), BAD_FILES)
+def test_a_bad_export_stores_nothing_and_names_file_attempt_and_field(tmp_path, payload, words):
+    """A file that breaks the schema anywhere is refused whole, naming the file, the attempt and the field."""
+    path = tmp_path / "upload.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    with pytest.raises(ValueError, match=words) as caught:
+        store.import_json(path)
+    assert str(path) in str(caught.value)
+    assert store.attempts().empty
+
+
+def test_the_fast_row_check_agrees_with_the_schema():
+    """Every attempt the JSON Schema refuses in the table above, the check on stored rows refuses too."""
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    assert progress_exchange.attempt_problem(GOOD) is None and validator.is_valid(_export(GOOD))
+    for param in BAD_FILES:
+        payload = param.values[0]
+        if (
+            not isinstance(payload, dict)
+            or not isinstance(payload.get("attempts"), list)
+            or len(payload["attempts"]) < 2
+        ):
+            continue
+        attempt = payload["attempts"][1]
+        schema_refuses = not validator.is_valid(_export(attempt))
+        row_refuses = not isinstance(attempt, dict) or progress_exchange.attempt_problem(attempt) is not None
+        assert row_refuses, param.id
+        assert schema_refuses or param.id == "no such date", param.id  # the calendar is checked in Python
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        pytest.param("[" * 100_000, "cannot read a progress export", id="absurdly nested"),
+        pytest.param("", "cannot read a progress export", id="empty file"),
+    ],
+)
+def test_unreadable_exports_are_value_errors(tmp_path, content, words):
+    """A file that is not JSON at all, or nested beyond reason, is a ValueError naming the file."""
+    path = tmp_path / "upload.json"
+    path.write_text(content)
+    with pytest.raises(ValueError, match=words):
+        ProgressStore(tmp_path / "p.sqlite3").import_json(path)
+
+
+def test_a_folder_given_as_export_is_a_value_error(tmp_path):
+    """Importing a folder is refused with a ValueError naming it, not an IsADirectoryError."""
+    with pytest.raises(ValueError, match="cannot read a progress export"):
+        ProgressStore(tmp_path / "p.sqlite3").import_json(tmp_path)
+
+
+def test_an_export_saved_with_a_byte_order_mark_imports(tmp_path):
+    """A file re-saved by an editor with a UTF-8 byte-order mark still imports."""
+    path = tmp_path / "bom.json"
+    path.write_text(json.dumps(_export(GOOD)), encoding="utf-8-sig")
+    assert ProgressStore(tmp_path / "p.sqlite3").import_json(path) == 1
+
+
+def test_record_refuses_what_an_export_could_not_carry(tmp_path):
+    """record() refuses an unknown topic or an answer that is not a text, number or list, so exports stay valid."""
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    with pytest.raises(ValueError, match="topic='cardiology' must be one of the quiz topics"):
+        store.record("q", "x", True, "cardiology")
+    with pytest.raises(ValueError, match=r"answer=.* must be a text, a number or a list of texts"):
+        store.record("q", {"a": 1}, True, "grade")
+    with pytest.raises(ValueError, match="answer=nan"):
+        store.record("q", float("nan"), True, "grade")
+    assert store.attempts().empty
+
+
+OLD_ROWS = [
+    ("good-1", "st-ia", "staging", '"IA"', 0, "2026-03-01T10:00:00.000+00:00"),
+    ("good-2", "gr-bands", "grade", '"Grade 2"', 1, "2026-03-01T10:01:00.000+00:00"),
+    ("no-time", "st-ib", "staging", '"IB"', 0, None),
+    ("local-time", "st-ib", "staging", '"IB"', 0, "last tuesday"),
+    ("two", "st-ic", "staging", '"IC"', 2, "2026-03-01T10:02:00.000+00:00"),
+    ("text-correct", "st-ic", "staging", '"IC"', "yes", "2026-03-01T10:03:00.000+00:00"),
+    ("not-json", "st-id", "staging", "IA or IB", 1, "2026-03-01T10:04:00.000+00:00"),
+]
+
+
+@pytest.fixture
+def old_store(tmp_path):
+    """A progress file written by an older version without the table's checks, with unreadable rows."""
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE attempts (attempt_id, question_id, topic, answer, correct, answered_at)")
+        db.executemany("INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?)", OLD_ROWS)
+    db.close()
+    return ProgressStore(path)
+
+
+def test_rows_an_older_version_stored_are_skipped_with_a_warning_naming_them(old_store):
+    """attempts() leaves out each unreadable old row with one warning that names it; the good rows show."""
+    with pytest.warns(ProgressWarning, match="5 stored attempt\\(s\\)") as caught:
+        frame = old_store.attempts()
+    message = str(caught[0].message)
+    for attempt_id in ("no-time", "local-time", "two", "text-correct", "not-json"):
+        assert repr(attempt_id) in message
+    assert "answered_at=None" in message and "they stay in the file" in message
+    assert list(frame["attempt_id"]) == ["good-1", "good-2"]
+
+
+def test_summary_mistakes_and_exports_go_on_working_with_old_rows(old_store, tmp_path):
+    """With unreadable old rows, summary, mistakes, both exports and re-import still work."""
+    with pytest.warns(ProgressWarning):
+        assert old_store.summary(by="topic").set_index("topic").loc["staging", "attempts"] == 1
+    with pytest.warns(ProgressWarning):
+        assert old_store.mistakes() == ["st-ia"]
+    with pytest.warns(ProgressWarning):
+        exported = old_store.export_json(tmp_path / "out.json")
+    jsonschema.validate(json.loads(exported.read_text(encoding="utf-8")), SCHEMA)
+    with pytest.warns(ProgressWarning):
+        old_store.export_csv(tmp_path / "out.csv")
+    assert ProgressStore(tmp_path / "fresh.sqlite3").import_json(exported) == 2
+
+
+def test_practise_my_mistakes_works_with_old_rows(old_store):
+    """The quiz's 'Practise my mistakes' asks again the readable mistakes despite unreadable old rows."""
+    widget = quiz_widget(load_bank(), progress=old_store)
+    with pytest.warns(ProgressWarning):
+        assert widget.practise_mistakes() == 1
+    assert widget.question.id == "st-ia"
+
+
+def test_an_import_does_not_double_what_is_there(tmp_path):
+    """Importing the same attempts twice, even inside one file, stores each attempt id once."""
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(_export(GOOD, copy.deepcopy(GOOD))), encoding="utf-8")
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    assert store.import_json(path) == 1 and store.import_json(path) == 0
+    assert len(store.attempts()) == 1

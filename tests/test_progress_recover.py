@@ -1,0 +1,135 @@
+"""A progress file that was moved aside can be brought back: `sarcoma-edu progress recover FILE`."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sarcoma_edu.cli import main
+from sarcoma_edu.progress import ProgressStore, ProgressWarning
+from sarcoma_edu.progress_recover import recover
+
+PAGE = 4096
+SCRIPT = Path(sys.executable).parent / "sarcoma-edu"
+
+
+def _store_with(path: Path, count: int) -> None:
+    store = ProgressStore(path)
+    rows = [
+        (
+            f"id-{k:04d}",
+            f"question-{k:04d}",
+            "staging",
+            '"IA"',
+            k % 2,
+            f"2026-03-01T10:{k // 60:02d}:{k % 60:02d}.000+00:00",
+        )
+        for k in range(count)
+    ]
+    with sqlite3.connect(store.path) as db:
+        db.executemany("INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?)", rows)
+    db.close()
+
+
+def _damage_the_page_holding(path: Path, text: bytes) -> None:
+    """Overwrite the one page of the table that holds ``text`` (as a disk error would)."""
+    data = bytearray(path.read_bytes())
+    page = data.find(text) // PAGE
+    assert page > 0
+    data[page * PAGE : (page + 1) * PAGE] = b"\xff" * PAGE
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def moved_aside(tmp_path):
+    """A store of 400 attempts with one damaged page, opened once so that it was moved aside."""
+    path = tmp_path / "progress.sqlite3"
+    _store_with(path, 400)
+    _damage_the_page_holding(path, b"question-0200")
+    with pytest.warns(ProgressWarning, match="progress recover"):
+        store = ProgressStore(path)
+    assert store.moved_aside is not None and store.attempts().empty
+    return store
+
+
+def test_recover_brings_back_every_readable_attempt_and_counts_the_lost(moved_aside):
+    """Attempts on intact pages come back into the live store; those on the damaged page are counted as lost."""
+    result = recover(moved_aside.moved_aside, moved_aside.path)
+    frame = moved_aside.attempts()
+    assert result.readable == len(frame) == result.added and 300 < result.added < 400
+    assert result.lost == 400 - result.added
+    assert "question-0200" not in set(frame["question_id"]) and "question-0000" in set(frame["question_id"])
+    row = frame.set_index("question_id").loc["question-0001"]
+    assert row["answer"] == "IA" and bool(row["correct"]) and row["topic"] == "staging"
+
+
+def test_recovering_twice_adds_nothing(moved_aside):
+    """Recovery merges by attempt id: a second run finds every attempt already there."""
+    first = recover(moved_aside.moved_aside, moved_aside.path)
+    second = recover(moved_aside.moved_aside, moved_aside.path)
+    assert second.added == 0 and second.readable == first.readable
+    assert len(moved_aside.attempts()) == first.added
+    assert f"{first.readable} already there" in second.describe()
+
+
+def test_recovery_never_changes_the_moved_aside_file(moved_aside):
+    """The moved-aside file is read only: it is byte for byte the same after recovery."""
+    before = moved_aside.moved_aside.read_bytes()
+    recover(moved_aside.moved_aside, moved_aside.path)
+    assert moved_aside.moved_aside.read_bytes() == before
+
+
+def test_the_command_says_what_it_recovered_and_exits_0(moved_aside, capsys):
+    """`sarcoma-edu progress recover FILE --into PATH` prints recovered, new and lost counts; status 0."""
+    assert main(["progress", "recover", str(moved_aside.moved_aside), "--into", str(moved_aside.path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Recovered ") and "could not be read" in out and "new" in out
+
+
+def test_the_command_merges_into_the_default_store(moved_aside, monkeypatch):
+    """Without --into the attempts go into the student's own store ($SARCOMA_EDU_PROGRESS)."""
+    monkeypatch.setenv("SARCOMA_EDU_PROGRESS", str(moved_aside.path))
+    assert main(["progress", "recover", str(moved_aside.moved_aside)]) == 0
+    assert len(moved_aside.attempts()) > 300
+
+
+def test_a_whole_healthy_file_is_merged_completely(tmp_path):
+    """An intact file (e.g. a copy from another computer) is merged whole, with nothing lost."""
+    _store_with(tmp_path / "other.sqlite3", 20)
+    result = recover(tmp_path / "other.sqlite3", tmp_path / "mine.sqlite3")
+    assert (result.readable, result.added, result.lost) == (20, 20, 0)
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        pytest.param(lambda p: None, "does not exist", id="missing file"),
+        pytest.param(lambda p: p.mkdir(), "is not a regular file", id="a folder"),
+        pytest.param(lambda p: p.write_bytes(b"garbage" * 100), "is not a SQLite database", id="not a database"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_exit_2_with_one_line(tmp_path, make, words):
+    """A missing, folder or non-database FILE ends with status 2 and one line naming it, no traceback."""
+    path = tmp_path / "progress.sqlite3.corrupt-x"
+    make(path)
+    done = subprocess.run(
+        [str(SCRIPT), "progress", "recover", str(path), "--into", str(tmp_path / "live.sqlite3")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and words in done.stderr and str(path) in done.stderr
+
+
+def test_the_live_store_itself_is_refused(tmp_path, capsys):
+    """Giving the live store as FILE is refused (exit 2): recovery reads a moved-aside copy."""
+    path = tmp_path / "live.sqlite3"
+    ProgressStore(path).record("st-ia", "IA", True, "staging")
+    assert main(["progress", "recover", str(path), "--into", str(path)]) == 2
+    assert "is the progress store itself" in capsys.readouterr().err
