@@ -46,7 +46,9 @@ def _seed(seed: object) -> int:
     else:
         number = _checks.whole_number("seed", seed, _SEED_ALLOWED)
         if abs(number) > 2**53:  # a float this large is not the whole number that was meant
-            raise ValueError(f"seed={_checks.show(seed)} is a float too large to be exact; give it as an int")
+            raise ValueError(
+                f"seed={_checks.show(seed)} is a float too large to be exact; expected an int from 0 to 2**128 - 1"
+            )
     if number < 0:
         raise ValueError(f"seed={_checks.show(seed)} is negative; expected {_SEED_ALLOWED}")
     if number >= SEED_LIMIT:
