@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 
-from sarcoma_edu.progress import ProgressStore
+from sarcoma_edu.progress import ProgressBusyError, ProgressReadOnlyError, ProgressStore
 from sarcoma_edu.quiz import Feedback, Question, check
 from sarcoma_edu.quiz_cases import generate_case_question, question_from_id
 
@@ -122,7 +122,12 @@ class QuizWidget(w.VBox):
         self.case_button.on_click(lambda _b: self.new_case(self.case_kind.value))
         self.check_button.on_click(lambda _b: self._check_current())
         if progress is not None and progress.moved_aside is not None:
-            self._note(f"Your old progress file could not be read; it was kept as {progress.moved_aside}.")
+            self._note(
+                f"Your old progress file could not be read; it was kept as {progress.moved_aside}. Bring its "
+                f"answers back with the terminal command: sarcoma-edu progress recover {progress.moved_aside}"
+            )
+        if progress is not None and progress.read_only:
+            self._note(f"Your answers are checked but not saved: {progress.read_only}.")
         self.restart()
         if seed_note:
             self._note(seed_note)
@@ -152,7 +157,10 @@ class QuizWidget(w.VBox):
 
     def practise_mistakes(self) -> int:
         """Ask again the questions whose last answer was wrong; return how many there are."""
-        ids = self.progress.mistakes() if self.progress is not None else list(self._wrong)
+        try:
+            ids = self.progress.mistakes() if self.progress is not None else list(self._wrong)
+        except OSError:  # the progress file is busy or unreadable just now: this session's mistakes
+            ids = list(self._wrong)
         questions = [q for q in (self.by_id.get(i) or question_from_id(i) for i in ids) if q is not None]
         if not questions:
             self._note("No mistakes to practise: every question you answered was right the last time.")
@@ -253,14 +261,27 @@ class QuizWidget(w.VBox):
                 child.disabled = True
         return feedback
 
+    _storage_problem = ""  # why the default progress file could not be opened (set by quiz_widget)
+
     def _save(self, value: object, correct: bool) -> str:
+        """Record the answer; return "" or a plain sentence saying it was checked but not saved, and why."""
         if self.progress is None:
+            if self._storage_problem:
+                return _not_saved(f"answers are not being saved in this quiz: {self._storage_problem}")
             return "<small>Progress is not being saved in this quiz.</small>"
         try:
             self.progress.record(self.question.id, value, correct, self.question.topic)
+        except ProgressBusyError as error:  # another notebook holds the file: the next answer may save
+            return _not_saved(str(error))
+        except ProgressReadOnlyError as error:
+            return _not_saved(f"answers are not being saved because {error}")
         except Exception as error:  # the quiz must never fail because of its storage
-            return f"<small>Checked, but not saved: {html.escape(str(error))}</small>"
+            return _not_saved(str(error))
         return ""
+
+
+def _not_saved(why: str) -> str:
+    return f"<span role='status'>Checked, but not saved: {html.escape(why)}.</span>"
 
 
 def _number_words(answer) -> str:
@@ -312,9 +333,14 @@ def quiz_widget(
     """
     if case_seed is not None:
         case_seed = _case_seed("case_seed", case_seed)
+    problem = ""
     if progress is None:
         try:
             progress = ProgressStore()
-        except Exception:  # never let storage stop the quiz; the widget says progress is not saved
-            progress = None
-    return QuizWidget(questions, progress, seed=case_seed)
+        except Exception as error:  # never let storage stop the quiz; the widget says why nothing is saved
+            progress, problem = None, str(error)
+    widget = QuizWidget(questions, progress, seed=case_seed)
+    if problem:
+        widget._storage_problem = problem
+        widget._note(f"Your answers are checked but not saved: {problem}")
+    return widget
