@@ -116,6 +116,18 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     st.add_argument("--nodes", action="store_true", help="the cancer has spread to nearby lymph nodes (N1)")
     st.add_argument("--metastasis", action="store_true", help="the cancer has spread to distant parts of the body (M1)")
+    st.add_argument(
+        "--extent",
+        metavar="WORD",
+        help="head and neck: invades_adjoining_t4a or invades_adjoining_t4b (invasion decides T4); visceral organs: "
+        "organ_confined, serosa, beyond_serosa, another_organ or multifocal (with --sites); other sites take none",
+    )
+    st.add_argument(
+        "--sites",
+        type=_number(int, "a whole number of sites"),
+        metavar="N",
+        help="with --extent multifocal: the number of places the visceral tumour is found (2 or more)",
+    )
     st.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
     gr = commands.add_parser(
@@ -304,6 +316,8 @@ def _grade_text(result) -> str:
 # library parameter names as the options a command-line user typed
 _FLAGS = {
     "size_cm": "--size",
+    "extent": "--extent",
+    "sites": "--sites",
     "necrosis_pct": "--necrosis",
     "differentiation": "--differentiation",
     "mitoses": "--mitoses",
@@ -353,7 +367,15 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "present":
             return _present(args)
         if args.command == "stage":
-            result = stage(args.site, args.size, args.grade, nodes=args.nodes, metastasis=args.metastasis)
+            result = stage(
+                args.site,
+                args.size,
+                args.grade,
+                nodes=args.nodes,
+                metastasis=args.metastasis,
+                extent=args.extent,
+                sites=args.sites,
+            )
             text = _stage_text(result)
         else:
             result = fnclcc(args.differentiation, args.mitoses, args.necrosis)

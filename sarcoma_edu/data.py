@@ -94,6 +94,16 @@ def _integer(v: str) -> bool:
 
 _BOOL = _one_of(("true", "false"))
 _T = _one_of(("T1", "T2", "T3", "T4"))
+# the words that set a T category by extent, not size (head and neck T4; every visceral T)
+EXTENTS = (
+    "invades_adjoining_t4a",
+    "invades_adjoining_t4b",
+    "organ_confined",
+    "serosa",
+    "beyond_serosa",
+    "another_organ",
+    "multifocal",
+)
 _G = ("G1", "G2", "G3", "GX")
 
 
@@ -151,10 +161,13 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
     ),
     "ajcc8_t_categories.csv": (
         _col("site", _one_of(("trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral"))),
-        _col("t", _T),
+        _col("t", _one_of(("T1", "T2", "T2a", "T2b", "T3", "T4", "T4a", "T4b", "T4c"))),
         _col("by_size", _BOOL),
         _col("size_above_cm", _NUMBER, required=False),
         _col("size_up_to_cm", _NUMBER, required=False),
+        _col("extent", _one_of(EXTENTS), required=False),
+        _col("sites_from", _INTEGER, required=False),
+        _col("sites_to", _INTEGER, required=False),
         _col("definition"),
         _col("plain_words"),
         _col("edition"),

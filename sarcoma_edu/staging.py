@@ -18,14 +18,14 @@ import numpy as np
 import pandas as pd
 
 from sarcoma_edu import _checks
-from sarcoma_edu.data import DatasetError, load_table
+from sarcoma_edu.data import EXTENTS, DatasetError, load_table
 from sarcoma_edu.grading import GRADE_CODES, grade_words, normalize_grade
 
-__all__ = ["SITES", "STAGES", "StageResult", "normalize_site", "stage", "stage_frame", "t_category"]
+__all__ = ["EXTENTS", "SITES", "STAGES", "StageResult", "normalize_site", "stage", "stage_frame", "t_category"]
 
 SITES: tuple[str, ...] = ("trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral")
 STAGES: tuple[str, ...] = ("IA", "IB", "II", "IIIA", "IIIB", "IV")
-_T_CODES = ("T1", "T2", "T3", "T4", "TX")
+_T_CODES = ("T1", "T2", "T2a", "T2b", "T3", "T4", "T4a", "T4b", "T4c", "TX")
 _SIZE_ALLOWED = "the greatest dimension in cm, a finite number greater than 0, or None if unknown"
 
 Stage = Literal["IA", "IB", "II", "IIIA", "IIIB", "IV"]
@@ -73,6 +73,7 @@ class _Rules:
     edges: dict[str, np.ndarray]  # site -> upper bounds of the size-based T categories
     t_by_size: dict[str, tuple[str, ...]]  # site -> T codes in size order
     t_words: dict[tuple[str, str], str]  # (site, T) -> plain words
+    by_extent: dict[str, tuple[tuple[str, str, int, float], ...]]  # site -> (extent, T, fewest, most sites)
     lookup: np.ndarray  # [site, T (TX last), N, M, G] -> row index into groups, -1 for none
     groups: pd.DataFrame  # the stage group table
 
@@ -116,6 +117,12 @@ def _rules() -> _Rules:
         if hits:
             lookup[si, ti, n, m, gi] = hits[0]
 
+    by_extent: dict[str, list[tuple[str, str, int, float]]] = {site: [] for site in SITES}
+    for row in t_table[t_table.extent != ""].itertuples():
+        fewest = int(row.sites_from) if row.sites_from else 0
+        most = float(row.sites_to) if row.sites_to else (np.inf if row.sites_from else 0)
+        by_extent[row.site].append((row.extent, row.t, fewest, most))
+
     return _Rules(
         aliases=dict(zip(sites.name, sites.site, strict=True)),
         staged={row.site: row.has_stage_groups == "true" for row in sites.itertuples()},
@@ -123,6 +130,7 @@ def _rules() -> _Rules:
         edges=edges,
         t_by_size=t_by_size,
         t_words={(row.site, row.t): row.plain_words for row in t_table.itertuples()},
+        by_extent={site: tuple(rows) for site, rows in by_extent.items()},
         lookup=lookup,
         groups=groups,
     )
@@ -152,18 +160,80 @@ def _check_size(size_cm: object) -> float | None:
     return size
 
 
-def t_category(site: str, size_cm: float | None) -> str:
-    """Return the AJCC 8 T category that the tumour size alone decides for a site.
+def _check_extent(site: str, extent: object, sites: object) -> tuple[str | None, int | None]:
+    """Validate ``extent`` and ``sites`` for a site; return them normalised (or None)."""
+    rules = _rules()
+    allowed = tuple(dict.fromkeys(e for e, *_ in rules.by_extent[site]))
+    if extent is None:
+        if sites is not None:
+            raise ValueError(
+                f"sites={_checks.show(sites)} needs extent='multifocal' (a visceral tumour found in several "
+                "places); leave sites out otherwise"
+            )
+        return None, None
+    if not isinstance(extent, str):
+        raise TypeError(f"extent={_checks.show(extent)} is a {type(extent).__name__}; expected a word such as 'serosa'")
+    word = extent.strip().lower().replace(" ", "_").replace("-", "_")
+    if word not in EXTENTS:
+        raise ValueError(f"extent={_checks.show(extent)} is not allowed; expected one of {', '.join(EXTENTS)}")
+    if not allowed:
+        raise ValueError(
+            f"extent={_checks.show(extent)} does not apply to site {site!r}: there T is set by the size alone; "
+            "extent applies to head_and_neck (invades_adjoining_t4a, invades_adjoining_t4b) and visceral "
+            "(organ_confined, serosa, beyond_serosa, another_organ, multifocal with sites)"
+        )
+    if word not in allowed:
+        raise ValueError(
+            f"extent={_checks.show(extent)} does not apply to site {site!r}; expected one of {', '.join(allowed)}"
+        )
+    if word != "multifocal":
+        if sites is not None:
+            raise ValueError(
+                f"sites={_checks.show(sites)} applies only to extent='multifocal'; leave it out for {word!r}"
+            )
+        return word, None
+    if sites is None:
+        raise ValueError("extent='multifocal' needs sites, the number of places the tumour is found (2 or more)")
+    count = _checks.whole_number("sites", sites, "a whole number of sites, 2 or more")
+    if count < 2:
+        raise ValueError(
+            f"sites={_checks.show(sites)} is not 2 or more; a multifocal tumour is found in 2 or more places"
+        )
+    return word, count
 
-    Head and neck T4 and every visceral T category depend on invasion, not size, so size
-    alone gives at most T3 for head and neck and ``"TX"`` for visceral sites.
+
+def _t_from_extent(site: str, extent: str, sites: int | None) -> str:
+    for word, t, fewest, most in _rules().by_extent[site]:
+        if word == extent and (sites is None or fewest <= sites <= most):
+            return t
+    raise ValueError(f"sites={sites!r} matches no T category for extent={extent!r}")  # pragma: no cover
+
+
+def t_category(site: str, size_cm: float | None, *, extent: str | None = None, sites: int | None = None) -> str:
+    """Return the AJCC 8 T category of a tumour at a site.
+
+    For the trunk, extremity and retroperitoneum T is set by size. For the head and neck it is set
+    by size up to T3, and an ``extent`` of ``"invades_adjoining_t4a"`` or
+    ``"invades_adjoining_t4b"`` gives T4a or T4b whatever the size (invasion decides). For
+    abdominal and thoracic visceral organs T is the extent, never the size: ``"organ_confined"``
+    (T1), ``"serosa"`` (T2a), ``"beyond_serosa"`` (T2b), ``"another_organ"`` (T3) or
+    ``"multifocal"`` with ``sites`` 2 (T4a), 3-5 (T4b) or more than 5 (T4c); without an extent a
+    visceral tumour is ``"TX"``.
 
     Args:
         site: any spelling :func:`normalize_site` accepts.
-        size_cm: greatest dimension in cm, or None when unknown (gives ``"TX"``).
+        size_cm: greatest dimension in cm, or None when unknown (gives ``"TX"`` unless extent decides).
+        extent: keyword-only; see above. Given for a site where it does not apply, it is an error.
+        sites: keyword-only; the number of places a multifocal visceral tumour is found.
+
+    Raises:
+        TypeError, ValueError: a bad site, size, extent or number of sites.
     """
     site = normalize_site(site)
     size = _check_size(size_cm)
+    word, count = _check_extent(site, extent, sites)
+    if word is not None:
+        return _t_from_extent(site, word, count)
     rules = _rules()
     if size is None or not rules.t_by_size[site]:
         return "TX"
@@ -178,21 +248,38 @@ _SPREAD = {
 }
 
 
-def _size_words(site: str, t: str, size: float | None) -> str:
+def _size_words(site: str, t: str, size: float | None, by_extent: bool = False) -> str:
+    if by_extent:
+        sized = f", {size:g} cm" if size is not None else ""
+        rule = (
+            "invasion decides T4 whatever the size"
+            if site == "head_and_neck"
+            else "for visceral sarcoma T is how far the tumour has grown, not its size"
+        )
+        return f"{_rules().t_words[(site, t)]} ({t}{sized}; {rule})"
     if size is None:
+        if site == "visceral":
+            return (
+                "extent not given (TX): for visceral sarcoma T says whether the tumour has grown beyond its "
+                "organ, not how big it is"
+            )
         return "size unknown (TX)"
     if t == "TX":  # visceral: T is not a size category
         return (
             f"T not set by size (TX): for visceral sarcoma T says whether the tumour has grown "
-            f"beyond its organ, not how big it is ({size:g} cm)"
+            f"beyond its organ, not how big it is ({size:g} cm); give its extent"
         )
+    if site == "head_and_neck":
+        return f"{_rules().t_words[(site, t)]} ({t}; no invasion of adjoining structures given, so the size decides)"
     return f"{_rules().t_words[(site, t)]} ({t})"
 
 
-def _describe(site: str, size: float | None, t: str, n: int, m: int, g: str) -> tuple[str | None, str, str]:
+def _describe(
+    site: str, size: float | None, t: str, n: int, m: int, g: str, by_extent: bool = False
+) -> tuple[str | None, str, str]:
     """Return (stage, explanation, source) for already validated categories."""
     rules = _rules()
-    facts = f"{_size_words(site, t, size)}, {grade_words(g)} ({g}), {_SPREAD[(n, m)]}"
+    facts = f"{_size_words(site, t, size, by_extent)}, {grade_words(g)} ({g}), {_SPREAD[(n, m)]}"
     if not rules.staged[site]:
         label = "head and neck" if site == "head_and_neck" else "abdominal or thoracic visceral organs"
         return (
@@ -224,6 +311,9 @@ def stage(
     grade: int | str | None,
     nodes: bool = False,
     metastasis: bool = False,
+    *,
+    extent: str | None = None,
+    sites: int | None = None,
 ) -> StageResult:
     """Stage a soft tissue sarcoma with the AJCC 8th edition rules for its site.
 
@@ -235,6 +325,11 @@ def stage(
             ``"high"``, ``"unknown"``; or None (= GX, grouped with G1 for staging).
         nodes: True if the cancer has spread to regional lymph nodes (N1).
         metastasis: True if it has spread to distant sites (M1).
+        extent: keyword-only, for the sites whose T is not (only) size: head and neck
+            ``"invades_adjoining_t4a"``/``"invades_adjoining_t4b"``; visceral ``"organ_confined"``,
+            ``"serosa"``, ``"beyond_serosa"``, ``"another_organ"`` or ``"multifocal"`` (see
+            :func:`t_category`). Size stays optional for visceral tumours.
+        sites: keyword-only, the number of places a multifocal visceral tumour is found.
 
     Returns:
         A :class:`StageResult` with T, N, M, G, the stage group (or None) and an explanation.
@@ -252,14 +347,15 @@ def stage(
     g = normalize_grade(grade)
     n = int(_checks.boolean("nodes", nodes))
     m = int(_checks.boolean("metastasis", metastasis))
-    t = t_category(site_name, size)
-    stage_group, explanation, source = _describe(site_name, size, t, n, m, g)
+    t = t_category(site_name, size, extent=extent, sites=sites)
+    stage_group, explanation, source = _describe(site_name, size, t, n, m, g, by_extent=extent is not None)
     return StageResult(site_name, t, f"N{n}", f"M{m}", g, stage_group, explanation, source)
 
 
 # --- a whole table ----------------------------------------------------------------------------
 
 _FRAME_COLUMNS = ("site", "size_cm", "grade", "nodes", "metastasis")
+_EXTENT_COLUMNS = ("extent", "sites")
 
 
 def _codes(column: pd.Series, normalize, options: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -302,10 +398,41 @@ def _sizes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _row_args(row: pd.Series) -> dict[str, object]:
     """The arguments :func:`stage` gets for one frame row (missing size or grade -> None)."""
     args = {c: row[c] for c in _FRAME_COLUMNS}
-    for c in ("size_cm", "grade"):
-        if _checks.is_missing(args[c]):
+    args.update({c: row[c] for c in _EXTENT_COLUMNS if c in row.index})
+    for c in ("size_cm", "grade", *_EXTENT_COLUMNS):
+        if c in args and _checks.is_missing(args[c]):
             args[c] = None
     return args
+
+
+def _extent_t(df: pd.DataFrame, site_codes: np.ndarray, site_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """T index from the optional extent/sites columns (-1 where they are empty) and a valid mask."""
+    t_idx = np.full(len(df), -1, dtype=np.int16)
+    valid = np.ones(len(df), dtype=bool)
+    if not any(c in df.columns for c in _EXTENT_COLUMNS):
+        return t_idx, valid
+    extents = df["extent"] if "extent" in df.columns else pd.Series([None] * len(df), index=df.index)
+    counts = df["sites"] if "sites" in df.columns else pd.Series([None] * len(df), index=df.index)
+    cache: dict[tuple, int] = {}
+    for i, (code, word, count) in enumerate(
+        zip(site_codes, extents.to_numpy(object), counts.to_numpy(object), strict=True)
+    ):
+        word = None if _checks.is_missing(word) else word
+        count = None if _checks.is_missing(count) else count
+        if word is None and count is None:
+            continue
+        if not site_ok[i]:
+            continue  # the bad site is reported already
+        key = (int(code), word, repr(count))
+        if key not in cache:
+            try:
+                checked, number = _check_extent(SITES[code], word, count)
+                cache[key] = _T_CODES.index(_t_from_extent(SITES[code], checked, number))
+            except (TypeError, ValueError):
+                cache[key] = -2
+        t_idx[i] = max(cache[key], -1)
+        valid[i] = cache[key] != -2
+    return t_idx, valid
 
 
 def _row_error(row: pd.Series) -> str:
@@ -321,8 +448,9 @@ def stage_frame(df: pd.DataFrame, errors: Literal["raise", "coerce"] = "raise") 
 
     Args:
         df: a frame with columns ``site``, ``size_cm``, ``grade``, ``nodes``, ``metastasis``
-            holding what :func:`stage` accepts. A missing size or grade (None, NaN, ``<NA>``)
-            means unknown, as None does for :func:`stage`.
+            holding what :func:`stage` accepts, and optionally ``extent`` and ``sites`` (as the
+            keyword arguments of :func:`stage`; empty cells mean not given). A missing size or
+            grade (None, NaN, ``<NA>``) means unknown, as None does for :func:`stage`.
         errors: ``"raise"`` to raise one ValueError naming the first bad rows;
             ``"coerce"`` to stage the good rows and give bad rows a ``<NA>`` stage and a
             message in an added ``error`` column.
@@ -350,7 +478,8 @@ def stage_frame(df: pd.DataFrame, errors: Literal["raise", "coerce"] = "raise") 
     sizes, size_ok = _sizes(df["size_cm"])
     nodes, nodes_ok = _flags(df["nodes"])
     mets, mets_ok = _flags(df["metastasis"])
-    ok = site_ok & grade_ok & size_ok & nodes_ok & mets_ok
+    extent_idx, extent_ok = _extent_t(df, site_codes, site_ok)
+    ok = site_ok & grade_ok & size_ok & nodes_ok & mets_ok & extent_ok
 
     site_idx = np.where(ok, site_codes, 0)
     t_idx = np.full(len(df), _T_CODES.index("TX"), dtype=np.int16)
@@ -359,7 +488,8 @@ def stage_frame(df: pd.DataFrame, errors: Literal["raise", "coerce"] = "raise") 
         chosen = known & (site_idx == si)
         if rules.t_by_size[site] and chosen.any():
             position = np.searchsorted(rules.edges[site], sizes[chosen], side="left")
-            t_idx[chosen] = _T_CODES.index(rules.t_by_size[site][0]) + position
+            t_idx[chosen] = np.array([_T_CODES.index(code) for code in rules.t_by_size[site]])[position]
+    t_idx = np.where(ok & (extent_idx >= 0), extent_idx, t_idx)
     n_idx, m_idx = nodes.astype(np.int8), mets.astype(np.int8)
     g_idx = np.where(ok, grade_codes, 0)
 
