@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -92,3 +93,31 @@ def test_fnclcc_bad_input_names_parameter(args, error, words):
 def test_grade_vocabulary(grade, code):
     """Every spelling in grade_terms.csv (PDQ-PT words, AJCC codes, numbers) maps to its AJCC code."""
     assert normalize_grade(grade) == code
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        pytest.param((2, 10**400, 30), "mitoses", id="a mitosis count no float holds"),
+        pytest.param((10**400, 5, 30), "differentiation", id="a differentiation score no float holds"),
+        pytest.param((2, 5, 10**400), "necrosis_pct", id="a necrosis percentage no float holds"),
+    ],
+)
+def test_fnclcc_numbers_too_large_for_a_float_are_a_value_error_naming_the_value(args, name):
+    """fnclcc(2, 10**400, 30) raises ValueError (never OverflowError) naming the value in short."""
+    with pytest.raises(ValueError, match=rf"{name}=100000\.\.\.000 \(401 digits\) is too large") as caught:
+        fnclcc(*args)
+    assert "expected" in str(caught.value) and len(str(caught.value)) < 250
+
+
+def test_a_grade_too_large_for_a_float_is_a_value_error():
+    """normalize_grade(10**400) is a ValueError naming the grade, as grade 4 is."""
+    with pytest.raises(ValueError, match=r"grade=100000\.\.\.000 \(401 digits\)"):
+        normalize_grade(10**400)
+
+
+def test_a_huge_fraction_is_a_value_error_shown_in_short():
+    """A Fraction too large for a float is refused like a huge int, its value shortened to one line."""
+    with pytest.raises(ValueError, match=r"necrosis_pct=Fraction\(10000.*\.\.\..* is too large") as caught:
+        fnclcc(2, 5, Fraction(10**400))
+    assert len(str(caught.value)) < 250

@@ -298,3 +298,54 @@ def test_stage_result_fields():
         "explanation",
         "source",
     ]
+
+
+HUGE = 10**400  # a whole number no float can hold
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda: stage("leg", HUGE, 1), id="stage with a size no float holds"),
+        pytest.param(lambda: t_category("leg", HUGE), id="t_category with a size no float holds"),
+        pytest.param(lambda: stage("leg", -HUGE, 1), id="stage with a huge negative size"),
+    ],
+)
+def test_a_size_too_large_for_a_float_is_a_value_error_naming_the_value(call):
+    """stage("leg", 10**400, 1) raises ValueError naming size_cm in short, never OverflowError."""
+    with pytest.raises(ValueError, match=r"size_cm=-?100000\.\.\.000 \(401 digits\) is too large") as caught:
+        call()
+    assert "expected the greatest dimension in cm" in str(caught.value) and len(str(caught.value)) < 250
+
+
+def _frame_with_size(size: object) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "site": ["leg", "leg"],
+            "size_cm": [size, 3],
+            "grade": [1, 1],
+            "nodes": [False, False],
+            "metastasis": [False] * 2,
+        }
+    )
+
+
+def test_stage_frame_with_a_size_no_float_holds_raises_a_value_error():
+    """stage_frame refuses a 10**400 cm row with one ValueError naming the row and the value."""
+    with pytest.raises(ValueError, match=r"row 0: size_cm=100000\.\.\.000 \(401 digits\) is too large"):
+        stage_frame(_frame_with_size(HUGE))
+
+
+@pytest.mark.parametrize("size", [HUGE, math.inf, -math.inf, "1e400"], ids=["10**400", "inf", "-inf", "text 1e400"])
+def test_stage_frame_coerces_a_size_no_float_holds_like_other_bad_values(size):
+    """With errors="coerce" such a row gets a missing stage and a message; the good row is still staged."""
+    out = stage_frame(_frame_with_size(size), errors="coerce")
+    assert pd.isna(out.loc[0, "stage"]) and "size_cm=" in out.loc[0, "error"]
+    assert out.loc[1, "stage"] == "IA" and pd.isna(out.loc[1, "error"])
+
+
+def test_a_grade_no_float_holds_is_coerced_in_a_frame():
+    """A grade of 10**400 in a frame is a bad row (coerced), as grade 4 is."""
+    df = _frame_with_size(3).assign(grade=[HUGE, 1])
+    out = stage_frame(df, errors="coerce")
+    assert pd.isna(out.loc[0, "stage"]) and "grade=100000...000 (401 digits)" in out.loc[0, "error"]
