@@ -8,10 +8,12 @@ The public API: :func:`stage` and :func:`stage_frame` (AJCC 8th edition staging)
 spreads), :func:`treatment_options` and :func:`plan_treatment` (treatment by stage and its
 sequence in time), the ``load_*`` catalogs, and the tables they read (:func:`load_table`);
 self-study quizzes (:func:`load_bank`, :func:`check`, :func:`generate_case_question`) with
-saved progress (:class:`ProgressStore`).
+saved progress (:class:`ProgressStore`); virtual patient cases for the tumour board
+(:func:`load_cases`, :func:`generate_case`, :func:`what_if`).
 Importing the package does not import plotly or ipywidgets.
 """
 
+from sarcoma_edu.cases import Case, CaseError, check_cases, generate_case, load_cases, what_if
 from sarcoma_edu.catalog import (
     load_drugs,
     load_histologies,
@@ -44,6 +46,8 @@ DISCLAIMER = (
 
 __all__ = [
     "DISCLAIMER",
+    "Case",
+    "CaseError",
     "METASTATIC_TUMOUR",
     "SITES",
     "STAGES",
@@ -61,10 +65,13 @@ __all__ = [
     "TreatmentPlan",
     "__version__",
     "check",
+    "check_cases",
     "fnclcc",
+    "generate_case",
     "generate_case_question",
     "list_datasets",
     "load_bank",
+    "load_cases",
     "load_drugs",
     "load_histologies",
     "load_modalities",
@@ -83,4 +90,5 @@ __all__ = [
     "stage_frame",
     "t_category",
     "treatment_options",
+    "what_if",
 ]

@@ -1,0 +1,273 @@
+"""The computed steps of a virtual patient case: the right answer comes from the library, never the author.
+
+Each builder takes the case's facts and returns a :class:`Computed`: the question, the right
+answer(s) with their feedback, wrong answers chosen to teach (the neighbouring stage, the other
+site's nodal rule or size bands, the AJCC 7 heading, the other radiation order), the explanation
+the library gives and its source. :mod:`sarcoma_edu.cases` turns them into quiz questions.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from sarcoma_edu.data import load_table
+from sarcoma_edu.grading import FNCLCC_SOURCE, fnclcc
+from sarcoma_edu.spread import METASTATIC_TUMOUR, spread_patterns
+from sarcoma_edu.staging import STAGES, StageResult, stage
+from sarcoma_edu.treatment import TreatmentPlan, plan_treatment, treatment_options
+
+__all__ = ["COMPUTED_KINDS", "Computed", "build", "stage_words"]
+
+COMPUTED_KINDS: tuple[str, ...] = ("grade", "t_category", "stage", "treatment_list", "plan_order", "spread")
+_GRADE_LABELS = {1: "Grade 1 (low)", 2: "Grade 2 (mid)", 3: "Grade 3 (high)"}
+_GRADE_BANDS = {1: "2-3", 2: "4-5", 3: "6-8"}
+_SITUATIONS = ("stage_I", "stage_II_III_N0", "stage_III_N1", "stage_IV", "recurrent", "no_stage_group")
+_SITUATION_WORDS = {
+    "stage_I": "stage I (IA or IB: low grade or grade unknown, no spread)",
+    "stage_II_III_N0": "stage II and stage III without lymph node spread",
+    "stage_III_N1": "stage III that has spread to lymph nodes",
+    "stage_IV": "stage IV",
+    "recurrent": "cancer that has come back after treatment (recurrent)",
+    "no_stage_group": "tumours with no stage group (head and neck, visceral, or size unknown)",
+}
+_RADIATION_WORDS = {
+    "before": "radiation before surgery",
+    "after": "radiation after surgery",
+    "none": "no radiation",
+    None: "radiation as the situation decides",
+}
+_CHEMO_WORDS = {
+    "before": "chemotherapy before surgery",
+    "after": "chemotherapy after surgery",
+    "none": "no chemotherapy",
+}
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A computed step: its question, right answers (text -> feedback), wrong answers, explanation, source.
+
+    ``value`` is the answer in the library's words (``"G3"``, ``"T2"``, ``"IIIB"`` or None, the
+    PDQ situations), compared with an answer an author wrote in the case file.
+    """
+
+    question: str
+    right: dict[str, str]
+    wrong: dict[str, str]
+    explanation: str
+    source: str
+    value: object = None
+    extra: dict = field(default_factory=dict)
+
+
+def stage_words(result: StageResult) -> str:
+    """``"Stage IIIB"``, or ``"No stage group"`` when none applies."""
+    return f"Stage {result.stage}" if result.stage else "No stage group"
+
+
+def _stage(facts) -> StageResult:
+    return stage(facts.site, facts.size_cm, facts.grade, nodes=facts.nodes, metastasis=facts.metastasis)
+
+
+def _grade(facts, _settings: dict) -> Computed:
+    result = fnclcc(facts.differentiation, facts.mitoses, facts.necrosis_pct)
+    right = _GRADE_LABELS[result.grade]
+    wrong = {
+        label: f"{label} is a total score of {_GRADE_BANDS[g]}; this tumour's total is {result.total}."
+        for g, label in _GRADE_LABELS.items()
+        if g != result.grade
+    }
+    question = "What is the FNCLCC grade of this tumour?"
+    return Computed(question, {right: ""}, wrong, result.explanation, result.source or FNCLCC_SOURCE, result.g)
+
+
+@functools.cache
+def _bands(site: str) -> str:
+    table = load_table("ajcc8_t_categories.csv")
+    rows = table[(table.site == site) & (table.by_size == "true")]
+    return "; ".join(f"{row.t} {row.plain_words}" for row in rows.itertuples())
+
+
+def _t(facts, _settings: dict) -> Computed:
+    result = _stage(facts)
+    right = result.t
+    head_neck = result.site == "head_and_neck"
+    other_site = "extremity" if head_neck else "head_and_neck"
+    other = stage(other_site, facts.size_cm, facts.grade).t
+    wrong: dict[str, str] = {}
+    if other not in (right, "TX"):
+        rule = "head and neck (2 and 4 cm)" if other_site == "head_and_neck" else "trunk and limbs (5, 10 and 15 cm)"
+        wrong[other] = f"{other} uses the size bands of the {rule}, not those of this site."
+    if head_neck:
+        wrong["T4"] = (
+            "In the head and neck T4 is not a size band: it means the tumour has grown into adjoining structures "
+            "(such as the orbit, skull base or brain), and the imaging here describes no such invasion."
+        )
+    for t in ("T1", "T2", "T3", "T4"):
+        if t != right:
+            wrong.setdefault(t, f"{t} is a different size band for this site ({_bands(result.site)}).")
+    size = f"{facts.size_cm:g} cm" if facts.size_cm is not None else "unknown"
+    explanation = (
+        f"{right}: the greatest dimension is {size}. AJCC 8 T categories by size for this site: {_bands(result.site)}."
+    )
+    if head_neck:
+        explanation += " T4 in the head and neck means invasion of adjoining structures, not a size."
+    source = "AJCC8 T categories by site, as reprinted in PDQ-HP (2025-02-21)"
+    return Computed("What is the AJCC 8 T category?", {right: ""}, wrong, explanation, source, right)
+
+
+def _ajcc7_stage_iii(facts) -> bool:
+    """Would the AJCC 7th edition call this tumour stage III (over 5 cm and grade 3, or any N1, no M1)?"""
+    if facts.metastasis:
+        return False
+    return facts.nodes or (facts.size_cm is not None and facts.size_cm > 5 and facts.grade == "G3")
+
+
+def _stage_step(facts, _settings: dict) -> Computed:
+    result = _stage(facts)
+    right = stage_words(result)
+    wrong: dict[str, str] = {}
+    if result.site == "head_and_neck":
+        limb = stage_words(stage("extremity", facts.size_cm, facts.grade, facts.nodes, facts.metastasis))
+        wrong[limb] = (
+            f"{limb} is what the trunk and limb rules would give, but AJCC 8 defines no stage groups for the head "
+            "and neck: it reports T, N, M and G, and the team plans treatment."
+        )
+    elif result.site in ("extremity", "trunk", "retroperitoneum"):
+        other_site = "extremity" if result.site == "retroperitoneum" else "retroperitoneum"
+        other = stage_words(stage(other_site, facts.size_cm, facts.grade, facts.nodes, facts.metastasis))
+        if other != right:
+            where = "on the trunk or a limb" if other_site == "extremity" else "in the retroperitoneum"
+            wrong[other] = f"That would be the stage {where}: the lymph node rule differs between the two sites."
+    if result.stage is not None and _ajcc7_stage_iii(facts):
+        wrong["Stage III"] = (
+            "Stage III without a letter is the AJCC 7th edition grouping, and the PDQ treatment headings still use "
+            f"the word; the AJCC 8th edition has no group 'III' without a letter and gives this tumour {right}."
+        )
+    flipped = {"G1": "G3", "GX": "G3", "G2": "G1", "G3": "G1"}[result.g]
+    regraded = stage_words(stage(result.site, facts.size_cm, flipped, facts.nodes, facts.metastasis))
+    if regraded != right:
+        wrong.setdefault(regraded, f"That would be the stage with grade {flipped} instead of {result.g}.")
+    position = STAGES.index(result.stage) if result.stage else 0
+    for step in (1, -1, 2, -2, 3):
+        k = position + step
+        if 0 <= k < len(STAGES) and f"Stage {STAGES[k]}" != right:
+            wrong.setdefault(f"Stage {STAGES[k]}", f"Stage {STAGES[k]} does not match these T, N, M and G.")
+    if result.stage is not None:
+        wrong.setdefault(
+            "No stage group", "A stage group applies here: this site has AJCC 8 stage groups and T is known."
+        )
+    question = "What is the AJCC 8th edition stage group (with its letter, if it has one)?"
+    return Computed(question, {right: ""}, wrong, result.explanation, result.source, result.stage)
+
+
+def _options(facts):
+    return treatment_options(_stage(facts), recurrent=facts.recurrent)
+
+
+def _treatment_list(facts, _settings: dict) -> Computed:
+    options = _options(facts)
+    headings = load_table("treatment_situations.csv").set_index("situation")["pdq_heading"]
+    readings = options.readings
+    right = {f"'{headings[s]}'": "" for s in readings}
+    if len(readings) > 1:
+        for s in readings:
+            others = " or ".join(f"'{headings[o]}'" for o in readings if o != s)
+            right[f"'{headings[s]}'"] = (
+                f"Accepted: this is one of the {len(readings)} readings the sources allow; the other reading is "
+                f"{others}. {options.explanation}"
+            )
+    here = stage_words(_stage(facts)) + (", recurrent" if facts.recurrent else "")
+    first = _SITUATIONS.index(readings[0])
+    ranked = sorted((s for s in _SITUATIONS if s not in readings), key=lambda s: abs(_SITUATIONS.index(s) - first))
+    wrong = {f"'{headings[s]}'": f"That list is for {_SITUATION_WORDS[s]}; this patient is {here}." for s in ranked[:3]}
+    listed = "; ".join(item.description for item in options.items)
+    explanation = f"{options.explanation} The options on the '{headings[readings[0]]}' list: {listed}."
+    question = "Which NCI PDQ treatment list gives the options for this patient?"
+    return Computed(question, right, wrong, explanation, options.source, readings)
+
+
+def _plan(facts, radiation, chemotherapy) -> TreatmentPlan:
+    return plan_treatment(
+        _stage(facts),
+        radiation=radiation,
+        chemotherapy=chemotherapy,
+        resectable=facts.resectable,
+        recurrent=facts.recurrent,
+    )
+
+
+def _order(plan: TreatmentPlan) -> str:
+    return " → ".join(p.phase for p in plan.phases)
+
+
+def _plan_order(facts, settings: dict) -> Computed:
+    radiation, chemotherapy = settings.get("radiation"), settings.get("chemotherapy", "none")
+    plan = _plan(facts, radiation, chemotherapy)
+    right = _order(plan)
+    wrong: dict[str, str] = {}
+    for other in ("before", "after", "none"):
+        if other != radiation:
+            text = _order(_plan(facts, other, chemotherapy))
+            if text != right:
+                wrong.setdefault(text, f"That is the order with {_RADIATION_WORDS[other]}; the team chose otherwise.")
+    phases = [p.phase for p in plan.phases]
+    if len(phases) > 1:
+        swapped = " → ".join([phases[1], phases[0], *phases[2:]])
+        if swapped != right:
+            wrong.setdefault(
+                swapped,
+                "The first two phases are the wrong way round: 'before surgery' (neoadjuvant) comes first, "
+                "'after surgery' (adjuvant) follows the operation, and follow-up comes after treatment.",
+            )
+        backwards = " → ".join(reversed(phases))
+        wrong.setdefault(backwards, "That is the plan backwards: follow-up comes last, after treatment.")
+    wrong.pop(right, None)
+    chosen = f"{_RADIATION_WORDS[radiation]} and {_CHEMO_WORDS[chemotherapy]}"
+    if not facts.resectable:
+        chosen += "; surgery cannot remove all the cancer"
+    question = f"The team plans {chosen}. In which order do the phases of treatment come?"
+    return Computed(question, {right: ""}, wrong, plan.explanation, "PDQ-PT (2023-06-02); ACS; PDQ-HP", right,
+                    {"plan": plan})  # fmt: skip
+
+
+def _spread(facts, _settings: dict) -> Computed:
+    patterns = spread_patterns(facts.site, facts.histology)
+    routes = dict(zip(*load_table("spread_routes.csv")[["route", "label"]].T.values, strict=True))
+    grouped: dict[str, list] = {}
+    for row in patterns.itertuples():
+        text = f"{row.destination[0].upper()}{row.destination[1:]} (route: {routes[row.route].lower()})"
+        grouped.setdefault(text, []).append(row)
+    widths = {text: max(r.width for r in rows) for text, rows in grouped.items()}
+    top = max(widths.values())
+
+    def said(rows) -> str:
+        return " ".join(r.statement + (" (approximate)" if r.approximate else "") + "." for r in rows)
+
+    right = {text: said(grouped[text]) for text, width in widths.items() if width == top}
+    named = " and ".join(right)
+    wrong = {
+        text: f"{said(grouped[text])} Even so, the reference stresses {named} more for this patient."
+        for text, width in sorted(widths.items(), key=lambda kv: -kv[1])
+        if width < top
+    }
+    sources = "; ".join(dict.fromkeys(r.source for text in right for r in grouped[text]))
+    explanation = f"The reference stresses {named} most for this tumour: {' '.join(right.values())} {METASTATIC_TUMOUR}"
+    question = "Which pathway of spread does the reference stress most for this patient's tumour?"
+    return Computed(question, right, wrong, explanation, sources, tuple(right))
+
+
+_BUILDERS = {
+    "grade": _grade,
+    "t_category": _t,
+    "stage": _stage_step,
+    "treatment_list": _treatment_list,
+    "plan_order": _plan_order,
+    "spread": _spread,
+}
+
+
+def build(kind: str, facts, settings: dict | None = None) -> Computed:
+    """Build the computed step ``kind`` (one of :data:`COMPUTED_KINDS`) for a case's facts."""
+    return _BUILDERS[kind](facts, settings or {})
