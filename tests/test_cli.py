@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -122,3 +123,150 @@ def test_help_explains_options(command):
             assert words in done.stdout
     if command == ["grade"]:
         assert "10 high-power fields" in done.stdout
+
+
+ONE_AND_400_ZEROS = "1" + "0" * 400
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        pytest.param(
+            ["grade", "--differentiation", "2", "--mitoses", ONE_AND_400_ZEROS, "--necrosis", "30"],
+            "--mitoses 100000...000 (401 digits) is too large",
+            id="mitoses 1 followed by 400 zeros",
+        ),
+        pytest.param(
+            ["grade", "--differentiation", "2", "--mitoses", "1" + "0" * 5000, "--necrosis", "30"],
+            "(5,001 characters) is not a whole number",
+            id="mitoses with 5001 digits",
+        ),
+        pytest.param(
+            ["grade", "--differentiation", "2", "--mitoses", "3", "--necrosis", "1e400"],
+            "'1e400' is not a finite number",
+            id="necrosis 1e400",
+        ),
+        pytest.param(
+            ["stage", "--site", "leg", "--size", ONE_AND_400_ZEROS, "--grade", "1"],
+            "(401 characters) is not a finite number",
+            id="size 1 followed by 400 zeros",
+        ),
+        pytest.param(
+            ["stage", "--site", "leg", "--size", "nan", "--grade", "1"], "size 'nan' is not a finite number", id="nan"
+        ),
+        pytest.param(
+            ["stage", "--site", "leg", "--size", "5", "--grade", ONE_AND_400_ZEROS],
+            "--grade 100000...000 (401 digits) is too large",
+            id="grade 1 followed by 400 zeros",
+        ),
+    ],
+)
+def test_numbers_too_large_for_a_float_exit_2_with_one_short_line(args, words):
+    """A number no float holds exits 2 with one line naming the option and the value in short, no traceback."""
+    done = run(*args)
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = done.stderr.strip().splitlines()
+    assert words in line and len(line) < 300
+    assert "Traceback" not in done.stderr and "OverflowError" not in done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full is a Linux device")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stage", "--site", "extremity", "--size", "7", "--grade", "high"],
+        ["grade", "--differentiation", "2", "--mitoses", "12", "--necrosis", "30", "--json"],
+        ["--help"],
+        ["--version"],
+        ["bank", "check", "--help"],
+    ],
+    ids=["stage", "grade --json", "--help", "--version", "bank check --help"],
+)
+def test_output_to_a_full_disk_ends_with_one_line_and_a_non_zero_exit(args):
+    """`sarcoma-edu ... > /dev/full` says in one line that the output could not be written, with no traceback."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(SCRIPT), *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "sarcoma-edu: error: could not write the output (No space left on device)"
+    ]
+
+
+def test_output_to_a_closed_pipe_ends_with_one_line_and_a_non_zero_exit():
+    """When the program reading the output has already stopped, one line says so; no BrokenPipeError traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [str(SCRIPT), "stage", "--site", "leg", "--size", "7", "--grade", "3"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "sarcoma-edu: error: could not write the output (the program reading it has stopped)"
+    ]
+
+
+def _bank(tmp_path: Path, name: str, questions: list[dict]) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(questions), encoding="utf-8")
+    return path
+
+
+_QUESTION = {
+    "id": "class-q1",
+    "topic": "staging",
+    "type": "multiple_choice",
+    "difficulty": "easy",
+    "question": "Which?",
+    "answers": [{"answer": "A", "correct": True}, {"answer": "B", "correct": False}],
+    "explanation": "Because.",
+    "source": "PDQ-HP",
+}
+
+
+def test_bank_check_says_ok_with_the_question_count_for_each_valid_file(tmp_path):
+    """`sarcoma-edu bank check` exits 0 with one OK line per file saying how many questions it holds."""
+    one = _bank(tmp_path, "one.json", [_QUESTION])
+    two = _bank(tmp_path, "two.json", [{**_QUESTION, "id": "class-q2"}, {**_QUESTION, "id": "class-q3"}])
+    done = run("bank", "check", str(one), str(two))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"{one}: OK, 1 question", f"{two}: OK, 2 questions"]
+
+
+def test_bank_check_lists_every_problem_with_file_question_and_field_and_exits_2(tmp_path):
+    """Every problem of every file is listed (file, question, field), then a count on stderr, exit status 2."""
+    from sarcoma_edu.quiz import bank_paths
+
+    builtin_id = json.loads(bank_paths()[0].read_text(encoding="utf-8"))[0]["id"]
+    no_difficulty = {k: v for k, v in _QUESTION.items() if k != "difficulty"}
+    bad = _bank(
+        tmp_path, "bad.json", [no_difficulty, {**_QUESTION, "id": "<b>My Q</b>"}, {**_QUESTION, "id": builtin_id}]
+    )
+    good = _bank(tmp_path, "good.json", [{**_QUESTION, "id": "class-q9"}])
+    done = run("bank", "check", str(bad), str(good), str(tmp_path), "")
+    assert done.returncode == 2
+    assert done.stdout.splitlines() == [
+        f"{bad}, question 0 (id 'class-q1'), field 'difficulty': is missing",
+        f"{bad}, question 1 (id '<b>My Q</b>'), field 'id': '<b>My Q</b>' is not an id of lower-case letters, "
+        "digits and hyphens that starts with a letter or digit and not with 'case-' (kept for generated "
+        "questions); unique and stable, since progress is recorded by id",
+        f"{bad}, question 2 (id {builtin_id!r}), field 'id': already used by a built-in question in "
+        f"{bank_paths()[0]}; give this question its own id (progress is recorded by id, so the two would share "
+        "one history)",
+        f"{good}: OK, 1 question",
+        f"{tmp_path}: is a folder, not a bank file; give the path of a .json file",
+        "path='' is empty; give the path of a bank file (.json)",
+    ]
+    assert done.stderr == "sarcoma-edu bank check: 5 problem(s) in 3 of 4 file(s)\n"
+
+
+def test_bank_check_needs_at_least_one_file():
+    """`sarcoma-edu bank check` without a file exits 2 with one line."""
+    done = run("bank", "check")
+    assert done.returncode == 2 and "the following arguments are required: FILE" in done.stderr
