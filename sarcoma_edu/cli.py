@@ -7,6 +7,8 @@ Examples::
     sarcoma-edu grade --differentiation 2 --mitoses 12 --necrosis 30
     sarcoma-edu lab --dir ~/sarcoma-lessons
     sarcoma-edu present 03 --dark
+    sarcoma-edu report handed-in/ --out class-report.html --anonymise
+    sarcoma-edu binder-links
 
 Bad input exits with status 2 and a one-line message (no traceback).
 """
@@ -25,7 +27,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from sarcoma_edu import DISCLAIMER, __version__, classroom
+from sarcoma_edu import DISCLAIMER, __version__, classroom, report_cli
 from sarcoma_edu.grading import fnclcc
 from sarcoma_edu.staging import SITES, stage
 
@@ -195,6 +197,7 @@ def _build_parser() -> argparse.ArgumentParser:
     present.add_argument("--print-command", action="store_true", help="print the Voila command instead of running it")
     _add_bank_parser(commands)
     _add_progress_parser(commands)
+    report_cli.add_parsers(commands)
     return parser
 
 
@@ -358,6 +361,8 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         if args.command == "bank":
             return _bank_check(args)
+        if args.command in report_cli.COMMANDS:
+            return report_cli.run(args)
         if args.command == "progress":
             from sarcoma_edu.progress_recover import command  # only this command needs the progress store
 

@@ -1,0 +1,237 @@
+"""The class report as one self-contained HTML file: plotly.js embedded once, so it opens offline and can be emailed.
+
+Each figure has a text alternative (a sentence, and the full table behind a "Show the table"
+switch), and flags are written in words, never shown by colour alone. Every text taken from a
+student's file (names, question ids, answers) is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from sarcoma_edu import DISCLAIMER
+from sarcoma_edu.report import ClassReport
+from sarcoma_edu.report_items import FLAG_DISTRACTOR, FLAG_NEGATIVE
+
+__all__ = ["report_html"]
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 70rem; margin: 1.5rem auto; padding: 0 1rem;
+       line-height: 1.5; color: #1a1a1a; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
+th, td { border: 1px solid #bbb; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #eef; }
+.flag { font-weight: bold; }
+.note { background: #fff6d6; border-left: 4px solid #c90; padding: 0.5rem 1rem; }
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
+
+
+def _pct(value: float) -> str:
+    return "" if pd.isna(value) else f"{value:.0%}"
+
+
+def _table(frame: pd.DataFrame, formats: dict[str, object] | None = None, index: bool = False) -> str:
+    formats = formats or {}
+    frame = frame.reset_index() if index else frame
+    head = "".join(f"<th scope='col'>{_e(c)}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, record, strict=True):
+            shown = formats[column](value) if column in formats else value  # type: ignore[operator]
+            cells.append(f"<td>{_e(shown)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _details(summary: str, body: str) -> str:
+    return f"<details><summary>{_e(summary)}</summary>{body}</details>"
+
+
+def _figure(fig: go.Figure, first: bool) -> str:
+    return fig.to_html(include_plotlyjs=first, full_html=False, config={"displaylogo": False})
+
+
+def _mastery_bar(summary: pd.DataFrame, label: str) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=summary["mastery"],
+            y=summary[label],
+            orientation="h",
+            text=[f"{m:.0%} ({n} students)" for m, n in zip(summary["mastery"], summary["students"], strict=True)],
+            textposition="auto",
+            marker_color="#3465a4",
+            hovertemplate="%{y}: %{x:.0%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=f"Class mastery by {label}",
+        xaxis={
+            "title": "mastery: share of questions whose latest answer was right",
+            "range": [0, 1],
+            "tickformat": ".0%",
+        },
+        height=120 + 32 * len(summary),
+        margin={"l": 160},
+    )
+    return fig
+
+
+def _heatmap(table: pd.DataFrame, label: str) -> go.Figure:
+    fig = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(),
+            x=[str(c) for c in table.columns],
+            y=[str(s) for s in table.index],
+            zmin=0,
+            zmax=1,
+            colorscale="Viridis",
+            colorbar={"title": "mastery", "tickformat": ".0%"},
+            hovertemplate="%{y}, %{x}: %{z:.0%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=f"Students x {label}s (empty: not answered)",
+        height=min(3000, 160 + 16 * len(table)),
+        yaxis={"autorange": "reversed", "title": "student"},
+        xaxis={"title": label},
+    )
+    return fig
+
+
+def _item_map(items: pd.DataFrame) -> go.Figure:
+    flagged = items["flags"] != ""
+    fig = go.Figure()
+    for name, rows, symbol in (("not flagged", items[~flagged], "circle"), ("flagged", items[flagged], "x")):
+        fig.add_trace(
+            go.Scatter(
+                x=rows["difficulty"],
+                y=rows["discrimination"],
+                mode="markers+text" if name == "flagged" else "markers",
+                name=name,
+                text=rows["question_id"],
+                textposition="top center",
+                marker={"symbol": symbol, "size": 11 if name == "flagged" else 8},
+                hovertemplate="%{text}: difficulty %{x:.0%}, discrimination %{y:.2f}<extra></extra>",
+            )
+        )
+    fig.add_hline(y=0, line_dash="dash")
+    fig.update_layout(
+        title="Every question: difficulty and discrimination (flagged questions marked x and named)",
+        xaxis={"title": "difficulty: share right on first attempts", "range": [-0.02, 1.02], "tickformat": ".0%"},
+        yaxis={"title": "discrimination (point-biserial)"},
+        height=480,
+    )
+    return fig
+
+
+def _files_section(report: ClassReport) -> str:
+    results = report.results
+    parts = [f"<p>{_e(results.describe())}</p>"]
+    if results.skipped:
+        listed = "".join(f"<li><code>{_e(s.path)}</code>: {_e(s.reason)}</li>" for s in results.skipped)
+        parts.append(f"<div class='note'><p>Files skipped (not used in any figure):</p><ul>{listed}</ul></div>")
+    if results.files:
+        listed = "".join(f"<li><code>{_e(p.name)}</code></li>" for p in results.files)
+        parts.append(_details(f"The {len(results.files)} file(s) used", f"<ul>{listed}</ul>"))
+    return "\n".join(parts)
+
+
+def _mastery_section(report: ClassReport, first: bool) -> tuple[str, bool]:
+    by, table, summary = "topic", report.by_topic, report.topics
+    if report.by_objective is not None and report.objectives is not None:
+        by, table, summary = "objective_id", report.by_objective, report.objectives
+    label = "objective" if by == "objective_id" else "topic"
+    parts = [f"<h2>Class mastery by {label}</h2>", f"<p>Objectives: {_e(report.objectives_note)}.</p>"]
+    if summary.empty:
+        return "\n".join([*parts, "<p>No attempts to show.</p>"]), first
+    weakest, strongest = summary.iloc[0], summary.iloc[-1]
+    parts.append(
+        f"<p>In words: the weakest {label} is <b>{_e(weakest[by])}</b> ({_pct(weakest['mastery'])}) and the "
+        f"strongest is <b>{_e(strongest[by])}</b> ({_pct(strongest['mastery'])}).</p>"
+    )
+    parts.append(_figure(_mastery_bar(summary, by), first))
+    parts.append(_details(f"Show the table of mastery by {label}", _table(summary, {"mastery": _pct})))
+    low = table.mean(axis=1).sort_values()
+    parts.append(f"<h2>Students x {label}s</h2>")
+    parts.append(
+        f"<p>In words: {len(table)} students; each row is a student, each column a {label}, lighter colours mean "
+        f"higher mastery. The student with the lowest mean mastery is {_e(low.index[0])} ({_pct(low.iloc[0])}).</p>"
+    )
+    parts.append(_figure(_heatmap(table, label), False))
+    parts.append(_details(f"Show the students x {label}s table", _table(table, {c: _pct for c in table.columns}, True)))
+    return "\n".join(parts), False
+
+
+def _items_section(report: ClassReport, first: bool) -> str:
+    items = report.items
+    flagged = report.flagged
+    parts = ["<h2>Item analysis: every question</h2>", f"<p>{len(items)} question(s); {len(flagged)} flagged.</p>"]
+    if len(flagged):
+        listed = "".join(
+            f"<li class='flag'>{_e(q)}: {_e(f)} (key {_e(k)} chosen {kc} times; {_e(d)} chosen {dc} times)</li>"
+            for q, f, k, kc, d, dc in zip(
+                flagged["question_id"],
+                flagged["flags"],
+                flagged["key"],
+                flagged["key_count"],
+                flagged["top_distractor"],
+                flagged["top_distractor_count"],
+                strict=True,
+            )
+        )
+        parts.append(f"<div class='note'><p>Check these questions and their keys:</p><ul>{listed}</ul></div>")
+    parts.append(_figure(_item_map(items), first))
+    formats = {"difficulty": _pct, "discrimination": lambda v: "" if pd.isna(v) else f"{v:.2f}"}
+    parts.append(_table(items, formats))
+    return "\n".join(parts)
+
+
+_HOW = f"""
+<h2>How to read this report</h2>
+<ul>
+<li><b>Mastery</b> of a topic for one student: the share of that topic's questions whose most recent
+attempt was right. The class figure is the mean over the students who answered the topic.</li>
+<li><b>Difficulty</b>: the share of students right on their <em>first</em> attempt (100% = everyone right).
+Only first attempts are used for the item analysis, because a second try after the feedback is easier.</li>
+<li><b>Discrimination</b>: the point-biserial correlation between getting this question right and the
+student's share right on the other questions. Positive is good; negative means stronger students got
+it wrong more often than weaker ones. With fewer than about 20 students these figures are rough.</li>
+<li><b>Flags</b>: "{FLAG_NEGATIVE}", or "{FLAG_DISTRACTOR}" (one wrong answer chosen more often than
+the right answers in all). Both suggest a flawed or mis-keyed question: read it and its key again.</li>
+<li><b>Merging</b>: an attempt found in several files counts once (same attempt id). A student's name
+comes from the file (a "student" field or column) or else from the file name without a leading
+"results-" or "progress-".</li>
+</ul>
+"""
+
+
+def report_html(report: ClassReport) -> str:
+    """The whole report as one HTML page (plotly.js embedded once)."""
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    names = "Names are replaced by stable pseudonyms." if report.anonymised else "Students are shown by name."
+    mastery, first = _mastery_section(report, first=True)
+    body = "\n".join(
+        [
+            "<h1>Class report: quiz results</h1>",
+            f"<p><b>{_e(DISCLAIMER)}</b> This report describes quiz answers for teaching; it grades no one.</p>",
+            f"<p>Made {_e(when)} by sarcoma-edu. {_e(names)}</p>",
+            _files_section(report),
+            mastery,
+            _items_section(report, first),
+            _HOW,
+        ]
+    )
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>Class report</title><style>{_STYLE}</style></head><body>\n{body}\n</body></html>\n"
+    )
