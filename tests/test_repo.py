@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -126,19 +127,47 @@ def test_readme_lists_every_lesson():
         assert f"notebooks/{path.name}" in README, path.name
 
 
-def _question_counts_stated() -> list[tuple[str, int]]:
-    """Every "<number> questions" the README, the docs and the lessons tell readers."""
-    texts = [(doc.name, doc.read_text(encoding="utf-8")) for doc in DOCS]
-    texts += [
-        (path.name, "".join("".join(cell["source"]) for cell in json.loads(path.read_text())["cells"]))
-        for path in LESSONS
-    ]
-    return [(name, int(number)) for name, text in texts for number in re.findall(r"\b(\d+) questions\b", text)]
+def _question_counts_script():
+    """scripts/update_question_counts.py as a module."""
+    spec = importlib.util.spec_from_file_location(
+        "update_question_counts", ROOT / "scripts" / "update_question_counts.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks itself up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_stated_number_of_quiz_questions_is_the_number_in_the_banks():
-    from sarcoma_edu.quiz import load_bank
+    """Every "N questions" in the README, docs and lessons is the bank count; a failure names each line to update."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "update_question_counts.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, "the quiz banks changed size; update these lines:\n" + done.stdout + done.stderr
 
-    stated = _question_counts_stated()
-    assert stated, "the README no longer says how many questions the quiz has"
-    assert {name: count for name, count in stated if count != len(load_bank())} == {}, len(load_bank())
+
+def test_the_count_script_rewrites_only_stale_numbers_in_a_copy(tmp_path):
+    """update_question_counts.py names file:line and the new number, then rewrites them, leaving the rest as it was."""
+    script = _question_counts_script()
+    count = script.bank_count()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    readme = tmp_path / "README.md"
+    readme.write_bytes(f"# Course\r\nA quiz of 3 questions.\r\nStill {count} questions here, 12 items.\r\n".encode())
+    lesson = tmp_path / "notebooks" / "07_quiz.ipynb"
+    lesson.write_text(json.dumps({"cells": [{"source": ["The quiz: 5 questions on eight topics"]}]}))
+    stale = [s.describe(tmp_path, count) for s in script.statements(tmp_path) if s.stated != count]
+    assert stale == [
+        f"README.md:2: says '3 questions'; the banks hold {count}: write '{count} questions'",
+        f"notebooks/07_quiz.ipynb:1: says '5 questions'; the banks hold {count}: write '{count} questions'",
+    ]
+    assert script.main(["--check", "--root", str(tmp_path)]) == 1
+    assert script.main(["--root", str(tmp_path)]) == 0
+    assert readme.read_bytes() == (
+        f"# Course\r\nA quiz of {count} questions.\r\nStill {count} questions here, 12 items.\r\n".encode()
+    )
+    assert json.loads(lesson.read_text())["cells"][0]["source"] == [f"The quiz: {count} questions on eight topics"]
+    assert script.main(["--check", "--root", str(tmp_path)]) == 0
