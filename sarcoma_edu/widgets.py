@@ -157,6 +157,22 @@ def _site_options() -> list[tuple[str, str]]:
 _GRADE_OPTIONS = [(f"{g} ({grade_words(g)})", g) for g in ("G1", "G2", "G3", "GX")]
 
 
+def _extent_options(site: str) -> list[tuple[str, str]]:
+    """Extent choices for a site whose T is not (only) size, from the T table; [] for other sites."""
+    table = load_table("ajcc8_t_categories.csv")
+    rows = table[(table.site == site) & (table.extent != "")]
+    if rows.empty:
+        return []
+    first = "No invasion of adjoining structures (size decides)" if site == "head_and_neck" else "Not known (TX)"
+    seen: dict[str, str] = {}
+    for row in rows.itertuples():
+        label = f"{row.t}: {row.plain_words}"
+        seen[row.extent] = f"{seen[row.extent]}; {label}" if row.extent in seen else label
+    if "multifocal" in seen:
+        seen["multifocal"] = "T4a-T4c: found in several places (multifocal; give the number of sites)"
+    return [(first, ""), *((label, extent) for extent, label in seen.items())]
+
+
 class StagingCalculator(_Calculator):
     """Site, size, grade, nodes, metastasis -> T/N/M/G, a stage badge and the explanation.
 
@@ -181,19 +197,52 @@ class StagingCalculator(_Calculator):
         self.grade = w.Dropdown(options=_GRADE_OPTIONS, value=grade, description="Grade", style=_LABEL)
         self.nodes = w.Checkbox(value=nodes, description="Spread to nearby lymph nodes (N1)", indent=False)
         self.metastasis = w.Checkbox(value=metastasis, description="Spread to distant sites (M1)", indent=False)
+        # shown only for the head and neck (invasion, T4a/T4b) and visceral organs (extent, T1-T4c)
+        self.extent = w.Dropdown(
+            options=[("", "")], value="", description="Extent", style=_LABEL, layout=w.Layout(width="48em")
+        )
+        self.sites = w.BoundedIntText(value=2, min=2, max=99, description="Number of sites", style=_LABEL)
         self.badge, self.tnm, self.explanation = w.HTML(), w.HTML(), w.HTML(layout=_WIDE)
         self.figure = None
         self.map_output = w.Output() if show_map else None
         outputs = [self.badge, self.tnm, self.explanation] + ([self.map_output] if show_map else [])
-        inputs = [self.site, w.HBox([self.size, self.size_unknown]), self.grade, self.nodes, self.metastasis]
+        inputs = [
+            self.site,
+            w.HBox([self.size, self.size_unknown]),
+            self.extent,
+            self.sites,
+            self.grade,
+            self.nodes,
+            self.metastasis,
+        ]
+        self._set_extent_choices()
+        self.site.observe(lambda _change: self._set_extent_choices(), names="value")
         super().__init__(inputs, outputs, "Staging calculator (AJCC 8th edition)")
         for control in (self.size, self.size_unknown):
             control.observe(lambda _change: self.update(), names="value")
         self.update()
 
+    def _set_extent_choices(self) -> None:
+        """Offer the extent input only where it applies, labelled for that site."""
+        options = _extent_options(self.site.value)
+        self.extent.description = "Invasion" if self.site.value == "head_and_neck" else "Extent"
+        self.extent.options = options or [("", "")]
+        self.extent.value = ""
+        self.extent.layout.display = None if options else "none"
+
     def _compute(self) -> StageResult:
         size = None if self.size_unknown.value else self.size.value
-        return stage(self.site.value, size, self.grade.value, self.nodes.value, self.metastasis.value)
+        extent = self.extent.value or None
+        self.sites.layout.display = None if extent == "multifocal" else "none"
+        return stage(
+            self.site.value,
+            size,
+            self.grade.value,
+            self.nodes.value,
+            self.metastasis.value,
+            extent=extent,
+            sites=self.sites.value if extent == "multifocal" else None,
+        )
 
     def _render(self, result: StageResult) -> None:
         self.size.disabled = self.size_unknown.value
@@ -320,6 +369,8 @@ class TreatmentPlanner(w.VBox):
             self.staging.grade,
             self.staging.nodes,
             self.staging.metastasis,
+            self.staging.extent,
+            self.staging.sites,
         ):
             control.observe(lambda _change: self.update(), names="value")
         self.update()

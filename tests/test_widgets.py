@@ -198,3 +198,24 @@ def test_a_figure_that_fails_after_the_cell_says_so_in_the_widget(monkeypatch):
     (shown,) = calculator.map_output.outputs
     assert "could not be drawn" in shown["text"] and "no axes" in shown["text"]
     assert "Stage IIIA" in calculator.badge.value
+
+
+def test_staging_calculator_offers_extent_only_where_it_applies():
+    """The extent input is hidden for limbs, offers invasion for the head and neck and extent for visceral organs."""
+    calc = widgets.StagingCalculator()
+    assert calc.extent.layout.display == "none" and calc.sites.layout.display == "none"
+    calc.site.value = "head_and_neck"
+    assert calc.extent.layout.display is None and calc.extent.description == "Invasion"
+    calc.size.value = 1.5
+    assert calc.result.t == "T1"
+    calc.extent.value = "invades_adjoining_t4a"
+    assert calc.result.t == "T4a"
+    assert "No stage group" in calc.badge.value
+    calc.site.value = "visceral"
+    assert calc.extent.value == "" and calc.result.t == "TX"
+    calc.extent.value = "multifocal"
+    assert calc.sites.layout.display is None
+    calc.sites.value = 4
+    assert calc.result.t == "T4b"
+    calc.site.value = "extremity"
+    assert calc.extent.layout.display == "none" and calc.result.t == "T1"
