@@ -46,11 +46,11 @@ DISCLAIMER = (
 
 __all__ = [
     "DISCLAIMER",
-    "Case",
-    "CaseError",
     "METASTATIC_TUMOUR",
     "SITES",
     "STAGES",
+    "Case",
+    "CaseError",
     "DatasetError",
     "Feedback",
     "FnclccResult",

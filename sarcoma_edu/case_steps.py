@@ -178,10 +178,15 @@ def _treatment_list(facts, _settings: dict) -> Computed:
                 f"Accepted: this is one of the {len(readings)} readings the sources allow; the other reading is "
                 f"{others}. {options.explanation}"
             )
-    here = stage_words(_stage(facts)) + (", recurrent" if facts.recurrent else "")
+    result = _stage(facts)
+    here = f"stage {result.stage}" if result.stage else "a tumour with no stage group"
+    if facts.recurrent:
+        here = "a cancer that has come back after treatment"
     first = _SITUATIONS.index(readings[0])
     ranked = sorted((s for s in _SITUATIONS if s not in readings), key=lambda s: abs(_SITUATIONS.index(s) - first))
-    wrong = {f"'{headings[s]}'": f"That list is for {_SITUATION_WORDS[s]}; this patient is {here}." for s in ranked[:3]}
+    wrong = {
+        f"'{headings[s]}'": f"That list is for {_SITUATION_WORDS[s]}; this patient has {here}." for s in ranked[:3]
+    }
     listed = "; ".join(item.description for item in options.items)
     explanation = f"{options.explanation} The options on the '{headings[readings[0]]}' list: {listed}."
     question = "Which NCI PDQ treatment list gives the options for this patient?"

@@ -155,7 +155,8 @@ def computed_step(case_id: str, step_id: str, kind: str, facts: CaseFacts, revea
                   question: str | None = None, cited: str = "") -> tuple[CaseStep, case_steps.Computed]:  # fmt: skip
     """Build a computed step from the facts (the library gives the answer)."""
     made = case_steps.build(kind, facts, settings)
-    source = "; ".join(dict.fromkeys(p for p in (made.source, cited) if p))
+    keys = [key.strip() for key in cited.split(";") if key.strip() and key.strip() not in made.source]
+    source = "; ".join([made.source, *keys])
     qid = f"case:{case_id}:{step_id}"
     q = _question(qid, question or made.question, made.right, made.wrong, made.explanation, source)
     return CaseStep(step_id, kind, reveal, q, settings), made

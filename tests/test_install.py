@@ -29,6 +29,8 @@ def test_built_wheel_stages_a_case_outside_the_repo(tmp_path):
         assert f"sarcoma_edu/{table}" in names
     for bank in sorted(p.name for p in (ROOT / "datasets" / "quiz").glob("*.json")):
         assert f"sarcoma_edu/datasets/quiz/{bank}" in names
+    for case in sorted(p.name for p in (ROOT / "datasets" / "cases").glob("*.json")):
+        assert f"sarcoma_edu/datasets/cases/{case}" in names
 
     target = tmp_path / "site"
     subprocess.run(

@@ -1,0 +1,361 @@
+"""Virtual patient cases: the built-in cases follow the schema and the library, bad cases are refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from sarcoma_edu import ProgressStore, load_table
+from sarcoma_edu.cases import (
+    TOPIC,
+    CaseError,
+    case_paths,
+    check_answer,
+    check_cases,
+    generate_case,
+    load_cases,
+    what_if,
+)
+from sarcoma_edu.grading import fnclcc
+from sarcoma_edu.spread import spread_patterns
+from sarcoma_edu.staging import stage
+from sarcoma_edu.treatment import plan_treatment, treatment_options
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "datasets" / "cases" / "case.schema.json").read_text(encoding="utf-8"))
+CASES = {case.id: case for case in load_cases()}
+REFERENCE_KEYS = {"PDQ-PT", "PDQ-HP", "ACS", "AJCC8", "FNCLCC", "SEER/ACS"}
+HEADINGS = load_table("treatment_situations.csv").set_index("situation")["pdq_heading"]
+
+
+def library_answer(facts, step) -> set[str]:
+    """The right answer(s) of a computed step, worked out here straight from the library functions."""
+    result = stage(facts.site, facts.size_cm, facts.grade, nodes=facts.nodes, metastasis=facts.metastasis)
+    if step.kind == "grade":
+        grade = fnclcc(facts.differentiation, facts.mitoses, facts.necrosis_pct)
+        return {f"Grade {grade.grade} ({ {1: 'low', 2: 'mid', 3: 'high'}[grade.grade] })"}
+    if step.kind == "t_category":
+        return {result.t}
+    if step.kind == "stage":
+        return {f"Stage {result.stage}" if result.stage else "No stage group"}
+    if step.kind == "treatment_list":
+        options = treatment_options(result, recurrent=facts.recurrent)
+        return {f"'{HEADINGS[s]}'" for s in (options.situation, *options.other_readings)}
+    if step.kind == "plan_order":
+        plan = plan_treatment(
+            result,
+            radiation=step.settings.get("radiation"),
+            chemotherapy=step.settings.get("chemotherapy", "none"),
+            resectable=facts.resectable,
+            recurrent=facts.recurrent,
+        )
+        return {" → ".join(p.phase for p in plan.phases)}
+    rows = spread_patterns(facts.site, facts.histology)
+    widest = rows.groupby(["route", "destination"])["width"].max()
+    top = widest[widest == widest.max()]
+    labels = dict(load_table("spread_routes.csv")[["route", "label"]].itertuples(index=False))
+    return {f"{d[0].upper()}{d[1:]} (route: {labels[r].lower()})" for r, d in top.index}
+
+
+def write_case(folder: Path, case: dict, name: str = "my_case.json") -> Path:
+    path = folder / name
+    path.write_text(json.dumps(case), encoding="utf-8")
+    return path
+
+
+def small_case(**changes) -> dict:
+    """A short valid case an instructor might write: a 7 cm high-grade thigh sarcoma."""
+    case = {
+        "id": "my-thigh-case",
+        "title": "A 7 cm thigh sarcoma",
+        "level": "first clinical year",
+        "objectives": ["Stage a limb sarcoma"],
+        "fictional": True,
+        "vignette": "A 50-year-old woman has a painless lump in her thigh. This is a fictional patient.",
+        "facts": {"site": "extremity", "size_cm": 7, "grade": "G3", "nodes": False, "metastasis": False},
+        "steps": [
+            {"id": "stage", "kind": "stage", "source": "AJCC8", "answer": "IIIA", "reveal": "CT: no spread."},
+            {
+                "id": "biopsy",
+                "kind": "choice",
+                "source": "PDQ-PT",
+                "reveal": "A sarcoma is suspected.",
+                "question": "How is the diagnosis made?",
+                "choices": [
+                    {"text": "By biopsy", "correct": True, "feedback": "Right."},
+                    {"text": "By PET alone", "correct": False, "feedback": "Imaging does not make the diagnosis."},
+                ],
+                "explanation": "Diagnosis is by biopsy.",
+            },
+        ],
+    }
+    case.update(changes)
+    return case
+
+
+# --- the built-in cases -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", case_paths(), ids=lambda p: p.name)
+def test_every_built_in_case_follows_the_case_schema(path):
+    """Each built-in case file is valid under datasets/cases/case.schema.json."""
+    jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), SCHEMA)
+
+
+def test_there_are_at_least_eight_fictional_built_in_cases_each_step_citing_the_reference():
+    """At least 8 built-in cases; each says it is fictional and every step cites a reference key."""
+    assert len(CASES) >= 8
+    for case in CASES.values():
+        raw = json.loads(case.path.read_text(encoding="utf-8"))
+        assert raw["fictional"] is True and "fictional" in case.vignette.lower()
+        for step in raw["steps"]:
+            keys = {step["source"]} if isinstance(step["source"], str) else set(step["source"])
+            assert keys <= REFERENCE_KEYS, (case.id, step["id"])
+        assert all(s.question.source for s in case.steps)
+
+
+COMPUTED = [(c.id, s.id) for c in CASES.values() for s in c.steps if s.kind != "choice"]
+
+
+@pytest.mark.parametrize(("case_id", "step_id"), COMPUTED, ids=[f"{c}:{s}" for c, s in COMPUTED])
+def test_every_computed_step_of_a_built_in_case_equals_the_library_answer(case_id, step_id):
+    """A computed step's right answers are what stage, fnclcc, treatment_options, plan_treatment or spread give."""
+    case = CASES[case_id]
+    step = next(s for s in case.steps if s.id == step_id)
+    assert set(step.right_answers) == library_answer(case.facts, step)
+    assert not set(step.right_answers) & {a.answer for a in step.question.answers if not a.correct}
+
+
+CLINICAL = [
+    ("A 12 cm high-grade thigh sarcoma without spread is stage IIIB", "limb-preop-radiation", "stage", {"Stage IIIB"}),
+    ("Its FNCLCC scores 3 + 3 + 2 give grade 3", "limb-preop-radiation", "grade", {"Grade 3 (high)"}),
+    ("A retroperitoneal sarcoma with nodal spread and no metastasis is IIIB, not IV", "retroperitoneum-nodes", "stage",
+     {"Stage IIIB"}),
+    ("Retroperitoneal nodal spread takes the PDQ list for stage III with lymph node spread", "retroperitoneum-nodes",
+     "pdq-list", {f"'{HEADINGS['stage_III_N1']}'"}),
+    ("In the retroperitoneum local recurrence is the pathway stressed most", "retroperitoneum-nodes", "spread",
+     {"Local recurrence (route: tissue)"}),
+    ("A node-positive 4 cm foot sarcoma without metastasis is stage IV under AJCC 8", "limb-nodes-clear-cell", "stage",
+     {"Stage IV"}),
+    ("For it both PDQ readings are accepted: stage III with lymph node spread and stage IV", "limb-nodes-clear-cell",
+     "pdq-list", {f"'{HEADINGS['stage_III_N1']}'", f"'{HEADINGS['stage_IV']}'"}),
+    ("Even for clear cell sarcoma the lung stays the main distant site", "limb-nodes-clear-cell", "spread",
+     {"Lung (route: blood)"}),
+    ("For myxoid liposarcoma the lung stays the main pathway, though it often spreads elsewhere",
+     "myxoid-liposarcoma-spine", "spread", {"Lung (route: blood)"}),
+    ("A thigh sarcoma with lung metastases is stage IV and takes the stage IV list", "lung-metastases", "pdq-list",
+     {f"'{HEADINGS['stage_IV']}'"}),
+    ("A 3.5 cm neck sarcoma is T2 by the head and neck sizes", "head-neck", "t-category", {"T2"}),
+    ("A head and neck sarcoma has no stage group", "head-neck", "stage", {"No stage group"}),
+    ("A sarcoma that has come back takes the PDQ list for recurrence", "recurrence", "pdq-list",
+     {f"'{HEADINGS['recurrent']}'"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "case_id", "step_id", "expected"), CLINICAL, ids=[c[0] for c in CLINICAL])
+def test_built_in_cases_teach_what_the_reference_says(sentence, case_id, step_id, expected):
+    """Each clinical sentence (AJCC8, FNCLCC, PDQ-PT, PDQ-HP) is the right answer of its case step."""
+    step = next(s for s in CASES[case_id].steps if s.id == step_id)
+    assert set(step.right_answers) == expected, sentence
+
+
+def test_a_stage_iv_limb_case_with_removable_lung_metastases_plans_their_removal():
+    """The lung metastases case plans surgery to remove them after the primary's treatment (PDQ-PT, ACS)."""
+    phases = [p.phase for p in CASES["lung-metastases"].plan().phases]
+    assert phases.index("Surgery") < phases.index("Surgery to remove the lung metastases")
+
+
+def test_a_case_step_is_recorded_in_the_progress_store_under_the_cases_topic(tmp_path):
+    """A step's id is case:<case>:<step> with topic 'cases', and the progress store keeps it as a mistake."""
+    step = CASES["head-neck"].steps[0]
+    assert step.question.id == "case:head-neck:t-category" and step.question.topic == TOPIC == "cases"
+    store = ProgressStore(tmp_path / "progress.sqlite3")
+    store.record(step.question.id, "T1", False, topic=TOPIC)
+    assert store.mistakes() == ["case:head-neck:t-category"]
+    assert list(store.summary(by="topic")["topic"]) == ["cases"]
+
+
+def test_checking_an_answer_gives_its_feedback_and_the_explanation():
+    """Choosing T1 for a 3.5 cm neck sarcoma is wrong and says the trunk and limb sizes were used."""
+    step = CASES["head-neck"].steps[0]
+    wrong = check_answer(step, "T1")
+    assert not wrong.correct and "trunk and limbs" in wrong.answer_feedback
+    assert check_answer(step, "T2").correct and "3.5 cm" in wrong.explanation
+    with pytest.raises(ValueError, match="not one of this question's answers"):
+        check_answer(step, "T9")
+
+
+# --- cases that must be refused ---------------------------------------------------------------
+
+
+def test_a_case_whose_written_stage_contradicts_its_facts_is_refused_naming_file_step_and_field(tmp_path):
+    """A 7 cm high-grade thigh tumour written as IIIB (it is IIIA) is refused on load."""
+    case = small_case()
+    case["steps"][0]["answer"] = "IIIB"
+    path = write_case(tmp_path, case)
+    with pytest.raises(CaseError) as caught:
+        load_cases(path)
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"{path}, step 0 (id 'stage'), field 'steps[0].answer': the case says 'IIIB'")
+    assert "give IIIA" in problem
+
+
+@pytest.mark.parametrize(
+    ("kind", "written", "library"),
+    [("grade", "G1", "G3"), ("t_category", "T3", "T2"), ("treatment_list", "stage_IV", "stage_II_III_N0")],
+)
+def test_a_written_grade_t_or_pdq_list_that_disagrees_with_the_facts_is_refused(tmp_path, kind, written, library):
+    """Grade, T and PDQ list written by the author are checked against the library as the stage is."""
+    case = small_case()
+    case["facts"] = {**case["facts"], "fnclcc": {"differentiation": 3, "mitoses": 25, "necrosis_pct": 60}}
+    case["steps"].append({"id": "extra", "kind": kind, "source": "AJCC8", "answer": written, "reveal": "More."})
+    (check,) = check_cases(write_case(tmp_path, case))
+    assert not check.ok and f"field 'steps[2].answer': the case says {written!r}" in check.problems[0]
+    assert library in check.problems[0]
+
+
+def test_a_grade_that_disagrees_with_the_fnclcc_scores_is_refused(tmp_path):
+    """Facts that say G1 with scores totalling 8 (grade 3) are refused, naming facts.grade."""
+    case = small_case()
+    case["facts"] = {
+        **case["facts"],
+        "grade": "G1",
+        "fnclcc": {"differentiation": 3, "mitoses": 25, "necrosis_pct": 60},
+    }
+    (check,) = check_cases(write_case(tmp_path, case))
+    assert check.problems == (
+        f"{tmp_path / 'my_case.json'}, field 'facts.grade': the case says G1 but its FNCLCC scores give G3",
+    )
+
+
+def test_every_schema_problem_is_listed_with_its_file_step_and_field(tmp_path):
+    """A missing title, an unknown source key and a choice step with no right choice are all listed."""
+    case = small_case()
+    del case["title"]
+    case["steps"][0]["source"] = "Wikipedia"
+    for choice in case["steps"][1]["choices"]:
+        choice["correct"] = False
+    path = write_case(tmp_path, case)
+    (check,) = check_cases(path)
+    text = "\n".join(check.problems)
+    assert f"{path}, field 'title': is missing" in text
+    assert f"{path}, step 0 (id 'stage'), field 'steps[0].source'" in text
+    assert f"{path}, step 1 (id 'biopsy'), field 'steps[1].choices': no choice is marked correct" in text
+
+
+def test_a_field_that_belongs_to_another_kind_of_step_is_named(tmp_path):
+    """A computed stage step with 'choices' is refused: the field is not one of a stage step."""
+    case = small_case()
+    case["steps"][0]["choices"] = []
+    (check,) = check_cases(write_case(tmp_path, case))
+    assert check.problems == (
+        f"{tmp_path / 'my_case.json'}, step 0 (id 'stage'), field 'steps[0].choices': is not a field of a stage step",
+    )
+
+
+def test_an_unknown_histology_and_a_repeated_step_id_are_refused(tmp_path):
+    """facts.histology must be in histologies.csv, and two steps may not share an id."""
+    case = small_case()
+    case["facts"]["histology"] = "bone cancer"
+    assert "field 'facts.histology'" in check_cases(write_case(tmp_path, case))[0].problems[0]
+    case = small_case()
+    case["steps"][1]["id"] = "stage"
+    assert (
+        "field 'steps[1].id': 'stage' is used by an earlier step"
+        in check_cases(write_case(tmp_path, case))[0].problems[0]
+    )
+
+
+def test_a_case_id_already_used_by_a_built_in_case_is_refused(tmp_path):
+    """An instructor's case may not reuse a built-in case's id (progress is recorded by it)."""
+    (check,) = check_cases(write_case(tmp_path, small_case(id="head-neck")))
+    assert "field 'id': 'head-neck' is already used by" in check.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [("{not json", "not valid JSON"), ("[]", "a case is a JSON object, not a list"), (None, "no such file")],
+)
+def test_a_file_that_is_not_a_case_is_refused_in_one_line(tmp_path, content, expected):
+    """Broken JSON, a list and a missing file each give one problem naming the file."""
+    path = tmp_path / "case.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(CaseError, match=expected):
+        load_cases(path)
+
+
+def test_an_instructors_valid_case_loads_with_its_written_answers(tmp_path):
+    """The short case the docs show loads, and its stage step's right answer is the one written."""
+    (case,) = load_cases(write_case(tmp_path, small_case()))
+    assert case.steps[0].right_answers == ("Stage IIIA",) and case.steps[1].right_answers == ("By biopsy",)
+
+
+# --- generated cases --------------------------------------------------------------------------
+
+SEEDS = [*range(120), 2**64, 2**128 - 1]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_generated_case_is_answered_by_the_library_with_distractors_that_differ_from_the_answer(seed):
+    """Any seed gives a case whose every step has a right answer equal to the library's and distinct wrong ones."""
+    case = generate_case(seed)
+    assert case.id == f"generated-{seed}" and "fictional" in case.vignette
+    assert [s.kind for s in case.steps][-3:] == ["treatment_list", "plan_order", "spread"]
+    for step in case.steps:
+        texts = [a.answer for a in step.question.answers]
+        assert len(texts) == len(set(texts)) >= 2
+        assert set(step.right_answers) == library_answer(case.facts, step)
+
+
+def test_the_same_seed_gives_the_same_case():
+    """generate_case is deterministic: seed 7 twice gives equal cases; seeds 7 and 8 differ."""
+    assert generate_case(7) == generate_case(7)
+    assert generate_case(7).facts != generate_case(8).facts
+
+
+BAD_SEEDS = [(-1, ValueError), (2**128, ValueError), (True, TypeError), ("5", TypeError), (1.5, ValueError)]
+
+
+@pytest.mark.parametrize(("seed", "error"), BAD_SEEDS)
+def test_a_seed_outside_the_allowed_whole_numbers_is_refused_naming_it(seed, error):
+    """A negative, too large, bool, text or fractional seed is refused with a message naming 'seed'."""
+    with pytest.raises(error, match="seed"):
+        generate_case(seed)
+
+
+# --- what if? ---------------------------------------------------------------------------------
+
+
+def test_what_if_the_node_positive_tumour_were_in_the_retroperitoneum_iv_becomes_iiib_and_the_list_changes():
+    """Moving the node-positive foot tumour to the retroperitoneum: stage IV becomes IIIB, one PDQ list is left."""
+    facts, changes = what_if(CASES["limb-nodes-clear-cell"], site="retroperitoneum")
+    assert facts.site == "retroperitoneum"
+    by_step = {c.step_id: c for c in changes}
+    assert (by_step["stage"].before, by_step["stage"].after) == (("Stage IV",), ("Stage IIIB",))
+    assert by_step["pdq-list"].changed and by_step["pdq-list"].after == (f"'{HEADINGS['stage_III_N1']}'",)
+    assert not by_step["t-category"].changed and "retroperitoneum" in by_step["stage"].why
+
+
+def test_what_if_the_grade_changes_the_grade_step_is_left_out_and_the_stage_follows():
+    """Setting the thigh tumour to G1 drops the FNCLCC step and makes the 12 cm tumour stage IB."""
+    facts, changes = what_if(CASES["limb-preop-radiation"], grade="G1")
+    assert facts.grade == "G1" and not facts.has_scores
+    by_step = {c.step_id: c for c in changes}
+    assert "grade" not in by_step and by_step["stage"].after == ("Stage IB",)
+
+
+@pytest.mark.parametrize("change", [{}, {"site": "leg", "size_cm": 3}, {"histology": "angiosarcoma"}])
+def test_what_if_takes_exactly_one_of_the_five_facts(change):
+    """No change, two changes, or a fact outside site, size, grade, nodes and metastasis is refused."""
+    with pytest.raises(ValueError, match="expected one of"):
+        what_if(CASES["head-neck"], **change)
+
+
+def test_what_if_a_size_of_zero_is_refused_naming_size_cm():
+    """A what-if size of 0 cm is refused with the staging message naming size_cm."""
+    with pytest.raises(ValueError, match="size_cm=0"):
+        what_if(CASES["head-neck"], size_cm=0)
