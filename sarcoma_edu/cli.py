@@ -7,6 +7,7 @@ Examples::
     sarcoma-edu grade --differentiation 2 --mitoses 12 --necrosis 30
     sarcoma-edu lab --dir ~/sarcoma-lessons
     sarcoma-edu present 03 --dark
+    sarcoma-edu bank check my_questions.json
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
     sarcoma-edu binder-links
 
