@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
+import time
 import warnings
 
 import pytest
@@ -97,3 +99,15 @@ def test_a_healthy_store_is_not_moved_when_it_opens(tmp_path):
     for k in range(5):
         ProgressStore(path).record(f"q{k}", "x", True, "grade")
     assert _copies(tmp_path) == [] and len(ProgressStore(path).attempts()) == 5
+
+
+def test_a_lock_file_left_by_a_stopped_process_does_not_block_for_ever(tmp_path):
+    """A stale '.moving' lock (older than a minute) is cleared, and the broken file is moved as usual."""
+    path = tmp_path / "progress.sqlite3"
+    path.write_bytes(NOT_A_DATABASE)
+    lock = tmp_path / "progress.sqlite3.moving"
+    lock.write_text("")
+    os.utime(lock, (time.time() - 120, time.time() - 120))
+    with pytest.warns(ProgressWarning, match="kept, unchanged, as"):
+        store = ProgressStore(path, timeout=1)
+    assert store.moved_aside.read_bytes() == NOT_A_DATABASE and not lock.exists()

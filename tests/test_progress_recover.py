@@ -133,3 +133,23 @@ def test_the_live_store_itself_is_refused(tmp_path, capsys):
     ProgressStore(path).record("st-ia", "IA", True, "staging")
     assert main(["progress", "recover", str(path), "--into", str(path)]) == 2
     assert "is the progress store itself" in capsys.readouterr().err
+
+
+def test_when_the_damage_hides_how_many_were_lost_the_command_says_so(tmp_path):
+    """With the index and the last table page damaged too, what can be read comes back; the loss is 'unknown'."""
+    path = tmp_path / "progress.sqlite3"
+    _store_with(path, 400)
+    data = bytearray(path.read_bytes())
+    pages = [data[k : k + PAGE] for k in range(0, len(data), PAGE)]
+    index_pages = [k for k, page in enumerate(pages) if k > 0 and b"id-0" in page and b"question-" not in page]
+    last_leaf = data.find(b"question-0399") // PAGE
+    assert index_pages and last_leaf not in index_pages
+    for k in [*index_pages, last_leaf]:
+        data[k * PAGE : (k + 1) * PAGE] = b"\xff" * PAGE
+    copy = tmp_path / "progress.sqlite3.corrupt-x"
+    copy.write_bytes(bytes(data))
+    result = recover(copy, tmp_path / "live.sqlite3")
+    assert result.lost is None and "an unknown number could not be read" in result.describe()
+    assert 0 < result.readable == result.added < 400
+    frame = ProgressStore(tmp_path / "live.sqlite3").attempts()
+    assert "question-0000" in set(frame["question_id"]) and "question-0399" not in set(frame["question_id"])
