@@ -9,6 +9,7 @@ stage, the other site's nodal rule, the other site's size bands).
 
 from __future__ import annotations
 
+import functools
 import numbers
 import random
 import re
@@ -32,6 +33,11 @@ _SITE_WORDS = {
 }
 # sizes a student meets in practice, with the band edges included on purpose
 _SIZES = (1.5, 2.0, 3.0, 4.0, 4.5, 5.0, 6.0, 7.0, 8.5, 10.0, 11.0, 12.5, 14.0, 15.0, 16.0, 18.0, 22.0)
+_COUNT = {2: "two", 3: "three"}
+# the library's answers, memoised: generated patients come from a few hundred combinations
+_stage = functools.lru_cache(maxsize=4096)(stage)
+_fnclcc = functools.lru_cache(maxsize=4096)(fnclcc)
+_treatment_options = functools.lru_cache(maxsize=1024)(treatment_options)
 _PDQ_SITUATIONS = ("stage_I", "stage_II_III_N0", "stage_III_N1", "stage_IV")
 # seeds are whole numbers 0 <= seed < SEED_LIMIT (39 digits at most), kept exactly in the question id
 SEED_LIMIT = 2**128
@@ -86,14 +92,26 @@ def _describe(p: dict) -> str:
 
 
 def _finish(
-    qid: str, kind: str, question: str, right: str, wrong: dict[str, str], why: StageResult | str, source: str, case
+    qid: str,
+    kind: str,
+    question: str,
+    right: str | dict[str, str],
+    wrong: dict[str, str],
+    why: StageResult | str,
+    source: str,
+    case,
 ) -> Question:
-    """Shuffle the right answer among up to three wrong ones (each with its own feedback)."""
+    """Shuffle the right answer(s) among up to three wrong ones, each answer with its own feedback.
+
+    ``right`` is one answer text, or a dict of right answers (text -> feedback) when the sources
+    allow more than one reading; a right answer is never offered again as a wrong one.
+    """
     rng = random.Random(qid)
-    texts = list(wrong)[:3]
-    choices = [right, *texts]
+    rights = {right: ""} if isinstance(right, str) else dict(right)
+    texts = [text for text in wrong if text not in rights][:3]
+    choices = [*rights, *texts]
     rng.shuffle(choices)
-    answers = tuple(Answer(c == right, answer=c, feedback="" if c == right else wrong[c]) for c in choices)
+    answers = tuple(Answer(c in rights, answer=c, feedback=rights[c] if c in rights else wrong[c]) for c in choices)
     explanation = why.explanation if isinstance(why, StageResult) else why
     return Question(qid, _TOPIC[kind], "multiple_choice", question, answers, explanation, source, "medium", case=case)
 
@@ -111,22 +129,23 @@ def _ajcc7_stage_iii(patient: dict) -> bool:
 
 def _stage_question(qid: str, rng: random.Random) -> Question:
     p = _patient(rng, ("trunk", "extremity", "retroperitoneum"))
-    result = stage(**p)
+    result = _stage(**p)
     right = _stage_words(result)
     wrong: dict[str, str] = {}
     other_site = "extremity" if p["site"] == "retroperitoneum" else "retroperitoneum"
-    other = stage(**{**p, "site": other_site})
+    other = _stage(**{**p, "site": other_site})
     if _stage_words(other) != right:
         where = "on the trunk or a limb" if other_site == "extremity" else "in the retroperitoneum"
         wrong[_stage_words(other)] = f"That would be the stage {where}: the nodal rule differs between the two."
     if _ajcc7_stage_iii(p):
         wrong["Stage III"] = (
             "Stage III without a letter is the AJCC 7th edition grouping (a tumour over 5 cm of grade 3, or any "
-            "tumour with nodal spread and no distant spread). The PDQ treatment headings still use it; the "
-            "AJCC 8th edition splits and regroups these tumours."
+            "tumour with nodal spread and no distant spread), and the PDQ treatment headings still use the word. "
+            "The question asks for the exact AJCC 8th edition group, and the 8th edition has no group 'III' "
+            f"without a letter: it splits and regroups these tumours, and places this one in stage {result.stage}."
         )
     flipped = {"G1": "G3", "GX": "G3", "G2": "G1", "G3": "G1"}[p["grade"]]
-    regraded = stage(**{**p, "grade": flipped})
+    regraded = _stage(**{**p, "grade": flipped})
     if _stage_words(regraded) != right:
         wrong.setdefault(
             _stage_words(regraded), f"That would be the stage with grade {flipped} instead of {p['grade']}."
@@ -136,33 +155,105 @@ def _stage_question(qid: str, rng: random.Random) -> Question:
         k = position + step
         if 0 <= k < len(STAGES) and f"Stage {STAGES[k]}" != right:
             wrong.setdefault(f"Stage {STAGES[k]}", f"Stage {STAGES[k]} does not match these T, N, M and G.")
-    question = f"{_describe(p)} What is the AJCC 8th edition stage?"
+    question = f"{_describe(p)} What is its exact AJCC 8th edition stage group (with its letter, if it has one)?"
     return _finish(qid, "stage", question, right, wrong, result, result.source, p)
+
+
+# what a stem says for a head and neck tumour that invades (reference section 3, AJCC8 as reprinted in
+# PDQ-HP); the T category itself always comes from t_category(..., extent=...)
+_INVASIONS = {
+    "invades_adjoining_t4a": (
+        "invades the orbit",
+        "invades the skull base",
+        "invades the dura",
+        "invades the facial skeleton",
+        "invades the pterygoid muscles",
+        "invades the central compartment viscera",
+    ),
+    "invades_adjoining_t4b": (
+        "invades the brain",
+        "encases the carotid artery",
+        "invades the prevertebral muscle",
+        "involves the central nervous system by perineural spread",
+    ),
+}
+
+
+@functools.cache
+def _t4_definitions() -> dict[str, str]:
+    """The head and neck T4a and T4b definitions, from ``ajcc8_t_categories.csv``."""
+    table = load_table("ajcc8_t_categories.csv")
+    rows = table[(table.site == "head_and_neck") & table.t.isin(("T4a", "T4b"))]
+    return dict(zip(rows.t, rows.definition, strict=True))
+
+
+def _t4_words() -> str:
+    return "; ".join(f"{t}: {definition}" for t, definition in sorted(_t4_definitions().items()))
 
 
 def _t_question(qid: str, rng: random.Random) -> Question:
     site = rng.choice(("trunk", "extremity", "retroperitoneum", "head_and_neck"))
     size = rng.choice(_SIZES)
-    right = t_category(site, size)
+    invades = None
+    if site == "head_and_neck" and rng.random() < 0.3:  # some head and neck tumours invade (T4a/T4b)
+        extent = rng.choice(tuple(_INVASIONS))
+        invades = (t_category(site, size, extent=extent), rng.choice(_INVASIONS[extent]), extent)
+    by_size = t_category(site, size)
+    right = invades[0] if invades else by_size
     other_site = "extremity" if site == "head_and_neck" else "head_and_neck"
     other = t_category(other_site, size)
+    invasion = (
+        f"In the head and neck T4 is not a size band: it means the tumour invades adjoining structures "
+        f"({_t4_words()}), whatever its size"
+    )
     wrong: dict[str, str] = {}
-    if other != right:
-        rule = "head and neck (2 and 4 cm)" if other_site == "head_and_neck" else "trunk and limbs (5, 10, 15 cm)"
-        wrong[other] = f"{other} uses the size bands of the {rule}, not those of this site."
-    for t in ("T1", "T2", "T3", "T4"):
-        if t != right:
-            wrong.setdefault(t, f"{t} is a different size band for this site.")
-    bands = (
-        "head and neck: T1 2 cm or smaller, T2 >2-4 cm, T3 >4 cm (T4 means invasion of nearby structures)"
-        if site == "head_and_neck"
-        else "trunk, extremity and retroperitoneum: T1 5 cm or smaller, T2 >5-10 cm, T3 >10-15 cm, T4 >15 cm"
-    )
-    why = f"{right}: the greatest dimension is {size:g} cm, and the AJCC 8 size bands for the {bands}."
+    if invades:
+        letter, structure, _ = invades
+        twin = "T4b" if letter == "T4a" else "T4a"
+        wrong[twin] = f"{twin} is: {_t4_definitions()[twin]}. This tumour {structure}, which is {letter}."
+        wrong[by_size] = (
+            f"{by_size} is the head and neck size band for {size:g} cm, but this tumour {structure}, so its size "
+            f"does not decide T. {invasion}."
+        )
+        for t in ("T3", "T2", "T1"):
+            wrong.setdefault(
+                t, f"{t} is a size band for a tumour that does not invade adjoining structures. {invasion}."
+            )
+    else:
+        if other != right:
+            rule = "head and neck (2 and 4 cm)" if other_site == "head_and_neck" else "trunk and limbs (5, 10, 15 cm)"
+            wrong[other] = f"{other} uses the size bands of the {rule}, not those of this site."
+            if site == "head_and_neck" and other == "T4":
+                wrong[other] += f" {invasion}, and this one does not invade."
+        for t in ("T1", "T2", "T3", "T4"):
+            if t == "T4" and site == "head_and_neck":
+                wrong.setdefault(t, f"{invasion}, and this one does not invade.")
+            elif t != right:
+                wrong.setdefault(t, f"{t} is a different size band for this site.")
+    if site == "head_and_neck":
+        bands = (
+            "head and neck: T1 2 cm or smaller, T2 >2-4 cm, T3 >4 cm; "
+            f"T4 is invasion of adjoining structures ({_t4_words()})"
+        )
+    else:
+        bands = "trunk, extremity and retroperitoneum: T1 5 cm or smaller, T2 >5-10 cm, T3 >10-15 cm, T4 >15 cm"
+    if invades:
+        why = f"{right}: the tumour {invades[1]}, so its size does not decide T. AJCC 8 {bands}."
+        status = f" It invades adjoining structures: imaging shows that it {invades[1]}."
+    else:
+        extra = " and the tumour does not invade adjoining structures" if site == "head_and_neck" else ""
+        why = f"{right}: the greatest dimension is {size:g} cm{extra}, and the AJCC 8 size bands for the {bands}."
+        status = " It does not invade adjoining structures." if site == "head_and_neck" else ""
     question = (
-        f"{_a(size)} {size:g} cm sarcoma of {_SITE_WORDS[site]} (greatest dimension). What is its AJCC 8 T category?"
+        f"{_a(size)} {size:g} cm sarcoma of {_SITE_WORDS[site]} (greatest dimension).{status} "
+        "What is its AJCC 8 T category?"
     )
-    case = {"site": site, "size_cm": size}
+    case = {
+        "site": site,
+        "size_cm": size,
+        "extent": invades[2] if invades else None,
+        "invades": invades[1] if invades else None,
+    }
     source = "AJCC8 T categories by site, as reprinted in PDQ-HP (2025-02-21)"
     return _finish(qid, "t_category", question, right, wrong, why, source, case)
 
@@ -178,7 +269,7 @@ def _grade_question(qid: str, rng: random.Random) -> Question:
     d = rng.choice((1, 2, 3))
     mitoses = rng.choice((2, 5, 8, 9, 10, 12, 15, 19, 20, 25, 34))
     necrosis = rng.choice((0, 0, 10, 30, 49, 50, 60, 80))
-    result = fnclcc(d, mitoses, necrosis)
+    result = _fnclcc(d, mitoses, necrosis)
     label = {1: "Grade 1 (low)", 2: "Grade 2 (mid)", 3: "Grade 3 (high)"}
     wrong = {label[g]: f"{label[g]} is a total of {band}; this tumour's total is {result.total}." for g, band in
              ((1, "2-3"), (2, "4-5"), (3, "6-8")) if g != result.grade}  # fmt: skip
@@ -190,22 +281,33 @@ def _grade_question(qid: str, rng: random.Random) -> Question:
     return _finish(qid, "fnclcc_grade", question, label[result.grade], wrong, result.explanation, result.source, case)
 
 
+@functools.cache
+def _pdq_headings() -> dict[str, str]:
+    """PDQ list heading of each treatment situation (``treatment_situations.csv``)."""
+    table = load_table("treatment_situations.csv")
+    return dict(zip(table.situation, table.pdq_heading, strict=True))
+
+
 def _treatment_question(qid: str, rng: random.Random) -> Question:
     p = _patient(rng, ("trunk", "extremity", "retroperitoneum"))
-    result = stage(**p)
-    options = treatment_options(result)
-    situations = load_table("treatment_situations.csv").set_index("situation")
-    headings = [situations.loc[s, "pdq_heading"] for s in _PDQ_SITUATIONS]
-    wrong = {f"'{h}'": "That list is for a different situation." for h in headings if h != options.heading}
-    if result.n == "N1" and result.m == "M0" and result.stage == "IV":
-        wrong[f"'{situations.loc['stage_IV', 'pdq_heading']}'"] = (
-            "AJCC 8 does call this stage IV, but the PDQ headings follow the AJCC 7th edition, where nodal "
-            "spread without metastasis was stage III."
-        )
+    result = _stage(**p)
+    options = _treatment_options(result)
+    readings = options.readings  # the library's list first, then any other reading the sources allow
+    heading = {s: f"'{_pdq_headings()[s]}'" for s in (*_PDQ_SITUATIONS, *readings)}
+    right = {heading[s]: "" for s in readings}
+    if len(readings) > 1:  # e.g. node-positive trunk or limb tumour without distant spread (AJCC 8 stage IV)
+        for s in readings:
+            others = " or ".join(heading[o] for o in readings if o != s)
+            right[heading[s]] = (
+                f"Accepted: this is one of {_COUNT.get(len(readings), len(readings))} readings the sources allow; "
+                f"the other reading is {others}. "
+                f"{options.explanation}"
+            )
+    wrong = {heading[s]: "That list is for a different situation." for s in _PDQ_SITUATIONS if s not in readings}
     listed = "; ".join(item.description for item in options.items)
-    why = f"{result.explanation} {options.explanation} The options on that list: {listed}."
+    why = f"{result.explanation} {options.explanation} The options on the {heading[readings[0]]} list: {listed}."
     question = f"{_describe(p)} Which PDQ treatment list gives the options for this patient?"
-    return _finish(qid, "treatment", question, f"'{options.heading}'", wrong, why, options.source, p)
+    return _finish(qid, "treatment", question, right, wrong, why, options.source, p)
 
 
 def generate_case_question(seed: int, kind: str = "stage") -> Question:

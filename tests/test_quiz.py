@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -67,7 +69,7 @@ def test_bank_has_at_least_80_questions_over_every_topic():
 def test_every_question_has_explanation_source_and_unique_id():
     """Ids are unique; every question explains its answer and cites a source of the reference."""
     assert len({q.id for q in BANK}) == len(BANK)
-    keys = ("PDQ", "AJCC8", "ACS", "FNCLCC", "SEER", "Gronchi", "Cancers 2021")
+    keys = ("PDQ", "AJCC8", "ACS", "FNCLCC", "SEER", "Gronchi", "Cancers 2021", "Fong", "Keung", "Jacobs", "Maduekwe")
     keys += ("FDA label", "FDA (US approval status")  # reference section 5b
     for q in BANK:
         assert len(q.explanation) > 20, q.id
@@ -240,28 +242,42 @@ def test_generated_questions_are_valid_jupyterquiz(kind):
         jsonschema.validate(generate_case_question(seed, kind).to_jupyterquiz(), _jupyterquiz_schema("mc"))
 
 
-def _library_answer(q: Question, kind: str) -> str:
+# the library's functions, memoised for speed (generated cases repeat a few hundred combinations)
+_stage, _fnclcc, _options = functools.cache(stage), functools.cache(fnclcc), functools.cache(treatment_options)
+_SITUATION_HEADINGS = {
+    s: f"'{treatment_options(word, nodes=nodes).heading}'"
+    for s, word, nodes in (("stage_I", "I", False), ("stage_II_III_N0", "II", False), ("stage_IV", "IV", False))
+}
+
+
+def _library_answers(q: Question, kind: str) -> set[str]:
+    """Every answer the library accepts for a generated case."""
     case = q.case
     if kind == "stage":
-        result = stage(**case)
-        return f"Stage {result.stage}" if result.stage else "No stage group"
+        result = _stage(**case)
+        return {f"Stage {result.stage}" if result.stage else "No stage group"}
     if kind == "t_category":
-        return t_category(case["site"], case["size_cm"])
+        return {t_category(case["site"], case["size_cm"], extent=case.get("extent"))}
     if kind == "fnclcc_grade":
-        return f"Grade {fnclcc(**case).grade}"
-    return f"'{treatment_options(stage(**case)).heading}'"
+        return {f"Grade {_fnclcc(**case).grade}"}
+    options = _options(_stage(**case))
+    return {f"'{options.heading}'", *(f"'{h}'" for h in options.other_headings)}
 
 
 @pytest.mark.parametrize("kind", CASE_KINDS)
 def test_generated_answer_is_the_librarys_answer_and_distractors_differ(kind):
-    """Over 300 seeds the one correct answer is the library's result, and no distractor equals it."""
+    """Over 300 seeds the correct answers are the library's results, and no distractor equals one."""
     for seed in range(300):
         q = generate_case_question(seed, kind)
-        (right,) = q.correct_answers
-        assert right.answer.startswith(_library_answer(q, kind)), (seed, q.question)
+        right = [a.answer for a in q.correct_answers]
+        expected = _library_answers(q, kind)
+        assert len(right) == len(expected) and all(any(r.startswith(e) for e in expected) for r in right), (
+            seed,
+            q.question,
+        )
         wrong = [a.answer for a in q.answers if not a.correct]
-        assert right.answer not in wrong and len(set(wrong)) == len(wrong) >= 2
-        assert check(q, right.answer).correct
+        assert not set(right) & set(wrong) and len(set(wrong)) == len(wrong) >= 2
+        assert all(check(q, r).correct for r in right)
         assert all(not check(q, w).correct for w in wrong)
 
 
@@ -289,17 +305,22 @@ def test_generated_stage_question_offers_ajcc7_stage_iii_only_where_ajcc7_says_i
     assert offered >= 30
 
 
-def test_node_positive_limb_treatment_question_explains_the_ajcc7_heading():
-    """Where AJCC 8 says IV but PDQ lists it under stage III with nodes, the stage IV answer says why."""
+def test_a_node_positive_limb_tumour_without_distant_spread_accepts_both_pdq_lists():
+    """Both the stage III-with-nodes list and the stage IV list are right, each explaining the other reading."""
+    found = 0
     for seed in range(500):
         q = generate_case_question(seed, "treatment")
-        if q.case["nodes"] and not q.case["metastasis"] and q.case["site"] != "retroperitoneum":
-            break
-    else:  # pragma: no cover - the generator makes such patients
-        pytest.fail("no node-positive limb or trunk patient in 500 seeds")
-    assert "spread to lymph nodes" in q.correct_answers[0].answer
-    stage_iv = next(a for a in q.answers if a.answer == "'Stage IV adult soft tissue sarcoma'")
-    assert "AJCC 7th edition" in stage_iv.feedback
+        if not (q.case["nodes"] and not q.case["metastasis"] and q.case["site"] != "retroperitoneum"):
+            continue
+        found += 1
+        right = {a.answer: a for a in q.correct_answers}
+        nodes_list = next(a for a in right if "Spread to Lymph Nodes" in a)
+        assert set(right) == {nodes_list, _SITUATION_HEADINGS["stage_IV"]}, seed
+        for text, answer in right.items():
+            other = next(t for t in right if t != text)
+            assert check(q, text).correct and other in answer.feedback and "reading" in answer.feedback
+        assert all("Stage IV" not in a.answer for a in q.answers if not a.correct)
+    assert found >= 10
 
 
 def test_generated_question_can_be_rebuilt_from_its_id():
@@ -322,3 +343,144 @@ def test_generate_rejects_bad_arguments(seed, kind, error, words):
     """A bad seed or kind raises naming the parameter and the value."""
     with pytest.raises(error, match=words):
         generate_case_question(seed, kind)
+
+
+# --- every generated kind re-checked against the library (issue 16) ------------------------------
+
+_FNCLCC_BANDS = {"Grade 1 (low)": "2-3", "Grade 2 (mid)": "4-5", "Grade 3 (high)": "6-8"}  # reference section 2
+
+
+def _ajcc7_iii(case: dict) -> bool:
+    """AJCC 7 stage III (reference section 3): T2 (over 5 cm) G3 N0 M0, or any N1 M0."""
+    return not case["metastasis"] and (case["nodes"] or (case["size_cm"] > 5 and case["grade"] == "G3"))
+
+
+def _stage_claims(q: Question, choice: str, feedback: str, key: set[str]) -> list[str]:
+    """Each sentence of a wrong stage answer's feedback, checked against stage(); returns what it could not check."""
+    case, unchecked = q.case, []
+    for sentence in re.split(r"(?<=\.) ", feedback):
+        if m := re.fullmatch(
+            r"That would be the stage (on the trunk or a limb|in the retroperitoneum): .*\.", sentence
+        ):
+            site = "extremity" if m.group(1).startswith("on") else "retroperitoneum"
+            assert site != case["site"] and f"Stage {_stage(**{**case, 'site': site}).stage}" == choice
+        elif m := re.fullmatch(r"That would be the stage with grade (G\d) instead of (G\w)\.", sentence):
+            assert m.group(2) == case["grade"] and f"Stage {_stage(**{**case, 'grade': m.group(1)}).stage}" == choice
+        elif sentence == f"{choice} does not match these T, N, M and G.":
+            assert choice not in key
+        elif "AJCC 7th edition grouping" in sentence:
+            assert choice == "Stage III" and _ajcc7_iii(case)
+        elif m := re.search(r"places this one in stage (\w+)\.$", sentence):
+            assert {f"Stage {m.group(1)}"} == key
+        elif not any(w in sentence for w in ("PDQ treatment headings", "exact AJCC 8th edition group")):
+            unchecked.append(sentence)
+    return unchecked
+
+
+def _t_claims(q: Question, choice: str, feedback: str, key: set[str]) -> list[str]:
+    """Each claim of a wrong T answer's feedback, checked against t_category() and reference section 3."""
+    case, unchecked = q.case, []
+    site, size, invades = case["site"], case["size_cm"], case.get("invades")
+    if site == "head_and_neck" and choice.startswith("T4"):
+        assert "is a different size band" not in feedback and "invade" in feedback
+    for sentence in re.split(r"(?<=\.) (?=[A-Z])", feedback):
+        if m := re.match(r"(T\d) uses the size bands of the (trunk and limbs|head and neck)", sentence):
+            other = "extremity" if m.group(2) == "trunk and limbs" else "head_and_neck"
+            assert other != site and t_category(other, size) == choice == m.group(1)
+        elif m := re.match(r"(T\d) is the head and neck size band for ([\d.]+) cm, but this tumour (.+), so", sentence):
+            assert t_category(site, size) == m.group(1) == choice and float(m.group(2)) == size
+            assert invades == m.group(3) and m.group(1) not in key
+        elif m := re.fullmatch(r"(T\d) is a different size band for this site\.", sentence):
+            assert site != "head_and_neck" or choice != "T4"
+            assert choice == m.group(1) and choice not in key and invades is None
+        elif m := re.fullmatch(
+            r"(T\d) is a size band for a tumour that does not invade adjoining structures\.", sentence
+        ):
+            assert invades is not None and choice == m.group(1)
+        elif m := re.fullmatch(r"(T4[ab]) is: .*\.", sentence):
+            assert choice == m.group(1) and invades is not None
+        elif m := re.fullmatch(r"This tumour (.+), which is (T4[ab])\.", sentence):
+            assert choice != m.group(2) and {m.group(2)} == key and invades == m.group(1)
+            assert any(invades.endswith(s) for s in HEAD_NECK_T4_WORDS[m.group(2)])
+        elif sentence.startswith("In the head and neck T4 is not a size band"):
+            assert site == "head_and_neck"
+            if sentence.endswith("and this one does not invade."):
+                assert invades is None
+        else:
+            unchecked.append(sentence)
+    return unchecked
+
+
+# the structure each generated stem names, as reference section 3 lists it
+HEAD_NECK_T4_WORDS = {
+    "T4a": ("orbit", "skull base", "dura", "facial skeleton", "pterygoid muscles", "central compartment viscera"),
+    "T4b": ("brain", "carotid artery", "prevertebral muscle", "central nervous system by perineural spread"),
+}
+
+
+def _expected_keys(q: Question, kind: str) -> set[str]:
+    """The right answers, re-derived from the library for the generated case."""
+    case = q.case
+    if kind == "t_category" and case.get("invades"):
+        found = {t for t, words in HEAD_NECK_T4_WORDS.items() if any(case["invades"].endswith(w) for w in words)}
+        assert {t_category(case["site"], case["size_cm"], extent=case["extent"])} == found
+        return found
+    if kind == "fnclcc_grade":
+        return {next(label for label in _FNCLCC_BANDS if label.startswith(k)) for k in _library_answers(q, kind)}
+    return _library_answers(q, kind)
+
+
+@pytest.mark.parametrize("kind", CASE_KINDS)
+def test_every_generated_question_over_3000_seeds_is_keyed_by_the_library_and_no_feedback_contradicts_it(kind):
+    """For 3,000 seeds per kind the key is the library's answer, and every wrong choice's feedback agrees with it."""
+    for seed in range(3000):
+        q = generate_case_question(seed, kind)
+        key = _expected_keys(q, kind)
+        right = {a.answer for a in q.correct_answers}
+        assert right == key, (seed, q.question)
+        for answer in q.answers:
+            if answer.correct:
+                continue
+            choice, feedback = answer.answer, answer.feedback
+            assert choice not in key and feedback, (seed, choice)
+            assert not any(re.match(rf"{re.escape(k)}\b", feedback) for k in key), (seed, choice, feedback)
+            if kind == "stage":
+                assert _stage_claims(q, choice, feedback, key) == [], (seed, choice, feedback)
+            elif kind == "t_category":
+                assert _t_claims(q, choice, feedback, key) == [], (seed, choice, feedback)
+            elif kind == "fnclcc_grade":
+                band, total = re.fullmatch(
+                    r"Grade \d \(\w+\) is a total of ([\d-]+); this tumour's total is (\d)\.", feedback
+                ).groups()
+                assert _FNCLCC_BANDS[choice] == band and int(total) == _fnclcc(**q.case).total
+            else:
+                assert feedback == "That list is for a different situation.", (seed, feedback)
+        if kind == "t_category" and q.case["site"] == "head_and_neck":
+            assert ("does not invade adjoining structures" in q.question) == (q.case["invades"] is None), seed
+            assert q.case["invades"] is None or f"it {q.case['invades']}." in q.question
+        if kind == "treatment" and len(key) > 1:
+            for answer in q.correct_answers:
+                assert all(other in answer.feedback for other in key - {answer.answer}), seed
+
+
+def test_head_and_neck_t_questions_state_invasion_and_some_tumours_invade():
+    """Every head and neck T stem says whether the tumour invades; some invade (T4a, T4b), most do not."""
+    keys = Counter()
+    for seed in range(600):
+        q = generate_case_question(seed, "t_category")
+        if q.case["site"] == "head_and_neck":
+            keys[q.correct_answers[0].answer] += 1
+            assert "invade" in q.question
+            assert all("T4 is a different size band" not in a.feedback for a in q.answers)
+    assert keys["T4a"] > 5 and keys["T4b"] > 5 and keys["T3"] > keys["T4a"]
+
+
+def test_the_stage_question_asks_for_the_exact_ajcc8_group_beside_stage_iii():
+    """Where 'Stage III' is offered the stem asks for the exact AJCC 8 group, and its feedback names that group."""
+    for seed in range(300):
+        q = generate_case_question(seed, "stage")
+        assert "exact AJCC 8th edition stage group" in q.question
+        answers = {a.answer: a for a in q.answers}
+        if "Stage III" in answers:
+            (right,) = q.correct_answers
+            assert answers["Stage III"].feedback.endswith(f"in stage {right.answer.removeprefix('Stage ')}.")
