@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ __all__ = [
 COLUMNS = ("student", *exchange.FIELDS)
 NO_TOPIC = "(no topic)"
 _PREFIXES = ("results-", "results_", "progress-", "progress_")
+_SPACED_TIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) (?=[0-9])")
 _TRUE, _FALSE = {"true", "1"}, {"false", "0"}
 
 
@@ -213,6 +215,7 @@ def _read_csv(path: Path) -> list[dict[str, object]]:
         flag = row["correct"].strip().lower()
         names.append((row.get("student") or "").strip() or by_file)
         attempt = {f: row[f] for f in exchange.FIELDS}
+        attempt["answered_at"] = _SPACED_TIME.sub(r"\1T", row["answered_at"].strip())  # export_csv writes a space
         attempt["correct"] = True if flag in _TRUE else False if flag in _FALSE else row["correct"]
         out.append(attempt)
     _checked(out, by_file, "row")
@@ -291,7 +294,7 @@ def mastery(attempts: pd.DataFrame, by: str = "topic", objectives: pd.DataFrame 
         latest = latest.assign(topic=latest["topic"].replace("", NO_TOPIC))
         column = "topic"
     table = latest.pivot_table(index="student", columns=column, values="correct", aggfunc="mean")
-    table.columns.name = by
+    table.columns.name = column
     return table.sort_index()
 
 

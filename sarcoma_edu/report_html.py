@@ -26,6 +26,7 @@ table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
 th, td { border: 1px solid #bbb; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #eef; }
 .flag { font-weight: bold; }
+td ul { margin: 0; padding-left: 1.2rem; }
 .note { background: #fff6d6; border-left: 4px solid #c90; padding: 0.5rem 1rem; }
 """
 
@@ -136,6 +137,13 @@ def _item_map(items: pd.DataFrame) -> go.Figure:
 def _files_section(report: ClassReport) -> str:
     results = report.results
     parts = [f"<p>{_e(results.describe())}</p>"]
+    if report.anonymised:  # file names often carry the student's name
+        if results.skipped:
+            parts.append(
+                f"<div class='note'><p>{len(results.skipped)} file(s) skipped (not used in any figure); file names "
+                "are left out of an anonymised report: the warnings printed when it was made name them.</p></div>"
+            )
+        return "\n".join(parts)
     if results.skipped:
         listed = "".join(f"<li><code>{_e(s.path)}</code>: {_e(s.reason)}</li>" for s in results.skipped)
         parts.append(f"<div class='note'><p>Files skipped (not used in any figure):</p><ul>{listed}</ul></div>")
@@ -190,9 +198,34 @@ def _items_section(report: ClassReport, first: bool) -> str:
         )
         parts.append(f"<div class='note'><p>Check these questions and their keys:</p><ul>{listed}</ul></div>")
     parts.append(_figure(_item_map(items), first))
-    formats = {"difficulty": _pct, "discrimination": lambda v: "" if pd.isna(v) else f"{v:.2f}"}
-    parts.append(_table(items, formats))
+    parts.append(_items_table(items))
     return "\n".join(parts)
+
+
+def _items_table(items: pd.DataFrame) -> str:
+    head = "".join(
+        f"<th scope='col'>{h}</th>"
+        for h in (
+            "Question",
+            "Topic",
+            "Students",
+            "Difficulty",
+            "Discrimination",
+            "Answers chosen (first attempts)",
+            "Flags",
+        )
+    )
+    rows = []
+    for item in items.itertuples(index=False):
+        answers = "".join(f"<li>{_e(a)}</li>" for a in str(item.answers).split(" | "))
+        discrimination = "" if pd.isna(item.discrimination) else f"{item.discrimination:.2f}"
+        cells = (
+            f"<td>{_e(item.question_id)}</td><td>{_e(item.topic)}</td><td>{item.students}</td>"
+            f"<td>{_pct(item.difficulty)}</td><td>{discrimination}</td><td><ul>{answers}</ul></td>"
+            f"<td class='flag'>{_e(item.flags)}</td>"
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 _HOW = f"""

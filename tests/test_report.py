@@ -1,0 +1,384 @@
+"""The class report: merging students' exports, item analysis, the synthetic class, the HTML file and the command."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sarcoma_edu import ProgressStore
+from sarcoma_edu.cli import main
+from sarcoma_edu.report import (
+    ReportWarning,
+    analyse,
+    class_report,
+    mastery,
+    pseudonym,
+    read_exports,
+    student_from_file_name,
+    synthetic_class,
+    write_report,
+)
+from sarcoma_edu.report_items import FLAG_DISTRACTOR, FLAG_NEGATIVE, item_analysis, rank_correlation
+
+SCRIPT = Path(sys.executable).parent / "sarcoma-edu"
+
+
+def _attempt(n: int, question: str, answer: object, correct: bool, minute: int = 0, topic: str = "staging") -> dict:
+    return {
+        "attempt_id": f"a{n}",
+        "question_id": question,
+        "topic": topic,
+        "answer": answer,
+        "correct": correct,
+        "answered_at": f"2026-03-02T10:{minute:02d}:00.000+00:00",
+    }
+
+
+def _export(path: Path, attempts: list[dict], **extra: object) -> Path:
+    payload = {"format": "sarcoma-edu-progress", "version": 1, "attempts": attempts, **extra}
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return path
+
+
+# A small class scored by hand (first attempts; 1 right, 0 wrong):
+#            q1 q2 q3
+#   ana       1  1  1
+#   ben       1  0  1
+#   cai       0  1  0
+#   dee       0  0  0   (dee tries q1 again later and gets it right: not a first attempt)
+HAND = {
+    "ana": [("q1", "A", True), ("q2", "K", True), ("q3", "X", True)],
+    "ben": [("q1", "A", True), ("q2", "D", False), ("q3", "X", True)],
+    "cai": [("q1", "B", False), ("q2", "K", True), ("q3", "Y", False)],
+    "dee": [("q1", "C", False), ("q2", "D", False), ("q3", "Y", False), ("q1", "A", True)],
+}
+
+
+@pytest.fixture
+def hand_class(tmp_path: Path) -> Path:
+    """The hand-scored class above, one JSON export per student named results-<name>.json."""
+    n = 0
+    for student, answers in HAND.items():
+        rows = []
+        for minute, (question, answer, correct) in enumerate(answers):
+            n += 1
+            rows.append(_attempt(n, question, answer, correct, minute))
+        _export(tmp_path / f"results-{student}.json", rows)
+    return tmp_path
+
+
+def test_item_analysis_matches_the_hand_computed_figures(hand_class):
+    """Difficulty is the share right on first attempts and discrimination the point-biserial against the rest score.
+
+    By hand for q1: rest scores (share right of the other two questions) are ana 1, ben 0.5, cai 0.5,
+    dee 0; item scores 1, 1, 0, 0; deviations (0.5, 0.5, -0.5, -0.5) and (0.5, 0, 0, -0.5) give
+    r = 0.5 / sqrt(1 x 0.5) = 0.7071. For q2 the rest scores are 1, 1, 0, 0 against 1, 0, 1, 0: r = 0.
+    """
+    items = class_report(hand_class).items.set_index("question_id")
+    assert items.loc["q1", "difficulty"] == pytest.approx(0.5)  # dee's later right answer is not a first attempt
+    assert items.loc["q1", "discrimination"] == pytest.approx(0.5**0.5)
+    assert items.loc["q2", "discrimination"] == pytest.approx(0.0, abs=1e-12)
+    assert items.loc["q3", "discrimination"] == pytest.approx(0.5**0.5)
+    assert (items.loc["q1", "key"], items.loc["q1", "key_count"]) == ("A", 2)
+    assert items.loc["q1", "answers"] == "A (key): 2 | B: 1 | C: 1"
+
+
+def test_a_distractor_chosen_as_often_as_the_key_is_not_flagged(hand_class):
+    """q2's distractor D is chosen as often as the key (2 and 2) and its discrimination is 0: neither flag applies."""
+    items = class_report(hand_class).items.set_index("question_id")
+    assert (items.loc["q2", "top_distractor"], items.loc["q2", "top_distractor_count"]) == ("D", 2)
+    assert items["flags"].eq("").all()
+
+
+def test_a_distractor_chosen_more_often_than_the_key_is_flagged(tmp_path):
+    """When one wrong answer is chosen more often than the right answers in all, the question is flagged."""
+    rows = [_attempt(i, "q-doubt", "Wrong", False) for i in range(3)] + [_attempt(9, "q-doubt", "Key", True)]
+    for i, row in enumerate(rows):
+        _export(tmp_path / f"results-s{i}.json", [row, _attempt(100 + i, "q-other", "x", i % 2 == 0)])
+    items = class_report(tmp_path).items.set_index("question_id")
+    assert FLAG_DISTRACTOR in items.loc["q-doubt", "flags"]
+
+
+def test_mastery_counts_the_latest_attempt_at_each_question(hand_class):
+    """dee's latest answer to q1 is right, so dee's mastery of staging is 1 of 3 questions."""
+    table = mastery(read_exports(hand_class).attempts)
+    assert table.loc["dee", "staging"] == pytest.approx(1 / 3)
+    assert table.loc["ana", "staging"] == pytest.approx(1.0)
+
+
+def test_the_same_attempt_exported_twice_counts_once(tmp_path):
+    """A student who hands in the CSV and the JSON export of the same store has each attempt counted once."""
+    store = ProgressStore(tmp_path / "ana.sqlite3")
+    store.record("st-t2", "T2", True, topic="staging")
+    store.record("dx-many", ["MRI", "Biopsy"], False, topic="diagnosis")
+    store.record("gr-score", 5, True, topic="grade")
+    store.export_csv(tmp_path / "results-ana.csv")
+    store.export_json(tmp_path / "results-ana.json")
+    results = read_exports([tmp_path / "results-ana.csv", tmp_path / "results-ana.json"])
+    assert len(results.attempts) == 3 and results.duplicates == 3
+    assert set(results.attempts["student"]) == {"ana"}
+    assert sorted(results.attempts["answer"]) == ["5", "MRI; Biopsy", "T2"]
+    assert "Used 2 files with 3 attempts by 1 student" in results.describe()
+
+
+def test_a_folder_is_searched_with_its_sub_folders(hand_class):
+    """A folder of students' sub-folders is read whole; a hidden folder is left out."""
+    (hand_class / "week2").mkdir()
+    (hand_class / "results-ana.json").rename(hand_class / "week2" / "results-ana.json")
+    (hand_class / ".trash").mkdir()
+    _export(hand_class / ".trash" / "results-zed.json", [_attempt(99, "q1", "A", True)])
+    results = read_exports(hand_class)
+    assert sorted(results.attempts["student"].unique()) == ["ana", "ben", "cai", "dee"]
+
+
+@pytest.mark.parametrize(
+    ("file_name", "expected"),
+    [
+        pytest.param("results-ana.csv", "ana", id="results- prefix removed"),
+        pytest.param("progress_Ben Ode.json", "Ben Ode", id="progress_ prefix removed"),
+        pytest.param("cai.json", "cai", id="plain name kept"),
+        pytest.param("results-.csv", "results-", id="nothing after the prefix keeps the whole name"),
+    ],
+)
+def test_student_name_from_the_file_name(file_name, expected):
+    """Without a name in the file, the student is the file name without extension and a leading results-/progress-."""
+    assert student_from_file_name(file_name) == expected
+
+
+def test_a_name_inside_the_file_wins_over_the_file_name(tmp_path):
+    """A JSON export's top-level "student" and a CSV's student column name the student, whatever the file is called."""
+    _export(tmp_path / "export-1.json", [_attempt(1, "q1", "A", True)], student="Ana Silva")
+    frame = pd.DataFrame([_attempt(2, "q1", "B", False), _attempt(3, "q2", "C", True)])
+    frame.insert(0, "student", ["Ben Ode", ""])  # an empty cell falls back to the file name
+    frame.to_csv(tmp_path / "results-export-2.csv", index=False)
+    students = read_exports(tmp_path).attempts.set_index("attempt_id")["student"]
+    assert students.to_dict() == {"a1": "Ana Silva", "a2": "Ben Ode", "a3": "export-2"}
+
+
+def test_unreadable_and_foreign_files_are_named_and_skipped(hand_class):
+    """Broken, foreign or invalid files are each named in a warning and skipped; the rest is used and counted."""
+    (hand_class / "broken.json").write_text("{not json", encoding="utf-8")
+    (hand_class / "notes.json").write_text('{"title": "my notes"}', encoding="utf-8")
+    (hand_class / "grades.csv").write_text("name,mark\nana,7\n", encoding="utf-8")
+    (hand_class / "bad-row.csv").write_text(
+        "attempt_id,question_id,topic,answer,correct,answered_at\nz1,q1,staging,A,maybe,2026-03-02T10:00:00+00:00\n",
+        encoding="utf-8",
+    )
+    (hand_class / "readme.txt").write_text("ignored: not an export", encoding="utf-8")
+    with pytest.warns(ReportWarning) as caught:
+        results = read_exports([hand_class, hand_class / "readme.txt"])
+    messages = "\n".join(str(w.message) for w in caught)
+    for name, words in [
+        ("broken.json", "cannot be read as JSON"),
+        ("notes.json", "not a sarcoma-edu progress export"),
+        ("grades.csv", "no column 'attempt_id'"),
+        ("bad-row.csv", "row 2, field 'correct'"),
+        ("readme.txt", "not a .csv or .json"),
+    ]:
+        assert re.search(rf"skipped \S*{re.escape(name)}: .*{re.escape(words)}", messages), (name, messages)
+    assert len(results.files) == 4 and len(results.skipped) == 5
+    assert len(results.attempts) == 13
+    assert results.describe() == "Used 4 files with 13 attempts by 4 students; 5 file(s) skipped."
+
+
+def test_no_usable_export_is_an_error_naming_the_paths(tmp_path):
+    """A folder with no export, or only foreign files, raises a ValueError naming the paths and why."""
+    with pytest.raises(ValueError, match=r"paths=.*no \.csv or \.json file found"):
+        read_exports(tmp_path)
+    (tmp_path / "x.json").write_text("[]", encoding="utf-8")
+    with pytest.warns(ReportWarning), pytest.raises(ValueError, match=re.escape("1 file(s) found, none usable")):
+        read_exports([tmp_path])
+    with pytest.raises(TypeError, match="paths=3 is not a file or folder path"):
+        read_exports(3)
+
+
+def test_anonymised_names_are_stable_pseudonyms(hand_class, tmp_path):
+    """--anonymise shows 'Student' and a code from the name: the same in every run, and no real name in the HTML."""
+    first = read_exports(hand_class, anonymise=True).attempts["student"]
+    again = read_exports(hand_class, anonymise=True).attempts["student"]
+    assert list(first) == list(again)
+    assert set(first) == {pseudonym(n) for n in HAND}
+    assert all(re.fullmatch(r"Student [0-9A-F]{6}", s) for s in first)
+    assert pseudonym("ana") == pseudonym(" ana ") != pseudonym("Ana")
+    page = write_report(class_report(hand_class, anonymise=True), tmp_path / "r.html").read_text(encoding="utf-8")
+    text = re.sub(r"<script.*?</script>", "", page, flags=re.S)  # plotly.js itself is not the report's text
+    assert not re.search(r"(ana|ben|cai|dee)\b", text)
+    assert not any(f'"{name}"' in page for name in HAND)  # nor in the figures' data
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_report_recovers_the_order_of_item_difficulties(seed):
+    """On a synthetic 2PL class of 200 students, harder questions (higher b) have fewer right first attempts.
+
+    Spearman's rank correlation between the model's b and the share wrong, over the correctly keyed
+    questions, is above 0.9.
+    """
+    synthetic = synthetic_class(200, 40, seed)
+    items = analyse(synthetic.results()).items.merge(synthetic.items, on="question_id", suffixes=("", "_true"))
+    keyed = items[~items["miskeyed"]]
+    assert rank_correlation(keyed["difficulty_true"], 1 - keyed["difficulty"]) > 0.9
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_the_report_flags_the_miskeyed_item(seed):
+    """The mis-keyed question is flagged on both counts and has the lowest discrimination of all."""
+    synthetic = synthetic_class(200, 40, seed, miskeyed=1)
+    report = analyse(synthetic.results())
+    (bad,) = synthetic.miskeyed
+    row = report.items.set_index("question_id").loc[bad]
+    assert FLAG_NEGATIVE in row["flags"] and FLAG_DISTRACTOR in row["flags"]
+    assert report.items["discrimination"].idxmin() == report.items.index[report.items["question_id"] == bad][0]
+    assert row["top_distractor"] == synthetic.items.set_index("question_id").loc[bad, "right_answer"]
+
+
+def test_the_synthetic_class_is_seeded():
+    """The same seed gives the same class; another seed gives another."""
+    one, two, other = synthetic_class(20, 10, 5), synthetic_class(20, 10, 5), synthetic_class(20, 10, 6)
+    pd.testing.assert_frame_equal(one.attempts, two.attempts)
+    assert not one.attempts["correct"].equals(other.attempts["correct"])
+    assert synthetic_class(20, 10, 5, miskeyed=0).miskeyed == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        pytest.param({"n_students": 1}, "n_students=1 is not allowed; expected 2 or more", id="one student"),
+        pytest.param({"n_items": 2.5}, "n_items=2.5 is not a whole number", id="fractional items"),
+        pytest.param({"miskeyed": 11}, "miskeyed=11 is not allowed; expected from 0 to 10", id="too many mis-keyed"),
+        pytest.param({"retry_share": 2}, "retry_share=2.0 is not allowed; expected from 0 to 1", id="share above 1"),
+    ],
+)
+def test_synthetic_class_refuses_bad_settings(kwargs, words):
+    """A bad setting is a ValueError naming the parameter, the value and what is allowed."""
+    settings = {"n_students": 20, "n_items": 10, **kwargs}
+    with pytest.raises(ValueError, match=re.escape(words)):
+        synthetic_class(**settings)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_synthetic_exports_are_real_exports(tmp_path, fmt):
+    """Written exports import into a ProgressStore, and reading them back gives the same analysis as in memory."""
+    synthetic = synthetic_class(30, 12, 4)
+    paths = synthetic.write_exports(tmp_path, fmt)
+    assert len(paths) == 30 and paths[0].name == f"results-learner001.{fmt}"
+    if fmt == "json":
+        store = ProgressStore(tmp_path / "check.sqlite3")
+        assert store.import_json(paths[0]) == (synthetic.attempts["student"] == "learner001").sum()
+    from_files = class_report(tmp_path).items.drop(columns="topic")
+    in_memory = analyse(synthetic.results()).items.drop(columns="topic")
+    pd.testing.assert_frame_equal(from_files, in_memory)
+
+
+def test_objectives_are_optional(hand_class):
+    """Without an objective map mastery is by topic and the report says why; with one, by objective."""
+    report = class_report(hand_class)
+    assert report.by_objective is None and "by topic" in report.objectives_note
+    links = pd.DataFrame({"question_id": ["q1", "q2", "q3"], "objective_id": ["obj-t", "obj-t", "obj-g"]})
+    report = class_report(hand_class, objectives=links)
+    assert report.by_objective.loc["cai", "obj-t"] == pytest.approx(0.5)
+    assert list(report.objectives["objective_id"]) == ["obj-g", "obj-t"]
+    with pytest.raises(ValueError, match="objectives has no column objective_id"):
+        class_report(hand_class, objectives=links.drop(columns="objective_id"))
+
+
+def test_the_html_report_is_one_offline_file(tmp_path):
+    """The report embeds plotly.js, loads no script from the web, states its counts and names the flagged item."""
+    synthetic = synthetic_class(40, 12, 1)
+    synthetic.write_exports(tmp_path)
+    page = write_report(class_report(tmp_path), tmp_path / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", page, re.I)
+    assert not re.search(r"<link[^>]*href\s*=\s*[\"']?(https?:)?//", page, re.I)
+    assert page.count("Plotly.newPlot") == 3 and "plotly.js v" in page
+    assert f"Used 40 files with {len(synthetic.attempts):,} attempts by 40 students." in page
+    assert "not medical advice" in page
+    assert f"<li class='flag'>{synthetic.miskeyed[0]}: " in page
+
+
+def test_text_from_students_files_is_escaped(tmp_path):
+    """A question id or answer holding HTML is shown as text, never run as markup."""
+    rows = [_attempt(1, "<script>alert(1)</script>", "<b>x</b>", True), _attempt(2, "q2", "y", False)]
+    _export(tmp_path / "results-<i>eve<i>.json", rows)
+    page = write_report(class_report(tmp_path), tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>x</b>" not in page and "<i>eve<i>" not in page
+
+
+def test_write_report_refuses_a_missing_folder(hand_class, tmp_path):
+    """write_report names the folder that does not exist, and refuses a folder as the file."""
+    report = class_report(hand_class)
+    with pytest.raises(ValueError, match="does not exist"):
+        write_report(report, tmp_path / "no-such-folder" / "r.html")
+    with pytest.raises(ValueError, match="is a folder"):
+        write_report(report, tmp_path)
+
+
+def test_report_modules_do_not_import_plotly():
+    """Reading and analysing exports loads neither plotly nor jsonschema; only write_report loads plotly."""
+    code = (
+        "import sys, sarcoma_edu.report as r; r.analyse(r.synthetic_class(10, 5, 0).results()); "
+        "print(sorted(m for m in ('plotly', 'jsonschema', 'ipywidgets') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "[]"
+
+
+def test_item_analysis_of_no_attempts_is_an_empty_table():
+    """No attempts give an empty item table with the documented columns."""
+    empty = pd.DataFrame(columns=["student", "attempt_id", "question_id", "topic", "answer", "correct", "answered_at"])
+    assert list(item_analysis(empty).columns)[:5] == [
+        "question_id",
+        "topic",
+        "students",
+        "difficulty",
+        "discrimination",
+    ]
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def test_report_command_writes_the_file_and_warns_about_skipped_ones(hand_class, tmp_path, capsys):
+    """`sarcoma-edu report FOLDER --out FILE` writes the HTML, says what it used and warns once per skipped file."""
+    (hand_class / "broken.json").write_text("{", encoding="utf-8")
+    out = tmp_path / "class.html"
+    assert main(["report", str(hand_class), "--out", str(out), "--anonymise"]) == 0
+    captured = capsys.readouterr()
+    assert "Used 4 files with 13 attempts by 4 students; 1 file(s) skipped." in captured.out
+    assert f"Report written to {out}" in captured.out
+    lines = captured.err.strip().splitlines()
+    assert (
+        len(lines) == 1 and lines[0].startswith("sarcoma-edu report: warning: skipped ") and "broken.json" in lines[0]
+    )
+    assert "Student " in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        pytest.param(["report", "{empty}", "--out", "{tmp}/r.html"], "no .csv or .json file found", id="no inputs"),
+        pytest.param(["report", "{tmp}/missing", "--out", "{tmp}/r.html"], "no such file or folder", id="no such path"),
+        pytest.param(["report", "{class}", "--out", "{tmp}/nowhere/r.html"], "does not exist", id="out folder missing"),
+        pytest.param(["report", "{class}", "--out", "{tmp}"], "is a folder", id="out is a folder"),
+        pytest.param(["report", "{class}"], "the following arguments are required: --out", id="no --out"),
+        pytest.param(
+            ["report", "--out", "{tmp}/r.html"], "the following arguments are required: RESULTS", id="no input"
+        ),
+    ],
+)
+def test_report_command_bad_arguments_exit_2_with_one_line(args, words, hand_class, tmp_path):
+    """Bad arguments to `sarcoma-edu report` exit 2 with one line naming the problem and no traceback."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    filled = [a.format(empty=empty, tmp=tmp_path, **{"class": hand_class}) for a in args]
+    done = subprocess.run([str(SCRIPT), *filled], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], done.stderr
+    assert not (tmp_path / "r.html").exists()
