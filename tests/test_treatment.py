@@ -369,7 +369,7 @@ _INTERPRETATION_AS_FACT = (
 
 
 def test_no_text_states_that_the_pdq_headings_follow_ajcc_7_as_a_fact():
-    """The AJCC 7 reading of the PDQ headings is an interpretation: no lesson, bank, table or module states it as fact."""
+    """The AJCC 7 reading of the PDQ headings is an interpretation: no lesson, bank or table states it as fact."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
