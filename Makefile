@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
 
-.PHONY: lab test bench lint expected clean venv browser-deps binder-check present screenshots
+.PHONY: lab test bench lint expected clean venv browser-deps hub-deps binder-check present screenshots
 
 # python3 -m venv needs Debian's python3-venv; install it when we can, otherwise say how.
 $(BIN)/python:
@@ -58,9 +58,23 @@ browser-deps:
 	  echo "Installing axe-core for the accessibility checks (npm ci in tests/browser) ..."; \
 	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; fi
 
+# The JupyterHub class test (tests/test_hub.py) needs git (nbgitpuller pulls with it) and npm's
+# configurable-http-proxy, pinned in tests/hub/package-lock.json; as root git comes from apt-get.
+CHP := tests/hub/node_modules/.bin/configurable-http-proxy
+
+hub-deps: browser-deps
+	@if ! command -v git >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's git for the hub test ..."; $(APT_INSTALL) git; \
+	  else echo "The hub test needs git: run 'sudo apt-get install git' (it skips until then)"; fi; \
+	fi
+	@if [ ! -x $(CHP) ] && command -v npm >/dev/null; then \
+	  echo "Installing configurable-http-proxy for the hub test (npm ci in tests/hub) ..."; \
+	  npm ci --prefix tests/hub --no-audit --no-fund --loglevel=error; fi
+
 # pytest exits 5 when it collects no test; that fails make, so an empty run can never pass.
 # In CI (CI=true) the Binder environment is checked as well.
-test: $(VENV)/.installed-test browser-deps
+test: $(VENV)/.installed-test browser-deps hub-deps
 	$(BIN)/python -m pytest
 	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory binder-check; fi
 
