@@ -7,6 +7,7 @@ Examples::
     sarcoma-edu grade --differentiation 2 --mitoses 12 --necrosis 30
     sarcoma-edu lab --dir ~/sarcoma-lessons
     sarcoma-edu present 03 --dark
+    sarcoma-edu present 03 --dir ~/sarcoma-lessons --large-text --port 8870
     sarcoma-edu bank check my_questions.json
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
     sarcoma-edu binder-links
@@ -387,6 +388,8 @@ def _main(argv: Sequence[str] | None) -> int:
             result = fnclcc(args.differentiation, args.mitoses, args.necrosis)
             text = _grade_text(result)
     except (TypeError, ValueError, OSError) as error:
+        if isinstance(error, BrokenPipeError):  # the output was closed: main() says so in one line
+            raise
         message = str(error)
         for name, flag in _FLAGS.items():
             message = message.replace(f"{name}=", f"{flag} ")
