@@ -108,6 +108,7 @@ screenshots: $(VENV)/.installed-test browser-deps
 bench: $(VENV)/.installed-test browser-deps
 	$(BIN)/python benchmarks/bench_staging.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_browser.py
 
 # Re-record the expected outputs of `# NBVAL_CHECK_OUTPUT` cells; review the diff before committing.
