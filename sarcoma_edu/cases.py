@@ -346,12 +346,21 @@ def case_paths() -> list[Path]:
     return sorted(p for p in folder.glob("*.json") if not p.name.endswith(".schema.json"))
 
 
-def _paths(path: object) -> list[Path]:
-    if isinstance(path, str | Path):
-        return [Path(path)]
-    if isinstance(path, Sequence) and all(isinstance(p, str | Path) for p in path):
-        return [Path(p) for p in path]
-    raise TypeError(f"path={_checks.show(path)} is not a case file path, a list of them, or None")
+@functools.lru_cache(maxsize=4)
+def _checked(files: tuple[tuple[str, int, int], ...]) -> tuple[CaseCheck, ...]:
+    """Checks of files that have not changed (same path, modification time and size) are reused."""
+    return tuple(_check_file(Path(name)) for name, _, _ in files)
+
+
+def _check_files(paths: Sequence[Path]) -> tuple[CaseCheck, ...]:
+    stamps = []
+    for p in paths:
+        try:
+            info = p.stat()
+        except OSError:
+            return tuple(_check_file(p) for p in paths)
+        stamps.append((str(p), info.st_mtime_ns, info.st_size))
+    return _checked(tuple(stamps))
 
 
 def check_cases(path: str | Path | Sequence[str | Path]) -> list[CaseCheck]:
@@ -359,18 +368,26 @@ def check_cases(path: str | Path | Sequence[str | Path]) -> list[CaseCheck]:
 
     Returns:
         One :class:`CaseCheck` per file, in the order given.
+
+    Raises:
+        TypeError: ``path`` is not a path or a list of paths.
     """
-    builtin = {p.resolve() for p in case_paths()}
-    given = _paths(path)
+    given = [path] if isinstance(path, str | Path) else path
+    if not isinstance(given, Sequence) or not all(isinstance(p, str | Path) for p in given):
+        raise TypeError(f"path={_checks.show(path)} is not a case file path, a list of them, or None")
+    builtin = {c.path.resolve(): c for c in _check_files(case_paths())}
     taken: dict[str, Path] = {}
-    if not all(p.resolve() in builtin for p in given):
-        taken = {c.case.id: c.path for c in map(_check_file, case_paths()) if c.case is not None}
+    if not all(Path(p).resolve() in builtin for p in given if str(p).strip()):
+        taken = {c.case.id: c.path for c in builtin.values() if c.case is not None}
     checks = []
     for p in given:
         if not str(p).strip():
-            checks.append(CaseCheck(p, None, ("path='' is empty; give the path of a case file (.json)",)))
+            checks.append(
+                CaseCheck(Path(p), None, (f"path={str(p)!r} is empty; give the path of a case file (.json)",))
+            )
             continue
-        found = _check_file(p)
+        p = Path(p)
+        found = builtin.get(p.resolve()) or _check_file(p)
         if found.case is not None and found.case.id in taken and taken[found.case.id].resolve() != p.resolve():
             first = taken[found.case.id]
             line = f"{p}, field 'id': {found.case.id!r} is already used by {first}; give the case its own id"
