@@ -360,9 +360,9 @@ def _cannot_write(error: OSError) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
+    if args.command == "bank":  # every problem is a line of its output; only writing it can fail
+        return _bank_check(args)
     try:
-        if args.command == "bank":
-            return _bank_check(args)
         if args.command in report_cli.COMMANDS:
             return report_cli.run(args)
         if args.command == "progress":

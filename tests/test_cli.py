@@ -270,3 +270,15 @@ def test_bank_check_needs_at_least_one_file():
     """`sarcoma-edu bank check` without a file exits 2 with one line."""
     done = run("bank", "check")
     assert done.returncode == 2 and "the following arguments are required: FILE" in done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full is a Linux device")
+def test_a_long_bank_check_report_to_a_full_disk_ends_with_one_line(tmp_path):
+    """Thousands of problem lines that cannot be written end with the same one line and status 1."""
+    bank = _bank(tmp_path, "many.json", [{"id": f"q{i}"} for i in range(2000)])
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(SCRIPT), "bank", "check", str(bank)], stdout=full, stderr=subprocess.PIPE, text=True)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "sarcoma-edu: error: could not write the output (No space left on device)"
+    ]
