@@ -207,7 +207,10 @@ class ProgressStore:
             self._retry(self._check, f"it could not be {doing}")
         except _CorruptError as error:
             self.moved_aside = progress_file.move_aside(self._file, self.path, proved, error, self.timeout)
-            self._retry(self._check, f"it could not be {doing}")
+            try:
+                self._retry(self._check, f"it could not be {doing}")
+            except _CorruptError as again:  # the fresh file is damaged too: say so, move nothing more
+                raise ProgressStorageError(f"the progress file {self.path} is damaged ({again}); {CHOOSE}") from None
 
     def _write(self, sql: str, rows: list[tuple], doing: str) -> int:
         """Insert rows in one transaction; return how many were added (a broken file is moved once)."""
@@ -243,7 +246,10 @@ class ProgressStore:
             return self._retry(select, doing)
         except _CorruptError:
             self._open_checked("read")
-            return self._retry(select, doing)
+            try:
+                return self._retry(select, doing)
+            except _CorruptError as error:
+                raise ProgressStorageError(f"the progress file {self.path} is damaged ({error}); {doing}") from None
 
     # --- recording ----------------------------------------------------------------------------
 

@@ -171,11 +171,12 @@ def move_aside(
     try:
         if proved is not None and identity(file) == proved:
             target: Path | None = _free_name(file)
-            os.rename(file, target)
+            # its journal first: once the file itself is renamed, a fresh store may start a journal here
             for suffix in ("-journal", "-wal", "-shm"):
                 side = file.with_name(file.name + suffix)
                 if side.exists():
                     os.rename(side, target.with_name(target.name + suffix))
+            os.rename(file, target)
             done = f"It was kept, unchanged, as {target}"
         else:  # another process moved it first: find its copy
             target = next(
