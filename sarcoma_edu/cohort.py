@@ -151,7 +151,7 @@ def generate(n: int = COHORT_N, seed: int = COHORT_SEED) -> pd.DataFrame:
             "nodes": nodes,
             "metastasis": metastasis,
             "age": age,
-            "source": f"synthetic: sarcoma_edu.cohort.generate(n={count}, seed={seed_value}); not a real patient",
+            "source": f"synthetic: sarcoma_edu.cohort.generate(n={count}, seed={seed_value}), not a real patient",
         }
     )
 
