@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sarcoma_edu.quiz import QuizBankError, bank_paths, check_banks, load_bank
+from sarcoma_edu.quiz import QuizBankError, bank_paths, check, check_banks, load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "datasets" / "quiz" / "quiz_bank.schema.json").read_text(encoding="utf-8"))
@@ -275,3 +275,22 @@ def test_loading_a_bank_takes_the_schema_from_the_package_not_the_working_folder
     """load_bank works from any folder (the schema ships inside the package)."""
     monkeypatch.chdir(tmp_path)
     assert len(load_bank()) == len(load_bank(bank_paths())) > 0
+
+
+# --- answers a student gives --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (10**400, r"answer=100000\.\.\.000 \(401 digits\) is too large"),
+        (float("inf"), "answer=inf is not a finite number"),
+        (float("nan"), "answer=nan is not a finite number"),
+    ],
+    ids=["10**400", "inf", "nan"],
+)
+def test_a_numeric_answer_no_float_holds_is_a_value_error_naming_it(tmp_path, answer, words):
+    """check() refuses 10**400, inf and NaN for a numeric question with a ValueError, never OverflowError."""
+    (question,) = load_bank(_write(tmp_path, [NUMERIC]))
+    with pytest.raises(ValueError, match=words):
+        check(question, answer)
