@@ -21,7 +21,17 @@ from typing import Any
 
 from sarcoma_edu.data import dataset_path
 
-__all__ = ["FIELDS", "FORMAT", "SCHEMA_NAME", "VERSION", "attempt_from_row", "attempt_problem", "load_schema"]
+__all__ = [
+    "FIELDS",
+    "FORMAT",
+    "SCHEMA_NAME",
+    "VERSION",
+    "attempt_from_row",
+    "attempt_problem",
+    "known_topics",
+    "load_schema",
+    "rows_from_export",
+]
 
 SCHEMA_NAME = "progress_exchange.schema.json"
 FORMAT = "sarcoma-edu-progress"
