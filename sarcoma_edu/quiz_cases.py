@@ -299,9 +299,8 @@ def _treatment_question(qid: str, rng: random.Random) -> Question:
         for s in readings:
             others = " or ".join(heading[o] for o in readings if o != s)
             right[heading[s]] = (
-                f"Accepted: this is one of {_COUNT.get(len(readings), len(readings))} readings the sources allow; "
-                f"the other reading is {others}. "
-                f"{options.explanation}"
+                f"Accepted: this is one of {_COUNT.get(len(readings), len(readings))} readings the sources allow. "
+                f"The other reading, {others}, is accepted too; the explanation below says why both apply."
             )
     wrong = {heading[s]: "That list is for a different situation." for s in _PDQ_SITUATIONS if s not in readings}
     listed = "; ".join(item.description for item in options.items)

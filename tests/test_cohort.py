@@ -154,3 +154,11 @@ def test_a_bad_teaching_constraint_is_refused():
         _constraints({"grade_allowed:no_such": "G1"}, "grade_allowed")
     with pytest.raises(ValueError, match=r"G4"):
         _constraints({"grade_allowed:myxoid_liposarcoma": "G4"}, "grade_allowed")
+
+
+def test_seer_survival_rows_name_the_years_they_describe():
+    """Each SEER row gives the years of diagnosis (2010-2016) in its own column and in its source."""
+    from sarcoma_edu.data import load_table
+
+    table = load_table("survival_seer.csv")
+    assert (table.years_diagnosed == "2010-2016").all() and table.source.str.contains("2010-2016").all()

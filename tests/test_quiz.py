@@ -484,3 +484,20 @@ def test_the_stage_question_asks_for_the_exact_ajcc8_group_beside_stage_iii():
         if "Stage III" in answers:
             (right,) = q.correct_answers
             assert answers["Stage III"].feedback.endswith(f"in stage {right.answer.removeprefix('Stage ')}.")
+
+
+def test_fong_and_keung_figures_are_credited_to_the_papers_not_pdq():
+    """A question giving the Fong (2.6%) or Keung (3.5%, 16%, 13%) nodal figures cites those papers (section 4)."""
+    cited = [q for q in BANK if "Fong" in q.question + q.explanation or "Keung" in q.question + q.explanation]
+    assert len(cited) >= 2
+    for q in cited:
+        assert ("Fong" in q.source or "Keung" in q.source) and not q.source.startswith("PDQ"), q.id
+
+
+def test_seer_survival_figures_say_which_years_they_describe():
+    """Every question showing a SEER survival figure says the people were diagnosed 2010-2016 (section 7)."""
+    figures = re.compile(r"\b(81|56|15|65)%")
+    shown = [q for q in BANK if "SEER" in q.question + q.explanation and figures.search(q.question + q.explanation)]
+    assert shown
+    for q in shown:
+        assert "2010-2016" in q.question + " " + q.explanation, q.id
