@@ -48,7 +48,7 @@ class SyntheticClass:
 
     def results(self):
         """The attempts as merged class results (no files), ready for :func:`sarcoma_edu.report.analyse`."""
-        from sarcoma_edu.report import ClassResults  # report imports this module: imported when called
+        from sarcoma_edu.report_files import ClassResults
 
         return ClassResults(self.attempts.copy(), files=())
 
