@@ -11,6 +11,7 @@ websocket API with a token of their own. Every wait has a deadline; every server
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import os
 import re
@@ -158,6 +159,24 @@ class Hub:
                 continue
         return found
 
+    def listening(self) -> set[str]:
+        """Every address:port the hub and the processes it started listen on (TCP, IPv4 and IPv6)."""
+        inodes = set()
+        for pid in {self.process.pid} | {pid for pid, _started in descendants(self.process.pid)}:
+            for fd in Path(f"/proc/{pid}/fd").glob("*"):
+                with contextlib.suppress(OSError):
+                    target = os.readlink(fd)
+                    if target.startswith("socket:["):
+                        inodes.add(target[len("socket:[") : -1])
+        addresses = set()
+        for table in ("tcp", "tcp6"):
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+                    fields = line.split()
+                    if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+                        addresses.add(_address(fields[1]))
+        return addresses
+
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
@@ -205,6 +224,15 @@ def start_hub(folder: Path, env: dict[str, str]) -> Hub:
         time.sleep(0.5)
     stop_hub(hub)
     raise TimeoutError(f"JupyterHub did not answer at {hub.url} within {START_TIMEOUT} s:\n{hub.log_tail()}")
+
+
+def _address(hexadecimal: str) -> str:
+    """``0100007F:1F90`` (as in /proc/net/tcp) -> ``127.0.0.1:8080``; IPv6 as its compressed text."""
+    host, port = hexadecimal.split(":")
+    raw = bytes.fromhex(host)
+    # the kernel writes each 32-bit word in host (little-endian) order
+    words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+    return f"{ipaddress.ip_address(words)}:{int(port, 16)}"
 
 
 def _stat(pid: int) -> list[str] | None:
@@ -334,9 +362,12 @@ class Student:
         stream = self.session.get(
             f"{self.hub.url}/user/{self.name}/git-pull/api", params=params, stream=True, timeout=TIMEOUT
         )
+        deadline = time.monotonic() + START_TIMEOUT
         with stream:
             stream.raise_for_status()
             for line in stream.iter_lines(decode_unicode=True):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{self.name}'s pull did not finish within {START_TIMEOUT} s: {events[-3:]}")
                 if line and line.startswith("data: "):
                     event = json.loads(line[len("data: ") :])
                     events.append(event)

@@ -186,6 +186,7 @@ def hub_class(tmp_path_factory) -> dict:
         record["report"] = _report(exports, instructor)
     finally:
         record["processes"] = dict(hub.commands())
+        record["listening"] = hub.listening()
         stopping = time.monotonic()
         record["left"] = stop_hub(hub)
         record["seconds"]["stop"] = time.monotonic() - stopping
@@ -241,6 +242,14 @@ def test_the_instructors_report_over_the_students_exports_counts_every_attempt(h
     total = sum(count for _topic, count in STUDENTS.values())
     assert re.search(r"\b3 files\b", text), text[:2000]
     assert re.search(rf"\b{total} attempts\b", text), text[:2000]
+
+
+def test_the_hub_the_proxy_and_the_students_servers_listen_on_127_0_0_1_only(hub_class):
+    """Every port the hub and the processes it started (proxy, servers) listen on is on 127.0.0.1."""
+    addresses = hub_class["listening"]
+    assert addresses, "no listening socket was found"
+    assert {address.rsplit(":", 1)[0] for address in addresses} == {"127.0.0.1"}, sorted(addresses)
+    assert hub_class["hub"].url.rsplit(":", 1)[1] in {address.rsplit(":", 1)[1] for address in addresses}
 
 
 def test_the_hub_its_proxy_and_the_students_servers_all_stop_with_the_hub(hub_class):
