@@ -282,3 +282,26 @@ def test_a_long_bank_check_report_to_a_full_disk_ends_with_one_line(tmp_path):
     assert done.stderr.strip().splitlines() == [
         "sarcoma-edu: error: could not write the output (No space left on device)"
     ]
+
+
+def test_help_lists_the_report_and_binder_links_commands():
+    """`sarcoma-edu --help` names the class report and the Binder links commands."""
+    done = run("--help")
+    assert done.returncode == 0
+    assert "report" in done.stdout and "binder-links" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        (["report"], ["file name (results-ana.csv is ana)", "--anonymise", "works offline"]),
+        (["binder-links"], ["git remote get-url origin", "OWNER/NAME", "default: main"]),
+    ],
+)
+def test_report_and_binder_links_help_explain_their_options(command, words):
+    """`report --help` says where a student's name comes from; `binder-links --help` where the address comes from."""
+    done = run(*command, "--help")
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    for phrase in words:
+        assert phrase in text, phrase
