@@ -153,12 +153,19 @@ def _files_section(report: ClassReport) -> str:
     return "\n".join(parts)
 
 
-def _mastery_section(report: ClassReport, first: bool) -> tuple[str, bool]:
-    by, table, summary = "topic", report.by_topic, report.topics
+def _mastery_sections(report: ClassReport, first: bool) -> tuple[str, bool]:
+    """Mastery by topic, then by objective when an objective map is known."""
+    html_topic, first = _mastery_section("topic", report.by_topic, report.topics, first)
+    parts = [html_topic, f"<p>Objectives: {_e(report.objectives_note)}.</p>"]
     if report.by_objective is not None and report.objectives is not None:
-        by, table, summary = "objective_id", report.by_objective, report.objectives
+        html_objective, first = _mastery_section("objective_id", report.by_objective, report.objectives, first)
+        parts.append(html_objective)
+    return "\n".join(parts), first
+
+
+def _mastery_section(by: str, table: pd.DataFrame, summary: pd.DataFrame, first: bool) -> tuple[str, bool]:
     label = "objective" if by == "objective_id" else "topic"
-    parts = [f"<h2>Class mastery by {label}</h2>", f"<p>Objectives: {_e(report.objectives_note)}.</p>"]
+    parts = [f"<h2>Class mastery by {label}</h2>"]
     if summary.empty:
         return "\n".join([*parts, "<p>No attempts to show.</p>"]), first
     weakest, strongest = summary.iloc[0], summary.iloc[-1]
@@ -237,9 +244,11 @@ attempt was right. The class figure is the mean over the students who answered t
 Only first attempts are used for the item analysis, because a second try after the feedback is easier.</li>
 <li><b>Discrimination</b>: the point-biserial correlation between getting this question right and the
 student's share right on the other questions. Positive is good; negative means stronger students got
-it wrong more often than weaker ones. With fewer than about 20 students these figures are rough.</li>
+it wrong more often than weaker ones.</li>
 <li><b>Flags</b>: "{FLAG_NEGATIVE}", or "{FLAG_DISTRACTOR}" (one wrong answer chosen more often than
-the right answers in all). Both suggest a flawed or mis-keyed question: read it and its key again.</li>
+the right answers in all). Both suggest a flawed or mis-keyed question: read it and its key again.
+A flag is a prompt, not proof: in a class of a few dozen students a sound question is sometimes
+flagged by chance, so look hardest at a question with both flags, or flagged again with the next class.</li>
 <li><b>Merging</b>: an attempt found in several files counts once (same attempt id). A student's name
 comes from the file (a "student" field or column) or else from the file name without a leading
 "results-" or "progress-".</li>
@@ -251,7 +260,7 @@ def report_html(report: ClassReport) -> str:
     """The whole report as one HTML page (plotly.js embedded once)."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     names = "Names are replaced by stable pseudonyms." if report.anonymised else "Students are shown by name."
-    mastery, first = _mastery_section(report, first=True)
+    mastery, first = _mastery_sections(report, first=True)
     body = "\n".join(
         [
             "<h1>Class report: quiz results</h1>",

@@ -275,14 +275,16 @@ def test_synthetic_exports_are_real_exports(tmp_path, fmt):
     pd.testing.assert_frame_equal(from_files, in_memory)
 
 
-def test_objectives_are_optional(hand_class):
-    """Without an objective map mastery is by topic and the report says why; with one, by objective."""
+def test_objectives_are_optional(hand_class, tmp_path):
+    """Without an objective map mastery is by topic and the report says why; with one, by objective as well."""
     report = class_report(hand_class)
     assert report.by_objective is None and "by topic" in report.objectives_note
     links = pd.DataFrame({"question_id": ["q1", "q2", "q3"], "objective_id": ["obj-t", "obj-t", "obj-g"]})
     report = class_report(hand_class, objectives=links)
     assert report.by_objective.loc["cai", "obj-t"] == pytest.approx(0.5)
     assert list(report.objectives["objective_id"]) == ["obj-g", "obj-t"]
+    page = write_report(report, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Class mastery by topic" in page and "Class mastery by objective" in page
     with pytest.raises(ValueError, match="objectives has no column objective_id"):
         class_report(hand_class, objectives=links.drop(columns="objective_id"))
 
