@@ -358,6 +358,12 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("why", required=False),
         _col("source"),
     ),
+    "sources.csv": (
+        _col("key"),
+        _col("citation"),
+        _col("date", required=False),
+        _col("where"),
+    ),
     "fnclcc_grades.csv": (
         _col("total_from", _INTEGER),
         _col("total_to", _INTEGER),

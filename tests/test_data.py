@@ -11,9 +11,11 @@ from sarcoma_edu import DatasetError, data, list_datasets, load_table
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV_TABLES = [name for name in list_datasets() if name.endswith(".csv")]
+# sources.csv is the bibliography the other tables' sources point into (tests/test_sources.py checks it)
+SOURCED_TABLES = [name for name in CSV_TABLES if name != "sources.csv"]
 
 
-@pytest.mark.parametrize("name", CSV_TABLES)
+@pytest.mark.parametrize("name", SOURCED_TABLES)
 def test_table_loads_with_a_source_on_every_row(name):
     """Every shipped table validates and every row has a non-empty source."""
     table = load_table(name)
