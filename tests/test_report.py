@@ -212,6 +212,18 @@ def test_anonymised_names_are_stable_pseudonyms(hand_class, tmp_path):
     assert not any(f'"{name}"' in page for name in HAND)  # nor in the figures' data
 
 
+def test_two_names_whose_short_codes_collide_stay_two_students(monkeypatch):
+    """If two names share a short code, both get longer codes, so two students never merge into one."""
+    from sarcoma_edu import report_files
+
+    real = report_files.pseudonym
+    monkeypatch.setattr(report_files, "pseudonym", lambda name, digits=6: real(name, 1 if digits == 6 else digits))
+    names = [f"learner{i:02d}" for i in range(40)]  # 40 names, 16 one-digit codes: collisions are certain
+    shown = report_files._pseudonyms(names)
+    assert len(set(shown.values())) == 40
+    assert any(len(code) == len("Student ") + 16 for code in shown.values())
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_the_report_recovers_the_order_of_item_difficulties(seed):
     """On a synthetic 2PL class of 200 students, harder questions (higher b) have fewer right first attempts.
