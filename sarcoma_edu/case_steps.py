@@ -117,6 +117,15 @@ def _t(facts, _settings: dict) -> Computed:
     return Computed("What is the AJCC 8 T category?", {right: ""}, wrong, explanation, source, right)
 
 
+@functools.cache
+def _group_words() -> dict[tuple[str, str], list[str]]:
+    """(site, stage) -> the PDQ-PT words of its rows in ``ajcc8_stage_groups.csv``."""
+    words: dict[tuple[str, str], list[str]] = {}
+    for row in load_table("ajcc8_stage_groups.csv").itertuples():
+        words.setdefault((row.site, row.stage), []).append(row.pdq_wording)
+    return words
+
+
 def _ajcc7_stage_iii(facts) -> bool:
     """Would the AJCC 7th edition call this tumour stage III (over 5 cm and grade 3, or any N1, no M1)?"""
     if facts.metastasis:
@@ -150,10 +159,19 @@ def _stage_step(facts, _settings: dict) -> Computed:
     if regraded != right:
         wrong.setdefault(regraded, f"That would be the stage with grade {flipped} instead of {result.g}.")
     position = STAGES.index(result.stage) if result.stage else 0
+    table_site = result.site if result.stage else "extremity"
+    no_group = "AJCC 8 gives no stage group here" + (
+        " (head and neck: T, N, M and G only)" if result.site == "head_and_neck" else ""
+    )
+    here = f"this tumour is {result.t}, {result.n}, {result.m}, {result.g}"
     for step in (1, -1, 2, -2, 3):
         k = position + step
         if 0 <= k < len(STAGES) and f"Stage {STAGES[k]}" != right:
-            wrong.setdefault(f"Stage {STAGES[k]}", f"Stage {STAGES[k]} does not match these T, N, M and G.")
+            words = " or ".join(_group_words()[(table_site, STAGES[k])])
+            text = f"Stage {STAGES[k]} is {words}; {here}."
+            if result.stage is None:
+                text = f"Stage {STAGES[k]} is a group of the trunk, limb and retroperitoneum tables; {no_group}."
+            wrong.setdefault(f"Stage {STAGES[k]}", text)
     if result.stage is not None:
         wrong.setdefault(
             "No stage group", "A stage group applies here: this site has AJCC 8 stage groups and T is known."
@@ -233,7 +251,8 @@ def _plan_order(facts, settings: dict) -> Computed:
     if not facts.resectable:
         chosen += "; surgery cannot remove all the cancer"
     question = f"The team plans {chosen}. In which order do the phases of treatment come?"
-    return Computed(question, {right: ""}, wrong, plan.explanation, "PDQ-PT (2023-06-02); ACS; PDQ-HP", right,
+    sources = "; ".join(dict.fromkeys(part.strip() for p in plan.phases for part in p.source.split(";")))
+    return Computed(question, {right: ""}, wrong, plan.explanation, sources, right,
                     {"plan": plan})  # fmt: skip
 
 
@@ -251,7 +270,7 @@ def _spread(facts, _settings: dict) -> Computed:
         return " ".join(r.statement + (" (approximate)" if r.approximate else "") + "." for r in rows)
 
     right = {text: said(grouped[text]) for text, width in widths.items() if width == top}
-    named = " and ".join(right)
+    named = " and ".join(text[0].lower() + text[1:] for text in right)
     wrong = {
         text: f"{said(grouped[text])} Even so, the reference stresses {named} more for this patient."
         for text, width in sorted(widths.items(), key=lambda kv: -kv[1])

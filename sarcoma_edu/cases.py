@@ -137,6 +137,19 @@ class Case:
         step = next((s for s in self.steps if s.kind == "plan_order"), None)
         return case_steps.build("plan_order", self.facts, step.settings if step else {}).extra["plan"]
 
+    def walkthrough(self) -> str:
+        """The case worked in the open: the story, then each step's information, decision, answer and why."""
+        lines = [self.title, self.vignette]
+        for number, step in enumerate(self.steps, start=1):
+            lines += [
+                "",
+                f"Step {number}. New information: {step.reveal}",
+                f"  Decision: {step.question.question}",
+                f"  Answer: {' / '.join(step.right_answers)}",
+                f"  Why: {step.question.explanation} [{step.question.source}]",
+            ]
+        return "\n".join(lines)
+
     def step_ids(self) -> tuple[str, ...]:
         """The progress-store id of every step, in order."""
         return tuple(s.question.id for s in self.steps)

@@ -9,6 +9,7 @@ Examples::
     sarcoma-edu present 03 --dark
     sarcoma-edu present 03 --dir ~/sarcoma-lessons --large-text --port 8870
     sarcoma-edu bank check my_questions.json
+    sarcoma-edu case check my_case.json
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
     sarcoma-edu binder-links
 
@@ -198,6 +199,7 @@ def _build_parser() -> argparse.ArgumentParser:
     present.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     present.add_argument("--print-command", action="store_true", help="print the Voila command instead of running it")
     _add_bank_parser(commands)
+    _add_case_parser(commands)
     _add_progress_parser(commands)
     report_cli.add_parsers(commands)
     return parser
@@ -252,6 +254,43 @@ def _bank_check(args: argparse.Namespace) -> int:
     if problems:
         bad = sum(not c.ok for c in checks)
         print(f"sarcoma-edu bank check: {problems} problem(s) in {bad} of {len(checks)} file(s)", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _add_case_parser(commands) -> None:
+    case = commands.add_parser(
+        "case",
+        help="check tumour board case files before class",
+        description="Work with tumour board case files (JSON, one patient each; see docs/teaching.md).",
+    )
+    actions = case.add_subparsers(dest="case_command", required=True, parser_class=_Parser, metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        help="check case files and list every problem",
+        description=(
+            "Check case files with the case schema, against the library's answers (grade, T, stage, PDQ list) "
+            "and the built-in cases' ids. Exit status 0 with one OK line per file, or 2 with every problem "
+            "(file, step, field)."
+        ),
+    )
+    check.add_argument("files", nargs="+", metavar="FILE", help="a case file (.json)")
+
+
+def _case_check(args: argparse.Namespace) -> int:
+    from sarcoma_edu.cases import check_cases  # reads JSON Schema: only this command needs it
+
+    checks = check_cases(args.files)
+    for c in checks:
+        if c.ok:
+            steps = len(c.case.steps)
+            print(f"{c.path}: OK, case {c.case.id!r} with {steps} step{'' if steps == 1 else 's'}")
+        else:
+            print("\n".join(c.problems))
+    problems = sum(len(c.problems) for c in checks)
+    if problems:
+        bad = sum(not c.ok for c in checks)
+        print(f"sarcoma-edu case check: {problems} problem(s) in {bad} of {len(checks)} file(s)", file=sys.stderr)
         return 2
     return 0
 
@@ -362,6 +401,8 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     if args.command == "bank":  # every problem is a line of its output; only writing it can fail
         return _bank_check(args)
+    if args.command == "case":  # the same: problems are output lines
+        return _case_check(args)
     try:
         if args.command in report_cli.COMMANDS:
             return report_cli.run(args)

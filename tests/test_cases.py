@@ -359,3 +359,41 @@ def test_what_if_a_size_of_zero_is_refused_naming_size_cm():
     """A what-if size of 0 cm is refused with the staging message naming size_cm."""
     with pytest.raises(ValueError, match="size_cm=0"):
         what_if(CASES["head-neck"], size_cm=0)
+
+
+# --- sarcoma-edu case check -------------------------------------------------------------------
+
+
+def test_case_check_says_ok_and_exits_0_for_a_valid_case(tmp_path, capsys):
+    """`sarcoma-edu case check FILE` prints one OK line with the case id and step count, status 0."""
+    from sarcoma_edu.cli import main
+
+    path = write_case(tmp_path, small_case())
+    assert main(["case", "check", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: OK, case 'my-thigh-case' with 2 steps\n"
+
+
+def test_case_check_lists_every_problem_one_line_each_and_exits_2(tmp_path, capsys):
+    """A wrong written stage and a missing title in two files give one line each (file, step, field), status 2."""
+    from sarcoma_edu.cli import main
+
+    wrong = small_case()
+    wrong["steps"][0]["answer"] = "IV"
+    untitled = small_case(id="other-case")
+    del untitled["title"]
+    paths = [write_case(tmp_path, wrong, "wrong.json"), write_case(tmp_path, untitled, "untitled.json")]
+    assert main(["case", "check", *map(str, paths)]) == 2
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{paths[0]}, step 0 (id 'stage'), field 'steps[0].answer': the case says 'IV'")
+    assert lines[1] == f"{paths[1]}, field 'title': is missing"
+    assert err == "sarcoma-edu case check: 2 problem(s) in 2 of 2 file(s)\n"
+
+
+def test_case_check_checks_the_built_in_cases_without_a_problem(capsys):
+    """Every built-in case passes `sarcoma-edu case check`."""
+    from sarcoma_edu.cli import main
+
+    assert main(["case", "check", *map(str, case_paths())]) == 0
+    assert capsys.readouterr().out.count(": OK, case ") == len(case_paths())
