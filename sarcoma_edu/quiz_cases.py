@@ -191,8 +191,54 @@ def _t4_words() -> str:
     return "; ".join(f"{t}: {definition}" for t, definition in sorted(_t4_definitions().items()))
 
 
+# visceral extents as a stem states them (the T each gives is the library's, from the T table)
+_VISCERAL_EXTENTS = {
+    "organ_confined": "it is confined to the organ it started in",
+    "serosa": "it has grown into the serosa (the organ's outer lining)",
+    "beyond_serosa": "it has grown beyond the serosa into the mesentery",
+    "another_organ": "it has grown into another organ",
+    "multifocal": "it is found in {sites} separate places (multifocal)",
+}
+
+
+def _visceral_t_question(qid: str, rng: random.Random) -> Question:
+    """A visceral sarcoma: T is how far it has grown, never its size (AJCC 8)."""
+    size = rng.choice(_SIZES)
+    extent = rng.choice(tuple(_VISCERAL_EXTENTS))
+    sites = rng.choice((2, 3, 4, 5, 6, 8)) if extent == "multifocal" else None
+    right = t_category("visceral", size, extent=extent, sites=sites)
+    table = load_table("ajcc8_t_categories.csv")
+    definitions = dict(zip(*(table[table.site == "visceral"][c] for c in ("t", "definition")), strict=True))
+    by_size = t_category("trunk", size)
+    wrong: dict[str, str] = {}
+    if by_size != right:
+        wrong[by_size] = (
+            f"{by_size} is the trunk and limb size band for {size:g} cm, but for visceral organs T measures how "
+            "far the tumour has grown, not its size."
+        )
+    for t in sorted(definitions, key=lambda code: abs(list(definitions).index(code) - list(definitions).index(right))):
+        if t != right:
+            wrong.setdefault(t, f"{t} is: {definitions[t]}.")
+    described = _VISCERAL_EXTENTS[extent].format(sites=sites)
+    why = (
+        f"{right}: {described}. For the abdominal and thoracic visceral organs AJCC 8 sets T by extent, not size: "
+        "T1 confined to the organ; T2a into the serosa or visceral peritoneum; T2b beyond the serosa into the "
+        "mesentery; T3 into another organ; T4a-T4c multifocal (2, 3-5, more than 5 sites). Like head and neck "
+        "sarcoma, it gets no stage group."
+    )
+    question = (
+        f"{_a(size)} {size:g} cm sarcoma started in the wall of an abdominal organ (greatest dimension). At "
+        f"operation, {described}. What is its AJCC 8 T category?"
+    )
+    case = {"site": "visceral", "size_cm": size, "extent": extent, "sites": sites, "invades": None}
+    source = "AJCC8 abdominal and thoracic visceral organs chapter, as reprinted in PDQ-HP (2025-02-21)"
+    return _finish(qid, "t_category", question, right, wrong, why, source, case)
+
+
 def _t_question(qid: str, rng: random.Random) -> Question:
-    site = rng.choice(("trunk", "extremity", "retroperitoneum", "head_and_neck"))
+    site = rng.choice(("trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral"))
+    if site == "visceral":
+        return _visceral_t_question(qid, rng)
     size = rng.choice(_SIZES)
     invades = None
     if site == "head_and_neck" and rng.random() < 0.3:  # some head and neck tumours invade (T4a/T4b)

@@ -257,7 +257,7 @@ def _library_answers(q: Question, kind: str) -> set[str]:
         result = _stage(**case)
         return {f"Stage {result.stage}" if result.stage else "No stage group"}
     if kind == "t_category":
-        return {t_category(case["site"], case["size_cm"], extent=case.get("extent"))}
+        return {t_category(case["site"], case["size_cm"], extent=case.get("extent"), sites=case.get("sites"))}
     if kind == "fnclcc_grade":
         return {f"Grade {_fnclcc(**case).grade}"}
     options = _options(_stage(**case))
@@ -397,11 +397,21 @@ def _t_claims(q: Question, choice: str, feedback: str, key: set[str]) -> list[st
             r"(T\d) is a size band for a tumour that does not invade adjoining structures\.", sentence
         ):
             assert invades is not None and choice == m.group(1)
-        elif m := re.fullmatch(r"(T4[ab]) is: .*\.", sentence):
+        elif site == "head_and_neck" and (m := re.fullmatch(r"(T4[ab]) is: .*\.", sentence)):
             assert choice == m.group(1) and invades is not None
         elif m := re.fullmatch(r"This tumour (.+), which is (T4[ab])\.", sentence):
             assert choice != m.group(2) and {m.group(2)} == key and invades == m.group(1)
             assert any(invades.endswith(s) for s in HEAD_NECK_T4_WORDS[m.group(2)])
+        elif m := re.fullmatch(
+            r"(T\d) is the trunk and limb size band for ([\d.]+) cm, but for visceral organs T measures how far "
+            r"the tumour has grown, not its size\.",
+            sentence,
+        ):
+            assert site == "visceral" and t_category("trunk", size) == m.group(1) == choice
+            assert float(m.group(2)) == size and choice not in key
+        elif m := re.fullmatch(r"(T\d[abc]?) is: (.+)\.", sentence):
+            assert site == "visceral" and choice == m.group(1) and choice not in key
+            assert m.group(2) in VISCERAL_T_DEFINITIONS[choice]
         elif sentence.startswith("In the head and neck T4 is not a size band"):
             assert site == "head_and_neck"
             if sentence.endswith("and this one does not invade."):
@@ -410,6 +420,17 @@ def _t_claims(q: Question, choice: str, feedback: str, key: set[str]) -> list[st
             unchecked.append(sentence)
     return unchecked
 
+
+# the visceral T definitions as reference section 3 gives them (AJCC 8, as reprinted in PDQ-HP)
+VISCERAL_T_DEFINITIONS = {
+    "T1": "tumour confined to the organ",
+    "T2a": "tumour invades the serosa or visceral peritoneum",
+    "T2b": "tumour extends beyond the serosa (mesentery)",
+    "T3": "tumour invades another organ",
+    "T4a": "multifocal involvement, 2 sites",
+    "T4b": "multifocal involvement, 3 to 5 sites",
+    "T4c": "multifocal involvement, more than 5 sites",
+}
 
 # the structure each generated stem names, as reference section 3 lists it
 HEAD_NECK_T4_WORDS = {
@@ -501,3 +522,18 @@ def test_seer_survival_figures_say_which_years_they_describe():
     assert shown
     for q in shown:
         assert "2010-2016" in q.question + " " + q.explanation, q.id
+
+
+def test_visceral_t_questions_are_keyed_by_extent_never_by_size():
+    """Generated visceral T questions name the extent, and the key is the library's T for it whatever the size."""
+    seen = Counter()
+    for seed in range(600):
+        q = generate_case_question(seed, "t_category")
+        if q.case["site"] != "visceral":
+            continue
+        key = q.correct_answers[0].answer
+        seen[key] += 1
+        assert key == t_category("visceral", None, extent=q.case["extent"], sites=q.case["sites"])
+        assert "by extent, not size" in q.explanation
+        assert "no stage group" in q.explanation
+    assert len(seen) >= 5 and sum(seen.values()) > 60
