@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
 import ipywidgets as w
 import pytest
@@ -10,6 +10,8 @@ import pytest
 from sarcoma_edu import ProgressStore
 from sarcoma_edu.tumour_board import NEW_PATIENT, tumour_board
 from tests.test_cases import small_case, write_case
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -211,9 +213,14 @@ def test_every_input_is_a_labelled_control_and_no_slider_is_used(store):
         stack.extend(getattr(widget, "children", ()))
 
 
-def test_an_instructors_case_file_written_as_the_docs_show_is_accepted(tmp_path, store):
-    """The JSON shown in docs/teaching.md loads into the board as written."""
+def test_the_case_file_the_teaching_guide_shows_loads_and_its_stage_is_checked(tmp_path, store):
+    """The JSON in docs/teaching.md ("Writing a case") loads into the board; its written stage IIIA is right."""
+    guide = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    section = guide.split("## Writing a case", 1)[1]
+    example = section.split("```json\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "my_case.json"
-    path.write_text(json.dumps(small_case()), encoding="utf-8")
+    path.write_text(example, encoding="utf-8")
     board = tumour_board(path, progress=store, presenter=False)
-    assert board.problems.value == "" and "my-thigh-case" in board.cases
+    assert board.problems.value == ""
+    (case,) = board.cases.values()
+    assert case.steps[1].right_answers == ("Stage IIIA",)
