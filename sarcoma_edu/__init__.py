@@ -24,6 +24,7 @@ from sarcoma_edu.catalog import (
 )
 from sarcoma_edu.data import DatasetError, list_datasets, load_table
 from sarcoma_edu.grading import FnclccResult, fnclcc, normalize_grade
+from sarcoma_edu.objectives import Objective, load_objectives
 from sarcoma_edu.progress import ProgressStore
 from sarcoma_edu.quiz import Feedback, Question, QuizBankError, check, load_bank
 from sarcoma_edu.quiz_cases import generate_case_question
@@ -54,6 +55,7 @@ __all__ = [
     "DatasetError",
     "Feedback",
     "FnclccResult",
+    "Objective",
     "Pathway",
     "Phase",
     "ProgressStore",
@@ -75,6 +77,7 @@ __all__ = [
     "load_drugs",
     "load_histologies",
     "load_modalities",
+    "load_objectives",
     "load_risk_factors",
     "load_survival",
     "load_table",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -141,6 +142,14 @@ def _scope(v: str) -> bool:
 
 
 _INTEGER = ("a whole number", _integer)
+
+
+def _kebab(v: str) -> bool:
+    return bool(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", v))
+
+
+def _lesson(v: str) -> bool:
+    return bool(re.fullmatch(r"[0-9]{2}_[a-z0-9_]+", v))
 # what the clinical reference (section 5b) says of a drug's US status for soft tissue sarcoma
 DRUG_STATUSES = (
     "approved",
@@ -356,6 +365,14 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("dose", required=False),
         _col("note"),
         _col("why", required=False),
+        _col("source"),
+    ),
+    "objectives.csv": (
+        _col("id", ("kebab-case: lower-case letters, digits and single hyphens", _kebab)),
+        _col("lesson", ("a lesson name such as 03_staging", _lesson)),
+        _col("objective"),
+        _col("kind", _one_of(("recall", "apply", "analyse"))),
+        _col("assessed_by", _one_of(("quiz", "case", "exercise", "none"))),
         _col("source"),
     ),
     "sources.csv": (
