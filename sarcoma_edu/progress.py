@@ -3,7 +3,14 @@
 Every attempt (question id, topic, answer, correct, time) goes into a local SQLite database
 (stdlib ``sqlite3``). The default file is ``~/.sarcoma_edu/progress.sqlite3``; the environment
 variable ``SARCOMA_EDU_PROGRESS`` or the ``path`` argument chooses another. Each attempt has a
-unique id, so exports can be imported again (on Binder, next session) without duplicates.
+unique id, so exports can be imported again (on Binder, next session) without duplicates. An attempt
+may also carry the student's confidence ("sure", "unsure" or "guessed"), which the spaced review
+(:mod:`sarcoma_edu.review`) uses.
+
+The file's layout has a version (SQLite's ``PRAGMA user_version``); a file written by an older
+release is upgraded in place by numbered migrations that only add, so nothing in it is lost
+(:mod:`sarcoma_edu.progress_schema`). A file written by a newer sarcoma-edu is refused with a
+``ValueError`` naming it and both versions, and is not changed.
 
 What the store does with a file it cannot use:
 
@@ -36,7 +43,7 @@ from typing import Literal, TypeVar
 
 import pandas as pd
 
-from sarcoma_edu import _checks, progress_file
+from sarcoma_edu import _checks, progress_file, progress_schema
 from sarcoma_edu import progress_exchange as exchange
 from sarcoma_edu.progress_file import (
     CHOOSE,
@@ -61,17 +68,10 @@ __all__ = [
 ]
 
 ENV_VAR = "SARCOMA_EDU_PROGRESS"
-_COLUMNS = exchange.FIELDS
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS attempts (
-    attempt_id  TEXT PRIMARY KEY,
-    question_id TEXT NOT NULL,
-    topic       TEXT NOT NULL DEFAULT '',
-    answer      TEXT NOT NULL,
-    correct     INTEGER NOT NULL CHECK (correct IN (0, 1)),
-    answered_at TEXT NOT NULL
-)
-"""
+_COLUMNS = (*exchange.FIELDS, *exchange.OPTIONAL_FIELDS)
+_INSERT = f"INSERT INTO attempts ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+_MERGE = _INSERT.replace("INSERT", "INSERT OR IGNORE", 1)  # an attempt id already stored is skipped
+_FILL_CONFIDENCE = "UPDATE attempts SET confidence = ? WHERE attempt_id = ? AND confidence IS NULL"
 # SQLite's primary result codes (https://www.sqlite.org/rescode.html)
 _BUSY, _LOCKED, _READONLY, _CORRUPT, _CANTOPEN, _NOTADB = 5, 6, 8, 11, 14, 26
 T = TypeVar("T")
@@ -114,8 +114,9 @@ class ProgressStore:
         moved_aside: where a corrupt file was moved, or None.
 
     Raises:
-        ValueError: the path is not a regular file (a folder, a FIFO, a socket, a device) or is a
-            SQLite database of another program; nothing is changed.
+        ValueError: the path is not a regular file (a folder, a FIFO, a socket, a device), is a
+            SQLite database of another program, or is a progress file written by a newer
+            sarcoma-edu; nothing is changed.
         ProgressBusyError: the file stayed locked by another program for ``timeout`` seconds.
     """
 
@@ -193,10 +194,11 @@ class ProgressStore:
                     f"path={str(self.path)!r} is a SQLite database of another program (tables: "
                     f"{', '.join(sorted(tables))}), not a progress file; nothing was changed; {CHOOSE}"
                 )
+            progress_schema.refuse_newer(db, self.path)  # before anything is written
             if self.read_only is None:
                 if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
                     db.execute("PRAGMA journal_mode=DELETE")  # WAL is unsafe on network storage
-                db.execute(_SCHEMA)
+                progress_schema.migrate(db, self.path)
 
     def _open_checked(self, doing: str) -> None:
         """Check the file; move it aside only when SQLite proved it broken, then start a fresh one."""
@@ -212,18 +214,24 @@ class ProgressStore:
             except _CorruptError as again:  # the fresh file is damaged too: say so, move nothing more
                 raise ProgressStorageError(f"the progress file {self.path} is damaged ({again}); {CHOOSE}") from None
 
-    def _write(self, sql: str, rows: list[tuple], doing: str) -> int:
-        """Insert rows in one transaction; return how many were added (a broken file is moved once)."""
+    def _write(self, sql: str, rows: list[tuple], doing: str, then: tuple[str, list[tuple]] | None = None) -> int:
+        """Run ``sql`` over rows (then ``then``) in one transaction; return the rows ``sql`` changed.
+
+        A broken file is moved aside once.
+        """
         reason = self.read_only
         if reason:
             raise ProgressReadOnlyError(f"{reason}; {doing}; {CHOOSE}")
 
         def insert(seconds: float) -> int:
             with self._connect(write=True, timeout=seconds) as db:
-                db.execute(_SCHEMA)
+                progress_schema.migrate(db, self.path)
                 before = db.total_changes
                 db.executemany(sql, rows)
-                return db.total_changes - before
+                changed = db.total_changes - before
+                if then is not None and then[1]:
+                    db.executemany(*then)
+                return changed
 
         try:
             return self._retry(insert, doing)
@@ -239,7 +247,11 @@ class ProgressStore:
             if not self._file.exists():
                 return []
             with self._connect(write=False, timeout=seconds) as db:
-                return db.execute(f"SELECT {', '.join(_COLUMNS)} FROM attempts ORDER BY rowid").fetchall()
+                stored = progress_schema.stored_columns(db)  # a read-only older file has no confidence
+                if not stored:
+                    return []
+                columns = ", ".join(c if c in stored else f"NULL AS {c}" for c in _COLUMNS)
+                return db.execute(f"SELECT {columns} FROM attempts ORDER BY rowid").fetchall()
 
         doing = "your progress could not be read"
         try:
@@ -253,7 +265,9 @@ class ProgressStore:
 
     # --- recording ----------------------------------------------------------------------------
 
-    def record(self, question_id: str, answer: object, correct: bool, topic: str = "") -> str:
+    def record(
+        self, question_id: str, answer: object, correct: bool, topic: str = "", confidence: str | None = None
+    ) -> str:
         """Store one attempt and return its attempt id.
 
         Args:
@@ -261,6 +275,8 @@ class ProgressStore:
             answer: what the student chose: a text, a list of texts or a number (stored as JSON).
             correct: whether it was right.
             topic: the question's topic, one of the quiz topics or "" (used by :meth:`summary`).
+            confidence: "sure", "unsure" or "guessed", or None when the student did not say (it can be
+                given later with :meth:`set_confidence`).
 
         Raises:
             ProgressBusyError: another program held the file locked for ``timeout`` seconds.
@@ -279,14 +295,48 @@ class ProgressStore:
             "correct": correct,
             "answered_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
         }
+        if confidence is not None:
+            attempt["confidence"] = confidence
         problem = exchange.attempt_problem(attempt)
         if problem is not None:
             raise ValueError(f"{problem[0]}={problem[1]}")
-        self._write("INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?)", [_row(attempt)], "your answer was not saved")
+        self._write(_INSERT, [_row(attempt)], "your answer was not saved")
         return str(attempt["attempt_id"])
 
+    def set_confidence(self, attempt_id: str, confidence: str) -> None:
+        """Add the student's confidence to an attempt already saved (the quiz asks after the answer).
+
+        A confidence once saved is never changed: giving the same one again does nothing.
+
+        Args:
+            attempt_id: the id :meth:`record` returned.
+            confidence: "sure", "unsure" or "guessed".
+
+        Raises:
+            ValueError: an unknown confidence, no attempt with that id, or one that already has
+                another confidence.
+            ProgressBusyError, ProgressReadOnlyError: as for :meth:`record`.
+        """
+        if not isinstance(attempt_id, str) or not attempt_id:
+            raise TypeError(f"attempt_id={_checks.show(attempt_id)} is not a non-empty string")
+        if confidence not in exchange.CONFIDENCE:
+            allowed = ", ".join(map(repr, exchange.CONFIDENCE))
+            raise ValueError(f"confidence={_checks.show(confidence)} is not allowed; expected one of {allowed}")
+        doing = "your confidence was not saved"
+        if self._write(_FILL_CONFIDENCE, [(confidence, attempt_id)], doing):
+            return
+        stored = self.attempts().set_index("attempt_id")["confidence"]
+        if attempt_id not in stored.index:
+            raise ValueError(f"attempt_id={attempt_id!r} is not a saved attempt in {self.path}; {doing}")
+        if stored[attempt_id] != confidence:
+            raise ValueError(
+                f"attempt {attempt_id!r} already has confidence {stored[attempt_id]!r}; a saved choice is not changed"
+            )
+
     def attempts(self) -> pd.DataFrame:
-        """Every attempt, oldest first: attempt_id, question_id, topic, answer, correct, answered_at.
+        """Every attempt, oldest first: attempt_id, question_id, topic, answer, correct, answered_at, confidence.
+
+        ``confidence`` is "sure", "unsure", "guessed" or None (not given).
 
         A stored row that cannot be read (written by an older version, e.g. with no time) is left
         out with a :class:`ProgressWarning` naming it; it stays in the file.
@@ -297,7 +347,7 @@ class ProgressStore:
             if attempt is None:
                 skipped.append(f"attempt {row[0]!r} ({problem})")
             else:
-                good.append(attempt)
+                good.append({"confidence": None, **attempt})
         if skipped:
             shown = "; ".join(skipped[:5]) + (f"; and {len(skipped) - 5} more" if len(skipped) > 5 else "")
             warnings.warn(
@@ -308,6 +358,7 @@ class ProgressStore:
             )
         frame = pd.DataFrame(good, columns=list(_COLUMNS))
         frame["correct"] = frame["correct"].astype(bool)
+        frame["confidence"] = pd.Series([c if isinstance(c, str) else None for c in frame["confidence"]], dtype=object)
         frame["answered_at"] = pd.to_datetime(frame["answered_at"], utc=True, format="ISO8601")
         return frame.sort_values("answered_at", kind="stable").reset_index(drop=True)
 
@@ -335,9 +386,12 @@ class ProgressStore:
     # --- export and import --------------------------------------------------------------------
 
     def export_csv(self, path: str | Path) -> Path:
-        """Write every attempt to a CSV file for the instructor (several answers joined by "; "); return its path."""
+        """Write every attempt to a CSV file for the instructor (several answers joined by "; "); return its path.
+
+        The columns are the six of the exchange format; confidence travels in :meth:`export_json`.
+        """
         target = Path(path)
-        frame = self.attempts()
+        frame = self.attempts()[list(exchange.FIELDS)]
         frame["answer"] = ["; ".join(map(str, a)) if isinstance(a, list) else a for a in frame["answer"]]
         frame.to_csv(target, index=False)
         return target
@@ -345,12 +399,17 @@ class ProgressStore:
     def export_json(self, path: str | Path) -> Path:
         """Write every attempt to a JSON file that :meth:`import_json` reads back; return its path.
 
-        The file follows ``datasets/progress_exchange.schema.json``.
+        The file follows ``datasets/progress_exchange.schema.json`` (version 2: an attempt's
+        confidence is left out when the student did not give one).
         """
         target = Path(path)
         frame = self.attempts()
         frame["answered_at"] = [t.isoformat(timespec="milliseconds") for t in frame["answered_at"]]
-        payload = {"format": exchange.FORMAT, "version": exchange.VERSION, "attempts": frame.to_dict(orient="records")}
+        records = [
+            {k: v for k, v in row.items() if k != "confidence" or v is not None}
+            for row in frame.to_dict(orient="records")
+        ]
+        payload = {"format": exchange.FORMAT, "version": exchange.VERSION, "attempts": records}
         target.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
         return target
 
@@ -359,7 +418,8 @@ class ProgressStore:
 
         The whole file is checked against ``datasets/progress_exchange.schema.json`` first, so a bad
         file stores nothing. Attempts already present (same attempt id) are skipped, so importing
-        twice adds nothing.
+        twice adds nothing; a confidence the file gives for an attempt stored without one is added.
+        Files of both versions of the format (1 and 2) are read.
 
         Raises:
             ValueError: the file is not a valid progress export, naming the file, the attempt's
@@ -377,6 +437,9 @@ class ProgressStore:
     def add_attempts(self, attempts: list[dict[str, object]], doing: str = "nothing was added") -> int:
         """Merge attempts (as in an export) by attempt id; return how many were new.
 
+        An attempt already stored without a confidence takes the one given here; a stored
+        confidence is never changed.
+
         Raises:
             ValueError: an attempt breaks the exchange format, naming its index and field.
         """
@@ -386,9 +449,8 @@ class ProgressStore:
                 raise ValueError(f"attempt {index}, field {problem[0]!r}: {problem[1]}; {doing}")
         if not attempts:
             return 0
-        return self._write(
-            "INSERT OR IGNORE INTO attempts VALUES (?, ?, ?, ?, ?, ?)", [_row(a) for a in attempts], doing
-        )
+        fill = [(a["confidence"], a["attempt_id"]) for a in attempts if a.get("confidence") is not None]
+        return self._write(_MERGE, [_row(a) for a in attempts], doing, then=(_FILL_CONFIDENCE, fill))
 
 
 def _row(attempt: dict[str, object]) -> tuple:
@@ -399,4 +461,5 @@ def _row(attempt: dict[str, object]) -> tuple:
         json.dumps(attempt["answer"], ensure_ascii=False),
         int(bool(attempt["correct"])),
         attempt["answered_at"],
+        attempt.get("confidence"),
     )

@@ -6,6 +6,10 @@ validated against it with ``jsonschema`` before anything is stored. Rows read ba
 SQLite file (which an older version may have written) and attempts about to be recorded are checked
 by :func:`attempt_problem`, which follows the same schema (its topics are read from it) without the
 cost of importing ``jsonschema`` in every lesson.
+
+Version 2 of the format (written now) may give an attempt the student's ``confidence`` ("sure",
+"unsure" or "guessed", left out when not given); version 1 files (written before the spaced review)
+have none. Both versions are read.
 """
 
 from __future__ import annotations
@@ -22,10 +26,13 @@ from typing import Any
 from sarcoma_edu.data import dataset_path
 
 __all__ = [
+    "CONFIDENCE",
     "FIELDS",
     "FORMAT",
+    "OPTIONAL_FIELDS",
     "SCHEMA_NAME",
     "VERSION",
+    "VERSIONS",
     "attempt_from_row",
     "attempt_problem",
     "known_topics",
@@ -35,14 +42,18 @@ __all__ = [
 
 SCHEMA_NAME = "progress_exchange.schema.json"
 FORMAT = "sarcoma-edu-progress"
-VERSION = 1
+VERSION = 2  # what export_json writes
+VERSIONS = (1, 2)  # what import_json reads
 FIELDS = ("attempt_id", "question_id", "topic", "answer", "correct", "answered_at")
+OPTIONAL_FIELDS = ("confidence",)  # version 2 only; left out when the student did not say
+CONFIDENCE = ("sure", "unsure", "guessed")
 _REASONS = {
     "attempt_id": "must be a non-empty text",
     "question_id": "must be a non-empty text",
     "answer": "must be a text, a number or a list of texts",
     "correct": "must be true or false",
     "answered_at": "must be an ISO 8601 date and time with its time zone, e.g. 2026-03-02T14:05:09.120+00:00",
+    "confidence": f"must be one of {', '.join(map(repr, CONFIDENCE))}, or left out",
 }
 
 
@@ -87,12 +98,13 @@ def attempt_problem(attempt: Mapping[str, object]) -> tuple[str, str] | None:
     """Return ``(field, what is wrong)`` for the first field of ``attempt`` the schema refuses, or None.
 
     Args:
-        attempt: one attempt as in an export: attempt_id, question_id, topic, answer, correct, answered_at.
+        attempt: one attempt as in an export: attempt_id, question_id, topic, answer, correct, answered_at,
+            and optionally confidence.
     """
     for field in FIELDS:
         if field not in attempt:
             return field, "is missing"
-    extra = sorted(set(attempt) - set(FIELDS))
+    extra = sorted(set(attempt) - set(FIELDS) - set(OPTIONAL_FIELDS))
     if extra:
         return extra[0], "is not a field of an attempt"
     answer = attempt["answer"]
@@ -105,10 +117,11 @@ def attempt_problem(attempt: Mapping[str, object]) -> tuple[str, str] | None:
         or (isinstance(answer, list) and all(isinstance(a, str) or _is_number(a) for a in answer)),
         "correct": isinstance(attempt["correct"], bool),
         "answered_at": _is_time(attempt["answered_at"]),
+        "confidence": attempt.get("confidence", CONFIDENCE[0]) in CONFIDENCE,
     }
     for field, ok in checks.items():
         if not ok:
-            return field, f"{_show(attempt[field])} {_reason(field)}"
+            return field, f"{_show(attempt.get(field))} {_reason(field)}"
     return None
 
 
@@ -120,11 +133,15 @@ def _show(value: object) -> str:
 def attempt_from_row(row: Sequence[object]) -> tuple[dict[str, object] | None, str]:
     """Turn a stored row (columns as :data:`FIELDS`, answer as JSON text, correct as 0/1) into an attempt.
 
+    A row may have a seventh column, confidence (NULL when not given, and then left out of the attempt).
+
     Returns:
         ``(attempt, "")``, or ``(None, what is wrong)`` for a row that cannot be read (e.g. written
         by an older version with no time or a time without its zone).
     """
-    values = dict(zip(FIELDS, row, strict=True))
+    values = dict(zip((*FIELDS, *OPTIONAL_FIELDS)[: len(row)], row, strict=True))
+    if values.get("confidence", "") is None:
+        del values["confidence"]
     try:
         values["answer"] = json.loads(values["answer"]) if isinstance(values["answer"], str) else values["answer"]
     except (ValueError, RecursionError):
@@ -178,6 +195,8 @@ def _describe(error: Any, payload: object, source: Path) -> str:
         field = next(f for f in error.validator_value if f not in error.instance)
         if len(path) == 2:
             return f"{_where(source)}: attempt {path[1]} has no {field!r}{_NOTHING}"
+    if error.schema is False and len(path) >= 2:  # the one field a version 1 attempt may not have
+        return f"{_where(source)}: attempt {path[1]}, field 'confidence' is not a field of a version 1 export{_NOTHING}"
     if error.validator == "additionalProperties":
         field = sorted(set(error.instance) - set(error.schema.get("properties", {})))[0]
         return f"{_where(source)}: attempt {path[1]}, field {field!r} is not a field of an attempt{_NOTHING}"
@@ -194,7 +213,8 @@ def _describe(error: Any, payload: object, source: Path) -> str:
         return f"{_where(source)} has no field {field!r}; a progress export has format, version and attempts{_NOTHING}"
     if field == "version":
         shown = _show(payload["version"])  # type: ignore[index]
-        return f"{_where(source)}: field 'version' is {shown}; this sarcoma-edu reads version {VERSION}{_NOTHING}"
+        readable = " and ".join(map(str, VERSIONS))
+        return f"{_where(source)}: field 'version' is {shown}; this sarcoma-edu reads versions {readable}{_NOTHING}"
     if field == "attempts":
         shown = _show(payload["attempts"])  # type: ignore[index]
         return f"{_where(source)}: field 'attempts' is {shown}; expected a list of attempts{_NOTHING}"

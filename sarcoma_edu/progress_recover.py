@@ -6,7 +6,8 @@ read-only (``mode=ro&immutable=1``, so it is never changed), the attempts table 
 it can be, and otherwise row by row, by row number, through both the table and its attempt-id
 index. One damaged page then loses only the attempts stored on it, and the ones lost are counted.
 Every row read is checked like any stored row, and merged by attempt id, so running it twice adds
-nothing. (The ``sqlite3`` shell's ``.recover`` is not used: it is often not installed.)
+nothing. A file of any version is read; the students' confidence comes back too where the file has it.
+(The ``sqlite3`` shell's ``.recover`` is not used: it is often not installed.)
 """
 
 from __future__ import annotations
@@ -23,7 +24,17 @@ from sarcoma_edu.progress import ProgressStore
 
 __all__ = ["Recovery", "recover"]
 
-_SELECT = f"SELECT {', '.join(exchange.FIELDS)} FROM attempts"
+_FIELDS = f"SELECT {', '.join(exchange.FIELDS)} FROM attempts"
+
+
+def _select(db: sqlite3.Connection) -> str:
+    """Select the six fields, and confidence when the file has it (when its schema can be read at all)."""
+    try:
+        stored = {row[1] for row in db.execute("PRAGMA table_info(attempts)")}
+    except sqlite3.DatabaseError:
+        return _FIELDS
+    extra = [c for c in exchange.OPTIONAL_FIELDS if c in stored]
+    return _FIELDS.replace(" FROM", "".join(f", {c}" for c in extra) + " FROM", 1)
 
 
 @dataclass(frozen=True)
@@ -89,9 +100,10 @@ def _salvage(source: Path) -> tuple[list[tuple], int | None]:
     """Every attempts row SQLite can still read, and how many rows it could not (None: unknown)."""
     uri = f"file:{urllib.parse.quote(str(source))}?mode=ro&immutable=1"
     db = sqlite3.connect(uri, uri=True)
+    select = _select(db)
     try:
         try:
-            return db.execute(f"{_SELECT} ORDER BY rowid").fetchall(), 0
+            return db.execute(f"{select} ORDER BY rowid").fetchall(), 0
         except sqlite3.DatabaseError as error:
             if "no such table" in str(error):
                 raise ValueError(f"FILE {str(source)!r} holds no quiz attempts (SQLite: {error})") from None
@@ -103,14 +115,14 @@ def _salvage(source: Path) -> tuple[list[tuple], int | None]:
         rows, lost = [], 0
         for rowid in sorted(rowids):
             try:
-                row = db.execute(f"{_SELECT} WHERE rowid = ?", (rowid,)).fetchone()
+                row = db.execute(f"{select} WHERE rowid = ?", (rowid,)).fetchone()
             except sqlite3.DatabaseError:
                 lost += 1
                 continue
             if row is not None:
                 rows.append(row)
         if not complete:
-            rows += [r for r in _scan_until_damage(db) if r not in rows]
+            rows += [r for r in _scan_until_damage(db, select) if r not in rows]
         return rows, lost if complete else None
     finally:
         db.close()
@@ -139,10 +151,10 @@ def _row_numbers(db: sqlite3.Connection) -> tuple[set[int], bool]:
     return rowids, complete
 
 
-def _scan_until_damage(db: sqlite3.Connection) -> list[tuple]:
+def _scan_until_damage(db: sqlite3.Connection, select: str) -> list[tuple]:
     rows = []
     try:
-        for row in db.execute(_SELECT):
+        for row in db.execute(select):
             rows.append(row)
     except sqlite3.DatabaseError:
         pass

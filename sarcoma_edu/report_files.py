@@ -158,9 +158,10 @@ def _read_json(path: Path) -> list[dict[str, object]]:
         raise ValueError(f"it cannot be read as JSON ({reason})") from None
     if not isinstance(payload, dict) or payload.get("format") != exchange.FORMAT:
         raise ValueError(f"it is not a sarcoma-edu progress export (no field 'format' with {exchange.FORMAT!r})")
-    if payload.get("version") != exchange.VERSION:
+    if payload.get("version") not in exchange.VERSIONS or isinstance(payload.get("version"), bool):
         shown = _checks.show(payload.get("version"))
-        raise ValueError(f"its field 'version' is {shown}; this sarcoma-edu reads version {exchange.VERSION}")
+        readable = " and ".join(map(str, exchange.VERSIONS))
+        raise ValueError(f"its field 'version' is {shown}; this sarcoma-edu reads versions {readable}")
     attempts = payload.get("attempts")
     if not isinstance(attempts, list) or not all(isinstance(a, dict) for a in attempts):
         raise ValueError("its field 'attempts' is not a list of attempts")

@@ -97,7 +97,7 @@ BAD_FILES = [
         {"format": "other", "version": 1, "attempts": []}, "not a sarcoma-edu progress export", id="another format"
     ),
     pytest.param(
-        {"format": "sarcoma-edu-progress", "version": 2, "attempts": []}, "field 'version' is 2", id="a later version"
+        {"format": "sarcoma-edu-progress", "version": 3, "attempts": []}, "field 'version' is 3", id="a later version"
     ),
     pytest.param({"format": "sarcoma-edu-progress", "attempts": []}, "has no field 'version'", id="no version"),
     pytest.param([1, 2], "is not a sarcoma-edu progress export", id="a list, not an export"),

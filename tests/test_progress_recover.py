@@ -31,7 +31,11 @@ def _store_with(path: Path, count: int) -> None:
         for k in range(count)
     ]
     with sqlite3.connect(store.path) as db:
-        db.executemany("INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?)", rows)
+        db.executemany(
+            "INSERT INTO attempts (attempt_id, question_id, topic, answer, correct, answered_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
     db.close()
 
 
