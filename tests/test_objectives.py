@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +75,30 @@ def test_an_id_used_twice_is_refused(edited):
     _rewrite(edited / "objectives.csv", "staging-no-stage-group,", "staging-nodal-rule,")
     with pytest.raises(DatasetError, match=r"'staging-nodal-rule' is already used by row \d+"):
         load_objectives()
+
+
+def _build(*args: str) -> subprocess.CompletedProcess:
+    script = ROOT / "scripts" / "build_objectives.py"
+    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_every_lesson_lists_its_objectives_as_the_table_gives_them():
+    """Each lesson's "Learning objectives" list is exactly the table's rows for it, in order (build --check passes)."""
+    done = _build("--check")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_list_edited_by_hand_is_rewritten_from_the_table():
+    """A hand-edited objectives list is rewritten to the table's list; the time and the disclaimer are kept."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_objectives
+
+    lesson = json.loads((ROOT / "notebooks" / "03_staging.ipynb").read_text(encoding="utf-8"))
+    cell = build_objectives.objectives_cell(lesson)
+    text = "".join(cell["source"])
+    edited = text.replace("find the stage group", "find the stage")
+    assert edited != text
+    objectives = [o for o in load_objectives().values() if o.lesson == "03_staging"]
+    rebuilt, problems = build_objectives.rebuilt_text(edited, objectives, "03_staging")
+    assert problems == [] and rebuilt == text
+    assert "**Estimated time:** 30 minutes." in rebuilt and "Educational use only" in rebuilt
