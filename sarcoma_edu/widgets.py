@@ -17,7 +17,7 @@ import ipywidgets as w
 import pandas as pd
 from IPython import get_ipython
 
-from sarcoma_edu import presentation
+from sarcoma_edu import notebook, presentation
 from sarcoma_edu.catalog import load_drugs, load_histologies, load_risk_factors
 from sarcoma_edu.data import load_table
 from sarcoma_edu.grading import FnclccResult, fnclcc, grade_words
@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # plotly is imported only when a figure is first drawn
 
 # under `sarcoma-edu present`, tables show plain column names, no index and no cut text
 presentation.install_table_display()
+# in a lesson, the toolkit's own errors show as their one helpful line (sarcoma_edu.notebook)
+notebook.install_error_display()
 
 __all__ = [
     "FnclccCalculator",
