@@ -33,7 +33,6 @@ __all__ = ["NEW_PATIENT", "TumourBoard", "tumour_board"]
 NEW_PATIENT = "new"
 _FACTS = [("Site", "site"), ("Size (cm)", "size_cm"), ("Grade", "grade"), ("Lymph node spread", "nodes"),
           ("Distant metastasis", "metastasis")]  # fmt: skip
-_AUTO = w.Layout(width="auto")
 
 
 def _alert(lines: Sequence[str]) -> str:
@@ -72,18 +71,32 @@ class TumourBoard(w.VBox):
         self.first_seed = random.SystemRandom().randrange(_FRESH_SEEDS) if seed is None else seed
         self._seeds = itertools.count(self.first_seed)
         options = [(f"{c.title} ({c.level})", c.id) for c in cases] + [("A new patient (made up for you)", NEW_PATIENT)]
-        self.picker = w.Dropdown(options=options, description="Case", style={"description_width": "initial"})
-        self.start_button = w.Button(description="Start this case", button_style="primary", layout=_AUTO)
-        self.mistakes_button = w.Button(description="Practise my mistakes", layout=_AUTO,
+        self.picker = w.Dropdown(
+            options=options, description="Case", style={"description_width": "initial"}, layout=w.Layout(width="40em")
+        )
+        self.start_button = w.Button(
+            description="Start this case", button_style="primary", layout=w.Layout(width="auto")
+        )
+        self.mistakes_button = w.Button(description="Practise my mistakes", layout=w.Layout(width="auto"),
                                         tooltip="Start again a case with a step you got wrong")  # fmt: skip
-        self.presenter = w.Checkbox(value=presenter, indent=False,
-                                    description="Presenter mode: hide the answer until I press Reveal")  # fmt: skip
+        self.presenter = w.Checkbox(
+            value=presenter,
+            indent=False,
+            description="Presenter mode: hide the answer until I press Reveal",
+            layout=w.Layout(width="auto"),
+        )
         self.problems = w.HTML(_alert(problems) if problems else "")
         self.status, self.vignette, self.known = w.HTML(), w.HTML(layout=w.Layout(max_width="52em")), w.HTML()
         self.step_header, self.reveal_text = w.HTML(), w.HTML(layout=w.Layout(max_width="52em"))
         self.question_text, self.choices = w.HTML(layout=w.Layout(max_width="52em")), w.VBox()
-        self.reveal_button = w.Button(description="Reveal", tooltip="Show the answer to the room", layout=_AUTO)
-        self.next_button = w.Button(description="Next step", layout=_AUTO)
+        self.reveal_button = w.Button(
+            description="Reveal",
+            tooltip="Show the answer to the room",
+            layout=w.Layout(width="auto", align_self="flex-start"),
+        )
+        self.next_button = w.Button(
+            description="Next step", button_style="primary", layout=w.Layout(width="auto", align_self="flex-start")
+        )
         self.result = w.HTML(layout=w.Layout(max_width="52em"))
         self.summary = w.HTML(layout=w.Layout(max_width="56em"))
         self.timeline_output = w.Output()
@@ -95,7 +108,9 @@ class TumourBoard(w.VBox):
                                              style={"description_width": "initial"})  # fmt: skip
         self.grade_value = w.Dropdown(options=["G1", "G2", "G3", "GX"], description="New grade")
         self.yes_no = w.Dropdown(options=[("Yes", True), ("No", False)], description="Present?")
-        self.what_if_button = w.Button(description="Show what changes", layout=_AUTO)
+        self.what_if_button = w.Button(
+            description="Show what changes", layout=w.Layout(width="auto", align_self="flex-start")
+        )
         self.what_if_html = w.HTML(layout=w.Layout(max_width="56em"))
         self.what_if_box = w.VBox(
             [

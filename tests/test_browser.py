@@ -273,3 +273,94 @@ def test_voila_inside_jupyterlab_server_renders_the_staging_lesson(browser, lab)
         assert "StagingCalculator(" not in page.inner_text("body")
     finally:
         page.close()
+
+
+def _press(page, locator) -> None:
+    """Focus a control and press Space on it, as a keyboard user does after tabbing to it."""
+    locator.focus()
+    page.keyboard.press("Space")
+
+
+def test_tumour_board_case_worked_by_keyboard_in_jupyterlab_and_a_step_revealed_in_voila(browser, lab, tmp_path):
+    """In 08 a case is worked to its summary and what-if by keyboard; in Voila a presenter step passes axe."""
+    from sarcoma_edu.cases import load_cases
+    from sarcoma_edu.classroom import present_env
+
+    case = next(c for c in load_cases() if c.id == "head-neck")
+    page = _open_and_run(browser, lab, "08_tumour_board.ipynb")
+    try:
+        board = page.locator(f"{PANEL} .sarcoma-edu-tumour-board")
+        picker = board.get_by_label("Case", exact=True)
+        picker.focus()
+        options = picker.evaluate("s => [...s.options].map(o => o.text.replaceAll('\\u00a0', ' '))")  # widgets use nbsp
+        position = options.index(f"{case.title} ({case.level})")
+        page.keyboard.press("Alt+ArrowDown")  # JupyterLab keeps plain arrows for cells; Alt+Down opens the list
+        for _ in range(position):
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")  # to "Start this case"
+        page.keyboard.press("Space")
+        board.get_by_text("Step 1 of").wait_for(timeout=10_000)
+        for number, step in enumerate(case.steps, start=1):
+            board.get_by_text(f"Step {number} of {len(case.steps)}").wait_for(timeout=10_000)
+            wrong = [c for c in step.question.choices if c not in step.right_answers]
+            choice = wrong[0] if number == 1 else step.right_answers[0]  # one wrong answer, to see its feedback
+            _press(page, board.locator(".sarcoma-edu-answer", has_text=choice).first)
+            board.get_by_text("Source:").first.wait_for(timeout=10_000)
+            verdict = "✗ Not quite." if number == 1 else "✓ Correct."
+            assert verdict in board.inner_text()
+            if number == 2:
+                _shot(page, "08_tumour_board_step.png")
+                _readme_shot(board, "tumour-board-step.png")
+            label = "Next step" if number < len(case.steps) else "See the summary"
+            _press(page, board.get_by_role("button", name=label))
+        board.get_by_text("Score: 4 right out of 5 answered.").wait_for(timeout=10_000)
+        board.locator(".js-plotly-plot").wait_for(timeout=60_000)
+        new_site = board.get_by_label("New site")  # what if the same tumour were on a limb?
+        new_site.focus()
+        page.keyboard.press("Alt+ArrowDown")
+        page.keyboard.press("ArrowDown")  # trunk -> extremity
+        page.keyboard.press("Enter")
+        _press(page, board.get_by_role("button", name="Show what changes"))
+        board.get_by_text("computed answers change").wait_for(timeout=10_000)
+        assert "No stage group → Stage II" in board.inner_text()
+        assert _errors(page) == []
+        violations = _axe(page)
+        assert violations == [], "\n".join(violations)
+        _shot(page, "08_tumour_board_summary.png")
+        _readme_shot(board, "tumour-board-summary.png")
+    finally:
+        page.close()
+
+    port = free_port()
+    lesson = copy_lessons(tmp_path) / "08_tumour_board.ipynb"
+    command = [*present_command(lesson, port=port, browser=False), "--Voila.ip=127.0.0.1"]
+    env = {**os.environ, **present_env(), "SARCOMA_EDU_PROGRESS": str(tmp_path / "progress.sqlite3")}
+    process = start_server(command, f"http://127.0.0.1:{port}/voila/static/no-such-file", tmp_path / "voila.log", env)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
+        board = page.locator(".sarcoma-edu-tumour-board")
+        board.wait_for(timeout=120_000)
+        assert board.get_by_label("Presenter mode: hide the answer until I press Reveal").is_checked()
+        _press(page, board.get_by_role("button", name="Start this case"))
+        board.get_by_text("Step 1 of").wait_for(timeout=10_000)
+        _press(page, board.locator(".sarcoma-edu-answer").first)
+        board.get_by_text("The room chose:").wait_for(timeout=10_000)
+        assert "Source:" not in board.inner_text()  # the answer stays hidden until Reveal
+        _press(page, board.get_by_role("button", name="Reveal"))
+        board.get_by_text("Source:").first.wait_for(timeout=10_000)
+        assert "import" not in page.inner_text("body")
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate(
+            """async () => {
+                const report = await axe.run({include: ['.sarcoma-edu-tumour-board']}, {resultTypes: ['violations']});
+                return report.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                    .flatMap(v => v.nodes.map(n => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${v.help}`));
+            }"""
+        )
+        assert found == [], "\n".join(found)
+        _shot(page, "08_tumour_board_voila.png")
+    finally:
+        page.close()
+        stop(process)

@@ -224,3 +224,12 @@ def test_the_case_file_the_teaching_guide_shows_loads_and_its_stage_is_checked(t
     assert board.problems.value == ""
     (case,) = board.cases.values()
     assert case.steps[1].right_answers == ("Stage IIIA",)
+
+
+def test_hiding_the_reveal_button_hides_no_other_control(store):
+    """Outside presenter mode only 'Reveal' is hidden: Start, Next step and the what-if button stay visible."""
+    board = tumour_board(progress=store, presenter=False)
+    board.start("head-neck")
+    assert board.reveal_button.layout.display == "none"
+    for control in (board.start_button, board.mistakes_button, board.next_button, board.what_if_button):
+        assert control.layout.display is None and control.layout is not board.reveal_button.layout
