@@ -32,7 +32,10 @@ FULL_TRACEBACKS_ENV = "SARCOMA_EDU_FULL_TRACEBACKS"
 _PACKAGE = Path(__file__).resolve().parent
 _SHORTENED = (ValueError, TypeError, DatasetError)
 _RED, _RESET = "\x1b[0;31m", "\x1b[0m"
-_HINT = "(The full traceback: run %tb in a new cell; for every error: sarcoma_edu.notebook.full_tracebacks(True).)"
+_HINT = (
+    "(To see the full traceback, run %tb in a new cell; for every error from now on, run "
+    "from sarcoma_edu.notebook import full_tracebacks; full_tracebacks())"
+)
 _state = {"full": None}  # None: follow the environment variable
 
 

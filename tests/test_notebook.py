@@ -162,3 +162,11 @@ def test_in_a_lesson_kernel_the_error_reply_has_the_one_line():
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+
+
+def test_the_hint_runs_as_written(shell):
+    """The command the hint gives for full tracebacks runs in a fresh cell and turns them on."""
+    _result, text = _run(shell, 'from sarcoma_edu import stage\nstage("thig", 4, "low")')
+    command = text.strip().splitlines()[1].split("run ", 2)[2].rstrip(")")
+    result, _text = _run(shell, command)
+    assert result.success and notebook._showing_full()
