@@ -167,6 +167,6 @@ def test_in_a_lesson_kernel_the_error_reply_has_the_one_line():
 def test_the_hint_runs_as_written(shell):
     """The command the hint gives for full tracebacks runs in a fresh cell and turns them on."""
     _result, text = _run(shell, 'from sarcoma_edu import stage\nstage("thig", 4, "low")')
-    command = text.strip().splitlines()[1].split("run ", 2)[2].rstrip(")")
+    command = text.strip().splitlines()[1].split("run ", 2)[2].removesuffix(")")
     result, _text = _run(shell, command)
     assert result.success and notebook._showing_full()
