@@ -39,12 +39,14 @@ __all__ = [
     "CaseFacts",
     "CaseStep",
     "StepChange",
+    "case_from_step_id",
     "case_paths",
     "check_answer",
     "check_cases",
     "describe_facts",
     "generate_case",
     "load_cases",
+    "step_question",
     "what_if",
 ]
 
@@ -424,6 +426,34 @@ def load_cases(path: str | Path | Sequence[str | Path] | None = None) -> list[Ca
     if problems:
         raise CaseError(problems)
     return [c.case for c in checks if c.case is not None]
+
+
+def case_from_step_id(question_id: str, cases: Sequence[Case] | None = None) -> Case | None:
+    """The case a progress-store id ``case:<case id>:<step id>`` belongs to (built-in, given or generated).
+
+    Returns None for an id of another kind or of a case that no longer exists.
+    """
+    parts = question_id.split(":") if isinstance(question_id, str) else []
+    if len(parts) != 3 or parts[0] != "case":
+        return None
+    known = {case.id: case for case in (load_cases() if cases is None else cases)}
+    if parts[1] in known:
+        return known[parts[1]]
+    number = parts[1].removeprefix("generated-")
+    if parts[1].startswith("generated-") and number.isdigit() and str(int(number)) == number:
+        try:
+            return generate_case(int(number))
+        except ValueError:
+            return None
+    return None
+
+
+def step_question(question_id: str) -> Question | None:
+    """Rebuild the question of a case step from its progress-store id, so a quiz can ask it again."""
+    case = case_from_step_id(question_id)
+    if case is None:
+        return None
+    return next((s.question for s in case.steps if s.question.id == question_id), None)
 
 
 def check_answer(step: CaseStep, answer: object) -> Feedback:

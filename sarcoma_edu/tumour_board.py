@@ -22,7 +22,17 @@ from pathlib import Path
 import ipywidgets as w
 
 from sarcoma_edu import presentation
-from sarcoma_edu.cases import TOPIC, Case, CaseError, check_cases, describe_facts, generate_case, load_cases, what_if
+from sarcoma_edu.cases import (
+    TOPIC,
+    Case,
+    CaseError,
+    case_from_step_id,
+    check_cases,
+    describe_facts,
+    generate_case,
+    load_cases,
+    what_if,
+)
 from sarcoma_edu.progress import ProgressStore
 from sarcoma_edu.quiz import Feedback, check
 from sarcoma_edu.quiz_widget import _FRESH_SEEDS, _STYLE, _box, _seed_from_environment
@@ -375,13 +385,9 @@ class TumourBoard(w.VBox):
         ids = self.progress.mistakes() if self.progress is not None else [
             s.question.id for s, text, f in self.answers if text is not None and not f.correct]  # fmt: skip
         for qid in ids:
-            parts = qid.split(":")
-            if len(parts) != 3 or parts[0] != "case":
-                continue
-            if parts[1] in self.cases:
-                return self.start(parts[1])
-            if parts[1].startswith("generated-") and parts[1][10:].isdigit():
-                return self.start(generate_case(int(parts[1][10:])))
+            case = case_from_step_id(qid, list(self.cases.values()))
+            if case is not None:
+                return self.start(case)
         self._note("No case to practise: every case step you answered was right the last time.")
         return None
 

@@ -397,3 +397,25 @@ def test_case_check_checks_the_built_in_cases_without_a_problem(capsys):
 
     assert main(["case", "check", *map(str, case_paths())]) == 0
     assert capsys.readouterr().out.count(": OK, case ") == len(case_paths())
+
+
+@pytest.mark.parametrize(
+    ("question_id", "rebuilt"),
+    [
+        ("case:head-neck:t-category", True),
+        ("case:generated-41:stage", True),
+        ("case:head-neck:no-such-step", False),
+        ("case:generated-041:stage", False),
+        ("case:no-such-case:stage", False),
+        ("rf-li-fraumeni-gene", False),
+        ("case-stage-5", False),
+    ],
+)
+def test_a_case_step_is_rebuilt_from_its_progress_id_for_practising_mistakes(question_id, rebuilt):
+    """step_question gives back the same question for a built-in or generated step id, None for other ids."""
+    from sarcoma_edu.cases import step_question
+
+    question = step_question(question_id)
+    assert (question is not None) == rebuilt
+    if rebuilt:
+        assert question.id == question_id and question.topic == "cases"

@@ -233,3 +233,17 @@ def test_hiding_the_reveal_button_hides_no_other_control(store):
     assert board.reveal_button.layout.display == "none"
     for control in (board.start_button, board.mistakes_button, board.next_button, board.what_if_button):
         assert control.layout.display is None and control.layout is not board.reveal_button.layout
+
+
+def test_the_progress_figure_counts_the_case_steps_under_cases(store):
+    """After two steps, the progress figure by topic has a 'cases' bar with 2 attempted and 1 right."""
+    from sarcoma_edu.plots import progress_figure
+
+    board = tumour_board(progress=store, presenter=False)
+    board.start("head-neck")
+    board.answer("T2")
+    board.next_step()
+    board.answer("Grade 1 (low)")
+    figure = progress_figure(store.summary(by="topic"))
+    attempted, right = figure.data[0], figure.data[1]
+    assert list(attempted.y) == ["cases"] and list(attempted.x) == [2] and list(right.x) == [1]
