@@ -2,7 +2,8 @@
 
 Banks are JSON files in the format jupyterquiz reads (``type``, ``question``, ``answers`` with
 ``answer``/``correct``/``feedback``, or ``value``/``range`` for numeric questions), extended with
-our fields ``id``, ``topic``, ``difficulty``, ``explanation`` and ``source``. The built-in banks
+our fields ``id``, ``topic``, ``difficulty``, ``explanation``, ``source`` and ``objectives`` (the
+ids of the learning objectives in ``datasets/objectives.csv`` that the question assesses). The built-in banks
 live in ``datasets/quiz/``; their JSON Schema is ``datasets/quiz/quiz_bank.schema.json``.
 Questions built from random patients are in :mod:`sarcoma_edu.quiz_cases`.
 
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sarcoma_edu import _checks, _jsonfiles
 from sarcoma_edu.data import _datasets_root
+from sarcoma_edu.objectives import unknown_objectives
 
 if TYPE_CHECKING:
     import jsonschema
@@ -99,6 +101,7 @@ class Question:
     difficulty: str = "medium"
     precision: int | None = None
     case: dict[str, Any] = field(default_factory=dict, compare=False)
+    objectives: tuple[str, ...] = ()  # ids of datasets/objectives.csv; kept out of to_jupyterquiz()
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -256,6 +259,22 @@ def _unexpressed(where: _Where, item: object) -> list[str]:
     return problems
 
 
+def _unknown_objectives(where: _Where, item: object) -> list[str]:
+    """An objective id that datasets/objectives.csv does not define (any bank, built-in or an instructor's)."""
+    ids = item.get("objectives") if isinstance(item, dict) else None
+    if not isinstance(ids, list):
+        return []
+    return [
+        where(
+            f"objectives[{k}]",
+            f"{_checks.show(i)} is not a learning objective of datasets/objectives.csv; every bank, an instructor's "
+            "own too, may use only the ids listed there (e.g. 'staging-nodal-rule')",
+        )
+        for k, i in enumerate(ids)
+        if isinstance(i, str) and i in unknown_objectives([i])
+    ]
+
+
 def _build(item: dict[str, Any]) -> Question:
     """Build a question that passed every check."""
     answers = []
@@ -278,6 +297,7 @@ def _build(item: dict[str, Any]) -> Question:
         source=item["source"],
         difficulty=item["difficulty"],
         precision=int(item["precision"]) if "precision" in item else None,
+        objectives=tuple(item["objectives"]),
     )
 
 
@@ -296,7 +316,7 @@ def _check_file(path: Path) -> tuple[list[Question], dict[int, list[str]], list[
     questions, ids = [], []
     for index, item in enumerate(raw):
         where = _Where(path, index, item)
-        found[index].extend(_unexpressed(where, item))
+        found[index].extend(_unexpressed(where, item) + _unknown_objectives(where, item))
         if not found[index]:
             questions.append(_build(item))
         if isinstance(where.id, str):
@@ -342,7 +362,8 @@ def check_banks(path: str | Path | Sequence[str | Path]) -> list[BankCheck]:
     """Check bank files as :func:`load_bank` does, listing every problem instead of stopping at the first.
 
     Each file is validated with ``quiz_bank.schema.json`` (the one definition of a valid question);
-    then come the checks a schema cannot express: an id used twice (in a file, across the files
+    then come the checks a schema cannot express: an objective id that ``datasets/objectives.csv``
+    does not define (an instructor's own bank may use only its ids), an id used twice (in a file, across the files
     given, or by a built-in question when the file is not a built-in bank: progress is recorded
     by id, so the two would share one history), two answers with the same text, a range whose
     low end is above its high end, and numbers too large for a float.

@@ -21,10 +21,17 @@ from sarcoma_edu.quiz import Answer, Question
 from sarcoma_edu.staging import STAGES, StageResult, stage, t_category
 from sarcoma_edu.treatment import treatment_options
 
-__all__ = ["CASE_KINDS", "SEED_LIMIT", "generate_case_question", "question_from_id"]
+__all__ = ["CASE_KINDS", "KIND_OBJECTIVES", "SEED_LIMIT", "generate_case_question", "question_from_id"]
 
 CASE_KINDS: tuple[str, ...] = ("stage", "t_category", "fnclcc_grade", "treatment")
 _TOPIC = {"stage": "staging", "t_category": "staging", "fnclcc_grade": "grade", "treatment": "treatment"}
+# the learning objectives (ids of datasets/objectives.csv) each generated kind assesses
+KIND_OBJECTIVES: dict[str, tuple[str, ...]] = {
+    "stage": ("quiz-unseen-patients", "staging-stage-group"),
+    "t_category": ("quiz-unseen-patients", "staging-tnmg"),
+    "fnclcc_grade": ("quiz-unseen-patients", "grade-fnclcc-score"),
+    "treatment": ("quiz-unseen-patients", "treatment-pdq-options"),
+}
 _SITE_WORDS = {
     "trunk": "the trunk (chest or abdominal wall, back)",
     "extremity": "the thigh",
@@ -113,7 +120,10 @@ def _finish(
     rng.shuffle(choices)
     answers = tuple(Answer(c in rights, answer=c, feedback=rights[c] if c in rights else wrong[c]) for c in choices)
     explanation = why.explanation if isinstance(why, StageResult) else why
-    return Question(qid, _TOPIC[kind], "multiple_choice", question, answers, explanation, source, "medium", case=case)
+    return Question(
+        qid, _TOPIC[kind], "multiple_choice", question, answers, explanation, source, "medium",
+        case=case, objectives=KIND_OBJECTIVES[kind],
+    )  # fmt: skip
 
 
 def _stage_words(result: StageResult) -> str:

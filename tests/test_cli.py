@@ -227,6 +227,7 @@ _QUESTION = {
     "answers": [{"answer": "A", "correct": True}, {"answer": "B", "correct": False}],
     "explanation": "Because.",
     "source": "PDQ-HP",
+    "objectives": ["staging-stage-group"],
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -102,3 +103,91 @@ def test_a_list_edited_by_hand_is_rewritten_from_the_table():
     rebuilt, problems = build_objectives.rebuilt_text(edited, objectives, "03_staging")
     assert problems == [] and rebuilt == text
     assert "**Estimated time:** 30 minutes." in rebuilt and "Educational use only" in rebuilt
+
+
+# --- quiz questions carry objectives ------------------------------------------------------------
+
+QUESTION = {
+    "id": "class-nodes-q1",
+    "topic": "staging",
+    "type": "multiple_choice",
+    "difficulty": "easy",
+    "question": "A 7 cm retroperitoneal sarcoma has spread to nearby lymph nodes only. Which stage?",
+    "answers": [{"answer": "IIIB", "correct": True}, {"answer": "IV", "correct": False}],
+    "explanation": "In the retroperitoneum N1 M0 is stage IIIB.",
+    "source": "AJCC8",
+    "objectives": ["staging-nodal-rule"],
+}
+
+
+def _bank(tmp_path: Path, questions: list[dict]) -> Path:
+    path = tmp_path / "my-bank.json"
+    path.write_text(json.dumps(questions), encoding="utf-8")
+    return path
+
+
+def test_every_builtin_question_names_known_objectives():
+    """Every built-in quiz question names one or more objectives, each an id of objectives.csv."""
+    from sarcoma_edu import load_bank
+
+    bank = load_bank()
+    assert bank and all(q.objectives for q in bank)
+    assert {o for q in bank for o in q.objectives} <= set(load_objectives())
+
+
+def test_an_instructors_question_with_a_known_objective_loads_with_it(tmp_path):
+    """An instructor's own question that names staging-nodal-rule loads and carries that id."""
+    from sarcoma_edu import load_bank
+
+    (question,) = load_bank(_bank(tmp_path, [QUESTION]))
+    assert question.objectives == ("staging-nodal-rule",)
+
+
+def test_an_unknown_objective_is_a_load_error_naming_file_question_and_id(tmp_path):
+    """A misspelt objective id is refused naming the file, the question, the id, and that only known ids are allowed."""
+    from sarcoma_edu import QuizBankError, load_bank
+
+    path = _bank(tmp_path, [{**QUESTION, "objectives": ["staging-nodal-rule", "staging-nodes"]}])
+    with pytest.raises(QuizBankError) as caught:
+        load_bank(path)
+    (problem,) = caught.value.problems
+    assert str(path) in problem and "question 0 (id 'class-nodes-q1')" in problem
+    assert "field 'objectives[1]'" in problem and "'staging-nodes' is not a learning objective" in problem
+    assert "an instructor's own too, may use only the ids" in problem
+
+
+@pytest.mark.parametrize(
+    ("objectives", "words"),
+    [
+        pytest.param(None, "'objectives': is missing", id="no objectives"),
+        pytest.param([], "'objectives'", id="an empty list"),
+        pytest.param(["Staging nodal rule"], "'objectives[0]'", id="not kebab-case"),
+    ],
+)
+def test_a_question_without_objectives_is_refused(tmp_path, objectives, words):
+    """The bank schema requires a non-empty list of kebab-case objective ids on every question."""
+    from sarcoma_edu import QuizBankError, load_bank
+
+    question = {k: v for k, v in QUESTION.items() if k != "objectives"}
+    if objectives is not None:
+        question["objectives"] = objectives
+    with pytest.raises(QuizBankError, match=re.escape(words)):
+        load_bank(_bank(tmp_path, [question]))
+
+
+def test_objectives_stay_out_of_the_jupyterquiz_format(tmp_path):
+    """to_jupyterquiz() gives jupyterquiz only the fields it knows: no objectives."""
+    from sarcoma_edu import load_bank
+
+    (question,) = load_bank(_bank(tmp_path, [QUESTION]))
+    assert "objectives" not in question.to_jupyterquiz()
+
+
+@pytest.mark.parametrize("kind", ["stage", "t_category", "fnclcc_grade", "treatment"])
+def test_a_generated_question_assesses_unseen_patients_and_its_rule(kind):
+    """Each generated kind names quiz-unseen-patients and the objective of the rule it applies, all known ids."""
+    from sarcoma_edu import generate_case_question
+
+    question = generate_case_question(seed=11, kind=kind)
+    assert question.objectives[0] == "quiz-unseen-patients" and len(question.objectives) == 2
+    assert unknown_objectives(question.objectives) == []

@@ -28,6 +28,7 @@ GOOD = {
     "answers": [{"answer": "A", "correct": True}, {"answer": "B", "correct": False}],
     "explanation": "Because.",
     "source": "PDQ-HP",
+    "objectives": ["staging-stage-group"],
 }
 
 

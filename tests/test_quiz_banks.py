@@ -25,6 +25,7 @@ GOOD = {
     "answers": [{"answer": "A", "correct": True}, {"answer": "B", "correct": False}],
     "explanation": "Because.",
     "source": "PDQ-HP",
+    "objectives": ["staging-stage-group"],
 }
 NUMERIC = {**GOOD, "id": "my-n1", "type": "numeric", "answers": [{"range": [1, 5], "correct": True}]}
 
