@@ -471,17 +471,28 @@ def survival_figure(cohort_stage_share: pd.Series | None = None) -> go.Figure:
     return _style(fig, "Survival by SEER stage (population) and the teaching cohort's stage mix", height=480)
 
 
-def progress_figure(summary: pd.DataFrame) -> go.Figure:
-    """Quiz progress per topic: questions attempted and answered right, side by side.
+def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) -> go.Figure:
+    """Quiz progress per topic: questions attempted and answered right, and mastery (FSRS) with them.
 
     Args:
         summary: ``ProgressStore.summary(by="topic")`` (columns topic, attempts, correct).
+        mastery: ``sarcoma_edu.review.mastery(store)`` (per topic: shown beside the counts) or
+            ``mastery(store, by="objective")`` (per learning objective: shown under them), or None
+            for the counts alone. Mastery is the share of the answered questions the student is
+            likely to recall now (mean FSRS retrievability); it is written on each bar and, for
+            every topic or objective, in a sentence under the figure.
     """
     missing = {"topic", "attempts", "correct"} - set(summary.columns)
     if missing:
         raise ValueError(f"summary has no column {sorted(missing)[0]!r}; expected ProgressStore.summary(by='topic')")
-    fig = Figure()
+    key = None
+    if mastery is not None:
+        key = "objective" if "objective" in mastery.columns else "topic"
+        absent = {key, "items", "mastery"} - set(mastery.columns)
+        if absent:
+            raise ValueError(f"mastery has no column {sorted(absent)[0]!r}; expected sarcoma_edu.review.mastery(store)")
     if summary.empty:
+        fig = Figure()
         fig.add_annotation(
             text="No answers yet: take the quiz above, then run this cell again.",
             showarrow=False,
@@ -494,7 +505,18 @@ def progress_figure(summary: pd.DataFrame) -> go.Figure:
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
         return _style(fig, "Your quiz progress by topic", height=320)
-    topics = summary["topic"].astype(str)
+    topics = [t or "(no topic)" for t in summary["topic"].astype(str)]
+    labels = topics if key != "objective" else list(mastery["objective"].astype(str))
+    if key is None:
+        fig, where = Figure(make_subplots(rows=1, cols=1)), None
+    elif key == "topic":
+        fig, where = Figure(make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.08)), (1, 2)
+    else:
+        heights = [len(topics), max(1, len(labels))]
+        grid = make_subplots(
+            rows=2, cols=1, row_heights=heights, vertical_spacing=min(0.3, 1.6 / (len(topics) + len(labels) + 2))
+        )
+        fig, where = Figure(grid), (2, 1)
     for name, column, colour, pattern in (
         ("Attempted", "attempts", OKABE_ITO["sky blue"], ""),
         ("Right", "correct", OKABE_ITO["bluish green"], "/"),
@@ -509,9 +531,61 @@ def progress_figure(summary: pd.DataFrame) -> go.Figure:
                 text=[f"{name.lower()} {v}" for v in summary[column]],
                 textposition="outside",
                 hovertemplate=f"%{{y}}: {name.lower()} %{{x}}<extra></extra>",
-            )
+            ),
+            row=1,
+            col=1,
         )
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
-    fig.update_xaxes(title_text="Answers (all sessions)", rangemode="tozero")
-    fig.update_yaxes(title_text="Topic", autorange="reversed")
-    return _style(fig, "Your quiz progress by topic: attempted and right", height=160 + 60 * len(summary))
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2 if key != "objective" else -0.08})
+    fig.update_xaxes(title_text="Answers (all sessions)", rangemode="tozero", row=1, col=1)
+    fig.update_xaxes(range=[0, 1.3 * max(1, int(summary["attempts"].max()))], row=1, col=1)
+    fig.update_yaxes(title_text="Topic", autorange="reversed", row=1, col=1)
+    title, lines = "Your quiz progress by topic: attempted and right", []
+    if mastery is not None and where is not None:
+        by_label = mastery.assign(label=[t or "(no topic)" for t in mastery[key].astype(str)]).set_index("label")
+        shown = by_label.reindex(labels)
+        words = [
+            f"{label} {round(100 * row['mastery'])}% (of {int(row['items'])} answered)"
+            for label, row in shown.dropna(subset=["mastery"]).iterrows()
+        ]
+        per_line = 2 if key == "objective" else 3
+        lines = ["; ".join(words[k : k + per_line]) for k in range(0, len(words), per_line)]
+        about = list(shown["text"]) if "text" in shown.columns else labels
+        fig.add_trace(
+            go.Bar(
+                name="Likely to recall now",
+                y=labels,
+                x=100 * shown["mastery"],
+                orientation="h",
+                marker={"color": OKABE_ITO["blue"]},
+                text=[f"{round(100 * m)}% likely recalled" if m == m else "" for m in shown["mastery"]],
+                textposition="auto",
+                customdata=about,
+                hovertemplate="%{y} (%{customdata}): %{x:.0f}% likely recalled now<extra></extra>",
+            ),
+            row=where[0],
+            col=where[1],
+        )
+        fig.update_xaxes(title_text="Mastery: likely to recall now (%)", range=[0, 100], row=where[0], col=where[1])
+        if key == "objective":
+            fig.update_yaxes(title_text="Learning objective", autorange="reversed", row=2, col=1)
+        fig.add_annotation(
+            text=("In words, the share likely recalled now: " + ";<br>".join(lines) + ".")
+            if lines
+            else f"In words: no answered question counts for a {key} yet.",
+            showarrow=False,
+            x=0,
+            y=0,
+            yshift=-120,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="top",
+            align="left",
+            font={"size": 14},
+        )
+        title = f"Your quiz progress by topic: attempted, right, and likely to recall now (by {key})"
+    rows = len(summary) + (len(labels) + 2 if key == "objective" else 0)
+    fig = _style(fig, title, height=200 + 60 * rows + (24 * len(lines) + 40 if where else 0))
+    if where:
+        fig.update_layout(margin={"b": 150 + 24 * len(lines), "l": 220 if key == "objective" else 80})
+    return fig
