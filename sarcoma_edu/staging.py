@@ -126,7 +126,7 @@ def _rules() -> _Rules:
     return _Rules(
         aliases=dict(zip(sites.name, sites.site, strict=True)),
         staged={row.site: row.has_stage_groups == "true" for row in sites.itertuples()},
-        site_source={row.site: row.source for row in sites.itertuples()},
+        site_source={row.site: row.source for row in sites.itertuples() if row.name == row.site},  # not an alias
         edges=edges,
         t_by_size=t_by_size,
         t_words={(row.site, row.t): row.plain_words for row in t_table.itertuples()},

@@ -364,3 +364,61 @@ def test_tumour_board_case_worked_by_keyboard_in_jupyterlab_and_a_step_revealed_
     finally:
         page.close()
         stop(process)
+
+
+def _choose(page, select, text: str) -> None:
+    """Choose the option that reads ``text`` in a drop-down by keyboard (Alt+Down, arrows, Enter)."""
+    select.focus()
+    options = select.evaluate("s => [...s.options].map(o => o.text.replaceAll('\\u00a0', ' '))")
+    steps = options.index(text.replace("\u00a0", " ")) - select.evaluate("s => s.selectedIndex")
+    page.keyboard.press("Alt+ArrowDown")
+    for _ in range(abs(steps)):
+        page.keyboard.press("ArrowDown" if steps > 0 else "ArrowUp")
+    page.keyboard.press("Enter")
+
+
+def _wait_for_text(page, locator, text: str) -> None:
+    page.wait_for_function("([el, text]) => el.innerText.includes(text)", arg=[locator.element_handle(), text])
+
+
+def test_staging_calculator_extent_by_keyboard_for_head_and_neck_and_visceral(browser, lab):
+    """In 03 the Invasion and Extent inputs appear for their sites and are set by keyboard: T4a, then T4b by sites."""
+    page = _open_and_run(browser, lab, "03_staging.ipynb")
+    try:
+        calculator = page.locator(f"{PANEL} .sarcoma-edu-calculator").first
+        site = calculator.locator(".widget-dropdown:has(label:text-is('Site of the tumour')) select")
+        extent = calculator.locator(".widget-dropdown:has(label:text-is('Invasion')) select")
+        assert extent.count() == 0 or not extent.is_visible()  # hidden for a limb
+        _choose(page, site, "Head and neck")
+        extent.wait_for(state="visible", timeout=10_000)
+        size = calculator.get_by_label("Greatest size (cm)")
+        size.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("1.5")
+        page.keyboard.press("Tab")
+        _wait_for_text(page, calculator, "T1; no invasion of adjoining structures given")
+        options = extent.evaluate("s => [...s.options].map(o => o.text)")
+        _choose(page, extent, next(o for o in options if o.startswith("T4a")))
+        _wait_for_text(page, calculator, "invasion decides T4")
+        assert "T4a" in calculator.inner_text() and "No stage group" in _badge(page)
+        _readme_shot(calculator, "staging-head-and-neck.png")
+        _shot(page, "03_staging_head_and_neck.png")
+
+        _choose(page, site, "Abdominal and thoracic visceral organs")
+        visceral = calculator.locator(".widget-dropdown:has(label:text-is('Extent')) select")
+        visceral.wait_for(state="visible", timeout=10_000)
+        options = visceral.evaluate("s => [...s.options].map(o => o.text)")
+        _choose(page, visceral, next(o for o in options if o.startswith("T4a-T4c")))
+        sites = calculator.get_by_label("Number of sites")
+        sites.wait_for(state="visible", timeout=10_000)
+        sites.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("4")
+        page.keyboard.press("Tab")
+        _wait_for_text(page, calculator, "found in 3 to 5 places")
+        assert "found in 3 to 5 places" in calculator.inner_text()
+        _readme_shot(calculator, "staging-visceral.png")
+        _shot(page, "03_staging_visceral.png")
+        assert _errors(page) == []
+    finally:
+        page.close()
