@@ -362,7 +362,9 @@ def test_plan_bad_choices(kwargs, error, words):
 _INTERPRETATION_AS_FACT = (
     "headings follow the ajcc 7",
     "headings still follow",
-    "headings still use",
+    "headings still use the ajcc 7",
+    "headings still use the 7th",
+    "headings use the ajcc 7",
     "follow the ajcc 7th edition",
     "pdq headings follow",
 )
