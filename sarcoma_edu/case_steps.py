@@ -17,9 +17,18 @@ from sarcoma_edu.spread import METASTATIC_TUMOUR, spread_patterns
 from sarcoma_edu.staging import STAGES, StageResult, stage
 from sarcoma_edu.treatment import TreatmentPlan, plan_treatment, treatment_options
 
-__all__ = ["COMPUTED_KINDS", "Computed", "build", "stage_words"]
+__all__ = ["COMPUTED_KINDS", "KIND_OBJECTIVES", "Computed", "build", "stage_words"]
 
 COMPUTED_KINDS: tuple[str, ...] = ("grade", "t_category", "stage", "treatment_list", "plan_order", "spread")
+# the learning objectives (ids of datasets/objectives.csv) a computed step of a generated case assesses
+KIND_OBJECTIVES: dict[str, tuple[str, ...]] = {
+    "grade": ("board-work-case", "grade-fnclcc-score"),
+    "t_category": ("board-work-case", "staging-tnmg"),
+    "stage": ("board-work-case", "staging-stage-group"),
+    "treatment_list": ("board-work-case", "treatment-pdq-options"),
+    "plan_order": ("board-work-case", "treatment-timeline"),
+    "spread": ("board-work-case", "spread-where"),
+}
 _GRADE_LABELS = {1: "Grade 1 (low)", 2: "Grade 2 (mid)", 3: "Grade 3 (high)"}
 _GRADE_BANDS = {1: "2-3", 2: "4-5", 3: "6-8"}
 _SITUATIONS = ("stage_I", "stage_II_III_N0", "stage_III_N1", "stage_IV", "recurrent", "no_stage_group")

@@ -27,6 +27,7 @@ from sarcoma_edu import _checks, _jsonfiles, case_steps
 from sarcoma_edu.case_steps import stage_words
 from sarcoma_edu.data import _datasets_root, load_table
 from sarcoma_edu.grading import fnclcc, normalize_grade
+from sarcoma_edu.objectives import unknown_objectives
 from sarcoma_edu.quiz import Answer, Feedback, Question, check
 from sarcoma_edu.staging import StageResult, stage
 from sarcoma_edu.treatment import TreatmentPlan
@@ -116,6 +117,11 @@ class CaseStep:
     settings: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
+    def objectives(self) -> tuple[str, ...]:
+        """The ids of the learning objectives this step assesses (datasets/objectives.csv)."""
+        return self.question.objectives
+
+    @property
     def right_answers(self) -> tuple[str, ...]:
         """The texts of the right answers (more than one when the sources allow two readings)."""
         return tuple(a.answer for a in self.question.correct_answers if a.answer is not None)
@@ -158,22 +164,24 @@ class Case:
 
 
 def _question(qid: str, question: str, right: dict[str, str], wrong: dict[str, str], explanation: str,
-              source: str) -> Question:  # fmt: skip
+              source: str, objectives: tuple[str, ...] = ()) -> Question:  # fmt: skip
     """A multiple-choice question with the right and wrong answers in an order fixed by its id."""
     texts = [*right, *(t for t in wrong if t not in right)][:6]
     random.Random(qid).shuffle(texts)
     answers = tuple(Answer(t in right, answer=t, feedback=right.get(t, wrong.get(t, ""))) for t in texts)
-    return Question(qid, TOPIC, "multiple_choice", question, answers, explanation, source)
+    return Question(qid, TOPIC, "multiple_choice", question, answers, explanation, source, objectives=objectives)
 
 
 def computed_step(case_id: str, step_id: str, kind: str, facts: CaseFacts, reveal: str, settings: dict,
-                  question: str | None = None, cited: str = "") -> tuple[CaseStep, case_steps.Computed]:  # fmt: skip
-    """Build a computed step from the facts (the library gives the answer)."""
+                  question: str | None = None, cited: str = "",
+                  objectives: tuple[str, ...] = ()) -> tuple[CaseStep, case_steps.Computed]:  # fmt: skip
+    """Build a computed step from the facts (the library gives the answer); ``objectives`` defaults to the kind's."""
     made = case_steps.build(kind, facts, settings)
     keys = [key.strip() for key in cited.split(";") if key.strip() and key.strip() not in made.source]
     source = "; ".join([made.source, *keys])
     qid = f"case:{case_id}:{step_id}"
-    q = _question(qid, question or made.question, made.right, made.wrong, made.explanation, source)
+    ids = objectives or case_steps.KIND_OBJECTIVES[kind]
+    q = _question(qid, question or made.question, made.right, made.wrong, made.explanation, source, ids)
     return CaseStep(step_id, kind, reveal, q, settings), made
 
 
@@ -277,6 +285,14 @@ def _steps(case_id: str, raw: list, facts: CaseFacts, where: _Where) -> tuple[li
             continue
         seen.add(item["id"])
         qid, cited = f"case:{case_id}:{item['id']}", _source(item["source"])
+        unknown = unknown_objectives(item["objectives"])
+        if unknown:
+            problems.append(
+                where(f"steps[{index}].objectives", f"{unknown[0]!r} is not a learning objective of "
+                      "datasets/objectives.csv; a case may use only the ids listed there", index)
+            )  # fmt: skip
+            continue
+        ids = tuple(item["objectives"])
         if item["kind"] == "choice":
             texts = [c["text"] for c in item["choices"]]
             repeated = next((t for t in texts if texts.count(t) > 1), None)
@@ -284,7 +300,8 @@ def _steps(case_id: str, raw: list, facts: CaseFacts, where: _Where) -> tuple[li
                 problems.append(where(f"steps[{index}].choices", f"two choices have the text {repeated!r}", index))
                 continue
             answers = tuple(Answer(c["correct"], answer=c["text"], feedback=c["feedback"]) for c in item["choices"])
-            q = Question(qid, TOPIC, "multiple_choice", item["question"], answers, item["explanation"], cited)
+            q = Question(qid, TOPIC, "multiple_choice", item["question"], answers, item["explanation"], cited,
+                         objectives=ids)  # fmt: skip
             steps.append(CaseStep(item["id"], "choice", item["reveal"], q))
             continue
         kind = item["kind"]
@@ -297,7 +314,7 @@ def _steps(case_id: str, raw: list, facts: CaseFacts, where: _Where) -> tuple[li
         settings = {k: item[k] for k in ("radiation", "chemotherapy") if k in item}
         try:
             step, made = computed_step(case_id, item["id"], kind, facts, item["reveal"], settings,
-                                       item.get("question"), cited)  # fmt: skip
+                                       item.get("question"), cited, ids)  # fmt: skip
         except (TypeError, ValueError) as error:
             problems.append(where(f"steps[{index}].kind", f"the library cannot answer it: {error}", index))
             continue

@@ -77,11 +77,19 @@ def small_case(**changes) -> dict:
         "vignette": "A 50-year-old woman has a painless lump in her thigh. This is a fictional patient.",
         "facts": {"site": "extremity", "size_cm": 7, "grade": "G3", "nodes": False, "metastasis": False},
         "steps": [
-            {"id": "stage", "kind": "stage", "source": "AJCC8", "answer": "IIIA", "reveal": "CT: no spread."},
+            {
+                "id": "stage",
+                "kind": "stage",
+                "source": "AJCC8",
+                "objectives": ["staging-stage-group"],
+                "answer": "IIIA",
+                "reveal": "CT: no spread.",
+            },
             {
                 "id": "biopsy",
                 "kind": "choice",
                 "source": "PDQ-PT",
+                "objectives": ["diagnosis-signs-biopsy"],
                 "reveal": "A sarcoma is suspected.",
                 "question": "How is the diagnosis made?",
                 "choices": [
@@ -211,7 +219,8 @@ def test_a_written_grade_t_or_pdq_list_that_disagrees_with_the_facts_is_refused(
     """Grade, T and PDQ list written by the author are checked against the library as the stage is."""
     case = small_case()
     case["facts"] = {**case["facts"], "fnclcc": {"differentiation": 3, "mitoses": 25, "necrosis_pct": 60}}
-    case["steps"].append({"id": "extra", "kind": kind, "source": "AJCC8", "answer": written, "reveal": "More."})
+    extra = {"id": "extra", "kind": kind, "source": "AJCC8", "objectives": ["board-work-case"], "answer": written}
+    case["steps"].append({**extra, "reveal": "More."})
     (check,) = check_cases(write_case(tmp_path, case))
     assert not check.ok and f"field 'steps[2].answer': the case says {written!r}" in check.problems[0]
     assert library in check.problems[0]
