@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sarcoma_edu import presentation
+from sarcoma_edu import notebook, presentation
 from sarcoma_edu.data import load_table
 from sarcoma_edu.grading import fnclcc
 from sarcoma_edu.spread import Pathway
@@ -24,6 +25,8 @@ from sarcoma_edu.treatment import TreatmentPlan
 
 # under `sarcoma-edu present`, tables show plain column names, no index and no cut text
 presentation.install_table_display()
+# in a lesson, the toolkit's own errors show as their one helpful line (sarcoma_edu.notebook)
+notebook.install_error_display()
 
 __all__ = [
     "OKABE_ITO",
@@ -275,9 +278,12 @@ def stage_map_figure(patient: StageResult | None = None) -> go.Figure:
             )
     fig.update_yaxes(title_text="Grade and spread", autorange="reversed", row=1, col=1)
     title = "AJCC 8 stage groups: the same size and grade, two sites"
+    if patient is not None and patient.stage is None:  # a second, smaller line, so the title fits
+        title += "<br><span style='font-size:0.75em'>This patient has no stage group, so is not marked</span>"
+    fig = _style(fig, title, height=520)
     if patient is not None and patient.stage is None:
-        title += " (this patient has no stage group, so is not marked)"
-    return _style(fig, title, height=520)
+        fig.update_layout(margin={"t": 125})
+    return fig
 
 
 def _panel_site(site: str) -> str:
@@ -303,7 +309,7 @@ def pathway_figure(path: Pathway) -> go.Figure:
         else:
             colours.append("rgba(153, 153, 153, 0.35)")
         prefix = "Found in this patient. " if link.observed else ""
-        labels.append(prefix + link.label + f"<br>Source: {link.reference}")
+        labels.append(_wrap(prefix + link.label) + "<br>" + _wrap(f"Source: {link.reference}"))
     fig = Figure(
         go.Sankey(
             arrangement="snap",
@@ -344,76 +350,105 @@ def pathway_figure(path: Pathway) -> go.Figure:
     return fig
 
 
-def timeline_figure(plan: TreatmentPlan) -> go.Figure:
-    """Horizontal timeline of a treatment plan in weeks from the start of treatment.
+# how wide a step whose length the reference does not give is drawn: a place in the order, not weeks
+_UNKNOWN_STEP = 4.0
 
-    Known durations are solid bars; the rest of a typical range (e.g. a 3-6 week gap) is a
-    hatched bar; a single event (surgery) is a diamond; a phase whose length the reference does
-    not give is an arrow marked "length not given".
+
+def timeline_figure(plan: TreatmentPlan) -> go.Figure:
+    """Horizontal timeline of a treatment plan: its steps one after another, in weeks where known.
+
+    Each step starts where the one before ends. A length the reference gives is drawn to scale
+    (radiation before surgery, about 5 weeks) as a solid bar, and the rest of a typical range (the
+    3-6 week wait before surgery) as a hatched bar; a single event (surgery) is a diamond. A step
+    whose length the reference does not give (chemotherapy, whose cycles it does not count) is a
+    dotted bar of a fixed width marked "length not given in the reference", and the steps after it
+    still follow it. The axis counts weeks only up to the first such step; from there on the
+    figure shows the order, and each later step says its own length.
     """
     frame = plan.to_frame()
     fig = Figure()
-    known_end = [e for e in list(frame.end_week) + list(frame.latest_end_week) if not math.isnan(e)]
-    horizon = max([*known_end, 4.0]) + 4
-    last_known = 0.0
-    for row in frame.itertuples():
+    cursor, exact_until = 0.0, None  # exact_until: where the weeks stop being known
+    ordered_only = False  # a step is drawn after one of unknown length
+    for row, (low, high) in zip(frame.itertuples(), plan.phase_lengths(), strict=True):
         y = f"{row.order}. {row.phase}"
         colour = _MODALITY_COLOURS.get(row.modality, OKABE_ITO["black"])
-        hover = f"<b>{row.phase}</b><br>{row.note}" + (f"<br>Dose: {row.dose}" if row.dose else "")
-        hover += (f"<br>Why: {row.why}" if row.why else "") + f"<br>Source: {row.source}"
-        start = row.start_week if not math.isnan(row.start_week) else last_known
-        if not math.isnan(row.end_week) and row.end_week > row.start_week:
-            fig.add_trace(_bar(y, start, row.end_week - start, colour, hover, f"weeks {start:g}-{row.end_week:g}"))
-        elif not math.isnan(row.end_week):
+        known = exact_until is None
+        ordered_only = ordered_only or not known
+        start = row.start_week if known and not math.isnan(row.start_week) else cursor
+        hover = f"<b>{row.phase}</b><br>{_wrap(row.note)}" + (f"<br>Dose: {row.dose}" if row.dose else "")
+        hover += (f"<br>Why: {_wrap(row.why)}" if row.why else "") + f"<br>Source: {_wrap(row.source)}"
+        if math.isnan(low):  # drawn as a place in the order, labelled so
+            words, end = "length not given in the reference", start + _UNKNOWN_STEP
+            fig.add_trace(_bar(y, start, _UNKNOWN_STEP, colour, hover, words, pattern=".", opacity=0.35))
+            exact_until = start if known else exact_until
+            cursor = end
+        elif low == high == 0:  # a single event
+            words, end = (f"week {start:g}" if known else "after the step before"), start
+            if known and row.latest_end_week > start:
+                words += f" (up to week {row.latest_end_week:g})"
             fig.add_trace(
                 go.Scatter(
                     x=[start],
                     y=[y],
-                    mode="markers+text",
+                    mode="markers",
                     marker={"symbol": "diamond", "size": 20, "color": colour},
-                    text=[
-                        f"week {start:g}" + (f" (up to {row.latest_end_week:g})" if row.latest_end_week > start else "")
-                    ],
-                    textposition="middle right",
+                    text=[words],
                     hovertemplate=hover + "<extra></extra>",
                     showlegend=False,
                 )
             )
+            end += 0.4  # the label starts beside the diamond
         else:
-            fig.add_trace(
-                go.Scatter(
-                    x=[start, start + 3],
-                    y=[y, y],
-                    mode="lines+markers",
-                    line={"color": colour, "width": 6, "dash": "dot"},
-                    marker={"symbol": ["circle", "arrow-bar-right"], "size": 14, "color": colour},
-                    hovertemplate=hover + "<extra></extra>",
-                    showlegend=False,
-                )
-            )
-            words = "length not given" if not math.isnan(row.start_week) else "after the previous phase"
-            fig.add_annotation(x=start + 3, y=y, text=words, showarrow=False, xanchor="left", font={"size": 13})
-        if not math.isnan(row.end_week) and row.end_week > row.start_week and row.latest_end_week > row.end_week:
-            rest = row.latest_end_week - row.end_week
-            label = "uncertain range" if row.uncertain else "typical range"
-            fig.add_trace(_bar(y, row.end_week, rest, colour, hover, label, hatched=True))
-        last_known = row.end_week if not math.isnan(row.end_week) else last_known
-    fig.update_xaxes(title_text="Weeks from the start of treatment", range=[-0.5, horizon], dtick=2)
+            words = f"weeks {start:g}-{start + low:g}" if known else f"about {low:g} weeks"
+            fig.add_trace(_bar(y, start, low, colour, hover, words))
+            end = start + low
+            if high > low:
+                label = "uncertain range" if row.uncertain else "typical range"
+                fig.add_trace(_bar(y, end, high - low, colour, hover, label, pattern="/", opacity=0.45))
+                words += f", {label} to {f'week {start + high:g}' if known else f'{high:g} weeks'}"
+                end = start + high
+            cursor = start + low
+        fig.add_annotation(x=end, y=y, text=words, showarrow=False, xanchor="left", xshift=4, font={"size": 13})
+    # room right of each step for its words (about 7 px a letter at 13 px) in a figure about 900 px
+    # wide, whose left margin grows with the longest step name
+    plot_px = max(300.0, 900 - 40 - 8.5 * max(len(f"{row.order}. {row.phase}") for row in frame.itertuples()))
+    horizon = 12.0
+    for note in fig.layout.annotations:
+        share = min(0.75, (7 * len(note.text) + 12) / plot_px)
+        horizon = max(horizon, (note.x + 0.5 * share) / (1 - share))
+    weeks_end = cursor if exact_until is None else exact_until
+    ticks = [float(v) for v in range(0, int(weeks_end) + 1, 2)] or [0.0]
+    title = "Weeks from the start of treatment"
+    if ordered_only:
+        title += "<br><span style='font-size:0.8em'>from the dotted line on: in order, not to scale</span>"
+        fig.add_vline(x=exact_until, line={"dash": "dot", "color": OKABE_ITO["grey"], "width": 2})
+    fig.update_xaxes(title_text=title, range=[-0.5, horizon], tickvals=ticks, ticktext=[f"{v:g}" for v in ticks])
     fig.update_yaxes(title_text="", autorange="reversed")
     fig.update_layout(barmode="overlay", showlegend=False)
-    return _style(fig, "Treatment sequence, in weeks (typical ranges from the reference)", height=120 + 70 * len(frame))
+    fig = _style(
+        fig, "Treatment sequence in order (weeks where the reference gives them)", height=150 + 70 * len(frame)
+    )
+    if ordered_only:
+        fig.update_layout(margin={"b": 100})
+    return fig
 
 
-def _bar(y: str, base: float, length: float, colour: str, hover: str, text: str, *, hatched: bool = False) -> go.Bar:
+def _wrap(text: str, width: int = 60) -> str:
+    """Break a hover text between words into lines of about ``width`` characters, joined by <br>."""
+    return "<br>".join(textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False))
+
+
+def _bar(
+    y: str, base: float, length: float, colour: str, hover: str, text: str, *, pattern: str = "", opacity: float = 0.9
+) -> go.Bar:
     return go.Bar(
         x=[length],
         y=[y],
         base=[base],
         orientation="h",
-        marker={"color": colour, "pattern": {"shape": "/" if hatched else ""}, "opacity": 0.45 if hatched else 0.9},
+        marker={"color": colour, "pattern": {"shape": pattern}, "opacity": opacity},
         text=[text],
-        textposition="inside",
-        insidetextanchor="middle",
+        textposition="none",  # the words are written beside the step, where they fit
         hovertemplate=hover + "<extra></extra>",
         showlegend=False,
     )
@@ -530,6 +565,7 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
                 marker={"color": colour, "pattern": {"shape": pattern}},
                 text=[f"{name.lower()} {v}" for v in summary[column]],
                 textposition="outside",
+                cliponaxis=False,  # the "attempted" label past the longest bar is never cut off
                 hovertemplate=f"%{{y}}: {name.lower()} %{{x}}<extra></extra>",
             ),
             row=1,

@@ -9,6 +9,7 @@ vs 8 wording gap explained), ``datasets/treatment_options.csv`` (the PDQ lists, 
 from __future__ import annotations
 
 import functools
+import html as _html
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -280,23 +281,72 @@ class TreatmentPlan:
         """Return the plan as numbered lines: each phase with its timing, dose, note and why."""
         lines = [self.explanation]
         for number, p in enumerate(self.phases, start=1):
-            if math.isnan(p.start_week):
-                when = "timing depends on the earlier phases"
-            elif p.end_week == p.start_week:
-                when = f"week {p.start_week:g}"
-                if p.latest_end_week > p.end_week:
-                    when += f" (up to week {p.latest_end_week:g})"
-            elif math.isnan(p.end_week):
-                when = f"from week {p.start_week:g} (length not given in the reference)"
-            else:
-                span = f"weeks {p.start_week:g}-{p.end_week:g}"
-                if p.latest_end_week != p.end_week:
-                    span += f" (up to week {p.latest_end_week:g})"
-                when = span + (" - an uncertain range" if p.uncertain else "")
             dose = f"; {p.dose}" if p.dose else ""
             why = f" Why: {p.why}" if p.why else ""
-            lines.append(f"{number}. {p.phase} ({when}{dose}). {p.note}.{why} [{p.source}]")
+            lines.append(f"{number}. {p.phase} ({_when(p)}{dose}). {p.note}.{why} [{p.source}]")
         return "\n".join(lines)
+
+    def phase_lengths(self) -> tuple[tuple[float, float], ...]:
+        """Return each phase's own typical length in weeks, (shortest, longest), NaN where none is given.
+
+        A phase after one of unknown length has no week numbers, but its own length may still be
+        known (radiation before surgery lasts about 5 weeks wherever it starts); a timeline uses
+        this to draw it in order, with its length.
+        """
+        return tuple(_own_weeks(p) for p in self.phases)
+
+    def html(self) -> str:
+        """Return the plan as HTML for a page: the explanation, then a numbered list of the phases.
+
+        The same words as :meth:`describe`, escaped, in ordinary text that wraps between words:
+        each phase in bold with when it happens, its dose, what it is, why, and its source.
+        """
+        items = []
+        for p in self.phases:
+            dose = f"; {_html.escape(p.dose)}" if p.dose else ""
+            why = f" <i>Why:</i> {_html.escape(p.why)}." if p.why else ""
+            items.append(
+                f"<li><b>{_html.escape(p.phase)}</b> ({_html.escape(_when(p))}{dose}). {_html.escape(p.note)}.{why} "
+                f"<small>Source: {_html.escape(p.source)}</small></li>"
+            )
+        return (
+            '<div class="sarcoma-edu-plan" style="white-space:normal;overflow-wrap:normal;word-break:normal;'
+            'line-height:1.45">'
+            f"<p>{_html.escape(self.explanation)}</p><ol>{''.join(items)}</ol></div>"
+        )
+
+
+def _own_weeks(p: Phase) -> tuple[float, float]:
+    """How long a phase lasts, as the phase table gives it (NaN, NaN where it gives no length)."""
+    for row in _phase_rows().values():
+        if row["phase"] == p.phase:
+            return _number(row["min_weeks"]), _number(row["max_weeks"])
+    return math.nan, math.nan
+
+
+def _length_words(low: float, high: float) -> str:
+    if math.isnan(low):
+        return "length not given in the reference"
+    return f"about {low:g} weeks" if high == low else f"about {low:g} to {high:g} weeks"
+
+
+def _when(p: Phase) -> str:
+    """When a phase happens, in words: weeks from the start where the reference gives them."""
+    if math.isnan(p.start_week):  # an earlier phase has no length in the reference
+        low, high = _own_weeks(p)
+        if low == high == 0:
+            return "after the step before; its week depends on the earlier steps"
+        words = _length_words(low, high) + (", an uncertain range" if p.uncertain else "")
+        return f"after the step before, which has no length in the reference; {words}"
+    if p.end_week == p.start_week:
+        when = f"week {p.start_week:g}"
+        return when + (f" (up to week {p.latest_end_week:g})" if p.latest_end_week > p.end_week else "")
+    if math.isnan(p.end_week):
+        return f"from week {p.start_week:g} (length not given in the reference)"
+    span = f"weeks {p.start_week:g}-{p.end_week:g}"
+    if p.latest_end_week != p.end_week:
+        span += f" (up to week {p.latest_end_week:g})"
+    return span + (" - an uncertain range" if p.uncertain else "")
 
 
 @functools.cache

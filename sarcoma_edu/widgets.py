@@ -125,8 +125,38 @@ def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object]) -> Non
     loop.add_callback(draw_later)
 
 
+# a message about a value waits this long for the student to stop typing: typing 0.5 passes 0 on the way
+MESSAGE_PAUSE_S = 1.0
+
+
+def _number_box(value: float, description: str, **options: object) -> w.FloatText:
+    """A number box that sends what is typed as it is typed (ipywidgets 8 ``continuous_update``).
+
+    Its page view sends a number on each keystroke and never sends an empty box or a lone sign or
+    point ("", "-", "."), so a half-typed entry keeps the last result; when the box is left empty it
+    shows the last value again. A count is a FloatText too, checked as a whole number by the
+    library: an IntText's page view deletes a typed point, so "12.5" would arrive as 125.
+    """
+    return w.FloatText(value=value, description=description, style=_LABEL, continuous_update=True, **options)
+
+
+def _later(delay_s: float, callback: Callable[[], None]) -> bool:
+    """Run ``callback`` after ``delay_s`` seconds on the kernel's event loop; False where there is none."""
+    shell = get_ipython()
+    call_later = getattr(getattr(getattr(shell, "kernel", None), "io_loop", None), "call_later", None)
+    if call_later is None:
+        return False
+    call_later(delay_s, callback)
+    return True
+
+
 class _Calculator(w.VBox):
-    """Shared behaviour: recompute on every input change; show a message instead of a traceback."""
+    """Shared behaviour: recompute on every input change; show a message instead of a traceback.
+
+    A valid value updates the result at once. A message about a bad value waits
+    :data:`MESSAGE_PAUSE_S` for the student to stop typing (in a kernel; at once elsewhere), and a
+    valid value typed meanwhile cancels it, so the 0 on the way to 0.5 is never reported.
+    """
 
     def __init__(self, inputs: Sequence[w.Widget], outputs: Sequence[w.Widget], title: str) -> None:
         self.message = w.HTML()
@@ -134,16 +164,26 @@ class _Calculator(w.VBox):
         super().__init__([heading, *inputs, self.message, *outputs], layout=w.Layout(padding="0.5em"))
         self.add_class("sarcoma-edu-calculator")
         self.result = None  # the last valid result; subclasses define _compute() and _render()
+        self._pending: object | None = None  # the message waiting for a pause in the typing
         for control in inputs:
             if hasattr(control, "value"):
                 control.observe(lambda _change: self.update(), names="value")
 
     def update(self) -> None:
         """Recompute from the inputs; on bad input show a message and keep the last result."""
+        self._pending = None
         try:
             result = self._compute()
         except (TypeError, ValueError) as error:
-            self.message.value = _alert(str(error))
+            message, token = _alert(str(error)), object()
+            self._pending = token
+
+            def show() -> None:
+                if self._pending is token:  # nothing was typed since
+                    self.message.value = message
+
+            if not _later(MESSAGE_PAUSE_S, show):
+                show()
             return
         self.message.value = ""
         self.result = result
@@ -193,8 +233,14 @@ class StagingCalculator(_Calculator):
         *,
         show_map: bool = False,
     ) -> None:
-        self.site = w.Dropdown(options=_site_options(), value=site, description="Site of the tumour", style=_LABEL)
-        self.size = w.FloatText(value=size_cm, description="Greatest size (cm)", style=_LABEL, step=0.5)
+        self.site = w.Dropdown(
+            options=_site_options(),
+            value=site,
+            description="Site of the tumour",
+            style=_LABEL,
+            layout=w.Layout(width="32em"),  # room for "Abdominal and thoracic visceral organs"
+        )
+        self.size = _number_box(size_cm, "Greatest size (cm)", step=0.5)
         self.size_unknown = w.Checkbox(value=False, description="Size unknown", style=_LABEL, indent=False)
         self.grade = w.Dropdown(options=_GRADE_OPTIONS, value=grade, description="Grade", style=_LABEL)
         self.nodes = w.Checkbox(value=nodes, description="Spread to nearby lymph nodes (N1)", indent=False)
@@ -203,7 +249,8 @@ class StagingCalculator(_Calculator):
         self.extent = w.Dropdown(
             options=[("", "")], value="", description="Extent", style=_LABEL, layout=w.Layout(width="48em")
         )
-        self.sites = w.BoundedIntText(value=2, min=2, max=99, description="Number of sites", style=_LABEL)
+        # a FloatText checked by stage(): a bounded box would silently turn 1 into 2, an IntText 2.5 into 25
+        self.sites = _number_box(2, "Number of sites", step=1)
         self.badge, self.tnm, self.explanation = w.HTML(), w.HTML(), w.HTML(layout=_WIDE)
         self.figure = None
         self.map_output = w.Output() if show_map else None
@@ -269,11 +316,17 @@ class FnclccCalculator(_Calculator):
         table = load_table("fnclcc_scores.csv")
         rows = table[table.component == "differentiation"]
         options = [(f"{r.score}: {r.description}", int(r.score)) for r in rows.itertuples()]
+        # wide enough for the longest choice and its label, so no option is cut off
+        longest = max(len(label) for label, _ in options) + len("Differentiation")
         self.differentiation = w.Dropdown(
-            options=options, value=differentiation, description="Differentiation", style=_LABEL, layout=_WIDE
+            options=options,
+            value=differentiation,
+            description="Differentiation",
+            style=_LABEL,
+            layout=w.Layout(width=f"{round(0.62 * longest) + 4}em", max_width="100%"),
         )
-        self.mitoses = w.IntText(value=mitoses, description="Mitoses per 10 high-power fields", style=_LABEL)
-        self.necrosis = w.FloatText(value=necrosis_pct, description="Tumour necrosis (%)", style=_LABEL)
+        self.mitoses = _number_box(mitoses, "Mitoses per 10 high-power fields", step=1)
+        self.necrosis = _number_box(necrosis_pct, "Tumour necrosis (%)", step=1)
         self.badge, self.scores, self.explanation = w.HTML(), w.HTML(), w.HTML(layout=_WIDE)
         super().__init__(
             [self.differentiation, self.mitoses, self.necrosis],
@@ -346,7 +399,8 @@ class TreatmentPlanner(w.VBox):
             indent=False,
         )
         self.recurrent = w.Checkbox(value=False, description="Cancer has come back (recurrent)", indent=False)
-        self.options_html, self.plan_html = w.HTML(layout=_WIDE), w.HTML(layout=_WIDE)
+        self.options_html = w.HTML(layout=_WIDE)
+        self.plan_html = w.HTML(layout=w.Layout(width="100%", max_width="60em"))
         self.timeline_output = w.Output()
         self.options: TreatmentOptions | None = None
         self.plan: TreatmentPlan | None = None
@@ -357,9 +411,10 @@ class TreatmentPlanner(w.VBox):
                 self.staging,
                 w.HTML("<h3>Treatment choices</h3>"),
                 choices,
-                self.options_html,
-                self.timeline_output,
+                w.HTML("<h4 style='margin:0.6em 0 0'>The plan, step by step</h4>"),
                 self.plan_html,
+                self.timeline_output,
+                self.options_html,
             ]
         )
         for control in (self.radiation, self.chemotherapy, self.resectable, self.recurrent):
@@ -391,7 +446,7 @@ class TreatmentPlanner(w.VBox):
             recurrent=self.recurrent.value,
         )
         self.options_html.value = _options_html(self.options)
-        self.plan_html.value = "<pre style='white-space:pre-wrap'>" + html.escape(self.plan.describe()) + "</pre>"
+        self.plan_html.value = self.plan.html()
         _draw(self, self.timeline_output, lambda: timeline_figure(self.plan))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -70,10 +71,10 @@ def test_timeline_bars_use_plan_weeks():
 
 
 def test_timeline_marks_unknown_lengths():
-    """Phases whose length the reference does not give are drawn as arrows labelled so."""
+    """Phases whose length the reference does not give are drawn as steps labelled so."""
     fig = plots.timeline_figure(plan_treatment("II", radiation="after"))
     texts = [a.text for a in fig.layout.annotations]
-    assert "length not given" in texts
+    assert texts.count("length not given in the reference") == 2  # radiation after surgery, follow-up
 
 
 def test_survival_figure_labels_real_and_synthetic():
@@ -134,3 +135,110 @@ def test_in_the_pathway_figure_for_a_scare_subtype_the_lung_band_is_wider_than_t
     assert values["Lymph nodes"] < values["Lung"]
     key = fig.layout.annotations[0].text
     assert "comes back at the primary site" in key and "main distant band" in key
+
+
+def _steps(fig) -> list[tuple[float, float]]:
+    """(start, end of the solid or unknown-length part) of each step, in the plan's order."""
+    steps: dict[str, tuple[float, float]] = {}
+    for trace in fig.data:
+        if trace.type == "bar":
+            steps.setdefault(trace.y[0], (trace.base[0], trace.base[0] + trace.x[0]))
+        else:
+            steps.setdefault(trace.y[0], (trace.x[0], trace.x[0]))
+    return list(steps.values())
+
+
+def _notes(fig) -> dict[str, str]:
+    return {a.y: a.text for a in fig.layout.annotations}
+
+
+ORDERED_PLANS = {
+    "chemotherapy and radiation before surgery": dict(radiation="before", chemotherapy="before"),
+    "chemotherapy before surgery, radiation after": dict(radiation="after", chemotherapy="before"),
+    "chemotherapy and radiation after surgery": dict(radiation="after", chemotherapy="after"),
+    "a tumour that cannot be removed": dict(radiation="before", chemotherapy="before", resectable=False),
+}
+
+
+@pytest.mark.parametrize("choices", ORDERED_PLANS.values(), ids=ORDERED_PLANS.keys())
+def test_each_step_of_the_timeline_starts_after_the_one_before(choices):
+    """Every step starts where the one before ends (or later), so no two steps start together at week 0."""
+    plan = plan_treatment(stage("leg", 7, "high"), **choices)
+    steps = _steps(plots.timeline_figure(plan))
+    assert len(steps) == len(plan.phases)
+    for (start, end), (next_start, _next_end) in itertools.pairwise(steps):
+        assert next_start >= end
+        assert next_start > start or end == start  # only a single event (surgery) shares its week
+
+
+@pytest.mark.parametrize("resectable", [False, True], ids=["stage IV, not removable", "stage IV, all removable"])
+def test_the_stage_iv_timeline_is_in_order(resectable):
+    """For stage IV the systemic therapy, radiation, surgery of metastases and follow-up follow one another."""
+    plan = plan_treatment(
+        stage("leg", 7, "high", metastasis=True), radiation="before", chemotherapy="before", resectable=resectable
+    )
+    starts = [start for start, _ in _steps(plots.timeline_figure(plan))]
+    assert starts == sorted(starts) and len(set(starts)) >= len(starts) - 1 and starts[-1] > starts[0]
+
+
+def test_a_step_of_unknown_length_is_labelled_and_the_known_length_after_it_kept():
+    """Chemotherapy first has no length in the reference (so no cycles are drawn); radiation after it is 5 weeks."""
+    plan = plan_treatment(stage("leg", 7, "high"), radiation="before", chemotherapy="before")
+    fig = plots.timeline_figure(plan)
+    notes = _notes(fig)
+    assert notes["1. Chemotherapy before surgery"] == "length not given in the reference"
+    assert notes["2. Radiation therapy before surgery"] == "about 5 weeks"
+    assert notes["3. Recovery before surgery"] == "about 3 weeks, typical range to 6 weeks"
+    (chemo, radiation, *_rest) = _steps(fig)
+    assert radiation == (chemo[1], chemo[1] + 5)
+    assert "cycle" not in " ".join(notes.values())
+    assert "in order, not to scale" in fig.layout.xaxis.title.text
+    radiation_bar = next(t for t in fig.data if t.y[0].startswith("2."))
+    assert "Source: PDQ-HP (2025-02-21)" in radiation_bar.hovertemplate
+
+
+def test_with_all_lengths_known_the_axis_is_weeks():
+    """Radiation before surgery, the wait and surgery are at weeks 0-5, 5-8 (to 11) and 8: the axis is weeks."""
+    fig = plots.timeline_figure(plan_treatment(stage("leg", 7, 3), radiation="before"))
+    assert _steps(fig)[:3] == [(0, 5), (5, 8), (8, 8)]
+    assert _notes(fig)["3. Surgery"] == "week 8 (up to week 11)"
+    assert fig.layout.xaxis.title.text == "Weeks from the start of treatment"
+
+
+def _lines(text: str) -> list[str]:
+    import re
+
+    return [re.sub(r"<[^>]+>", "", line) for line in text.replace("<extra></extra>", "").split("<br>")]
+
+
+def test_the_sankey_hover_text_is_wrapped():
+    """No line of a Sankey band's hover text is longer than about 70 characters."""
+    fig = plots.pathway_figure(pathway("retroperitoneum", "myxoid_liposarcoma", nodes=True, metastasis=True))
+    lines = [line for text in fig.data[0].link.customdata for line in _lines(text)]
+    assert lines and max(map(len, lines)) <= 70, max(lines, key=len)
+
+
+def test_the_timeline_hover_text_is_wrapped():
+    """No line of a timeline step's hover text is longer than about 70 characters."""
+    fig = plots.timeline_figure(plan_treatment(stage("leg", 7, 3), radiation="before", chemotherapy="before"))
+    lines = [line for trace in fig.data for line in _lines(trace.hovertemplate)]
+    assert max(map(len, lines)) <= 70, max(lines, key=len)
+
+
+def test_the_stage_map_title_for_a_head_and_neck_patient_fits():
+    """For a patient with no stage group the stage map says so on a second, shorter title line."""
+    fig = plots.stage_map_figure(stage("head_and_neck", 3, "G2"))
+    lines = _lines(fig.layout.title.text)
+    assert len(lines) == 2 and "no stage group" in lines[1] and max(map(len, lines)) <= 60
+    assert "None" not in fig.layout.title.text
+
+
+def test_the_progress_labels_are_never_clipped():
+    """The 'attempted' and 'right' labels beside the bars are drawn even past the axis end."""
+    import pandas as pd
+
+    summary = pd.DataFrame({"topic": ["staging", "grade"], "attempts": [12, 3], "correct": [9, 1]})
+    fig = plots.progress_figure(summary)
+    bars = [t for t in fig.data if t.type == "bar" and t.name in ("Attempted", "Right")]
+    assert len(bars) == 2 and all(b.cliponaxis is False and b.textposition == "outside" for b in bars)
+    assert bars[0].text[0] == "attempted 12"

@@ -219,3 +219,148 @@ def test_staging_calculator_offers_extent_only_where_it_applies():
     assert calc.result.t == "T4b"
     calc.site.value = "extremity"
     assert calc.extent.layout.display == "none" and calc.result.t == "T1"
+
+
+def _number_boxes(widget) -> list:
+    return [c for c in _inputs(widget) if isinstance(c, w.FloatText | w.IntText | w.BoundedIntText | w.Text)]
+
+
+@pytest.mark.parametrize(
+    "build", [widgets.StagingCalculator, widgets.FnclccCalculator, widgets.TreatmentPlanner], ids=lambda f: f.__name__
+)
+def test_every_number_box_updates_as_the_student_types(build):
+    """Each number box sends on every keystroke (continuous_update) and none is an IntText, which rewrites 12.5."""
+    boxes = _number_boxes(build())
+    assert boxes
+    for box in boxes:
+        assert box.continuous_update is True, box.description
+        assert not isinstance(box, w.IntText | w.BoundedIntText), box.description
+        # the page view of a FloatText sends nothing for "", "-" or "." (ipywidgets 8), so a half-typed
+        # entry keeps the last result; an IntText's view deletes a typed point ("12.5" becomes 125)
+        assert box._view_name == "FloatTextView"
+
+
+def test_mitoses_of_12_5_are_refused_and_not_graded_as_125_or_12():
+    """12.5 typed as a mitosis count gives the friendly message; the shown grade is still that of the last count."""
+    calc = widgets.FnclccCalculator(differentiation=2, mitoses=4, necrosis_pct=30)
+    assert calc.result.mitosis_score == 1 and calc.result.total == 4
+    calc.mitoses.value = 12.5
+    assert calc.mitoses.value == 12.5  # kept as typed, never rounded or truncated
+    assert "Mitoses per 10 high-power fields = 12.5 is not a whole number" in calc.message.value
+    assert 'role="alert"' in calc.message.value and "last valid result is still shown" in calc.message.value
+    assert calc.result.mitosis_score == 1 and calc.result.total == 4  # not 2 (from 12) nor 3 (from 125)
+    calc.mitoses.value = 25
+    assert calc.message.value == "" and calc.result.mitosis_score == 3
+
+
+def test_a_fractional_number_of_sites_is_refused_not_rounded():
+    """2.5 sites of a multifocal visceral tumour gives a message naming the value; the T category stays."""
+    calc = widgets.StagingCalculator("visceral", 3.0, "G2")
+    calc.extent.value = "multifocal"
+    calc.sites.value = 4
+    assert calc.result.t == "T4b"
+    calc.sites.value = 2.5
+    assert "sites=2.5" in calc.message.value and calc.result.t == "T4b"
+
+
+class _FakeTypingShell:
+    """A kernel shell whose event loop holds timed callbacks until the test says time has passed."""
+
+    def __init__(self) -> None:
+        self.timed: list = []
+        self.kernel = self
+        self.io_loop = self
+
+    def add_callback(self, callback) -> None:
+        callback()
+
+    def call_later(self, delay, callback) -> None:
+        self.timed.append((delay, callback))
+
+    def pause(self) -> None:
+        """The student stops typing: every waiting callback runs."""
+        timed, self.timed = self.timed, []
+        for _delay, callback in timed:
+            callback()
+
+
+def test_a_half_typed_size_is_not_reported_as_an_error(monkeypatch):
+    """Typing 0.5 passes 0 on the way: no message while typing, the result follows 0.5, none after a pause."""
+    import sarcoma_edu.widgets as widgets_module
+
+    shell = _FakeTypingShell()
+    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
+    monkeypatch.setattr(widgets_module, "_show", lambda output, figure: None)
+    calc = widgets_module.StagingCalculator()
+    calc.size.value = 0  # the first keystroke of 0.5
+    assert calc.message.value == "" and calc.result.stage == "IIIA"
+    calc.size.value = 0.5
+    assert calc.result.t == "T1" and calc.result.stage == "II"
+    shell.pause()
+    assert calc.message.value == ""
+    assert all(delay == widgets_module.MESSAGE_PAUSE_S for delay, _ in shell.timed)
+
+
+def test_a_bad_value_left_in_the_box_is_reported_after_a_pause(monkeypatch):
+    """A size of 0 that the student leaves shows the message once typing stops; the last result stays."""
+    import sarcoma_edu.widgets as widgets_module
+
+    shell = _FakeTypingShell()
+    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
+    calc = widgets_module.FnclccCalculator()
+    calc.necrosis.value = 150
+    assert calc.message.value == ""
+    shell.pause()
+    assert "Tumour necrosis (%) = 150" in calc.message.value and calc.result.grade == 2
+
+
+@pytest.mark.parametrize(
+    ("site", "size"),
+    [("head_and_neck", 3.0), ("visceral", 3.0), ("extremity", None)],
+    ids=["head and neck", "visceral organ", "size unknown"],
+)
+def test_no_stage_group_is_said_in_words_never_as_none(site, size):
+    """Where there is no stage group the calculator and planner say 'No stage group' and why, never 'None'."""
+    planner = widgets.TreatmentPlanner(site, 3.0, "G2")
+    calc = planner.staging
+    if size is None:
+        calc.size_unknown.value = True
+    assert calc.result.stage is None
+    assert "No stage group" in calc.badge.value and "no stage group" in calc.explanation.value.lower()
+    why = "so none can be assigned while the size is unknown" if size is None else "but no stage groups"
+    assert why in calc.explanation.value
+    for shown in (calc.badge, calc.tnm, calc.explanation, planner.options_html, planner.plan_html):
+        assert "None" not in shown.value, shown.value
+
+
+def test_the_plan_is_a_numbered_list_right_under_the_choices():
+    """The plan is HTML (a numbered list that wraps between words), placed between the choices and the figure."""
+    planner = widgets.TreatmentPlanner()
+    planner.chemotherapy.value = "before"
+    value = planner.plan_html.value
+    assert "<pre" not in value and "<ol>" in value and value.count("<li>") == len(planner.plan.phases)
+    assert "word-break:normal" in value and "white-space:normal" in value
+    children = list(planner.children)
+    assert children.index(planner.plan_html) < children.index(planner.timeline_output)
+    assert children.index(planner.plan_html) == children.index(next(c for c in children if isinstance(c, w.HBox))) + 2
+
+
+def test_the_planner_timeline_with_chemotherapy_first_is_in_order():
+    """With chemotherapy before surgery the figure's steps start one after another, not all at week 0."""
+    planner = widgets.TreatmentPlanner()
+    planner.radiation.value = "before"
+    planner.chemotherapy.value = "before"
+    starts = {}
+    for trace in planner.figure.data:
+        starts.setdefault(trace.y[0], trace.base[0] if trace.type == "bar" else trace.x[0])
+    values = list(starts.values())
+    assert len(values) == len(planner.plan.phases) and values == sorted(values) and values[1] > values[0]
+
+
+def test_the_differentiation_choices_fit_their_box():
+    """The FNCLCC differentiation dropdown is wide enough for its longest choice and its label."""
+    calc = widgets.FnclccCalculator()
+    longest = max(len(label) for label, _ in calc.differentiation.options) + len(calc.differentiation.description)
+    width = calc.differentiation.layout.width
+    assert width.endswith("em") and float(width[:-2]) >= 0.6 * longest
+    assert calc.differentiation.layout.max_width == "100%"
