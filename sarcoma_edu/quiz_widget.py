@@ -7,7 +7,8 @@ Every answer is checked by :func:`sarcoma_edu.quiz.check` and recorded in a
 After each answer the student may say how sure they were (sure / unsure / guessed); **Due for
 review (N)** asks again the questions the spaced review (:mod:`sarcoma_edu.review`, FSRS) says are
 due now, most overdue first. Tumour board steps are scheduled too, but are reviewed by reopening
-their case in the tumour board lesson, so the quiz names them instead of asking them.
+their case in the tumour board lesson, so the quiz names them instead of asking them
+(:mod:`sarcoma_edu.quiz_review`).
 """
 
 from __future__ import annotations
@@ -16,18 +17,14 @@ import html
 import itertools
 import os
 import random
-import warnings
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 
 import ipywidgets as w
-import pandas as pd
 
-from sarcoma_edu import review
-from sarcoma_edu.cases import case_from_step_id
-from sarcoma_edu.progress import ProgressBusyError, ProgressReadOnlyError, ProgressStore, ProgressWarning
+from sarcoma_edu.progress import ProgressBusyError, ProgressReadOnlyError, ProgressStore
 from sarcoma_edu.quiz import Feedback, Question, check
 from sarcoma_edu.quiz_cases import generate_case_question, question_from_id
+from sarcoma_edu.quiz_review import ReviewControls
 
 __all__ = ["CASE_SEED_ENV", "QuizWidget", "quiz_widget"]
 
@@ -62,14 +59,15 @@ def _box(kind: str, title: str, lines: Sequence[str]) -> str:
     )
 
 
-class QuizWidget(w.VBox):
+class QuizWidget(ReviewControls, w.VBox):
     """A quiz over a list of questions; see :func:`quiz_widget`.
 
     Attributes:
         question: the question on screen.
         feedback: the :class:`~sarcoma_edu.quiz.Feedback` for it, once answered.
         score: (correct, answered) this session.
-        clock: returns the present time (UTC); what "due now" is measured against.
+        clock: returns the present time (UTC); what "due now" is measured against (see
+            :class:`~sarcoma_edu.quiz_review.ReviewControls`).
     """
 
     def __init__(self, questions: Sequence[Question], progress: ProgressStore | None, seed: int | None = None) -> None:
@@ -91,9 +89,6 @@ class QuizWidget(w.VBox):
         self.first_seed = random.SystemRandom().randrange(_FRESH_SEEDS) if seed is None else seed
         self._seeds = itertools.count(self.first_seed)
         self._wrong: dict[str, None] = {}  # this session's mistakes, when progress is not saved
-        self._session: list[dict[str, object]] = []  # this session's attempts, for review when not saved
-        self._attempt_id: str | None = None  # the saved attempt of the question on screen
-        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         topics = sorted({q.topic for q in self.questions})
         self.topic = w.Dropdown(options=[ALL_TOPICS, *topics], value=ALL_TOPICS, description="Topic")
         self.case_kind = w.Dropdown(
@@ -104,9 +99,6 @@ class QuizWidget(w.VBox):
         self.mistakes_button = w.Button(
             description="Practise my mistakes", tooltip="Ask again what I got wrong", layout=auto
         )
-        self.review_button = w.Button(
-            description="Due for review (0)", tooltip="Ask again the questions due for review now", layout=auto
-        )
         self.case_button = w.Button(
             description="New case", tooltip="A new patient to stage, grade or treat", layout=auto
         )
@@ -116,15 +108,7 @@ class QuizWidget(w.VBox):
         self.number = w.FloatText(description="Your answer", value=0.0)
         self.result = w.HTML(layout=w.Layout(max_width="48em"))
         self.status, self.scoreline = w.HTML(), w.HTML()
-        self.confidence_buttons = [
-            w.Button(description=choice, tooltip=f"I was {choice}" if choice != "guessed" else "I guessed", layout=auto)
-            for choice in review.CONFIDENCE
-        ]
-        self.confidence_box = w.HBox(
-            [w.HTML("<p style='margin:0.25em 0.6em 0 0'>Optional: how sure were you?</p>"), *self.confidence_buttons],
-            layout=w.Layout(display="none"),
-        )
-        self.confidence_note = w.HTML(layout=w.Layout(max_width="48em"))
+        self._make_review_controls()
         controls = w.HBox(
             [self.topic, self.next_button, self.mistakes_button, self.review_button],
             layout=w.Layout(flex_flow="row wrap"),
@@ -150,9 +134,6 @@ class QuizWidget(w.VBox):
         self.topic.observe(lambda _change: self.restart(), names="value")
         self.next_button.on_click(lambda _b: self.next())
         self.mistakes_button.on_click(lambda _b: self.practise_mistakes())
-        self.review_button.on_click(lambda _b: self.practise_due())
-        for button in self.confidence_buttons:
-            button.on_click(lambda b: self.give_confidence(b.description))
         self.case_button.on_click(lambda _b: self.new_case(self.case_kind.value))
         self.check_button.on_click(lambda _b: self._check_current())
         if progress is not None and progress.moved_aside is not None:
@@ -205,55 +186,6 @@ class QuizWidget(w.VBox):
         self._show(questions[0])
         return len(questions)
 
-    def practise_due(self) -> int:
-        """Ask the questions due for review now (FSRS), most overdue first; return how many are asked.
-
-        When nothing can be asked, the widget says so and when the next review is due.
-        """
-        now = self.clock()
-        items = self._schedule()
-        due = [item for item in items if item.due <= now]
-        questions = [q for q in (self.by_id.get(i.question_id) or question_from_id(i.question_id) for i in due) if q]
-        steps = [item.question_id for item in due if item.case_step]
-        self._count_due(items)
-        later = next((item for item in items if item.due > now), None)
-        when = f" The next one is due {_when(later.due, now)}." if later is not None else ""
-        elsewhere = ""
-        if steps:
-            titles = dict.fromkeys(c.title for c in map(case_from_step_id, steps) if c is not None)
-            named = f" ({'; '.join(titles)})" if titles else ""
-            elsewhere = (
-                f" {len(steps)} tumour board step(s) are due as well: reopen their case{named} "
-                "in the tumour board lesson."
-            )
-        if not questions:
-            if not items:
-                self._note("Nothing is due for review yet: answer some questions, and they come back here when due.")
-            else:
-                self._note(f"Nothing in this quiz is due for review now.{when}{elsewhere}")
-            return 0
-        self.mode, self.queue = "review", questions
-        self._note(f"Reviewing {len(questions)} question(s) due now, the most overdue first.{elsewhere}")
-        self._show(questions[0])
-        return len(questions)
-
-    def _schedule(self, store: bool = True) -> list[review.ReviewItem]:
-        """The FSRS schedule from the saved attempts (this session's while the file cannot be read)."""
-        try:
-            with warnings.catch_warnings():  # unreadable old rows: practise_mistakes and attempts() warn
-                warnings.simplefilter("ignore", ProgressWarning)
-                if self.progress is not None and store:
-                    return review.schedule(self.progress)
-        except OSError:
-            pass
-        return review.schedule(pd.DataFrame(self._session, columns=[*_SESSION_COLUMNS]))
-
-    def _count_due(self, items: list[review.ReviewItem] | None = None, store: bool = True) -> int:
-        now = self.clock()
-        count = sum(item.due <= now for item in (self._schedule(store) if items is None else items))
-        self.review_button.description = f"Due for review ({count})"
-        return count
-
     def new_case(self, kind: str = "stage") -> Question:
         """Show a question built from a new random patient."""
         question = generate_case_question(next(self._seeds), kind)
@@ -278,8 +210,7 @@ class QuizWidget(w.VBox):
         )
         self.text.value = f"<p style='font-size:1.15em'><b>{html.escape(question.question)}</b></p>"
         self.result.value = ""
-        self._attempt_id, self.confidence_note.value = None, ""
-        self.confidence_box.layout.display = "none"
+        self._hide_confidence()
         # banks often list the right answer first: show the answers in an order fixed per question
         order = list(question.choices)
         random.Random(question.id).shuffle(order)
@@ -330,8 +261,6 @@ class QuizWidget(w.VBox):
             self._wrong.pop(self.question.id, None)
         else:
             self._wrong[self.question.id] = None
-        self._session.append(dict(zip(_SESSION_COLUMNS, (self.question.id, self.question.topic, feedback.correct,
-                                                         self.clock(), None), strict=True)))  # fmt: skip
         saved = self._save(value, feedback.correct)
         title = "✓ Correct." if feedback.correct else "✗ Not quite."
         chosen = "; ".join(map(str, value)) if isinstance(value, list | tuple) else f"{value}"
@@ -347,45 +276,8 @@ class QuizWidget(w.VBox):
         for child in self.choices.children:
             if hasattr(child, "disabled"):
                 child.disabled = True
-        for button in self.confidence_buttons:
-            button.disabled = False
-        self.confidence_box.layout.display = "flex"
-        self._count_due(store=not saved)  # a file that just refused the answer is not waited for again
+        self._answered(feedback.correct, saved=not saved)
         return feedback
-
-    def give_confidence(self, confidence: str) -> str | None:
-        """Say how sure you were of the answer just given: "sure", "unsure" or "guessed".
-
-        It is saved with the answer and changes when the question comes back for review. A wrong
-        answer given with certainty is a teaching moment, and the feedback says so. Returns the
-        note shown, or None (with a message in the widget) when there is nothing to add it to.
-        """
-        if confidence not in review.CONFIDENCE:
-            allowed = ", ".join(map(repr, review.CONFIDENCE))
-            self._note(f"confidence={confidence!r} is not one of the choices; choose {allowed}.")
-            return None
-        if self.feedback is None or not self._session or self._session[-1]["question_id"] != self.question.id:
-            self._note("Answer the question first, then say how sure you were.")
-            return None
-        if self._session[-1]["confidence"] is not None:
-            self._note("You have already said how sure you were for this answer.")
-            return None
-        self._session[-1]["confidence"] = confidence
-        saved = ""
-        if self.progress is not None and self._attempt_id is not None:
-            try:
-                self.progress.set_confidence(self._attempt_id, confidence)
-            except (OSError, ValueError) as error:
-                saved = _not_saved(str(error))
-        for button in self.confidence_buttons:
-            button.disabled = True
-        lines = [html.escape(_CONFIDENCE_NOTES[(self.feedback.correct, confidence)]), saved]
-        if not self.feedback.correct and confidence == "sure":
-            self.confidence_note.value = _box("note", "A teaching moment", lines)
-        else:
-            self.confidence_note.value = "".join(f"<p role='status' style='margin:0.3em 0'>{x}</p>" for x in lines if x)
-        self._count_due()
-        return _CONFIDENCE_NOTES[(self.feedback.correct, confidence)]
 
     _storage_problem = ""  # why the default progress file could not be opened (set by quiz_widget)
 
@@ -404,28 +296,6 @@ class QuizWidget(w.VBox):
         except Exception as error:  # the quiz must never fail because of its storage
             return _not_saved(str(error))
         return ""
-
-
-_SESSION_COLUMNS = ("question_id", "topic", "correct", "answered_at", "confidence")
-_CONFIDENCE_NOTES = {
-    (False, "sure"): (
-        "You were sure, and the answer was wrong: that is a teaching moment. Read the explanation above "
-        "once more and note what made the wrong answer look right; this question comes back for review soon."
-    ),
-    (False, "unsure"): "Noted: you were unsure. This question comes back for review soon.",
-    (False, "guessed"): "Noted: a guess. This question comes back for review soon.",
-    (True, "sure"): "Noted: right, and you were sure. It comes back for review later than a guess would.",
-    (True, "unsure"): "Noted: right, though you were unsure.",
-    (True, "guessed"): "Noted: a right guess. It comes back for review sooner than an answer you were sure of.",
-}
-
-
-def _when(due: datetime, now: datetime) -> str:
-    """When a review is due, in words: the UTC date and time, and how long from now."""
-    seconds = (due - now).total_seconds()
-    unit, size = next((u, n) for u, n in (("day", 86400), ("hour", 3600), ("minute", 60)) if seconds >= n or n == 60)
-    count = max(1, round(seconds / size))
-    return f"on {due.day} {due:%B %Y at %H:%M} UTC (in {count} {unit}{'s' if count != 1 else ''})"
 
 
 def _not_saved(why: str) -> str:
