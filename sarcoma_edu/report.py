@@ -25,7 +25,6 @@ from pathlib import Path
 import pandas as pd
 
 from sarcoma_edu import _checks
-from sarcoma_edu.data import DatasetError, dataset_path
 from sarcoma_edu.report_files import (
     ClassResults,
     ReportWarning,
@@ -94,15 +93,15 @@ def _summary(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _default_objectives() -> tuple[pd.DataFrame | None, str]:
-    """``datasets/objectives.csv`` when it maps questions to objectives, else None with the reason."""
-    try:
-        path = dataset_path("objectives.csv")
-    except DatasetError:
-        return None, "there is no datasets/objectives.csv yet, so mastery is shown by topic"
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if not {"question_id", "objective_id"} <= set(table.columns):
-        return None, "datasets/objectives.csv has no question_id and objective_id columns, so mastery is by topic"
-    return table, "objectives from datasets/objectives.csv"
+    """The built-in quiz questions' learning objectives (question_id -> objective_id), read from their banks."""
+    import json
+
+    from sarcoma_edu.quiz import bank_paths  # the banks are read as JSON: validating them would load jsonschema
+
+    banks = [json.loads(path.read_text(encoding="utf-8")) for path in bank_paths()]
+    rows = [(q["id"], objective) for bank in banks for q in bank for objective in q.get("objectives", [])]
+    table = pd.DataFrame(rows, columns=["question_id", "objective_id"])
+    return table, "objectives of the built-in quiz questions (ids of datasets/objectives.csv)"
 
 
 @dataclass(frozen=True)
@@ -155,7 +154,7 @@ def class_report(
     Args:
         paths: files or folders of students' exports (CSV or JSON).
         anonymise: show stable pseudonyms instead of names (see :func:`pseudonym`).
-        objectives: question_id -> objective_id table; None reads ``datasets/objectives.csv`` when it exists.
+        objectives: question_id -> objective_id table; None uses the objectives the built-in questions name.
 
     Raises:
         ValueError: no usable export was found (see :func:`read_exports`).

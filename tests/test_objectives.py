@@ -191,3 +191,26 @@ def test_a_generated_question_assesses_unseen_patients_and_its_rule(kind):
     question = generate_case_question(seed=11, kind=kind)
     assert question.objectives[0] == "quiz-unseen-patients" and len(question.objectives) == 2
     assert unknown_objectives(question.objectives) == []
+
+
+def test_the_class_report_maps_each_built_in_question_to_its_objectives():
+    """By default the class report knows st-nodes-retro assesses staging-nodal-rule, so mastery by objective works."""
+    import pandas as pd
+
+    from sarcoma_edu.report import _default_objectives, mastery
+
+    links, note = _default_objectives()
+    assert "built-in quiz questions" in note
+    attempts = pd.DataFrame(
+        {
+            "student": ["ana", "ana"],
+            "attempt_id": [1, 2],
+            "question_id": ["st-nodes-retro", "st-ia"],
+            "topic": ["staging", "staging"],
+            "answer": ["IIIB", "IB"],
+            "correct": [True, False],
+            "answered_at": ["2026-01-05T10:00:00", "2026-01-05T10:01:00"],
+        }
+    )
+    table = mastery(attempts, "objective", links)
+    assert table.loc["ana", "staging-nodal-rule"] == 1.0 and table.loc["ana", "welcome-stage-tumour"] == 0.5
