@@ -391,3 +391,28 @@ def test_no_text_states_that_the_pdq_headings_follow_ajcc_7_as_a_fact():
         if claim in path.read_text(encoding="utf-8").lower().replace("\\n", " ").replace("\n", " ")
     ]
     assert not found, "text states an interpretation as fact:\n" + "\n".join(found)
+
+
+def test_the_plan_as_html_is_a_numbered_list_with_the_same_words():
+    """TreatmentPlan.html() is the explanation and one list item per phase, escaped, with each phase's source."""
+    import html
+
+    plan = plan_treatment(stage("leg", 7, "high"), radiation="before", chemotherapy="before")
+    page = plan.html()
+    assert page.count("<li>") == len(plan.phases) and "<ol>" in page and "<pre" not in page
+    assert "white-space:normal" in page and "word-break:normal" in page
+    for phase in plan.phases:
+        assert f"<b>{phase.phase}</b>" in page and html.escape(phase.source) in page
+    assert html.escape(plan.explanation) in page and "->" not in page  # the arrows are escaped
+
+
+def test_a_step_after_one_of_unknown_length_says_its_own_length():
+    """Radiation before surgery after chemotherapy has no week numbers but keeps its 5 weeks (PDQ-HP)."""
+    plan = plan_treatment(stage("leg", 7, "high"), radiation="before", chemotherapy="before")
+    lengths = plan.phase_lengths()
+    assert math.isnan(lengths[0][0]) and math.isnan(lengths[0][1])  # the reference gives none for chemotherapy
+    assert lengths[1:4] == ((5.0, 5.0), (3.0, 6.0), (0.0, 0.0))
+    lines = plan.describe().splitlines()
+    assert "after the step before, which has no length in the reference; about 5 weeks" in lines[2]
+    assert "about 3 to 6 weeks" in lines[3]
+    assert "its week depends on the earlier steps" in lines[4]
