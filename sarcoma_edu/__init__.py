@@ -8,13 +8,16 @@ The public API: :func:`stage` and :func:`stage_frame` (AJCC 8th edition staging)
 spreads), :func:`treatment_options` and :func:`plan_treatment` (treatment by stage and its
 sequence in time), the ``load_*`` catalogs, and the tables they read (:func:`load_table`);
 self-study quizzes (:func:`load_bank`, :func:`check`, :func:`generate_case_question`) with
-saved progress (:class:`ProgressStore`); virtual patient cases for the tumour board
+saved progress (:class:`ProgressStore`, which refuses rather than loses: :class:`ProgressBusyError`,
+:class:`ProgressReadOnlyError`); the bibliography every ``source`` cites (:func:`load_sources`);
+virtual patient cases for the tumour board
 (:func:`load_cases`, :func:`generate_case`, :func:`what_if`).
 Importing the package does not import plotly or ipywidgets.
 """
 
 from sarcoma_edu.cases import Case, CaseError, check_cases, generate_case, load_cases, what_if
 from sarcoma_edu.catalog import (
+    drug_safety,
     load_drugs,
     load_histologies,
     load_modalities,
@@ -26,10 +29,12 @@ from sarcoma_edu.data import DatasetError, list_datasets, load_table
 from sarcoma_edu.grading import FnclccResult, fnclcc, normalize_grade
 from sarcoma_edu.objectives import Objective, load_objectives
 from sarcoma_edu.progress import ProgressStore
-from sarcoma_edu.quiz import Feedback, Question, QuizBankError, check, load_bank
+from sarcoma_edu.progress_file import ProgressBusyError, ProgressReadOnlyError, ProgressStorageError
+from sarcoma_edu.quiz import BankCheck, Feedback, Question, QuizBankError, check, check_banks, load_bank
 from sarcoma_edu.quiz_cases import generate_case_question
+from sarcoma_edu.sources import bibliography, load_sources
 from sarcoma_edu.spread import METASTATIC_TUMOUR, Pathway, normalize_histology, pathway, routes, spread_patterns
-from sarcoma_edu.staging import SITES, STAGES, StageResult, normalize_site, stage, stage_frame, t_category
+from sarcoma_edu.staging import EXTENTS, SITES, STAGES, StageResult, normalize_site, stage, stage_frame, t_category
 from sarcoma_edu.treatment import (
     Phase,
     TreatmentOption,
@@ -47,9 +52,11 @@ DISCLAIMER = (
 
 __all__ = [
     "DISCLAIMER",
+    "EXTENTS",
     "METASTATIC_TUMOUR",
     "SITES",
     "STAGES",
+    "BankCheck",
     "Case",
     "CaseError",
     "DatasetError",
@@ -58,6 +65,9 @@ __all__ = [
     "Objective",
     "Pathway",
     "Phase",
+    "ProgressBusyError",
+    "ProgressReadOnlyError",
+    "ProgressStorageError",
     "ProgressStore",
     "Question",
     "QuizBankError",
@@ -66,8 +76,11 @@ __all__ = [
     "TreatmentOptions",
     "TreatmentPlan",
     "__version__",
+    "bibliography",
     "check",
+    "check_banks",
     "check_cases",
+    "drug_safety",
     "fnclcc",
     "generate_case",
     "generate_case_question",
@@ -79,6 +92,7 @@ __all__ = [
     "load_modalities",
     "load_objectives",
     "load_risk_factors",
+    "load_sources",
     "load_survival",
     "load_table",
     "load_tests",
