@@ -111,7 +111,7 @@ bench: $(VENV)/.installed-test browser-deps
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_browser.py
 
-# Re-record the expected outputs of `# NBVAL_CHECK_OUTPUT` cells; review the diff before committing.
+# Re-record the expected outputs of cells tagged nbval-check-output (into tests/notebook_outputs.json); review the diff before committing.
 expected: $(VENV)/.installed-test
 	$(BIN)/python scripts/record_expected_outputs.py
 

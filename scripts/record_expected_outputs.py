@@ -1,8 +1,9 @@
-"""Run every lesson and record the outputs of its `# NBVAL_CHECK_OUTPUT` cells.
+"""Run every lesson and record the outputs of its cells tagged `nbval-check-output`.
 
 Usage: ``python scripts/record_expected_outputs.py`` (or ``make expected``). Writes
-``notebooks/expected_outputs.json``; review the diff like any change to a test's expected
-values (each entry shows the cell's code next to its output), then commit it.
+``tests/notebook_outputs.json``; review the diff like any change to a test's expected
+values (each entry shows the cell's code next to its output), then commit it. The tag is nbval's
+cell tag, kept in the cell's metadata so students never see it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-MARKER = "NBVAL_CHECK_OUTPUT"
+TARGET = ROOT / "tests" / "notebook_outputs.json"
+TAG = "nbval-check-output"
 
 
 def record(path: Path) -> dict[str, dict[str, object]]:
@@ -27,7 +29,7 @@ def record(path: Path) -> dict[str, dict[str, object]]:
     ).execute()
     found = {}
     for cell in notebook.cells:
-        if cell.cell_type == "code" and MARKER in cell.source:
+        if cell.cell_type == "code" and TAG in cell.metadata.get("tags", []):
             outputs = []
             for output in cell.outputs:
                 kept = {k: v for k, v in output.items() if k not in ("execution_count", "metadata")}
@@ -39,11 +41,10 @@ def record(path: Path) -> dict[str, dict[str, object]]:
 
 
 def main() -> int:
-    """Record every notebook's checked outputs into notebooks/expected_outputs.json."""
+    """Record every notebook's checked outputs into tests/notebook_outputs.json."""
     result = {path.name: record(path) for path in sorted(NOTEBOOKS.glob("*.ipynb"))}
-    target = NOTEBOOKS / "expected_outputs.json"
-    target.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"recorded {sum(map(len, result.values()))} checked cells in {target.relative_to(ROOT)}")
+    TARGET.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"recorded {sum(map(len, result.values()))} checked cells in {TARGET.relative_to(ROOT)}")
     return 0
 
 

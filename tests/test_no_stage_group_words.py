@@ -27,7 +27,7 @@ def test_the_command_line_says_no_stage_group_and_why(args, capsys):
 
 def test_no_lesson_prints_none_for_a_stage():
     """No checked lesson output prints None where a stage group would be."""
-    expected = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "expected_outputs.json").read_text())
+    expected = json.loads((Path(__file__).resolve().parents[1] / "tests" / "notebook_outputs.json").read_text())
     texts = [
         output.get("text", "")
         for cells in expected.values()

@@ -82,19 +82,31 @@ def test_import_does_not_load_plotting_or_widgets():
 
 
 def test_every_checked_cell_has_a_current_expectation():
-    """Each `# NBVAL_CHECK_OUTPUT` cell has a recorded expected output, recorded from its current code."""
-    expected = json.loads((ROOT / "notebooks" / "expected_outputs.json").read_text(encoding="utf-8"))
+    """Each cell tagged `nbval-check-output` has a recorded expected output, recorded from its current code."""
+    expected = json.loads((ROOT / "tests" / "notebook_outputs.json").read_text(encoding="utf-8"))
     checked = 0
     for path in NOTEBOOKS:
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             source = "".join(cell["source"])
-            if cell["cell_type"] == "code" and "NBVAL_CHECK_OUTPUT" in source:
+            if cell["cell_type"] == "code" and "nbval-check-output" in cell["metadata"].get("tags", []):
                 checked += 1
                 record = expected.get(path.name, {}).get(cell["id"])
                 assert record is not None, f"{path.name} cell {cell['id']}: run `make expected`"
                 assert record["source"] == source, f"{path.name} cell {cell['id']} changed: run `make expected`"
                 assert record["outputs"], f"{path.name} cell {cell['id']} prints nothing to check"
     assert checked >= 1
+
+
+def test_test_markers_are_cell_tags_not_student_text():
+    """No lesson cell carries an nbval marker comment (checks are cell tags); notebooks/ holds no expectations."""
+    found = [
+        f"{path.name} cell {cell['id']}"
+        for path in NOTEBOOKS
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]
+        if "NBVAL_" in "".join(cell["source"])
+    ]
+    assert not found, "nbval marker comments in lesson cells (use the cell tag instead): " + ", ".join(found)
+    assert not list((ROOT / "notebooks").glob("*.json"))
 
 
 LESSONS = [p for p in NOTEBOOKS if p.name[:2].isdigit()]
