@@ -113,8 +113,8 @@ class ReviewControls:
                 self._note(f"Nothing in this quiz is due for review now.{when}{elsewhere}")
             return 0
         self.mode, self.queue = "review", questions
+        self._show(questions[0])  # the message below belongs to this review: it goes with the next question shown
         self._note(f"Reviewing {len(questions)} question(s) due now, the most overdue first.{elsewhere}")
-        self._show(questions[0])
         return len(questions)
 
     def _schedule(self, store: bool = True) -> list[review.ReviewItem]:

@@ -2,7 +2,14 @@
 
 Every answer is checked by :func:`sarcoma_edu.quiz.check` and recorded in a
 :class:`~sarcoma_edu.progress.ProgressStore`; bank text is always shown escaped. Keyboard use:
-**Tab** moves between answers and buttons, **Space** presses a button or ticks a box.
+**Tab** moves between answers and buttons, **Space** presses a button or ticks a box. After an
+answer, keyboard focus moves to **Next question**, placed right after the feedback (which screen
+readers announce as it appears); the chosen answer stays marked with an arrow and the words "your answer".
+
+Reopening the quiz carries on: "welcome back", the score so far, and the next question not yet
+answered after the one answered last. "All topics" interleaves the topics
+(:func:`sarcoma_edu.quiz_progress.interleave`). A message belongs to the question it describes and
+goes when another question is shown; notes about the progress file stay.
 
 After each answer the student may say how sure they were (sure / unsure / guessed); **Due for
 review (N)** asks again the questions the spaced review (:mod:`sarcoma_edu.review`, FSRS) says are
@@ -17,13 +24,15 @@ import html
 import itertools
 import os
 import random
+import warnings
 from collections.abc import Sequence
 
 import ipywidgets as w
 
-from sarcoma_edu.progress import ProgressBusyError, ProgressReadOnlyError, ProgressStore
+from sarcoma_edu.progress import ProgressBusyError, ProgressReadOnlyError, ProgressStore, ProgressWarning
 from sarcoma_edu.quiz import Feedback, Question, check
 from sarcoma_edu.quiz_cases import generate_case_question, question_from_id
+from sarcoma_edu.quiz_progress import interleave, resume_point
 from sarcoma_edu.quiz_review import ReviewControls
 
 __all__ = ["CASE_SEED_ENV", "QuizWidget", "quiz_widget"]
@@ -44,8 +53,11 @@ _CASE_LABELS = {
 _STYLE = (
     "<style>.sarcoma-edu-quiz .sarcoma-edu-answer{white-space:normal;height:auto;min-height:2.2em;"
     "text-align:left;padding:0.35em 0.8em;line-height:1.35}"
-    ".sarcoma-edu-quiz .widget-checkbox label{white-space:normal}</style>"
+    ".sarcoma-edu-quiz .widget-checkbox label{white-space:normal}"
+    ".sarcoma-edu-quiz .sarcoma-edu-chosen{outline:3px solid #0072B2;outline-offset:1px;font-weight:bold;"
+    "opacity:1}</style>"
 )
+_MODES = {"mistakes": "practising your mistakes", "review": "reviewing what is due"}
 
 
 def _box(kind: str, title: str, lines: Sequence[str]) -> str:
@@ -89,6 +101,8 @@ class QuizWidget(ReviewControls, w.VBox):
         self.first_seed = random.SystemRandom().randrange(_FRESH_SEEDS) if seed is None else seed
         self._seeds = itertools.count(self.first_seed)
         self._wrong: dict[str, None] = {}  # this session's mistakes, when progress is not saved
+        self._standing: list[str] = []  # notes about the progress file: they stay on screen
+        self._message = ""  # a note about the question on screen: it goes with the question
         topics = sorted({q.topic for q in self.questions})
         self.topic = w.Dropdown(options=[ALL_TOPICS, *topics], value=ALL_TOPICS, description="Topic")
         self.case_kind = w.Dropdown(
@@ -105,12 +119,14 @@ class QuizWidget(ReviewControls, w.VBox):
         self.header, self.text = w.HTML(), w.HTML(layout=w.Layout(max_width="48em"))
         self.choices = w.VBox()
         self.check_button = w.Button(description="Check answer", button_style="primary")
-        self.number = w.FloatText(description="Your answer", value=0.0)
+        self.number = w.Text(description="Your answer", placeholder="type a number", value="")
         self.result = w.HTML(layout=w.Layout(max_width="48em"))
+        self.result.add_class("sarcoma-edu-feedback")
+        self.next_button.add_class("sarcoma-edu-next")
         self.status, self.scoreline = w.HTML(), w.HTML()
         self._make_review_controls()
         controls = w.HBox(
-            [self.topic, self.next_button, self.mistakes_button, self.review_button],
+            [self.topic, self.mistakes_button, self.review_button],
             layout=w.Layout(flex_flow="row wrap"),
         )
         cases = w.HBox([self.case_kind, self.case_button])
@@ -124,6 +140,7 @@ class QuizWidget(ReviewControls, w.VBox):
                 self.text,
                 self.choices,
                 self.result,
+                self.next_button,
                 self.confidence_box,
                 self.confidence_note,
                 self.scoreline,
@@ -138,24 +155,56 @@ class QuizWidget(ReviewControls, w.VBox):
         self.check_button.on_click(lambda _b: self._check_current())
         if progress is not None and progress.moved_aside is not None:
             self._note(
-                f"Your old progress file could not be read; it was kept as {progress.moved_aside}. Bring its "
-                f"answers back with the terminal command: sarcoma-edu progress recover {progress.moved_aside}"
+                standing=True,
+                message=f"Your old progress file could not be read; it was kept as {progress.moved_aside}. Bring its "
+                f"answers back with the terminal command: sarcoma-edu progress recover {progress.moved_aside}",
             )
         if progress is not None and progress.read_only:
-            self._note(f"Your answers are checked but not saved: {progress.read_only}.")
-        self.restart()
-        self._count_due()
+            self._note(f"Your answers are checked but not saved: {progress.read_only}.", standing=True)
         if seed_note:
-            self._note(seed_note)
+            self._note(seed_note, standing=True)
+        self.restart(welcome=True)
+        self._count_due()
 
     # --- moving between questions -------------------------------------------------------------
 
-    def restart(self) -> None:
-        """Start the questions of the chosen topic from the first."""
+    def restart(self, welcome: bool = False) -> None:
+        """Show the chosen topic's questions, from the next one not yet answered after the one answered last.
+
+        With ``welcome`` (the quiz just opened) a student who answered before is welcomed back
+        with the score so far and where they were.
+        """
         topic = self.topic.value
         self.mode = "bank"
-        self.queue = [q for q in self.questions if topic == ALL_TOPICS or q.topic == topic]
-        self._show(self.queue[0])
+        if topic == ALL_TOPICS:
+            self.queue = interleave(self.questions)
+        else:
+            self.queue = [q for q in self.questions if q.topic == topic]
+        where = resume_point(self.queue, self._attempts())
+        self._show(self.queue[where.index])
+        if welcome and where.last is not None:
+            total, last = len(self.queue), self.queue[where.last]
+            done = "every question" if where.answered == total else f"{where.answered} of the {total} questions"
+            self._note(
+                f"Welcome back. So far you have answered {done} here, {where.right} of them right the last "
+                f"time you answered. You were at question {where.last + 1} of {total} ({last.topic}); here is "
+                f"question {where.index + 1}, "
+                + ("the next one you have not answered yet." if where.answered < total else "the one after it.")
+            )
+
+    def _attempts(self):
+        """The saved attempts and this session's (the session's alone while the file cannot be read)."""
+        import pandas as pd
+
+        session = pd.DataFrame(self._session, columns=["question_id", "correct"])
+        if self.progress is None:
+            return session
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ProgressWarning)
+                return self.progress.attempts()[["question_id", "correct"]]
+        except OSError:
+            return session
 
     def next(self) -> None:
         """Show the next question (after the last one, start the set again)."""
@@ -164,11 +213,12 @@ class QuizWidget(ReviewControls, w.VBox):
             return
         position = self.queue.index(self.question) + 1 if self.question in self.queue else 0
         if position >= len(self.queue):
-            self._note("You have been through every question in this set; starting it again.")
             if self.mode in ("mistakes", "review"):
                 self.restart()
-                return
-            position = 0
+            else:
+                self._show(self.queue[0])
+            self._note("You have been through every question in this set; starting it again.")
+            return
         self._show(self.queue[position])
 
     def practise_mistakes(self) -> int:
@@ -182,8 +232,8 @@ class QuizWidget(ReviewControls, w.VBox):
             self._note("No mistakes to practise: every question you answered was right the last time.")
             return 0
         self.mode, self.queue = "mistakes", questions
-        self._note(f"Practising {len(questions)} question(s) you got wrong last time.")
         self._show(questions[0])
+        self._note(f"Practising {len(questions)} question(s) you got wrong last time.")
         return len(questions)
 
     def new_case(self, kind: str = "stage") -> Question:
@@ -196,14 +246,23 @@ class QuizWidget(ReviewControls, w.VBox):
 
     # --- showing and answering ----------------------------------------------------------------
 
-    def _note(self, message: str) -> None:
-        self.status.value = f"<p role='status'>{html.escape(message)}</p>"
+    def _note(self, message: str, standing: bool = False) -> None:
+        """Show a message: about the question on screen (it goes with it), or ``standing`` (it stays)."""
+        if standing:
+            self._standing.append(message)
+        else:
+            self._message = message
+        shown = [*self._standing, self._message] if self._message else self._standing
+        self.status.value = "".join(f"<p role='status'>{html.escape(m)}</p>" for m in shown)
 
     def _show(self, question: Question) -> None:
         self.question, self.feedback = question, None
+        self._note("")  # the message about the last question goes with it
         where = "New case"
         if question in self.queue:
             where = f"Question {self.queue.index(question) + 1} of {len(self.queue)}"
+            if self.mode in _MODES:
+                where = f"{where} ({_MODES[self.mode]})"
         self.header.value = (
             f"<p style='margin:0.2em 0;color:#444'>{where} &middot; {html.escape(question.topic)} &middot; "
             f"{html.escape(question.difficulty)}</p>"
@@ -227,7 +286,7 @@ class QuizWidget(ReviewControls, w.VBox):
             hint = w.HTML("<p style='margin:0'>Tick every right answer, then check:</p>")
             self.choices.children = [hint, *boxes, self.check_button]
         else:
-            self.number.value = 0.0
+            self.number.value = ""
             self.choices.children = [self.number, self.check_button]
         for child in self.choices.children:
             if hasattr(child, "disabled"):
@@ -237,8 +296,21 @@ class QuizWidget(ReviewControls, w.VBox):
         if self.question.type == "many_choice":
             ticked = [c.description for c in self.choices.children if isinstance(c, w.Checkbox) and c.value]
             self.answer(ticked)
-        else:
-            self.answer(self.number.value)
+            return
+        typed = self.number.value.strip()
+        if not typed:
+            self.result.value = _box("wrong", "Please type a number", ["Type your answer in the box, then check it."])
+            return
+        try:
+            number = float(typed)
+        except ValueError:
+            self.result.value = _box(
+                "wrong",
+                "Please type a number",
+                [html.escape(f"{typed!r} is not a number; type digits, with a point for a decimal (e.g. 12.5).")],
+            )
+            return
+        self.answer(int(typed) if typed.lstrip("+-").isdigit() else number)
 
     def answer(self, value: object) -> Feedback | None:
         """Answer the question on screen (a text, a list of texts, or a number) and show feedback.
@@ -263,7 +335,7 @@ class QuizWidget(ReviewControls, w.VBox):
             self._wrong[self.question.id] = None
         saved = self._save(value, feedback.correct)
         title = "✓ Correct." if feedback.correct else "✗ Not quite."
-        chosen = "; ".join(map(str, value)) if isinstance(value, list | tuple) else f"{value}"
+        chosen = "; ".join(map(str, value)) if isinstance(value, list | tuple) else _shown(value)
         lines = [f"Your answer: {html.escape(chosen) or '(nothing ticked)'}", html.escape(feedback.answer_feedback)]
         if not feedback.correct:
             right_answers = [a.answer or _number_words(a) for a in self.question.correct_answers]
@@ -276,7 +348,11 @@ class QuizWidget(ReviewControls, w.VBox):
         for child in self.choices.children:
             if hasattr(child, "disabled"):
                 child.disabled = True
+            if isinstance(child, w.Button) and child is not self.check_button and child.tooltip == value:
+                child.description = f"➜ {value} (your answer)"
+                child.add_class("sarcoma-edu-chosen")
         self._answered(feedback.correct, saved=not saved)
+        self.next_button.focus()  # keyboard users go on from under the feedback, not from the top of the page
         return feedback
 
     _storage_problem = ""  # why the default progress file could not be opened (set by quiz_widget)
@@ -300,6 +376,13 @@ class QuizWidget(ReviewControls, w.VBox):
 
 def _not_saved(why: str) -> str:
     return f"<span role='status'>Checked, but not saved: {html.escape(why)}.</span>"
+
+
+def _shown(value: object) -> str:
+    """A number as the student would write it: a whole number without '.0'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return f"{value}"
 
 
 def _number_words(answer) -> str:
@@ -360,5 +443,5 @@ def quiz_widget(
     widget = QuizWidget(questions, progress, seed=case_seed)
     if problem:
         widget._storage_problem = problem
-        widget._note(f"Your answers are checked but not saved: {problem}")
+        widget._note(f"Your answers are checked but not saved: {problem}", standing=True)
     return widget

@@ -88,7 +88,7 @@ def test_many_choice_and_numeric_questions_use_the_check_button(store):
     assert widget.feedback.correct
     while widget.question.type != "numeric":
         widget.next()
-    widget.number.value = 1.0
+    widget.number.value = "1"
     widget.check_button.click()
     assert widget.feedback is not None and not widget.feedback.correct
 
