@@ -1,4 +1,4 @@
-"""The quiz flows: it resumes where the student was, interleaves topics, takes typed numbers, and keeps its messages to their question."""
+"""The quiz flows: it resumes, interleaves topics, takes typed numbers, and keeps messages to their question."""
 
 from __future__ import annotations
 
