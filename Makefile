@@ -35,8 +35,10 @@ venv: $(VENV)/.installed
 # JupyterLab refuses to run as root (e.g. in a container) unless told to.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
+# JUPYTER_CONFIG_PATH: the toolkit's JupyterLab defaults (no news or update pop-ups for students).
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --port=$(PORT) $(ROOT_FLAG) \
+	JUPYTER_CONFIG_PATH="$(CURDIR)/sarcoma_edu/jupyter/config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(BIN)/jupyter lab --ServerApp.root_dir=notebooks --port=$(PORT) $(ROOT_FLAG) \
 	  --LabApp.default_url=/lab/tree/00_welcome.ipynb
 
 # The browser test drives Debian's chromium (no browser download) and checks accessibility with

@@ -30,7 +30,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from sarcoma_edu import DISCLAIMER, __version__, classroom, report_cli
+from sarcoma_edu import DISCLAIMER, __version__, classroom, lab_settings, report_cli
 from sarcoma_edu.grading import fnclcc
 from sarcoma_edu.staging import SITES, stage
 
@@ -321,7 +321,7 @@ def _lab(args: argparse.Namespace) -> int:
     command = classroom.lab_command(report.folder, port, browser=not args.no_browser)
     where = classroom.url(port, "/lab/tree/00_welcome.ipynb")
     print(f"JupyterLab at {where} (the link with its login token follows); press Ctrl+C to stop.", flush=True)
-    return classroom.run_server(command)
+    return classroom.run_server(command, lab_settings.lab_env())  # no news pop-up for students
 
 
 def _present(args: argparse.Namespace) -> int:

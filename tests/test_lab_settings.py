@@ -1,0 +1,106 @@
+"""No JupyterLab news or update pop-up for students: every way of opening the lessons sets the defaults."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from traitlets.config import Config
+
+from sarcoma_edu import classroom, cli, lab_settings
+from tests.browser_harness import free_port, start_server
+from tests.hub_harness import guide_block, hub_config
+
+ROOT = Path(__file__).resolve().parent.parent
+PLUGIN = "@jupyterlab/apputils-extension:notification"
+SCHEMA = Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas" / "@jupyterlab" / "apputils-extension"
+
+
+def _first_config_folder(value: str) -> Path:
+    return Path(value.split(os.pathsep)[0])
+
+
+def test_the_defaults_turn_off_news_and_update_checks_as_jupyterlab_names_them():
+    """The defaults set fetchNews to Never and checkForUpdates to false, values JupyterLab's own schema allows."""
+    schema = json.loads((SCHEMA / "notification.json").read_text(encoding="utf-8"))["properties"]
+    values = lab_settings.LAB_DEFAULTS[PLUGIN]
+    assert values == {"fetchNews": "false", "checkForUpdates": False}
+    assert {"const": "false", "title": "Never"} in schema["fetchNews"]["oneOf"]
+    assert schema["checkForUpdates"]["type"] == "boolean"
+
+
+def test_lab_env_puts_the_toolkit_folder_first_and_keeps_the_others():
+    """lab_env puts the toolkit's config folder first on JUPYTER_CONFIG_PATH and keeps folders already there."""
+    env = lab_settings.lab_env({"JUPYTER_CONFIG_PATH": "/srv/a"})
+    assert env["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [str(lab_settings.LAB_CONFIG), "/srv/a"]
+
+
+def test_sarcoma_edu_lab_starts_jupyterlab_with_the_defaults(tmp_path, monkeypatch):
+    """`sarcoma-edu lab` runs JupyterLab with the toolkit's config folder first on JUPYTER_CONFIG_PATH."""
+    started = {}
+    monkeypatch.setattr(
+        classroom, "run_server", lambda command, env=None: started.update(command=command, env=env) or 0
+    )
+    assert cli.main(["lab", "--dir", str(tmp_path / "lessons"), "--no-browser", "--port", str(free_port())]) == 0
+    assert started["command"][:3] == [sys.executable, "-m", "jupyterlab"]
+    assert _first_config_folder(started["env"]["JUPYTER_CONFIG_PATH"]) == lab_settings.LAB_CONFIG
+
+
+def test_make_lab_starts_jupyterlab_with_the_defaults():
+    """`make lab` sets JUPYTER_CONFIG_PATH to the toolkit's config folder for the JupyterLab it starts."""
+    done = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    found = re.search(r'JUPYTER_CONFIG_PATH="([^"$]+)', done.stdout)
+    assert found and Path(found.group(1)) == lab_settings.LAB_CONFIG, done.stdout
+    assert "jupyter lab" in done.stdout.split(found.group(0))[1]
+
+
+def test_binder_writes_the_defaults_into_its_environment():
+    """Binder's postBuild installs the toolkit and then writes the JupyterLab defaults into the environment."""
+    lines = [line.strip() for line in (ROOT / "binder" / "postBuild").read_text().splitlines()]
+    assert lines.index("python -m sarcoma_edu.lab_settings") > lines.index("python -m pip install --no-deps .")
+
+
+def test_installing_the_defaults_keeps_other_settings(tmp_path):
+    """install_lab_defaults merges into an existing overrides file, keeping other plugins' and keys' settings."""
+    target = tmp_path / "etc" / "jupyter" / "labconfig" / "default_setting_overrides.json"
+    target.parent.mkdir(parents=True)
+    target.write_text(json.dumps({PLUGIN: {"doNotDisturbMode": True}, "other:plugin": {"a": 1}}))
+    assert lab_settings.install_lab_defaults(tmp_path) == target
+    written = json.loads(target.read_text())
+    assert written["other:plugin"] == {"a": 1}
+    assert written[PLUGIN] == {"doNotDisturbMode": True, "fetchNews": "false", "checkForUpdates": False}
+
+
+def test_the_hub_guide_gives_students_servers_the_defaults():
+    """The guide's jupyterhub_config.py passes the defaults to students' servers; its image writes them."""
+    config = Config()
+    exec(compile(hub_config(), "jupyterhub_config.py", "exec"), {"get_config": lambda: config})
+    assert _first_config_folder(config.Spawner.environment["JUPYTER_CONFIG_PATH"]) == lab_settings.LAB_CONFIG
+    assert "RUN python -m sarcoma_edu.lab_settings" in guide_block("dockerfile", "# Dockerfile")
+
+
+def test_a_jupyterlab_started_with_the_defaults_serves_them(tmp_path):
+    """A real JupyterLab started with lab_env serves news and update checks turned off as the defaults."""
+    port, token = free_port(), "lab-settings-test"
+    env = {**os.environ, **lab_settings.lab_env(), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings")}
+    env["JUPYTER_RUNTIME_DIR"] = str(tmp_path / "runtime")
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}",
+        "--allow-root",
+    ]  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    process = start_server(command, f"{base}/api/status?token={token}", tmp_path / "lab.log", env)
+    try:
+        with urllib.request.urlopen(f"{base}/lab/api/settings/{PLUGIN}?token={token}", timeout=30) as answer:
+            properties = json.load(answer)["schema"]["properties"]
+    finally:
+        process.terminate()
+        process.wait(30)
+    assert properties["fetchNews"]["default"] == "false"
+    assert properties["checkForUpdates"]["default"] is False
