@@ -232,7 +232,8 @@ def derived_key(item: dict[str, Any]) -> list[str]:
             if answers[text] is not expected:
                 problems.append(
                     f"the answer {text!r} is marked {'right' if answers[text] else 'wrong'}, but "
-                    f"{spec['function']}({json.dumps(call_for)}).{spec['field']} is {value!r} (target {spec['target']!r})"
+                    f"{spec['function']}({json.dumps(call_for)}).{spec['field']} is {value!r} "
+                    f"(target {spec['target']!r})"
                 )
         missing = [t for t in answers if t not in spec["per_answer"]]
         problems += [f"per_answer does not say how to compute the answer {t!r}" for t in missing]
@@ -341,7 +342,8 @@ def _own_rules(where: _Where, item: dict[str, Any], lessons: set[str]) -> list[s
 def _check_file(path: Path, lessons: set[str]) -> tuple[list[Exercise], list[str]]:
     raw, problem = _jsonfiles.read_json(path, what="exercise file", max_bytes=_MAX_BYTES)
     if problem is None and not isinstance(raw, list):
-        problem = f"{path}: an exercise file is a JSON list of exercises, not {_jsonfiles.JSON_WORDS[_jsonfiles.json_kind(raw)]}"
+        kind = _jsonfiles.JSON_WORDS[_jsonfiles.json_kind(raw)]
+        problem = f"{path}: an exercise file is a JSON list of exercises, not {kind}"
     if problem is not None:
         return [], [problem]
     found: dict[int, list[str]] = {index: [] for index in range(len(raw))}
