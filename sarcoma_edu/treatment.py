@@ -48,9 +48,9 @@ class TreatmentOptions:
     """The PDQ treatment options for one situation, and why this list applies.
 
     ``other_readings`` names the other PDQ lists (``other_headings``, their headings) a careful
-    reader could also file this patient under (today only the node-positive trunk or limb tumour without distant spread, which is
-    stage IV under AJCC 8 but is treated as the PDQ list for stage III with lymph node spread
-    describes); the explanation gives both readings.
+    reader could also file this patient under (today only the node-positive trunk or limb tumour
+    without distant spread, which is stage IV under AJCC 8 but is treated as the PDQ list for
+    stage III with lymph node spread describes); the explanation gives both readings.
     """
 
     situation: str
@@ -402,7 +402,13 @@ def _sequence(found: _Situation, radiation: str, chemotherapy: str, resectable: 
     if situation == "stage_IV":
         if resectable:
             notes.append(_rule("stage_IV", found.stage, "surgery", "note")["note"])
-            ids = _local("stage_II_III_N0", None, radiation, chemotherapy, notes)
+            if radiation != "none":
+                notes.append(
+                    "Radiation is kept around the operation on the primary tumour, as you chose; the reference gives "
+                    "its doses for the local treatment of a tumour, and for stage IV the team decides whether it adds "
+                    "to the removal of all the disease."
+                )
+            ids = _local("stage_IV", None, radiation, chemotherapy, notes)
             return [*ids, "surgery_metastases", "follow_up"], notes
         ids = ["chemo_systemic"]
         if radiation != "none":
@@ -443,7 +449,7 @@ def plan_treatment(
     *,
     radiation: Literal["before", "after", "none"] | None = None,
     chemotherapy: Literal["before", "after", "none"] = "none",
-    resectable: bool = True,
+    resectable: bool | None = None,
     nodes: bool | None = None,
     recurrent: bool = False,
     metastasis: bool | None = None,
@@ -460,9 +466,11 @@ def plan_treatment(
             it before surgery for limb tumours); stage IV and sites without a stage group get no
             radiation unless it is chosen.
         chemotherapy: ``"before"`` surgery, ``"after"`` surgery, or ``"none"``.
-        resectable: False when surgery cannot remove the tumour. For stage IV, True means the
-            primary tumour and all the metastases can be removed: the primary is then treated as
-            for stage II or III and the metastases are removed by surgery.
+        resectable: whether surgery can remove all the cancer. None (the default) means yes, except
+            for stage IV, where it means no: stage IV is planned as systemic therapy unless you say
+            that the primary tumour and every metastasis can be removed (True); then the plan shows
+            surgery of the primary and of the lung metastases, with chemotherapy or radiation only
+            where you choose them.
         nodes, recurrent, metastasis: as for :func:`treatment_options`.
 
     Returns:
@@ -480,8 +488,9 @@ def plan_treatment(
     if radiation is not None:
         radiation = _checks.choice("radiation", radiation, _RADIATION)
     chemotherapy = _checks.choice("chemotherapy", chemotherapy, _CHEMO)
-    resectable = _checks.boolean("resectable", resectable)
     found = _situation(result_or_stage, nodes, recurrent, metastasis)
+    # all of a stage IV patient's disease is removable only when the user says so
+    resectable = found.situation != "stage_IV" if resectable is None else _checks.boolean("resectable", resectable)
     why_list = found.explanation
     if found.situation == "no_stage_group":
         why_list += (
@@ -490,9 +499,7 @@ def plan_treatment(
         )
     chosen: list[str] = []
     if radiation is None:
-        # stage IV with all disease removable: the primary is treated as for stage II or III
-        local = "stage_II_III_N0" if found.situation == "stage_IV" and resectable else found.situation
-        default = _rule(local, found.stage, "radiation", "default")
+        default = _rule(found.situation, found.stage, "radiation", "default")
         radiation = default["timing"] if default else "none"
         if default and resectable:
             chosen.append(default["note"])

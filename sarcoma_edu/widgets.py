@@ -393,10 +393,10 @@ class TreatmentPlanner(w.VBox):
             description="Chemotherapy",
             style=_LABEL,
         )
-        self.resectable = w.Checkbox(
-            value=True,
-            description="Surgery can remove all the cancer (for stage IV: every metastasis too)",
-            indent=False,
+        self.resectable = w.Checkbox(value=True, description="Surgery can remove the tumour", indent=False)
+        # stage IV only: shown when the staged patient is stage IV; never assumed
+        self.metastases_removable = w.Checkbox(
+            value=False, description="Stage IV: every metastasis can be removed too", indent=False
         )
         self.recurrent = w.Checkbox(value=False, description="Cancer has come back (recurrent)", indent=False)
         self.options_html = w.HTML(layout=_WIDE)
@@ -405,7 +405,9 @@ class TreatmentPlanner(w.VBox):
         self.options: TreatmentOptions | None = None
         self.plan: TreatmentPlan | None = None
         self.figure = None
-        choices = w.HBox([self.radiation, self.chemotherapy, w.VBox([self.resectable, self.recurrent])])
+        choices = w.HBox(
+            [self.radiation, self.chemotherapy, w.VBox([self.resectable, self.metastases_removable, self.recurrent])]
+        )
         super().__init__(
             [
                 self.staging,
@@ -417,7 +419,7 @@ class TreatmentPlanner(w.VBox):
                 self.options_html,
             ]
         )
-        for control in (self.radiation, self.chemotherapy, self.resectable, self.recurrent):
+        for control in (self.radiation, self.chemotherapy, self.resectable, self.metastases_removable, self.recurrent):
             control.observe(lambda _change: self.update(), names="value")
         for control in (
             self.staging.site,
@@ -438,11 +440,13 @@ class TreatmentPlanner(w.VBox):
 
         result = self.staging.result
         self.options = treatment_options(result, recurrent=self.recurrent.value)
+        stage_iv = self.options.situation == "stage_IV"
+        self.metastases_removable.layout.display = None if stage_iv else "none"
         self.plan = plan_treatment(
             result,
             radiation=None if self.radiation.value == "situation" else self.radiation.value,
             chemotherapy=self.chemotherapy.value,
-            resectable=self.resectable.value,
+            resectable=self.resectable.value and (self.metastases_removable.value or not stage_iv),
             recurrent=self.recurrent.value,
         )
         self.options_html.value = _options_html(self.options)

@@ -275,7 +275,17 @@ def test_a_stage_iv_patient_whose_disease_can_all_be_removed_gets_surgery():
     assert phases.index("Surgery") < phases.index("Surgery to remove the lung metastases")
     assert not any(p.startswith("Systemic therapy") for p in phases)
     note = " ".join(plan.adjustments)
-    assert "rarely curable" in note and "do not all agree" in note
+    assert "rarely curable" in note and "can cure some patients" in note
+    assert "pazopanib or imatinib" in note  # systemic options are still named
+
+
+def test_a_stage_iv_plan_with_nothing_chosen_is_systemic_therapy_not_surgery():
+    """Stage IV is not assumed removable: with no choices the plan is systemic therapy, and no radiation is added."""
+    for patient in ("IV", stage("leg", 7, 3, metastasis=True)):
+        plan = plan_treatment(patient)
+        phases = plan.to_frame().phase.tolist()
+        assert phases[0].startswith("Systemic therapy")
+        assert not any(p.startswith(("Surgery", "Radiation")) for p in phases)
 
 
 def test_stage_iv_primary_is_treated_as_stage_ii_iii_with_radiation_kept():
@@ -341,7 +351,7 @@ def test_chemotherapy_after_surgery_for_stage_ii_iii_is_kept_with_a_note():
     """ACS gives chemotherapy after surgery for stage II/III: the plan keeps it and says its benefit is uncertain."""
     plan = plan_treatment("IIIA", chemotherapy="after", radiation="none")
     assert "Chemotherapy after surgery" in plan.to_frame().phase.tolist()
-    assert any("ACS describes it" in a and "uncertain" in a for a in plan.adjustments)
+    assert any("chemoradiation" in a and "not all experts agree" in a for a in plan.adjustments)
 
 
 @pytest.mark.parametrize(

@@ -364,3 +364,15 @@ def test_the_differentiation_choices_fit_their_box():
     width = calc.differentiation.layout.width
     assert width.endswith("em") and float(width[:-2]) >= 0.6 * longest
     assert calc.differentiation.layout.max_width == "100%"
+
+
+def test_planner_never_assumes_a_stage_iv_patient_can_have_all_disease_removed():
+    """With distant metastasis the planner shows systemic therapy until 'every metastasis can be removed' is ticked."""
+    planner = widgets.TreatmentPlanner()
+    assert planner.metastases_removable.layout.display == "none"
+    planner.staging.metastasis.value = True
+    assert planner.metastases_removable.layout.display is None
+    assert planner.plan.phases[0].phase.startswith("Systemic therapy")
+    planner.metastases_removable.value = True
+    phases = [p.phase for p in planner.plan.phases]
+    assert "Surgery to remove the lung metastases" in phases and phases[0] == "Surgery"
