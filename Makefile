@@ -16,13 +16,15 @@ $(BIN)/python:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
 	  else echo "python3 -m venv is not available: run 'sudo apt-get install python3-venv' and try again"; exit 1; fi; \
 	fi
+	@echo "Step 1 of 3: making a private Python environment in $(VENV) ..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --upgrade pip
 
-# Reinstall only when pyproject.toml changes.
+# Reinstall only when pyproject.toml changes. pip shows what it downloads and installs (a few minutes
+# the first time), so the terminal is never silent.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	@echo "Installing sarcoma-edu and its dependencies into $(VENV) ..."
-	$(BIN)/python -m pip install --quiet -e .
+	@echo "Step 2 of 3: installing sarcoma-edu, JupyterLab and the other packages into $(VENV) ..."
+	$(BIN)/python -m pip install --progress-bar on -e .
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -36,10 +38,15 @@ venv: $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # JUPYTER_CONFIG_PATH: the toolkit's JupyterLab defaults (no news or update pop-ups for students).
+# JupyterLab keeps this terminal busy until Ctrl+C; scripts/lab_ready.py says so, with the address to
+# open, as soon as the server is listening (exec: the server keeps the process id of the shell that started the script).
+# port_retries=0: a PORT already in use stops with JupyterLab's message instead of moving to another port.
 lab: $(VENV)/.installed
-	JUPYTER_CONFIG_PATH="$(CURDIR)/sarcoma_edu/jupyter/config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
-	  $(BIN)/jupyter lab --ServerApp.root_dir=notebooks --port=$(PORT) $(ROOT_FLAG) \
-	  --LabApp.default_url=/lab/tree/00_welcome.ipynb
+	@echo "Step 3 of 3: starting JupyterLab on port $(PORT) (the first start takes a few seconds) ..."
+	@$(BIN)/python scripts/lab_ready.py --pid $$$$ & \
+	  JUPYTER_CONFIG_PATH="$(CURDIR)/sarcoma_edu/jupyter/config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  exec $(BIN)/jupyter lab --ServerApp.root_dir=notebooks --port=$(PORT) --ServerApp.port_retries=0 \
+	  $(ROOT_FLAG) --LabApp.default_url=/lab/tree/00_welcome.ipynb
 
 # The browser test drives Debian's chromium (no browser download) and checks accessibility with
 # axe-core from npm. As root (CI, containers) missing pieces are installed with apt-get; otherwise
