@@ -24,7 +24,7 @@ __all__ = ["METASTATIC_TUMOUR", "Pathway", "PathwayLink", "normalize_histology",
 
 METASTATIC_TUMOUR = (
     "A metastatic tumour is the same type of cancer as the primary tumour: sarcoma that spreads to "
-    "the lung is metastatic sarcoma, not lung cancer. (PDQ-PT 2023-06-02)"
+    "the lung is metastatic sarcoma, not lung cancer (PDQ-PT 2023-06-02, for this sentence)."
 )
 ROUTE_ORDER = ("tissue", "lymph", "blood")
 BASE_VALUE, MAX_WIDTH = 1, 4
