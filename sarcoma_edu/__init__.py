@@ -15,6 +15,7 @@ virtual patient cases for the tumour board
 Importing the package does not import plotly or ipywidgets.
 """
 
+from sarcoma_edu import presentation as _presentation
 from sarcoma_edu.cases import Case, CaseError, check_cases, generate_case, load_cases, what_if
 from sarcoma_edu.catalog import (
     drug_safety,
@@ -43,6 +44,9 @@ from sarcoma_edu.treatment import (
     plan_treatment,
     treatment_options,
 )
+
+# in a lesson's kernel every table shows whole, with plain column names (nothing happens outside IPython)
+_presentation.install_table_display()
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-"""Settings for showing lessons on a projector: dark theme, large text, plain tables.
+"""Settings for showing lessons: plain tables in every lesson; on a projector, dark theme and large text.
 
 ``sarcoma-edu present`` starts Voila with environment variables that its kernels inherit, so the
 figure builders and the table display read them while a lesson runs:
@@ -7,8 +7,11 @@ figure builders and the table display read them while a lesson runs:
   ``plotly_dark`` template and light text, matching Voila's dark page.
 - ``SARCOMA_EDU_LARGE_TEXT``: ``1`` for larger figure text (the page text is enlarged by the
   ``sarcoma-edu-large`` Voila template).
-- ``SARCOMA_EDU_PRESENT``: ``1`` while presenting; tables are then shown with plain column names,
-  without the row index and with every word of every cell (see :func:`table_html`).
+- ``SARCOMA_EDU_PRESENT``: ``1`` while presenting.
+
+In every lesson, in JupyterLab as in Voila, tables are shown with plain column names, without
+meaningless row numbers and with every word of every cell, wrapped (see :func:`table_html` and
+:func:`install_table_display`).
 
 This module imports neither plotly nor ipywidgets.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -113,11 +117,13 @@ def plain_column(name: object) -> str:
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
-def table_html(frame: pd.DataFrame | pd.Series) -> str:
-    """A table for the projector: plain column names, no row index, no text cut short.
+def table_html(frame: pd.DataFrame | pd.Series, max_rows: int = 200) -> str:
+    """A table a student can read: plain column names, no row numbers, no text cut short.
 
-    A named index (e.g. the groups of a ``groupby``) becomes the first column; an unnamed one (row
-    numbers) is left out. Every row and every character of every cell is shown, and long text wraps.
+    A named index (e.g. the groups of a ``groupby``) becomes the first column; an unnamed one of
+    whole numbers (row numbers) is left out, and an unnamed one of labels is kept as the first
+    column. Every character of every cell is shown and long text wraps. Up to ``max_rows`` rows are
+    shown; a longer table shows its first ``max_rows`` and says in its caption how many there are.
     """
     import pandas as pd
 
@@ -126,7 +132,12 @@ def table_html(frame: pd.DataFrame | pd.Series) -> str:
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame={type(frame).__name__} is not a pandas DataFrame or Series")
     named = any(level is not None for level in frame.index.names)
-    frame = frame.reset_index() if named else frame.reset_index(drop=True)
+    row_numbers = not named and pd.api.types.is_integer_dtype(frame.index.dtype)
+    frame = frame.reset_index(drop=row_numbers)
+    caption = ""
+    if len(frame) > max_rows:
+        caption = f"<caption style='text-align:left'>The first {max_rows} of {len(frame)} rows</caption>"
+        frame = frame.head(max_rows)
     # inline, so JupyterLab's right-aligned table cells cannot override it
     cell = "style='text-align:left;vertical-align:top;white-space:normal'"
     head = "".join(f"<th scope='col' {cell}>{html.escape(plain_column(c))}</th>" for c in frame.columns)
@@ -142,7 +153,7 @@ def table_html(frame: pd.DataFrame | pd.Series) -> str:
         "<style>.sarcoma-edu-table th,.sarcoma-edu-table td{white-space:normal;overflow:visible;"
         "text-overflow:clip;text-align:left;vertical-align:top;padding:0.3em 0.7em;"
         "border-bottom:1px solid var(--jp-border-color2,#ccc)}</style>"
-        f"<table class='sarcoma-edu-table' style='{style}'><thead><tr>{head}</tr></thead>"
+        f"<table class='sarcoma-edu-table' style='{style}'>{caption}<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -155,17 +166,18 @@ def _missing(value: object) -> bool:
 
 
 def install_table_display() -> bool:
-    """While presenting, show every DataFrame and Series in the running kernel with :func:`table_html`.
+    """In a lesson's kernel, show every DataFrame and Series with :func:`table_html`.
+
+    Called when ``sarcoma_edu`` is imported. Outside IPython (a script, the command line) nothing
+    changes and IPython is not imported. pandas' text display then shows whole cells as well.
 
     Returns:
-        True when installed (presenting, inside IPython); False otherwise, changing nothing.
+        True when installed (inside IPython); False otherwise, changing nothing.
     """
-    if not is_presenting():
+    if "IPython" not in sys.modules:
         return False
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
+    from IPython import get_ipython
+
     shell = get_ipython()
     if shell is None:
         return False
@@ -174,4 +186,5 @@ def install_table_display() -> bool:
     formatter = shell.display_formatter.formatters["text/html"]
     formatter.for_type(pd.DataFrame, table_html)
     formatter.for_type(pd.Series, table_html)
+    pd.set_option("display.max_colwidth", None)
     return True

@@ -140,6 +140,14 @@ def test_a_presented_table_has_plain_columns_no_index_and_no_cut_text():
     assert "white-space:normal" in html and "text-overflow:clip" in html
 
 
+def test_a_long_table_says_how_many_rows_it_has_and_labels_are_kept():
+    """A table longer than max_rows shows its first rows and says how many there are; an unnamed label index stays."""
+    html = presentation.table_html(pd.DataFrame({"stage": ["IA"] * 5}), max_rows=3)
+    assert "The first 3 of 5 rows" in html and html.count(f"<td {C}>IA</td>") == 3
+    labelled = presentation.table_html(pd.DataFrame({"count": [2]}, index=["leg"]))
+    assert f"<td {C}>leg</td><td {C}>2</td>" in labelled
+
+
 def test_a_grouped_table_keeps_its_groups_as_the_first_column():
     """A named index (the groups of a groupby) becomes a plain first column, not a hidden index."""
     counts = pd.DataFrame({"site": ["leg", "leg", "trunk"], "stage": ["IA", "IB", "IA"]})
@@ -153,8 +161,8 @@ def test_a_grouped_table_keeps_its_groups_as_the_first_column():
     )
 
 
-def test_while_presenting_every_table_in_the_kernel_is_shown_plainly(monkeypatch):
-    """Under `present` the kernel's HTML display of DataFrames and Series is the plain table; otherwise unchanged."""
+def test_in_a_lesson_kernel_every_table_is_shown_plainly(monkeypatch):
+    """In a lesson's kernel, presenting or not, the HTML display of DataFrames and Series is the plain table."""
 
     class Shell:
         def __init__(self):
@@ -163,11 +171,11 @@ def test_while_presenting_every_table_in_the_kernel_is_shown_plainly(monkeypatch
     shell = Shell()
     monkeypatch.setattr("IPython.get_ipython", lambda: shell)
     frame = pd.DataFrame({"pdq_wording": ["x"]})
-    monkeypatch.delenv(presentation.PRESENT_ENV, raising=False)
-    assert presentation.install_table_display() is False
     assert "PDQ wording" not in (shell.display_formatter.formatters["text/html"](frame) or "")
-    monkeypatch.setenv(presentation.PRESENT_ENV, "1")
-    assert presentation.install_table_display() is True
+    monkeypatch.delenv(presentation.PRESENT_ENV, raising=False)
+    with pd.option_context("display.max_colwidth", 50):  # put back after the test
+        assert presentation.install_table_display() is True
+        assert pd.get_option("display.max_colwidth") is None
     formatter = shell.display_formatter.formatters["text/html"]
     assert f"<th scope='col' {C}>PDQ wording</th>" in formatter(frame)
     assert f"<th scope='col' {C}>Value</th>" in formatter(pd.Series([1, 2]))
