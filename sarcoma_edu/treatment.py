@@ -325,8 +325,6 @@ def _own_weeks(p: Phase) -> tuple[float, float]:
 
 
 def _length_words(low: float, high: float) -> str:
-    if math.isnan(low):
-        return "length not given in the reference"
     return f"about {low:g} weeks" if high == low else f"about {low:g} to {high:g} weeks"
 
 
@@ -336,6 +334,8 @@ def _when(p: Phase) -> str:
         low, high = _own_weeks(p)
         if low == high == 0:
             return "after the step before; its week depends on the earlier steps"
+        if math.isnan(low):
+            return "after the step before; the reference gives no length for this step or an earlier one"
         words = _length_words(low, high) + (", an uncertain range" if p.uncertain else "")
         return f"after the step before, which has no length in the reference; {words}"
     if p.end_week == p.start_week:

@@ -141,12 +141,16 @@ def _number_box(value: float, description: str, **options: object) -> w.FloatTex
 
 
 def _later(delay_s: float, callback: Callable[[], None]) -> bool:
-    """Run ``callback`` after ``delay_s`` seconds on the kernel's event loop; False where there is none."""
-    shell = get_ipython()
-    call_later = getattr(getattr(getattr(shell, "kernel", None), "io_loop", None), "call_later", None)
-    if call_later is None:
+    """Run ``callback`` after ``delay_s`` seconds on the kernel's event loop; False where there is none.
+
+    The timer is set from the loop itself (``add_callback`` wakes it from any thread): ipykernel 7
+    handles a widget's message outside that loop, and a timer set from there waited, unseen, until
+    the kernel's next message woke the loop.
+    """
+    loop = getattr(getattr(get_ipython(), "kernel", None), "io_loop", None)
+    if loop is None or not hasattr(loop, "call_later"):
         return False
-    call_later(delay_s, callback)
+    loop.add_callback(lambda: loop.call_later(delay_s, callback))
     return True
 
 

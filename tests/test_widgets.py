@@ -376,3 +376,32 @@ def test_planner_never_assumes_a_stage_iv_patient_can_have_all_disease_removed()
     planner.metastases_removable.value = True
     phases = [p.phase for p in planner.plan.phases]
     assert "Surgery to remove the lung metastases" in phases and phases[0] == "Surgery"
+
+
+def test_the_message_timer_is_set_from_the_kernels_own_loop(monkeypatch):
+    """The pause timer is set inside a loop callback: set from another thread it waited for the next message."""
+    import sarcoma_edu.widgets as widgets_module
+
+    class Loop:
+        def __init__(self) -> None:
+            self.inside, self.timers = False, []
+
+        def add_callback(self, callback) -> None:
+            self.inside = True
+            try:
+                callback()
+            finally:
+                self.inside = False
+
+        def call_later(self, delay, callback) -> None:
+            assert self.inside, "call_later called from outside the loop"
+            self.timers.append(callback)
+
+    loop = Loop()
+    shell = type("Shell", (), {"kernel": type("Kernel", (), {"io_loop": loop})()})()
+    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
+    calc = widgets_module.FnclccCalculator()
+    calc.mitoses.value = 12.5
+    assert calc.message.value == "" and len(loop.timers) == 1
+    loop.timers[0]()
+    assert "12.5 is not a whole number" in calc.message.value
