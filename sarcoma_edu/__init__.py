@@ -15,6 +15,7 @@ virtual patient cases for the tumour board
 Importing the package does not import plotly or ipywidgets.
 """
 
+from sarcoma_edu import notebook as _notebook
 from sarcoma_edu import presentation as _presentation
 from sarcoma_edu.cases import Case, CaseError, check_cases, generate_case, load_cases, what_if
 from sarcoma_edu.catalog import (
@@ -47,6 +48,8 @@ from sarcoma_edu.treatment import (
 
 # in a lesson's kernel every table shows whole, with plain column names (nothing happens outside IPython)
 _presentation.install_table_display()
+# and the toolkit's own errors show as their one helpful line (sarcoma_edu.notebook)
+_notebook.install_error_display()
 
 __version__ = "0.1.0"
 

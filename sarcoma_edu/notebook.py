@@ -11,8 +11,8 @@ does the same for a whole session).
 Only the toolkit's own messages are shortened: a ``ValueError``, ``TypeError`` or
 :class:`~sarcoma_edu.data.DatasetError` raised by a ``raise`` statement inside the ``sarcoma_edu``
 package. Any other error (a typing mistake in the cell, an error inside pandas, a bug) shows its
-normal traceback. ``sarcoma_edu.widgets`` and ``sarcoma_edu.plots`` install it when they are
-imported in IPython, so every lesson has it from its first cell. This module imports IPython only
+normal traceback. Importing ``sarcoma_edu`` in IPython installs it (as ``sarcoma_edu.widgets``
+and ``sarcoma_edu.plots`` do), so every lesson has it from its first cell. This module imports IPython only
 when it is installed.
 """
 
