@@ -256,7 +256,7 @@ class ExerciseWidget(w.VBox):
         except (TypeError, ValueError) as error:
             self.message.value = _alert(f"Please check your answer: {error}")
             return None
-        self.feedback, self.message.value = feedback, ""
+        self.feedback, self.message.value, self.hint.value = feedback, "", ""
         saved = self._save(value, feedback.correct)
         for child in self.choices.children:
             if hasattr(child, "disabled"):

@@ -45,6 +45,7 @@ __all__ = [
     "derived_key",
     "exercise",
     "exercise_paths",
+    "exercise_questions",
     "lesson_of",
     "load_exercises",
     "progress_by_lesson",
@@ -463,6 +464,16 @@ def exercise(exercise_id: str) -> Exercise:
         f"; this lesson's exercises are {', '.join(near)}" if near else "; exercise ids look like 'ex-03-retro-nodes'"
     )
     raise ValueError(f"exercise_id={_checks.show(exercise_id)} is not an exercise{hint}")
+
+
+def exercise_questions() -> list[Question]:
+    """The built-in exercises as quiz questions (all but the ordering ones), for a quiz that asks them again.
+
+    A quiz made with ``quiz_widget([*load_bank(), *exercise_questions()])`` finds an exercise answered
+    in a lesson among its questions, so "Practise my mistakes" and "Due for review" can ask it; the
+    quiz records it under the same id.
+    """
+    return [e.question for e in _builtin() if e.type != "ordering"]
 
 
 def check_answer(ex: Exercise, answer: object) -> Feedback:

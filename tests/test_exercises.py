@@ -16,6 +16,7 @@ from sarcoma_edu.exercises import (
     derived_key,
     exercise,
     exercise_paths,
+    exercise_questions,
     lesson_of,
     load_exercises,
     progress_by_lesson,
@@ -364,3 +365,15 @@ def test_each_lesson_has_a_think_about_it_prompt_with_a_model_answer(lesson):
     """Each lesson asks at least one open "Think about it" question whose model answer is revealed on request."""
     text = "\n".join("".join(c["source"]) for c in _cells(lesson) if c["cell_type"] == "markdown")
     assert re.search(r"\*\*Think about it\.\*\*[^<]+<details><summary>Show a model answer</summary>\S", text)
+
+
+def test_a_quiz_can_ask_the_lessons_exercises_again_under_their_ids(tmp_path):
+    """exercise_questions() gives the quiz every exercise but the orderings; a wrong one comes back in its mistakes."""
+    from sarcoma_edu.quiz_widget import QuizWidget
+
+    questions = exercise_questions()
+    assert {q.id for q in questions} == {e.id for e in load_exercises() if e.type != "ordering"}
+    store = ProgressStore(tmp_path / "progress.sqlite3")
+    store.record("ex-03-retro-nodes", "IV", False, "staging")
+    quiz = QuizWidget(questions, store)
+    assert quiz.practise_mistakes() == 1 and quiz.question.id == "ex-03-retro-nodes"
