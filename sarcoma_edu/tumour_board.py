@@ -335,7 +335,7 @@ class TumourBoard(w.VBox):
             f"</thead><tbody>{rows}</tbody></table>"
             f"<p><b>The stage:</b> {html.escape(result.explanation)} <small>Source: {html.escape(result.source)}"
             f"</small></p><p><b>The treatment timeline</b> (figure below):</p>"
-            f"<pre style='white-space:pre-wrap'>{html.escape(plan.describe())}</pre>"
+            f"{plan.html()}"
         )
         self.summary_box.layout.display = None
         self._note(f"Case finished: {right} right out of {answered} answered. Try 'What if?' below.")
