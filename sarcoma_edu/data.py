@@ -358,7 +358,10 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("phase_id"),
         _col("phase"),
         _col("modality", _one_of((*_MODALITIES, "none", "follow-up"))),
-        _col("timing", _one_of(("neoadjuvant", "primary", "adjuvant", "unresectable", "palliative", "gap", "follow-up"))),
+        _col(
+            "timing",
+            _one_of(("neoadjuvant", "primary", "adjuvant", "unresectable", "palliative", "gap", "follow-up")),
+        ),
         _col("min_weeks", _NUMBER, required=False),
         _col("max_weeks", _NUMBER, required=False),
         _col("uncertain", _BOOL),
