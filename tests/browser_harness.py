@@ -145,11 +145,12 @@ def open_lesson(browser, base: str, token: str, name: str, settle_ms: int = 1000
 def run_all(page) -> None:
     """Run all cells and wait until every code cell has run and the kernel is idle."""
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # the cells' own execution counts: a collapsed cell's prompt is not shown, so it cannot be read from the page
     page.wait_for_function(
-        f"""() => {{
-            const prompts = [...document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }}""",
+        """() => {
+            const cells = window.jupyterapp.shell.currentWidget.content.widgets.filter(c => c.model.type === 'code');
+            return cells.length > 0 && cells.every(c => c.model.executionCount !== null);
+        }""",
         timeout=120_000,
     )
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=120_000)
