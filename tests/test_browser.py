@@ -2,7 +2,9 @@
 
 It starts JupyterLab on a free localhost port (with a token) over a temporary copy of the lessons,
 runs every lesson, checks that no cell shows an error, runs axe-core over every lesson's outputs,
-drives the staging and FNCLCC calculators and a quiz question with the keyboard, opens the staging
+drives the staging and FNCLCC calculators and a quiz question with the keyboard (focus then on "Next
+question", under the feedback), reopens the quiz where the student was, checks at 1366 by 768 pixels that no
+figure text, hover text, dropdown choice or widget label is cut off, opens the staging
 lesson in Voila the way ``sarcoma-edu present`` does, and saves a screenshot of each page in
 ``screenshots/`` (git-ignored). With ``SARCOMA_EDU_README_SHOTS=docs/images`` (``make
 screenshots``) it also refreshes the pictures the README shows.
@@ -238,23 +240,48 @@ def test_staging_lesson_in_voila_hides_code(browser, tmp_path):
         stop(process)
 
 
-def test_quiz_question_answered_by_keyboard_shows_feedback(browser, lab):
-    """In 07_quiz, choosing an answer with Space shows the verdict, the explanation and the source."""
-    page = _open_and_run(browser, lab, "07_quiz.ipynb")
+def _own_progress(page, path: Path) -> None:
+    """Point the lesson's kernel at a progress file of the test's own, before any cell runs (never a real one)."""
+    page.evaluate(
+        """async (path) => {
+            const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+            const code = `import os\\nos.environ['SARCOMA_EDU_PROGRESS'] = ${JSON.stringify(path)}`;
+            await kernel.requestExecute({code, silent: true}).done;
+        }""",
+        str(path),
+    )
+
+
+def test_quiz_question_answered_by_keyboard_shows_feedback(browser, lab, tmp_path):
+    """In 07_quiz, an answer chosen with Space shows verdict and source, stays marked, and focus moves to Next."""
+    page = open_lesson(browser, *lab, "07_quiz.ipynb")
     try:
-        answers = page.locator(f"{PANEL} .sarcoma-edu-quiz .sarcoma-edu-answer")
+        _own_progress(page, tmp_path / "progress.sqlite3")
+        run_all(page)
+        quiz = page.locator(f"{PANEL} .sarcoma-edu-quiz").first
+        answers = quiz.locator(".sarcoma-edu-answer")
         assert answers.count() >= 3
-        assert page.locator(f"{PANEL} .sarcoma-edu-quiz").get_by_text("Question 1 of").count() == 1
-        right = page.evaluate("document.querySelectorAll('.sarcoma-edu-answer')[0].textContent")
+        assert quiz.get_by_text("Question 1 of").count() == 1 and "Welcome back" not in quiz.inner_text()
+        chosen = answers.first.inner_text()
         answers.first.focus()
         page.keyboard.press("Space")
-        feedback = page.locator(f"{PANEL} .sarcoma-edu-quiz").get_by_text("Source:")
-        feedback.wait_for(timeout=10_000)
-        text = page.locator(f"{PANEL} .sarcoma-edu-quiz").inner_text()
+        quiz.get_by_text("Source:").wait_for(timeout=10_000)
+        text = quiz.inner_text()
         assert ("✓ Correct." in text) or ("✗ Not quite." in text), text[:500]
-        assert "out of 1 answered" in text and right in text
+        assert "out of 1 answered" in text and chosen in text
+        quiz.get_by_text(f"➜ {chosen} (your answer)").wait_for(timeout=10_000)  # marked in words, not colour alone
+        page.wait_for_function(
+            "() => { const a = document.activeElement;"
+            " return !!a && (a.classList.contains('sarcoma-edu-next') || !!a.closest('.sarcoma-edu-feedback')); }",
+            timeout=10_000,
+        )
+        feedback = quiz.locator(".sarcoma-edu-feedback").bounding_box()
+        following = quiz.locator(".sarcoma-edu-next").bounding_box()
+        assert following["y"] >= feedback["y"] + feedback["height"] - 1  # Next question comes after the feedback
         _shot(page, "07_quiz_answered.png")
-        _readme_shot(page.locator(f"{PANEL} .sarcoma-edu-quiz").first, "quiz.png")
+        _readme_shot(quiz, "quiz.png")
+        page.keyboard.press("Space")  # the focused Next question
+        quiz.get_by_text("Question 2 of").wait_for(timeout=10_000)
     finally:
         page.close()
 
@@ -454,5 +481,153 @@ def test_prediction_answered_by_keyboard_reveals_the_calculator_only_afterwards(
         assert violations == [], "\n".join(violations)
         _shot(page, "03_staging_prediction_after.png")
         _readme_shot(widget, "exercise-after.png")
+    finally:
+        page.close()
+
+
+def test_quiz_reopened_by_keyboard_welcomes_back_and_resumes(browser, lab, tmp_path):
+    """With three questions answered before, 07_quiz says welcome back, the score, and shows question 4 of the set."""
+    from sarcoma_edu.progress import ProgressStore
+    from sarcoma_edu.quiz import load_bank
+    from sarcoma_edu.quiz_progress import interleave
+
+    path = tmp_path / "progress.sqlite3"
+    first = interleave(load_bank())[:3]
+    ProgressStore(path).add_attempts(
+        [
+            {"attempt_id": f"a{number}", "question_id": q.id, "topic": q.topic, "answer": "earlier",
+             "correct": number != 1, "answered_at": f"2026-03-0{number + 1}T09:00:00+00:00"}
+            for number, q in enumerate(first)
+        ]
+    )  # fmt: skip
+    page = open_lesson(browser, *lab, "07_quiz.ipynb")
+    try:
+        _own_progress(page, path)
+        run_all(page)
+        quiz = page.locator(f"{PANEL} .sarcoma-edu-quiz").first
+        quiz.get_by_text("Welcome back").wait_for(timeout=10_000)
+        text = quiz.inner_text()
+        assert "answered 3 of the" in text and "2 of them right" in text and "You were at question 3 of" in text
+        assert "Question 4 of" in text and "Question 1 of" not in text
+        _shot(page, "07_quiz_resumed.png")
+        _readme_shot(quiz, "quiz-resumed.png")
+    finally:
+        page.close()
+
+
+def test_planner_chemotherapy_before_surgery_by_keyboard_draws_steps_in_order(browser, lab):
+    """In 05 choosing chemotherapy before surgery with Space draws it first on the timeline, then the steps after it."""
+    page = _open_and_run(browser, lab, "05_treatment.ipynb")
+    try:
+        chemo_box = page.locator(".widget-radio:has(label:text-is('Chemotherapy'))")
+        planner = page.locator(f"{PANEL} .jp-OutputArea-output").filter(has=chemo_box).first
+        chemotherapy = planner.locator(".widget-radio:has(label:text-is('Chemotherapy'))")
+        before = chemotherapy.get_by_label("Before surgery", exact=True)
+        before.focus()
+        page.keyboard.press("Space")
+        page.wait_for_function(
+            "(el) => /^chemotherapy before surgery/i"
+            ".test(el.querySelector('.sarcoma-edu-plan ol li')?.innerText ?? '')",
+            arg=planner.element_handle(),
+            timeout=15_000,
+        )
+        planner.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(800)
+        steps = planner.locator(".sarcoma-edu-plan ol li").all_inner_texts()
+        assert steps and "chemotherapy" in steps[0].lower()
+        assert any("surgery" in s.lower() for s in steps[1:])
+        assert _errors(page) == []
+        _shot(page, "05_treatment_chemo_before.png")
+        _readme_shot(planner, "planner-chemo-before.png")
+    finally:
+        page.close()
+
+
+# What "cut off" means, measured in the page: a figure's text (title, axis title, tick label, legend,
+# annotation, Sankey label) outside the figure's own box, a figure wider than its output, hover text
+# outside the figure, a widget label cut short, or a dropdown narrower than its longest choice.
+_CUT_OFF_JS = """(panel) => {
+    const found = [];
+    const inside = (r, box, slack = 2) => r.left >= box.left - slack && r.right <= box.right + slack
+        && r.top >= box.top - slack && r.bottom <= box.bottom + slack;
+    const words = (el) => (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 70);
+    const root = document.querySelector(panel);
+    for (const plot of root.querySelectorAll('.js-plotly-plot')) {
+        const box = plot.getBoundingClientRect();
+        const output = plot.closest('.jp-OutputArea-output')?.getBoundingClientRect();
+        if (output && box.right > output.right + 2) {
+            found.push(`figure wider than its output: ${words(plot.querySelector('.gtitle') || plot)}`);
+        }
+        const texts = plot.querySelectorAll(['.gtitle', '.xtitle', '.ytitle', '.annotation-text', '.legendtext',
+            '.node-label', '.xtick text', '.ytick text', '.g-xtitle text', '.g-ytitle text'].join(', '));
+        for (const text of texts) {
+            const r = text.getBoundingClientRect();
+            if (!words(text) || r.width === 0) continue;
+            if (!inside(r, box)) found.push(`figure text outside its figure: "${words(text)}"`);
+        }
+    }
+    const canvas = document.createElement('canvas').getContext('2d');
+    for (const select of root.querySelectorAll('.jp-OutputArea .widget-dropdown select')) {
+        if (!select.offsetParent) continue;
+        const style = getComputedStyle(select);
+        canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 14;
+        for (const option of select.options) {
+            if (canvas.measureText(option.text).width > room + 1) {
+                found.push(`dropdown choice cut off: "${option.text.slice(0, 70)}"`);
+            }
+        }
+    }
+    const labels = '.jp-OutputArea .widget-label, .jp-OutputArea .widget-inline-hbox > label';
+    for (const label of root.querySelectorAll(labels)) {
+        if (!label.offsetParent || !words(label)) continue;
+        if (label.scrollWidth > label.clientWidth + 1) found.push(`widget label cut off: "${words(label)}"`);
+    }
+    return found;
+}"""
+
+_HOVER_JS = """(plot) => {
+    const box = plot.getBoundingClientRect();
+    return [...plot.querySelectorAll('.hoverlayer .hovertext, .hoverlayer .axistext')]
+        .filter(h => { const r = h.getBoundingClientRect(); return r.width > 0 && (r.left < box.left - 2
+            || r.right > box.right + 2 || r.top < box.top - 2 || r.bottom > box.bottom + 2); })
+        .map(h => `hover text outside its figure: "${(h.textContent || '').trim().slice(0, 70)}"`);
+}"""
+
+
+def _hover_everywhere(page) -> list[str]:
+    """Move the mouse over a grid of points on every figure; return each hover label that leaves its figure."""
+    found: list[str] = []
+    plots = page.locator(f"{PANEL} .js-plotly-plot")
+    height = page.viewport_size["height"]
+    for index in range(plots.count()):
+        plot = plots.nth(index)
+        plot.scroll_into_view_if_needed()
+        page.wait_for_timeout(200)
+        box = plot.bounding_box()
+        if box is None:
+            continue
+        top, bottom = max(box["y"], 0), min(box["y"] + box["height"], height)
+        for row in range(1, 6):
+            for column in range(1, 10):
+                page.mouse.move(box["x"] + box["width"] * column / 10, top + (bottom - top) * row / 6)
+                page.wait_for_timeout(40)
+                found += plot.evaluate(_HOVER_JS)
+        page.mouse.move(1, 1)
+    return found
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_nothing_is_cut_off_at_1366_by_768(browser, lab, name):
+    """At 1366 by 768 no figure title, axis label or hover text leaves its figure, no dropdown choice is cut."""
+    page = open_lesson(browser, *lab, name)
+    try:
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.wait_for_timeout(300)
+        run_all(page)
+        page.wait_for_timeout(1000)  # figures finish their layout
+        problems = list(page.evaluate(_CUT_OFF_JS, PANEL))
+        problems += _hover_everywhere(page)
+        assert not problems, "\n".join(dict.fromkeys(problems))
     finally:
         page.close()
