@@ -378,6 +378,12 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("assessed_by", _one_of(("quiz", "case", "exercise", "none"))),
         _col("source"),
     ),
+    "glossary.csv": (
+        _col("term"),
+        _col("also", required=False),  # other forms of the term found in the lessons, separated by "|"
+        _col("definition"),
+        _col("source"),
+    ),
     "sources.csv": (
         _col("key"),
         _col("citation"),
