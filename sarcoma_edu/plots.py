@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sarcoma_edu import notebook, presentation
+from sarcoma_edu import figure_text, notebook, presentation
 from sarcoma_edu.data import load_table
 from sarcoma_edu.grading import fnclcc
 from sarcoma_edu.spread import Pathway
@@ -84,6 +84,7 @@ class Figure(go.Figure):
         from IPython.display import display
 
         display(self._repr_mimebundle_(), raw=True)
+        display(figure_text.alternative_bundle(self), raw=True)  # its name, description and data in words
 
 
 # text colour and template per theme ($SARCOMA_EDU_THEME, set by `sarcoma-edu present --dark`); light
@@ -283,7 +284,19 @@ def stage_map_figure(patient: StageResult | None = None) -> go.Figure:
     fig = _style(fig, title, height=520)
     if patient is not None and patient.stage is None:
         fig.update_layout(margin={"t": 125})
-    return fig
+    return figure_text.describe(fig, _patient_words(patient))
+
+
+def _patient_words(patient: StageResult | None) -> str:
+    """The stage map's sentence about the patient: where on which table, or why the patient is not marked."""
+    if patient is None:
+        return ""
+    categories = f"{patient.t} {patient.g} {patient.n} {patient.m}"
+    table = {"extremity": "trunk and extremity", "retroperitoneum": "retroperitoneum"}.get(_panel_site(patient.site))
+    if patient.stage is None or table is None or patient.t == "TX":
+        group = f"stage {patient.stage}" if patient.stage else "no stage group"
+        return f"This patient: {categories}, {group}, not marked on the tables."
+    return f"This patient: {categories} on the {table} table, stage {patient.stage}."
 
 
 def _panel_site(site: str) -> str:
@@ -369,6 +382,7 @@ def timeline_figure(plan: TreatmentPlan) -> go.Figure:
     fig = Figure()
     cursor, exact_until = 0.0, None  # exact_until: where the weeks stop being known
     ordered_only = False  # a step is drawn after one of unknown length
+    steps = []  # each step in words, for the figure's description
     for row, (low, high) in zip(frame.itertuples(), plan.phase_lengths(), strict=True):
         y = f"{row.order}. {row.phase}"
         colour = _MODALITY_COLOURS.get(row.modality, OKABE_ITO["black"])
@@ -409,6 +423,7 @@ def timeline_figure(plan: TreatmentPlan) -> go.Figure:
                 end = start + high
             cursor = start + low
         fig.add_annotation(x=end, y=y, text=words, showarrow=False, xanchor="left", xshift=4, font={"size": 13})
+        steps.append(f"{y} ({words})")
     # room right of each step for its words (about 7 px a letter at 13 px) in a figure about 900 px
     # wide, whose left margin grows with the longest step name
     plot_px = max(300.0, 900 - 40 - 8.5 * max(len(f"{row.order}. {row.phase}") for row in frame.itertuples()))
@@ -430,7 +445,7 @@ def timeline_figure(plan: TreatmentPlan) -> go.Figure:
     )
     if ordered_only:
         fig.update_layout(margin={"b": 100})
-    return fig
+    return figure_text.describe(fig, "The steps in order: " + "; ".join(steps) + ".")
 
 
 def _wrap(text: str, width: int = 60) -> str:

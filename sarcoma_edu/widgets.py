@@ -17,7 +17,7 @@ import ipywidgets as w
 import pandas as pd
 from IPython import get_ipython
 
-from sarcoma_edu import notebook, presentation
+from sarcoma_edu import figure_text, notebook, presentation
 from sarcoma_edu.catalog import load_drugs, load_histologies, load_risk_factors
 from sarcoma_edu.data import load_table
 from sarcoma_edu.grading import FnclccResult, fnclcc, grade_words
@@ -88,7 +88,10 @@ def _show(output: w.Output, figure: Figure) -> None:
     shell = get_ipython()
     if shell is None or not hasattr(shell, "kernel"):
         return
-    output.outputs = ({"output_type": "display_data", "data": figure._repr_mimebundle_(), "metadata": {}},)
+    output.outputs = (
+        {"output_type": "display_data", "data": figure._repr_mimebundle_(), "metadata": {}},
+        {"output_type": "display_data", "data": figure_text.alternative_bundle(figure), "metadata": {}},
+    )  # the figure, then its name, description and data in words (sarcoma_edu.figure_text)
 
 
 def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object]) -> None:
