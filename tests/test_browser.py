@@ -133,13 +133,63 @@ def _axe(page) -> list[str]:
     return list(result)
 
 
+# every figure output and the region after it that names and describes it (sarcoma_edu.figure_text)
+_FIGURE_TEXTS_JS = """(panel) => [...document.querySelectorAll(panel + ' .js-plotly-plot')].map(plot => {
+    const child = plot.closest('.jp-OutputArea-child');
+    const next = child && child.nextElementSibling;
+    const region = next && next.querySelector('.sarcoma-edu-figure-text[role="group"]');
+    const described = region && document.getElementById(region.getAttribute('aria-describedby') || '');
+    return {
+        title: plot.querySelector('.gtitle')?.textContent || '',
+        name: region ? (region.getAttribute('aria-label') || '').trim() : '',
+        description: described ? described.textContent.trim() : '',
+        table: region ? region.querySelectorAll('details table tr').length : 0,
+    };
+})"""
+# the lessons that show at least one plotly figure (so the figure check checks something there)
+FIGURE_LESSONS = {
+    "01_what_is_sarcoma.ipynb",
+    "02_grade.ipynb",
+    "03_staging.ipynb",
+    "04_metastasis.ipynb",
+    "05_treatment.ipynb",
+    "06_cases.ipynb",
+    "07_quiz.ipynb",
+}
+
+
+def _figure_problems(page, name: str) -> list[str]:
+    """Figures without a non-empty accessible name, description and data table next to them."""
+    if name in FIGURE_LESSONS:  # the calculators draw their figure once the cell has run
+        page.wait_for_function(
+            "(panel) => document.querySelectorAll(panel + ' .js-plotly-plot').length > 0", arg=PANEL, timeout=30_000
+        )
+    page.wait_for_timeout(500)
+    found = page.evaluate(_FIGURE_TEXTS_JS, PANEL)
+    problems = []
+    for number, figure in enumerate(found, start=1):
+        checks = (
+            ("no accessible name", figure["name"].startswith("Figure: ") and len(figure["name"]) > len("Figure: ")),
+            ("no description", len(figure["description"]) > 20),
+            ("no data table", figure["table"] > 1),
+        )
+        missing = [what for what, ok in checks if not ok]
+        if missing:
+            problems.append(f"figure {number} ({figure['title'][:60]!r}): {', '.join(missing)}")
+    if name in FIGURE_LESSONS and not found:
+        problems.append("no figure was drawn")
+    return problems
+
+
 @pytest.mark.parametrize("name", LESSONS)
 def test_lesson_runs_in_jupyterlab_without_errors_and_passes_axe(browser, lab, name):
-    """Each lesson runs all cells in JupyterLab with no error output and no serious or critical axe violation."""
+    """Each lesson runs with no error output, each figure named and described, and no serious or critical axe issue."""
     page = _open_and_run(browser, lab, name)
     try:
         _shot(page, name.replace(".ipynb", ".png"))
         assert _errors(page) == []
+        problems = _figure_problems(page, name)
+        assert problems == [], "\n".join(problems)
         violations = _axe(page)
         assert violations == [], "\n".join(violations)
     finally:
@@ -571,7 +621,8 @@ _CUT_OFF_JS = """(panel) => {
         if (!select.offsetParent) continue;
         const style = getComputedStyle(select);
         canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
-        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 14;
+        // the right padding holds the arrow: what is left is the room for the chosen text
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
         for (const option of select.options) {
             if (canvas.measureText(option.text).width > room + 1) {
                 found.push(`dropdown choice cut off: "${option.text.slice(0, 70)}"`);
