@@ -155,7 +155,7 @@ def fnclcc_figure() -> go.Figure:
             results = [fnclcc(d, int(m_value), n_value) for m_value in mitoses.values()]
             grid.append([r.grade for r in results])
             text.append([f"{r.total} → G{r.grade}" for r in results])
-            hover.append([r.explanation for r in results])
+            hover.append([_wrap(r.explanation) for r in results])  # wrapped: a long line runs off the figure
         fig.add_trace(
             go.Heatmap(
                 z=grid,
@@ -222,7 +222,7 @@ def stage_map_figure(patient: StageResult | None = None) -> go.Figure:
             results = [stage(site, size, g, nodes=nodes, metastasis=mets) for _, size, _ in sizes]
             z.append([STAGES.index(r.stage) for r in results])
             text.append([r.stage for r in results])
-            hover.append([r.explanation for r in results])
+            hover.append([_wrap(r.explanation) for r in results])  # wrapped: a long line runs off the figure
         fig.add_trace(
             go.Heatmap(
                 z=z,
@@ -259,7 +259,7 @@ def stage_map_figure(patient: StageResult | None = None) -> go.Figure:
                         "line": {"width": 4},
                         "color": OKABE_ITO["vermillion"],
                     },
-                    hovertemplate=f"This patient: {patient.explanation}<extra></extra>",
+                    hovertemplate=_wrap(f"This patient: {patient.explanation}") + "<extra></extra>",
                     showlegend=False,
                 ),
                 row=1,

@@ -82,7 +82,11 @@ class TumourBoard(w.VBox):
         self._seeds = itertools.count(self.first_seed)
         options = [(f"{c.title} ({c.level})", c.id) for c in cases] + [("A new patient (made up for you)", NEW_PATIENT)]
         self.picker = w.Dropdown(
-            options=options, description="Case", style={"description_width": "initial"}, layout=w.Layout(width="40em")
+            options=options,
+            description="Case",
+            style={"description_width": "initial"},
+            # as wide as the longest case title, so none is cut off (the page's width at most)
+            layout=w.Layout(width=f"{round(0.62 * max(len(label) for label, _ in options)) + 8}em", max_width="100%"),
         )
         self.start_button = w.Button(
             description="Start this case", button_style="primary", layout=w.Layout(width="auto")

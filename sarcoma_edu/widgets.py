@@ -132,6 +132,13 @@ def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object]) -> Non
 MESSAGE_PAUSE_S = 1.0
 
 
+def _fits(options: Sequence[object], description: str) -> w.Layout:
+    """A dropdown layout wide enough for its longest choice and its label, so no choice is cut off."""
+    labels = [o[0] if isinstance(o, tuple) else o for o in options]
+    longest = max(len(str(label)) for label in labels) + len(description)
+    return w.Layout(width=f"{round(0.62 * longest) + 5}em", max_width="100%")
+
+
 def _number_box(value: float, description: str, **options: object) -> w.FloatText:
     """A number box that sends what is typed as it is typed (ipywidgets 8 ``continuous_update``).
 
@@ -469,8 +476,16 @@ class PathwayExplorer(w.VBox):
         options = [("Not specified", None)] + [
             (str(label), str(h)) for h, label in zip(hist.histology, hist.label, strict=True)
         ]
-        self.site = w.Dropdown(options=_site_options(), value=site, description="Site of the tumour", style=_LABEL)
-        self.histology = w.Dropdown(options=options, value=histology, description="Histology", style=_LABEL)
+        self.site = w.Dropdown(
+            options=_site_options(),
+            value=site,
+            description="Site of the tumour",
+            style=_LABEL,
+            layout=_fits(_site_options(), "Site of the tumour"),
+        )
+        self.histology = w.Dropdown(
+            options=options, value=histology, description="Histology", style=_LABEL, layout=_fits(options, "Histology")
+        )
         self.nodes = w.Checkbox(value=False, description="Spread to nearby lymph nodes found", indent=False)
         self.metastasis = w.Checkbox(value=False, description="Distant metastasis found", indent=False)
         self.explanation = w.HTML(layout=w.Layout(width="48em"))
@@ -499,7 +514,10 @@ class TableExplorer(w.VBox):
         self.columns = list(columns)
         self.filters = {
             c: w.Dropdown(
-                options=["all", *sorted(frame[c].dropna().unique())], description=c.replace("_", " "), style=_LABEL
+                options=["all", *sorted(frame[c].dropna().unique())],
+                description=c.replace("_", " "),
+                style=_LABEL,
+                layout=_fits(["all", *frame[c].dropna().astype(str)], c),
             )
             for c in filters
         }
