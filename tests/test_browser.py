@@ -621,7 +621,8 @@ _CUT_OFF_JS = """(panel) => {
         if (!select.offsetParent) continue;
         const style = getComputedStyle(select);
         canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
-        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 14;
+        // the right padding holds the arrow: what is left is the room for the chosen text
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
         for (const option of select.options) {
             if (canvas.measureText(option.text).width > room + 1) {
                 found.push(`dropdown choice cut off: "${option.text.slice(0, 70)}"`);
