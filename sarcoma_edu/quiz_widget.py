@@ -54,8 +54,8 @@ _STYLE = (
     "<style>.sarcoma-edu-quiz .sarcoma-edu-answer{white-space:normal;height:auto;min-height:2.2em;"
     "text-align:left;padding:0.35em 0.8em;line-height:1.35}"
     ".sarcoma-edu-quiz .widget-checkbox label{white-space:normal}"
-    ".sarcoma-edu-quiz .sarcoma-edu-chosen{outline:3px solid #0072B2;outline-offset:1px;font-weight:bold;"
-    "opacity:1}</style>"
+    ".sarcoma-edu-quiz .jupyter-button.sarcoma-edu-chosen,.sarcoma-edu-quiz .jupyter-button.sarcoma-edu-chosen:disabled"
+    "{outline:3px solid #0072B2;outline-offset:1px;font-weight:bold;opacity:1;color:#222}</style>"
 )
 _MODES = {"mistakes": "practising your mistakes", "review": "reviewing what is due"}
 
@@ -109,7 +109,11 @@ class QuizWidget(ReviewControls, w.VBox):
             options=[(label, kind) for kind, label in _CASE_LABELS.items()], description="Case type"
         )
         auto = w.Layout(width="auto")
-        self.next_button = w.Button(description="Next question", tooltip="Go to the next question", layout=auto)
+        self.next_button = w.Button(  # under the feedback, at the left where the eye already is
+            description="Next question",
+            tooltip="Go to the next question",
+            layout=w.Layout(width="auto", align_self="flex-start"),
+        )
         self.mistakes_button = w.Button(
             description="Practise my mistakes", tooltip="Ask again what I got wrong", layout=auto
         )

@@ -119,6 +119,27 @@ def _readme_shot(locator, name: str) -> None:
         locator.screenshot(path=str(ROOT / folder / name))
 
 
+def _readme_clip(top, bottom, container, name: str) -> None:
+    """For the README (SARCOMA_EDU_README_SHOTS): the part of ``container`` from ``top`` to the end of ``bottom``."""
+    folder = os.environ.get("SARCOMA_EDU_README_SHOTS")
+    if not folder:
+        return
+    (ROOT / folder).mkdir(parents=True, exist_ok=True)
+    page = top.page
+    page.set_viewport_size({"width": 1400, "height": 2200})
+    page.wait_for_timeout(800)
+    top.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    start, end, box = top.bounding_box(), bottom.bounding_box(), container.bounding_box()
+    clip = {
+        "x": box["x"],
+        "y": start["y"] - 4,
+        "width": box["width"],
+        "height": end["y"] + end["height"] - start["y"] + 8,
+    }
+    page.screenshot(path=str(ROOT / folder / name), clip=clip)
+
+
 def _axe(page) -> list[str]:
     """Serious or critical axe-core violations inside the lesson's outputs, as 'rule: element' lines."""
     page.add_script_tag(path=str(AXE))
@@ -588,7 +609,8 @@ def test_planner_chemotherapy_before_surgery_by_keyboard_draws_steps_in_order(br
         assert any("surgery" in s.lower() for s in steps[1:])
         assert _errors(page) == []
         _shot(page, "05_treatment_chemo_before.png")
-        _readme_shot(planner, "planner-chemo-before.png")
+        _readme_clip(planner.get_by_text("Treatment choices", exact=True), planner.locator(".js-plotly-plot").first,
+                     planner, "planner-chemo-before.png")  # fmt: skip
     finally:
         page.close()
 
