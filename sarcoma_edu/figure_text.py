@@ -125,10 +125,21 @@ def _trace_rows(figure: Any, trace: Any, panels: list[str]) -> list[dict[str, ob
     return rows
 
 
+def _notes(figure: Any) -> list[str]:
+    """The figure's own notes: its annotations other than the panel titles."""
+    titles = set(_panels(figure))
+    return [plain(a.text) for a in figure.layout.annotations if plain(a.text) and plain(a.text) not in titles]
+
+
 def figure_table(figure: Any) -> pd.DataFrame:
-    """The figure's data as a table, read from its traces (bars, grid cells, flow bands, points)."""
+    """The figure's data as a table, read from its traces (bars, grid cells, flow bands, points).
+
+    A figure that draws no data (the quiz progress before any answer) gives its notes instead.
+    """
     panels = _panels(figure)
     rows = [row for trace in figure.data for row in _trace_rows(figure, trace, panels)]
+    if not rows:
+        rows = [{"Note": note} for note in _notes(figure)]
     frame = pd.DataFrame(rows).astype(object)
     first = [c for c in ("Panel", "Series") if c in frame.columns]
     return frame[[*first, *[c for c in frame.columns if c not in first]]].fillna("")
@@ -159,7 +170,7 @@ def _summary(figure: Any) -> str:
             parts.append(
                 f"{len(trace.link.source)} bands from {plain(trace.node.label[0])}, each explained in the table"
             )
-    summary = ". ".join(dict.fromkeys(p for p in parts if p))
+    summary = ". ".join(dict.fromkeys(p for p in parts if p)) or " ".join(_notes(figure)).rstrip(".")
     return (summary[:1].upper() + summary[1:] + ".") if summary else "The figure's data are in the table below it."
 
 

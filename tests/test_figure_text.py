@@ -21,6 +21,7 @@ BUILDERS = {
     "treatment timeline": lambda: plots.timeline_figure(plan_treatment(stage("leg", 7, "high"), radiation="before")),
     "survival and cohort": lambda: plots.survival_figure(seer_stage_share(load_cohort())),
     "quiz progress": lambda: plots.progress_figure(SUMMARY),
+    "quiz progress before any answer": lambda: plots.progress_figure(SUMMARY.iloc[0:0]),
 }
 
 
