@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 __all__ = ["ReviewControls"]
 
 
+def _rebuild(question_id: str) -> Question | None:
+    """A generated question or an in-lesson exercise, asked again from the id the progress store recorded."""
+    from sarcoma_edu.exercises import question_from_exercise_id  # only when an id is not in the quiz
+
+    return question_from_id(question_id) or question_from_exercise_id(question_id)
+
+
 class ReviewControls:
     """The review button, the confidence choice and what they do; mixed into the quiz widget.
 
@@ -93,7 +100,7 @@ class ReviewControls:
         now = self.clock()
         items = self._schedule()
         due = [item for item in items if item.due <= now]
-        questions = [q for q in (self.by_id.get(i.question_id) or question_from_id(i.question_id) for i in due) if q]
+        questions = [q for q in (self.by_id.get(i.question_id) or _rebuild(i.question_id) for i in due) if q]
         steps = [item.question_id for item in due if item.case_step]
         self._count_due(items)
         later = next((item for item in items if item.due > now), None)

@@ -71,6 +71,13 @@ def _box(kind: str, title: str, lines: Sequence[str]) -> str:
     )
 
 
+def _rebuild(question_id: str) -> Question | None:
+    """A generated question or an in-lesson exercise, asked again from the id the progress store recorded."""
+    from sarcoma_edu.exercises import question_from_exercise_id  # only when an id is not in the quiz
+
+    return question_from_id(question_id) or question_from_exercise_id(question_id)
+
+
 class QuizWidget(ReviewControls, w.VBox):
     """A quiz over a list of questions; see :func:`quiz_widget`.
 
@@ -231,7 +238,7 @@ class QuizWidget(ReviewControls, w.VBox):
             ids = self.progress.mistakes() if self.progress is not None else list(self._wrong)
         except OSError:  # the progress file is busy or unreadable just now: this session's mistakes
             ids = list(self._wrong)
-        questions = [q for q in (self.by_id.get(i) or question_from_id(i) for i in ids) if q is not None]
+        questions = [q for q in (self.by_id.get(i) or _rebuild(i) for i in ids) if q is not None]
         if not questions:
             self._note("No mistakes to practise: every question you answered was right the last time.")
             return 0

@@ -210,6 +210,7 @@ def mastery(
 def _objectives_of(questions: Iterable[Question] | None) -> Callable[[str], tuple[str, ...]]:
     """A look-up from an item's id to the objective ids its question assesses (known ones only)."""
     from sarcoma_edu.cases import step_question
+    from sarcoma_edu.exercises import question_from_exercise_id
     from sarcoma_edu.quiz import load_bank
     from sarcoma_edu.quiz_cases import question_from_id
 
@@ -219,7 +220,9 @@ def _objectives_of(questions: Iterable[Question] | None) -> Callable[[str], tupl
     def assessed(question_id: str) -> tuple[str, ...]:
         question = by_id.get(question_id)
         if question is None and questions is None:
-            question = question_from_id(question_id) or step_question(question_id)
+            question = (
+                question_from_id(question_id) or step_question(question_id) or question_from_exercise_id(question_id)
+            )
         return tuple(o for o in getattr(question, "objectives", ()) if o in known)
 
     return assessed

@@ -343,3 +343,20 @@ def test_the_progress_figure_without_mastery_keeps_its_counts_and_labels(tmp_pat
     assert [t.name for t in fig.data] == ["Attempted", "Right"] and fig.data[0].text == ("attempted 1",)
     with pytest.raises(ValueError, match="mastery has no column 'mastery'"):
         plots.progress_figure(store.summary(by="topic"), pd.DataFrame({"topic": ["staging"], "items": [1]}))
+
+
+def test_an_exercise_answered_in_a_lesson_comes_back_in_the_quiz_when_due_and_as_a_mistake(tmp_path):
+    """A wrong in-lesson prediction is asked again by the quiz: under 'Due for review' and 'Practise my mistakes'."""
+    from sarcoma_edu.exercises import exercise_questions
+
+    exercise = exercise_questions()[0]
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    store.add_attempts(
+        [{"attempt_id": "1", "question_id": exercise.id, "topic": exercise.topic, "answer": "x", "correct": False,
+          "answered_at": "2026-03-02T09:00:00+00:00"}]
+    )  # fmt: skip
+    widget = quiz_widget(BANK, progress=store)
+    widget.review_button.click()
+    assert widget.mode == "review" and widget.question.id == exercise.id
+    widget = quiz_widget(BANK, progress=store)
+    assert widget.practise_mistakes() == 1 and widget.question.id == exercise.id
