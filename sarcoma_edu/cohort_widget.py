@@ -66,10 +66,7 @@ class StageMixExplorer(w.VBox):
         self.by = _dropdown([(label, column) for column, label in _GROUPS.items()], "Group patients by")
         self.which = _dropdown([(ALL, ALL)], "Which one")
         self.table = w.HTML(layout=w.Layout(max_width="46em"))
-        super().__init__(
-            [w.HTML("<h3 style='margin:0.2em 0'>Stage mix of the teaching cohort</h3>"), self.by, self.which,
-             self.table, w.HTML(_NOTE)]
-        )  # fmt: skip
+        super().__init__([self.by, self.which, self.table, w.HTML(_NOTE)])  # the lesson's heading names it
         self.add_class("sarcoma-edu-stage-mix")
         self.by.observe(lambda _change: self._choices(), names="value")
         self.which.observe(lambda _change: self.update(), names="value")
@@ -142,10 +139,7 @@ class CohortQuestions(w.VBox):
         self.staged = _check_staged(staged, ("stage", "size_cm", "histology", "nodes", "site", "age", "metastasis"))
         self.question = _dropdown([(q, q) for q in _QUESTIONS], "Question")
         self.table = w.HTML(layout=w.Layout(max_width="46em"))
-        super().__init__(
-            [w.HTML("<h3 style='margin:0.2em 0'>Ask the cohort a question</h3>"), self.question, self.table,
-             w.HTML(_NOTE)]
-        )  # fmt: skip
+        super().__init__([self.question, self.table, w.HTML(_NOTE)])
         self.add_class("sarcoma-edu-cohort-questions")
         self.question.observe(lambda _change: self.update(), names="value")
         self.update()

@@ -704,3 +704,24 @@ def test_nothing_is_cut_off_at_1366_by_768(browser, lab, name):
         assert not problems, "\n".join(dict.fromkeys(problems))
     finally:
         page.close()
+
+
+def test_lesson_06_stage_mix_chosen_by_keyboard_without_code(browser, lab):
+    """In 06 a histology chosen by keyboard in the stage mix explorer shows its patients' stage groups in words."""
+    page = _open_and_run(browser, lab, "06_cases.ipynb")
+    try:
+        explorer = page.locator(f"{PANEL} .sarcoma-edu-stage-mix").first
+        which = explorer.locator(".widget-dropdown:has(label:text-is('Which one')) select")
+        _choose(page, which, "angiosarcoma")
+        _wait_for_text(page, explorer, "the patients with angiosarcoma")
+        text = explorer.inner_text()
+        assert "Stage group" in text and "%" in text and "None" not in text
+        questions = page.locator(f"{PANEL} .sarcoma-edu-cohort-questions").first
+        asked = questions.locator(".widget-dropdown:has(label:text-is('Question')) select")
+        _choose(page, asked, "Mean age (years) by body site")
+        _wait_for_text(page, questions, "Mean age (years) by body site, over the")
+        assert " years" in questions.inner_text() and "head and neck" in questions.inner_text()
+        assert _errors(page) == []
+        _shot(page, "06_cases_stage_mix.png")
+    finally:
+        page.close()
