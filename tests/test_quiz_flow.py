@@ -11,7 +11,7 @@ import pytest
 
 from sarcoma_edu.progress import ProgressStore
 from sarcoma_edu.quiz import load_bank
-from sarcoma_edu.quiz_progress import interleave, local_time, progress_table
+from sarcoma_edu.quiz_progress import interleave, local_time, progress_table, resume_point
 from sarcoma_edu.widgets import quiz_widget
 
 BANK = load_bank()
@@ -185,3 +185,25 @@ def test_the_progress_table_shows_the_question_in_words_where_it_came_from_and_l
 def test_an_empty_progress_table_has_its_columns(store):
     """Before any answer the table is empty but already has its five columns."""
     assert list(progress_table(store, BANK).columns) == ["Question", "From", "Answered", "Right", "Last answered"]
+
+
+def test_when_every_question_was_answered_the_set_goes_on_after_the_last_one():
+    """A student who answered the whole set carries on after the question answered last, and is told so."""
+    queue = interleave(BANK)[:3]
+    attempts = pd.DataFrame(
+        {"question_id": [queue[2].id, queue[0].id, queue[1].id], "correct": [True, False, True]}
+    )  # queue[1] was answered last
+    where = resume_point(queue, attempts)
+    assert (where.index, where.answered, where.right, where.last) == (2, 3, 2, 1)
+
+
+def test_a_student_who_answered_the_whole_set_is_welcomed_back_with_every_question(store):
+    """With both questions of a two-question quiz answered, the greeting says every question and goes on."""
+    questions = [q for q in BANK if q.type == "multiple_choice"][:2]
+    first = quiz_widget(questions, progress=store)
+    for _ in questions:
+        first.answer(first.question.correct_answers[0].answer)
+        first.next()
+    later = quiz_widget(questions, progress=ProgressStore(store.path))
+    assert "answered every question here, 2 of them right" in later.status.value
+    assert "the one after it" in later.status.value and later.question == later.queue[0]
