@@ -304,6 +304,9 @@ def test_every_prediction_is_asked_in_its_lesson_once(lesson):
 
 
 REVEALS = [
+    ("00_welcome", "ex-00-retro-nodes", 'print(stage("retroperitoneum", 7, "high", nodes=True).stage)'),
+    ("00_welcome", "ex-00-fnclcc-total", "print(fnclcc(differentiation=2, mitoses=12, necrosis_pct=30).explanation)"),
+    ("07_quiz", "ex-07-trunk-9-mid", "generate_case_question(seed=5"),
     ("01_what_is_sarcoma", "ex-01-limb-share", "site_distribution_figure()"),
     ("01_what_is_sarcoma", "ex-01-not-inherited", "risk_factor_explorer()"),
     ("01_what_is_sarcoma", "ex-01-li-fraumeni-gene", 'loc["Li-Fraumeni syndrome", "gene"]'),
