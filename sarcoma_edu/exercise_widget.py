@@ -71,6 +71,16 @@ def _display_data(obj: object) -> dict:
     return {"output_type": "display_data", "data": data, "metadata": metadata}
 
 
+def _display_outputs(obj: object) -> tuple[dict, ...]:
+    """The outputs for a revealed object: a figure is followed by its text alternative, as in the lessons."""
+    outputs = [_display_data(obj)]
+    if hasattr(obj, "to_plotly_json") or type(obj).__name__ == "Figure":
+        from sarcoma_edu.figure_text import alternative_bundle
+
+        outputs.append({"output_type": "display_data", "data": alternative_bundle(obj), "metadata": {}})
+    return tuple(outputs)
+
+
 class ExerciseWidget(w.VBox):
     """One exercise on screen; see :func:`predict`.
 
@@ -317,7 +327,7 @@ class ExerciseWidget(w.VBox):
             shown = w.HTML(f"<pre style='white-space:pre-wrap'>{html.escape(built)}</pre>")
         else:
             shown = w.Output()
-            shown.outputs = (_display_data(built),)
+            shown.outputs = _display_outputs(built)
         self.reveal_box.children = [intro, shown]
 
 

@@ -253,3 +253,13 @@ def test_a_lesson_without_self_check_exercises_is_refused():
     """self_check() for a lesson with no exercises is a ValueError naming the lessons that have some."""
     with pytest.raises(ValueError, match="lessons with exercises: 00_welcome"):
         self_check("09_class_report")
+
+
+def test_a_revealed_figure_comes_with_its_text_alternative(tmp_path):
+    """A figure shown after a prediction is followed by its name, description and data table, as in the lessons."""
+    from sarcoma_edu.plots import fnclcc_figure
+
+    widget = predict("ex-02-grade-2-to-3", reveal=fnclcc_figure, progress=ProgressStore(tmp_path / "p.sqlite3"))
+    widget.answer(widget.exercise.question.correct_answers[0].answer)
+    shown = widget.reveal_box.children[-1].outputs
+    assert len(shown) == 2 and "Figure:" in shown[1]["data"]["text/html"]
