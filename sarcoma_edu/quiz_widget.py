@@ -352,7 +352,9 @@ class QuizWidget(ReviewControls, w.VBox):
             right_answers = [a.answer or _number_words(a) for a in self.question.correct_answers]
             lines.append("The right answer: " + html.escape("; ".join(right_answers)))
         lines += [html.escape(feedback.explanation), f"<small>Source: {html.escape(feedback.source)}</small>", saved]
-        self.result.value = _box("right" if feedback.correct else "wrong", title, lines)
+        # a status region: screen readers read the verdict out while the keyboard moves on to "Next question"
+        verdict = _box("right" if feedback.correct else "wrong", title, lines)
+        self.result.value = f"<div role='status' aria-live='polite'>{verdict}</div>"
         self.scoreline.value = (
             f"<p aria-live='polite'>Score this session: {self.score[0]} right out of {self.score[1]} answered.</p>"
         )

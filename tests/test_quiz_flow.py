@@ -125,7 +125,7 @@ def test_after_an_answer_next_question_comes_after_the_feedback_and_takes_the_fo
     widget.answer(_right(widget))
     assert focused == [True]
     assert "sarcoma-edu-feedback" in widget.result._dom_classes
-    assert "role='status'" in widget.status.value or "aria-live" in widget.scoreline.value
+    assert widget.result.value.startswith("<div role='status' aria-live='polite'>")  # the verdict is read out
 
 
 def test_the_chosen_answer_stays_marked_in_words_not_only_colour(store):
