@@ -150,6 +150,8 @@ def _kebab(v: str) -> bool:
 
 def _lesson(v: str) -> bool:
     return bool(re.fullmatch(r"[0-9]{2}_[a-z0-9_]+", v))
+
+
 # what the clinical reference (section 5b) says of a drug's US status for soft tissue sarcoma
 DRUG_STATUSES = (
     "approved",
