@@ -634,7 +634,7 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
             align="left",
             font={"size": 14},
         )
-        title = f"Your quiz progress by topic: attempted, right, and likely to recall now (by {key})"
+        title = f"Quiz progress: answers, and likely to recall now (by {key})"
     rows = len(summary) + (len(labels) + 2 if key == "objective" else 0)
     fig = _style(fig, title, height=200 + 60 * rows + (24 * len(lines) + 40 if where else 0))
     if where:

@@ -177,6 +177,10 @@ class ProgressStore:
                     raise _CorruptError(str(error)) from None
                 if code == _CANTOPEN and self.read_only:
                     raise ProgressReadOnlyError(f"{self.read_only}; {doing}") from None
+                if code == _CANTOPEN and time.monotonic() < deadline:
+                    # another process may be moving a broken file aside this very moment: wait, as for a busy file
+                    time.sleep(0.05)
+                    continue
                 raise ProgressStorageError(
                     f"the progress file {self.path} could not be used ({error}); {doing}"
                 ) from None

@@ -76,7 +76,7 @@ for _ in range({count}):
         if boxes:
             boxes[0].value = True
         else:
-            quiz.number.value = 1.0
+            quiz.number.value = "1"
         quiz.check_button.click()
     assert quiz.feedback is not None, quiz.result.value
     quiz.next_button.click()
