@@ -598,9 +598,10 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
             f"{label} {round(100 * row['mastery'])}% (of {int(row['items'])} answered)"
             for label, row in shown.dropna(subset=["mastery"]).iterrows()
         ]
-        per_line = 2 if key == "objective" else 3
-        lines = ["; ".join(words[k : k + per_line]) for k in range(0, len(words), per_line)]
-        about = list(shown["text"]) if "text" in shown.columns else labels
+        # wrapped between words so no line runs past the figure (at 1366 x 768 too)
+        wrapped = textwrap.wrap("; ".join(words) + ".", width=70, break_long_words=False, break_on_hyphens=False)
+        lines = ["In words, the share likely recalled now:", *wrapped]
+        about = [_wrap(a, 50) for a in (list(shown["text"]) if "text" in shown.columns else labels)]
         fig.add_trace(
             go.Bar(
                 name="Likely to recall now",
@@ -611,7 +612,7 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
                 text=[f"{round(100 * m)}% likely recalled" if m == m else "" for m in shown["mastery"]],
                 textposition="auto",
                 customdata=about,
-                hovertemplate="%{y} (%{customdata}): %{x:.0f}% likely recalled now<extra></extra>",
+                hovertemplate="%{y}<br>%{customdata}<br>%{x:.0f}% likely recalled now<extra></extra>",
             ),
             row=where[0],
             col=where[1],
@@ -620,9 +621,7 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
         if key == "objective":
             fig.update_yaxes(title_text="Learning objective", autorange="reversed", row=2, col=1)
         fig.add_annotation(
-            text=("In words, the share likely recalled now: " + ";<br>".join(lines) + ".")
-            if lines
-            else f"In words: no answered question counts for a {key} yet.",
+            text="<br>".join(lines) if words else f"In words: no answered question counts for a {key} yet.",
             showarrow=False,
             x=0,
             y=0,
