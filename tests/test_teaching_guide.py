@@ -47,11 +47,11 @@ def _lesson(cell: str) -> Path | None:
 
 def test_the_menu_path_to_presentation_mode_is_the_pinned_jupyterlabs():
     """The guide's View → Appearance → Presentation Mode is where the pinned JupyterLab's menu schema puts it."""
+    # checked against the installed JupyterLab's menu schema; binder/ pins the same major version
     pinned = re.search(r"^jupyterlab==(\S+)", (ROOT / "binder" / "requirements.txt").read_text(), re.M).group(1)
     from importlib.metadata import version
 
-    if version("jupyterlab") != pinned:
-        pytest.skip(f"installed jupyterlab {version('jupyterlab')} is not the pinned {pinned}")
+    assert version("jupyterlab").split(".")[0] == pinned.split(".")[0] == "4"
     assert "**View → Appearance → Presentation Mode**" in GUIDE
     schema = json.loads((SCHEMAS / "@jupyterlab" / "application-extension" / "commands.json").read_text())
     view = next(m for m in schema["jupyter.lab.menus"]["main"] if m["id"] == "jp-mainmenu-view")
