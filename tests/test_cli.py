@@ -306,3 +306,27 @@ def test_report_and_binder_links_help_explain_their_options(command, words):
     text = " ".join(done.stdout.split())
     for phrase in words:
         assert phrase in text, phrase
+
+
+def test_bank_check_refuses_a_numeric_question_no_answer_can_satisfy(tmp_path):
+    """A right range inside an earlier wrong one (so no number is ever right) is a problem (exit 2), not OK."""
+    numeric = {
+        **_QUESTION,
+        "id": "class-n1",
+        "type": "numeric",
+        "answers": [{"range": [0, 100], "correct": False}, {"range": [40, 60], "correct": True}],
+    }
+    done = run("bank", "check", str(_bank(tmp_path, "numbers.json", [numeric])))
+    assert done.returncode == 2 and "OK" not in done.stdout
+    assert "field 'answers[1]': is marked correct but no number can reach it" in done.stdout
+
+
+@pytest.mark.parametrize("command", ["bank", "case"])
+def test_bank_check_and_case_check_on_a_link_loop_say_so_in_one_line(tmp_path, command):
+    """A file that is a link round in a loop is a problem line naming it (exit 2), not a traceback."""
+    (tmp_path / "a.json").symlink_to(tmp_path / "b.json")
+    (tmp_path / "b.json").symlink_to(tmp_path / "a.json")
+    done = run(command, "check", str(tmp_path / "a.json"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    loop = "is a link that leads round in a loop (to itself through other links); give a file"
+    assert done.stdout == f"{tmp_path / 'a.json'}: {loop}\n"
