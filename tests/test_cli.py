@@ -330,3 +330,36 @@ def test_bank_check_and_case_check_on_a_link_loop_say_so_in_one_line(tmp_path, c
     assert done.returncode == 2 and "Traceback" not in done.stderr
     loop = "is a link that leads round in a loop (to itself through other links); give a file"
     assert done.stdout == f"{tmp_path / 'a.json'}: {loop}\n"
+
+
+_NOWHERE = "/proc/sarcoma-edu-output"  # a folder no one can create files in, even root
+
+
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [
+        pytest.param(["lab", "--dir", _NOWHERE, "--no-start"], _NOWHERE, id="lab"),
+        pytest.param(["progress", "recover", "{copy}", "--into", f"{_NOWHERE}.sqlite3"], _NOWHERE, id="recover"),
+        pytest.param(["report", "{folder}", "--out", f"{_NOWHERE}.html"], _NOWHERE, id="report"),
+    ],
+)
+def test_output_that_cannot_be_written_exits_1_naming_the_file_and_why(tmp_path, args, where):
+    """A file that cannot be written is status 1 (not 2, bad input) with one line naming it and the reason."""
+    from sarcoma_edu.progress import ProgressStore
+
+    store = ProgressStore(tmp_path / "folder" / "results-ana.sqlite3")
+    store.record("st-ia", "IA", True, "staging")
+    store.export_json(tmp_path / "folder" / "results-ana.json")
+    filled = [a.format(copy=store.path, folder=tmp_path / "folder") for a in args]
+    done = run(*filled)
+    assert done.returncode == 1, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert where in line and ("No such file or directory" in line or "Permission denied" in line)
+    assert "Errno" not in line and "Traceback" not in done.stderr
+
+
+def test_the_exit_statuses_are_documented_in_the_help():
+    """`sarcoma-edu --help` says what 0, 1 and 2 mean."""
+    done = run("--help")
+    text = " ".join(done.stdout.split())
+    assert "Exit status: 0 done; 1 output could not be written" in text and "2 bad input" in text
