@@ -159,7 +159,8 @@ class ProgressStore:
     @contextlib.contextmanager
     def _connect(self, write: bool, timeout: float) -> Iterator[sqlite3.Connection]:
         mode = self._mode(write)
-        if mode == "rwc":
+        if mode == "rwc":  # its folder may have been removed since: made again, private
+            progress_file.make_private_folder(self._file.parent)
             progress_file.create_private(self._file)  # SQLite would create it readable by everyone
         uri = f"file:{urllib.parse.quote(str(self._file))}?mode={mode}"
         connection = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level="IMMEDIATE")

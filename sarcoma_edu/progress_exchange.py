@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sarcoma_edu import _checks
 from sarcoma_edu.data import dataset_path
 
 __all__ = [
@@ -176,6 +177,9 @@ def attempt_problem(attempt: Mapping[str, object], now: datetime | None = None) 
         if _not_unicode(attempt.get(field)):
             return field, f"{_show(attempt.get(field))} holds text that is not valid Unicode (a lone surrogate)"
     answer = attempt["answer"]
+    for value in answer if isinstance(answer, list) else [answer]:
+        if isinstance(value, int | float) and not isinstance(value, bool) and not _is_number(value):
+            return "answer", f"{_checks.show(value)} is not a finite number a float can hold (up to about 1.8e308)"
     checks = {
         "attempt_id": isinstance(attempt["attempt_id"], str) and attempt["attempt_id"] != "",
         "question_id": isinstance(attempt["question_id"], str) and attempt["question_id"] != "",

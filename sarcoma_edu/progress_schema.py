@@ -122,11 +122,13 @@ def foreign_reason(db: sqlite3.Connection) -> str | None:
     if objects != [("table", "attempts")]:
         shown = ", ".join(f"{kind} {name}" for kind, name in objects)
         return f"it holds {shown}"
+    columns = stored_columns(db)
+    if columns not in {_columns_made_by(v) for v in range(SCHEMA_VERSION + 1)}:
+        return f"its table attempts has the columns {', '.join(columns)}, not those of a progress file"
     if not 0 <= version <= SCHEMA_VERSION:
         return f"its user_version is {version} and it has no sarcoma-edu application id"
-    columns = stored_columns(db)
     if columns != _columns_made_by(version):
-        return f"its table attempts has the columns {', '.join(columns)}, not those of a progress file"
+        return f"its table attempts has the columns {', '.join(columns)}, not those of version {version}"
     return None
 
 

@@ -7,6 +7,7 @@ Nothing here depends on the user running the tests: a device and a read-only fil
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sqlite3
 import stat
@@ -272,3 +273,16 @@ def test_a_progress_file_replaced_by_a_folder_mid_session_fails_at_once_saying_w
         store.attempts()
     assert time.monotonic() - started < 2.0
     assert _listing(tmp_path) == ["progress.sqlite3"] and _listing(path) == []
+
+
+def test_a_progress_folder_removed_mid_session_is_made_again_and_the_answer_saved(tmp_path):
+    """If ~/.sarcoma_edu is deleted while the quiz is open, the next answer makes it again (private) and is saved."""
+    path = tmp_path / ".sarcoma_edu" / "progress.sqlite3"
+    store = ProgressStore(path, timeout=10)
+    store.record("st-ia", "IA", True, "staging")
+    shutil.rmtree(path.parent)
+    started = time.monotonic()
+    store.record("st-ib", "IB", True, "staging")
+    assert time.monotonic() - started < 2.0
+    assert list(store.attempts()["question_id"]) == ["st-ib"]
+    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
