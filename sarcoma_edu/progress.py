@@ -419,25 +419,6 @@ class ProgressStore:
 
     # --- export and import --------------------------------------------------------------------
 
-    def _export_target(self, path: str | Path) -> Path:
-        """``path`` as a Path, refusing the progress file itself (and its journal) and any SQLite database."""
-        if not isinstance(path, str | Path) or not str(path).strip():
-            raise TypeError(f"path={_checks.show(path)} is not a file path; give a new file, e.g. 'my-progress.json'")
-        target = Path(path).expanduser()
-        real = os.path.realpath(target)
-        ours = {str(self._file) + suffix for suffix in ("", "-journal", "-wal", "-shm")}
-        if real in ours or (target.exists() and progress_file.identity(target) == progress_file.identity(self._file)):
-            raise ValueError(
-                f"path={str(path)!r} is the progress file itself; an export is a new file next to it, e.g. "
-                f"{str(self.path.with_name('my-progress.json'))!r}; nothing was written"
-            )
-        if progress_file.is_sqlite_database(target):
-            raise ValueError(
-                f"path={str(path)!r} is a SQLite database (a progress file or a copy of one); an export would replace "
-                "it: give the name of a new .json or .csv file; nothing was written"
-            )
-        return target
-
     def export_csv(self, path: str | Path) -> Path:
         """Write every attempt to a CSV file for the instructor (several answers joined by "; "); return its path.
 
@@ -453,7 +434,7 @@ class ProgressStore:
             ValueError: ``path`` is the progress file itself or another SQLite database.
             OutputError: the file could not be written (naming it and why); an earlier file there is unchanged.
         """
-        target = self._export_target(path)
+        target = progress_file.export_target(path, self._file, self.path)
         frame = self.attempts()[list(exchange.FIELDS)]
         frame["answer"] = ["; ".join(map(str, a)) if isinstance(a, list) else a for a in frame["answer"]]
         for column in ("attempt_id", "question_id", "topic", "answer"):
@@ -473,7 +454,7 @@ class ProgressStore:
             ValueError: ``path`` is the progress file itself or another SQLite database.
             OutputError: the file could not be written (naming it and why); an earlier file there is unchanged.
         """
-        target = self._export_target(path)
+        target = progress_file.export_target(path, self._file, self.path)
         frame = self.attempts()
         frame["answered_at"] = [t.isoformat(timespec="milliseconds") for t in frame["answered_at"]]
         records = [

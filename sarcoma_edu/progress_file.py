@@ -166,6 +166,31 @@ def is_sqlite_database(path: Path) -> bool:
         return False
 
 
+def export_target(path: object, file: Path, shown: Path) -> Path:
+    """``path`` as the file an export may be written to: never the progress ``file`` itself, its journal, or any
+    SQLite database (a moved-aside copy, say), which the export would replace.
+
+    Raises:
+        TypeError: ``path`` is not a file path.
+        ValueError: ``path`` is the progress file, its journal or a SQLite database; nothing is written.
+    """
+    if not isinstance(path, str | Path) or not str(path).strip():
+        raise TypeError(f"path={_checks.show(path)} is not a file path; give a new file, e.g. 'my-progress.json'")
+    target = Path(path).expanduser()
+    ours = {str(file) + suffix for suffix in ("", "-journal", "-wal", "-shm")}
+    if os.path.realpath(target) in ours or (target.exists() and identity(target) == identity(file)):
+        raise ValueError(
+            f"path={str(path)!r} is the progress file itself; an export is a new file next to it, e.g. "
+            f"{str(shown.with_name('my-progress.json'))!r}; nothing was written"
+        )
+    if is_sqlite_database(target):
+        raise ValueError(
+            f"path={str(path)!r} is a SQLite database (a progress file or a copy of one); an export would replace "
+            "it: give the name of a new .json or .csv file; nothing was written"
+        )
+    return target
+
+
 def refuse_what_is_not_a_file(path: Path) -> None:
     """Raise unless ``path`` is missing or (through any links) a regular file; nothing is touched.
 
