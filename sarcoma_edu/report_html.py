@@ -36,8 +36,11 @@ td ul { margin: 0; padding-left: 1.2rem; }
 
 
 def _unicode(text: str) -> str:
-    """``text`` with anything UTF-8 cannot hold (a lone surrogate, a file name in another encoding) as U+FFFD."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    """``text`` with anything UTF-8 cannot hold (a file name in another encoding, a lone surrogate) as U+FFFD."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # a file name's odd byte: one
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def _e(value: object) -> str:

@@ -569,3 +569,10 @@ def test_student_names_and_question_ids_are_escaped_for_plotly_too(tmp_path):
     texts = json.dumps(figures)
     assert hostile not in texts and "javascript" in texts
     assert '&lt;a href=\\"javascript:alert(1)\\"&gt;x&lt;/a&gt;' in texts
+
+
+def test_a_file_name_in_another_encoding_still_gives_a_report(hand_class, tmp_path):
+    """results-l\\xe9a.json (Latin-1 bytes, as some zip tools write them) is used; the name shows with one U+FFFD."""
+    os.rename(hand_class / "results-ana.json", os.fsencode(hand_class) + b"/results-l\xe9a.json")
+    page = write_report(class_report(hand_class), tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "l\ufffda" in page and "l\ufffd\ufffd" not in page
