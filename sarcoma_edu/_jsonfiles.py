@@ -6,7 +6,9 @@ are returned as one-line strings, never raised, so a checker can list every one 
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -47,6 +49,15 @@ def json_kind(value: object) -> str:
     return kinds.get(type(value), "null")
 
 
+def real_path(path: str | Path) -> Path:
+    """The file ``path`` names, links followed; a link loop or a dangling link comes back as far as it resolves.
+
+    Unlike ``Path.resolve()`` (RuntimeError on a link loop in Python 3.11) it never raises, so a
+    checker can go on and report the file as unreadable.
+    """
+    return Path(os.path.realpath(path))
+
+
 def read_json(path: Path, *, what: str, max_bytes: int) -> tuple[Any, str | None]:
     """Return (the parsed JSON, None), or (None, a one-line problem naming ``path``).
 
@@ -65,8 +76,10 @@ def read_json(path: Path, *, what: str, max_bytes: int) -> tuple[Any, str | None
             return None, f"{path}: is {info.st_size:,} bytes; a {what} is at most {max_bytes:,} bytes"
         data = path.read_bytes()
     except FileNotFoundError:
-        return None, f"{path}: no such file"
+        return None, f"{path}: no such file" + (" (it is a link to a missing file)" if path.is_symlink() else "")
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            return None, f"{path}: is a link that leads round in a loop (to itself through other links); give a file"
         return None, f"{path}: cannot be read ({error.strerror or error})"
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark, as some editors save, is allowed

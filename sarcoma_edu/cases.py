@@ -407,9 +407,9 @@ def check_cases(path: str | Path | Sequence[str | Path]) -> list[CaseCheck]:
     given = [path] if isinstance(path, str | Path) else path
     if not isinstance(given, Sequence) or not all(isinstance(p, str | Path) for p in given):
         raise TypeError(f"path={_checks.show(path)} is not a case file path, a list of them, or None")
-    builtin = {c.path.resolve(): c for c in _check_files(case_paths())}
+    builtin = {_jsonfiles.real_path(c.path): c for c in _check_files(case_paths())}
     taken: dict[str, Path] = {}
-    if not all(Path(p).resolve() in builtin for p in given if str(p).strip()):
+    if not all(_jsonfiles.real_path(p) in builtin for p in given if str(p).strip()):
         taken = {c.case.id: c.path for c in builtin.values() if c.case is not None}
     checks = []
     for p in given:
@@ -419,8 +419,12 @@ def check_cases(path: str | Path | Sequence[str | Path]) -> list[CaseCheck]:
             )
             continue
         p = Path(p)
-        found = builtin.get(p.resolve()) or _check_file(p)
-        if found.case is not None and found.case.id in taken and taken[found.case.id].resolve() != p.resolve():
+        found = builtin.get(_jsonfiles.real_path(p)) or _check_file(p)
+        if (
+            found.case is not None
+            and found.case.id in taken
+            and _jsonfiles.real_path(taken[found.case.id]) != _jsonfiles.real_path(p)
+        ):
             first = taken[found.case.id]
             line = f"{p}, field 'id': {found.case.id!r} is already used by {first}; give the case its own id"
             found = CaseCheck(p, None, (line,))

@@ -6,15 +6,19 @@ replaces a copy the student has edited unless asked (the example quiz banks go a
 ``example_banks/``); :func:`lab_command` and :func:`present_command` build the commands
 ``sarcoma-edu lab`` and ``sarcoma-edu present`` run, on a port checked by :func:`choose_port`, and
 :func:`run_server` runs them so that stopping it (Ctrl+C or SIGTERM) stops the server and its kernels.
+On Linux the server is also told to stop when the process that started it dies, even by SIGKILL
+(``PR_SET_PDEATHSIG``), so a killed ``sarcoma-edu present`` or ``lab`` leaves nothing holding the port;
+and a port still held by a server left running (on another system, or from an older release) is
+named with the process holding it and how to stop it (:func:`port_holder`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import filecmp
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,7 +28,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from sarcoma_edu import _checks, presentation
+from sarcoma_edu import _atomic, _checks, presentation
 
 __all__ = [
     "BANKS_FOLDER",
@@ -38,6 +42,8 @@ __all__ = [
     "lab_command",
     "lessons_dir",
     "list_lessons",
+    "port_holder",
+    "port_note",
     "present_command",
     "present_env",
     "resolve",
@@ -161,7 +167,7 @@ def copy_lessons(folder: str | Path, replace_edited: Callable[[Path], bool] | No
     for source, name in files:
         copy = target / name
         if not copy.exists():
-            shutil.copyfile(source, copy)
+            _atomic.copy_file(source, copy)
             report.copied.append(name)
         elif filecmp.cmp(source, copy, shallow=False):
             report.unchanged.append(name)
@@ -169,8 +175,8 @@ def copy_lessons(folder: str | Path, replace_edited: Callable[[Path], bool] | No
             number = 1
             while (backup := copy.with_name(f"{copy.stem}.edited-{number}{copy.suffix}")).exists():
                 number += 1
-            shutil.copyfile(copy, backup)
-            shutil.copyfile(source, copy)
+            _atomic.copy_file(copy, backup)
+            _atomic.copy_file(source, copy)  # a failure half-way leaves the student's copy as it was
             report.replaced.append(name)
         else:
             report.kept.append(name)
@@ -209,6 +215,40 @@ def _port_problem(port: int) -> str | None:
     return None
 
 
+def port_holder(port: int) -> str | None:
+    """Which process listens on ``port``, with how to stop it, e.g. "process 4242 (python -m voila ...); stop it
+    with: kill 4242"; None when nothing listens or the system does not say (another user's process).
+    """
+    try:
+        import psutil  # installed with ipykernel, which every kernel needs
+    except ImportError:
+        return None
+    try:
+        listening = psutil.net_connections(kind="tcp")
+    except (psutil.Error, OSError):
+        return None
+    pids = sorted({c.pid for c in listening if c.pid and c.status == psutil.CONN_LISTEN and c.laddr.port == port})
+    shown = []
+    for pid in pids:
+        try:
+            command = " ".join(" ".join(psutil.Process(pid).cmdline()).split()) or psutil.Process(pid).name()
+        except psutil.Error:
+            continue
+        ours = any(word in command for word in ("voila", "jupyterlab", "jupyter-lab", "jupyter lab", "jupyter_server"))
+        command = command if len(command) <= 140 else f"{command[:60]} ... {command[-75:]}"  # the program, the lesson
+        left = ", probably a server an earlier 'sarcoma-edu present' or 'lab' left running" if ours else ""
+        shown.append(f"process {pid} ({command}){left}; stop it with: kill {pid}")
+    return "; ".join(shown) or None
+
+
+def port_note(default: int, chosen: int) -> str | None:
+    """A line naming the process still on ``default`` and how to stop it, when ``chosen`` differs; else None."""
+    if chosen == default:
+        return None
+    holder = port_holder(default)
+    return f"Port {default} is in use by {holder}. Using port {chosen} instead." if holder else None
+
+
 def choose_port(port: object | None, default: int) -> int:
     """The port a server will be told to use, so the address printed is the one served.
 
@@ -223,7 +263,9 @@ def choose_port(port: object | None, default: int) -> int:
         number = check_port(port)
         problem = _port_problem(number)
         if problem:
-            raise ValueError(f"port={number} {problem}; choose another port (1024-65535) or leave it out")
+            holder = port_holder(number) if problem.startswith("is in use") else None
+            held = f" ({holder})" if holder else ""
+            raise ValueError(f"port={number} {problem}{held}; choose another port (1024-65535) or leave it out")
         return number
     for candidate in range(default, min(default + 50, _PORTS[1] + 1)):
         if _port_problem(candidate) is None:
@@ -306,14 +348,39 @@ def _stop(child: subprocess.Popen, how: int, grace: float) -> None:
                 process.kill()
 
 
+def _die_with_parent() -> Callable[[], None] | None:
+    """A function for the server's child process that asks Linux to send it SIGTERM when its parent dies.
+
+    Prepared in the parent (``preexec_fn`` runs between fork and exec, where loading a library is
+    unsafe); None where there is no ``prctl`` (macOS, Windows).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the line above: stop now
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return preexec
+
+
 def run_server(command: list[str], env: Mapping[str, str] | None = None, grace: float = 15.0) -> int:
     """Run a server command until it ends or this process is stopped; return its exit status.
 
     The server runs in a process group of its own. Ctrl+C, SIGTERM or SIGHUP sent to this process is
     passed on to that group; this process then waits (up to ``grace`` s, then kills) until the server
-    and the kernels it started have ended, so nothing keeps the port.
+    and the kernels it started have ended, so nothing keeps the port. On Linux the server is sent
+    SIGTERM when this process dies in any way, even by SIGKILL, and then shuts its kernels down.
     """
-    child = subprocess.Popen(command, env={**os.environ, **(env or {})}, start_new_session=True)
+    child = subprocess.Popen(
+        command, env={**os.environ, **(env or {})}, start_new_session=True, preexec_fn=_die_with_parent()
+    )
     stopping: list[int] = []
 
     def forward(signum: int, _frame: object) -> None:

@@ -13,7 +13,10 @@ Examples::
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
     sarcoma-edu binder-links
 
-Bad input exits with status 2 and a one-line message (no traceback).
+Exit status: 0 when done; 1 when output could not be written (a file such as the report, the
+lessons' copy or the progress file, or the terminal itself), with one line naming it and why, and
+whatever was there before left as it was; 2 for bad input, with one line naming the option, the
+value and what is allowed (no traceback).
 """
 
 from __future__ import annotations
@@ -30,11 +33,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from sarcoma_edu import DISCLAIMER, __version__, classroom, lab_settings, report_cli
+from sarcoma_edu import DISCLAIMER, __version__, _atomic, classroom, lab_settings, report_cli
 from sarcoma_edu.grading import fnclcc
 from sarcoma_edu.staging import SITES, stage
 
-__all__ = ["main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_NOT_WRITTEN", "main"]
+
+EXIT_NOT_WRITTEN, EXIT_BAD_INPUT = 1, 2
+_EXIT_CODES = (
+    "Exit status: 0 done; 1 output could not be written (a file or the terminal: the message names it and why, "
+    "and what was there is left as it was); 2 bad input (the message names the option, the value and what is allowed)."
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -93,6 +102,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="sarcoma-edu",
         description=f"Stage and grade adult soft tissue sarcoma for teaching. {DISCLAIMER}",
+        epilog=_EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
@@ -235,8 +245,10 @@ def _add_progress_parser(commands) -> None:
         help="bring back the answers in a progress file that was moved aside",
         description=(
             "Merge every readable attempt of a moved-aside progress file (<name>.corrupt-<time>, next to the "
-            "progress file) into the progress store; say how many were recovered and how many could not be read. "
-            "Running it twice adds nothing. Exit status 0, or 2 with one line if FILE cannot be read."
+            "progress file), or of a copy cut short or with lost pages, into the progress store: every attempt "
+            "SQLite can still read comes back, and it says how many could not be read. Running it twice adds "
+            "nothing; FILE is never changed. Exit status 0; 1 with one line if the progress store cannot be "
+            "written; 2 with one line if FILE cannot be read."
         ),
     )
     recover.add_argument("file", metavar="FILE", help="the moved-aside file, e.g. progress.sqlite3.corrupt-<time>")
@@ -312,12 +324,22 @@ def _port(text: str) -> int:
 
 
 def _lab(args: argparse.Namespace) -> int:
-    report = classroom.copy_lessons(args.dir, replace_edited=_ask)
+    try:
+        report = classroom.copy_lessons(args.dir, replace_edited=_ask)
+    except (ValueError, TypeError):
+        raise
+    except OSError as error:  # a read-only folder, a full disk: not bad input
+        where = error.filename or args.dir
+        reason = error.strerror or str(error)
+        text = str(error) if isinstance(error, _atomic.OutputError) else f"could not write {where} ({reason})"
+        print(f"sarcoma-edu lab: error: the lessons were not copied: {text}", file=sys.stderr)
+        return EXIT_NOT_WRITTEN
     print(report.describe())
     if args.no_start:
         print(f"Start JupyterLab there with: {shlex.join(['sarcoma-edu', 'lab', '--dir', str(report.folder)])}")
         return 0
     port = classroom.choose_port(args.port, classroom.LAB_PORT)
+    _say_port(classroom.LAB_PORT if args.port is None else port, port)
     command = classroom.lab_command(report.folder, port, browser=not args.no_browser)
     where = classroom.url(port, "/lab/tree/00_welcome.ipynb")
     print(f"JupyterLab at {where} (the link with its login token follows); press Ctrl+C to stop.", flush=True)
@@ -327,6 +349,7 @@ def _lab(args: argparse.Namespace) -> int:
 def _present(args: argparse.Namespace) -> int:
     lesson = classroom.resolve(args.lesson, args.dir)
     port = classroom.choose_port(args.port, classroom.PRESENT_PORT)
+    _say_port(classroom.PRESENT_PORT if args.port is None else port, port)
     browser = not args.no_browser
     command = classroom.present_command(lesson, args.dark, port, browser, large_text=args.large_text)
     env = classroom.present_env(dark=args.dark, large_text=args.large_text)
@@ -335,6 +358,13 @@ def _present(args: argparse.Namespace) -> int:
         return 0
     print(f"Presenting {lesson.name} at {classroom.url(port)} (code hidden); press Ctrl+C to stop.", flush=True)
     return classroom.run_server(command, env)
+
+
+def _say_port(default: int, chosen: int) -> None:
+    """Say which process still holds the usual port (e.g. a server left running), and how to stop it."""
+    note = classroom.port_note(default, chosen)
+    if note:
+        print(note, flush=True)
 
 
 def _stage_text(result) -> str:
@@ -374,6 +404,9 @@ _FLAGS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 output not written, 2 bad input).
+
+    A file that cannot be written (the report, the copy of the lessons, the progress file) ends
+    with one line naming it and why, and status 1.
 
     Output that cannot be written (a full disk, ``> /dev/full``, a closed pipe) ends with one
     line on stderr and status 1, not a traceback.
@@ -428,6 +461,9 @@ def _main(argv: Sequence[str] | None) -> int:
         else:
             result = fnclcc(args.differentiation, args.mitoses, args.necrosis)
             text = _grade_text(result)
+    except _atomic.OutputError as error:
+        print(f"sarcoma-edu {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_NOT_WRITTEN
     except (TypeError, ValueError, OSError) as error:
         if isinstance(error, BrokenPipeError):  # the output was closed: main() says so in one line
             raise
@@ -436,6 +472,6 @@ def _main(argv: Sequence[str] | None) -> int:
             message = message.replace(f"{name}=", f"{flag} ")
         message = message.replace("or None if unknown", "or 'unknown'")
         print(f"sarcoma-edu {args.command}: error: {message}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     print(json.dumps(asdict(result), ensure_ascii=False) if args.json else text)
     return 0

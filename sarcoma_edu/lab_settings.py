@@ -16,6 +16,8 @@ import os
 import sys
 from pathlib import Path
 
+from sarcoma_edu import _atomic
+
 __all__ = ["LAB_CONFIG", "LAB_DEFAULTS", "install_lab_defaults", "lab_env"]
 
 # a Jupyter config folder holding labconfig/default_setting_overrides.json
@@ -41,7 +43,7 @@ def install_lab_defaults(prefix: str | Path = sys.prefix) -> Path:
     for plugin, values in LAB_DEFAULTS.items():
         current.setdefault(plugin, {}).update(values)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    _atomic.write_file(target, json.dumps(current, indent=1, sort_keys=True) + "\n")
     return target
 
 

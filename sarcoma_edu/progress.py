@@ -20,10 +20,23 @@ What the store does with a file it cannot use:
   :class:`ProgressBusyError`; the file is left as it is;
 - a read-only file or folder: attempts are still read, and :meth:`ProgressStore.record` raises
   :class:`ProgressReadOnlyError`;
+- another program's SQLite database (one sarcoma-edu did not make; the rule is in
+  :mod:`sarcoma_edu.progress_schema`): refused with a ``ValueError`` (a
+  :class:`~sarcoma_edu.progress_schema.ForeignDatabaseError`) before anything is written, and
+  checked again before every write, so a file swapped for another database mid-session is never
+  changed either; its bytes stay as they were;
 - only a regular file that fails SQLite's integrity check, or is not a SQLite database at all, is
   renamed aside byte for byte (``<name>.corrupt-<UTC time>``, next to it), once even when several
   processes find it together, with a warning naming both files; ``sarcoma-edu progress recover``
   brings its readable attempts back.
+
+**Privacy.** A progress folder the store creates is private to its owner (mode 0700) and so is
+the progress file (0600), as are the exports (:meth:`ProgressStore.export_json`,
+:meth:`ProgressStore.export_csv`): on a shared computer or a JupyterHub whose home folders can be
+entered, classmates cannot read each other's answers. A folder or file that already exists keeps
+the permissions it has (``chmod 700 ~/.sarcoma_edu && chmod 600 ~/.sarcoma_edu/progress.sqlite3``
+makes one from an older release private). Exports are written atomically (a temporary file, then a
+rename), so a full disk never empties an earlier export.
 """
 
 from __future__ import annotations
@@ -43,7 +56,7 @@ from typing import Literal, TypeVar
 
 import pandas as pd
 
-from sarcoma_edu import _checks, progress_file, progress_schema
+from sarcoma_edu import _atomic, _checks, progress_file, progress_schema
 from sarcoma_edu import progress_exchange as exchange
 from sarcoma_edu.progress_file import (
     CHOOSE,
@@ -128,8 +141,7 @@ class ProgressStore:
         self.moved_aside: Path | None = None
         progress_file.refuse_what_is_not_a_file(self.path)
         self._file = Path(os.path.realpath(self.path))
-        with contextlib.suppress(OSError):  # a read-only parent: read_only says so, reading still works
-            self._file.parent.mkdir(parents=True, exist_ok=True)
+        progress_file.make_private_folder(self._file.parent)  # a read-only parent: read_only says so
         self._open_checked("opened")
 
     @property
@@ -146,7 +158,11 @@ class ProgressStore:
 
     @contextlib.contextmanager
     def _connect(self, write: bool, timeout: float) -> Iterator[sqlite3.Connection]:
-        uri = f"file:{urllib.parse.quote(str(self._file))}?mode={self._mode(write)}"
+        mode = self._mode(write)
+        if mode == "rwc":  # its folder may have been removed since: made again, private
+            progress_file.make_private_folder(self._file.parent)
+            progress_file.create_private(self._file)  # SQLite would create it readable by everyone
+        uri = f"file:{urllib.parse.quote(str(self._file))}?mode={mode}"
         connection = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level="IMMEDIATE")
         try:
             with connection:
@@ -175,30 +191,35 @@ class ProgressStore:
                     raise ProgressReadOnlyError(f"{reason}; {doing}") from None
                 if code in (_CORRUPT, _NOTADB):
                     raise _CorruptError(str(error)) from None
-                if code == _CANTOPEN and self.read_only:
-                    raise ProgressReadOnlyError(f"{self.read_only}; {doing}") from None
-                if code == _CANTOPEN and time.monotonic() < deadline:
-                    # another process may be moving a broken file aside this very moment: wait, as for a busy file
-                    time.sleep(0.05)
-                    continue
+                if code == _CANTOPEN:
+                    what = progress_file.not_a_file(self.path)
+                    if what is not None:  # e.g. replaced by a folder since it was opened: waiting will not help
+                        raise ProgressStorageError(
+                            f"the progress file {self.path} is now {what}, not a file; {doing}; {CHOOSE}"
+                        ) from None
+                    if self.read_only:
+                        raise ProgressReadOnlyError(f"{self.read_only}; {doing}") from None
+                    if progress_file.being_moved(self._file) and time.monotonic() < deadline:
+                        # another process is moving a broken file aside this very moment: wait, as for a busy file
+                        time.sleep(0.05)
+                        continue
+                why = progress_file.cannot_create(self._file) if code == _CANTOPEN else None
                 raise ProgressStorageError(
-                    f"the progress file {self.path} could not be used ({error}); {doing}"
+                    f"the progress file {self.path} could not be used ({why or error}); {doing}"
                 ) from None
 
     def _check(self, seconds: float) -> None:
-        """SQLite's own check of the file, then the table (only where writing is allowed)."""
+        """Whose file it is, SQLite's own check of it, then the table (only where writing is allowed)."""
         with self._connect(write=False, timeout=seconds) as db:
+            mark = progress_schema.application_id(db)  # the header alone: another program's file is left alone,
+            if mark not in (0, progress_schema.APPLICATION_ID):  # even a damaged one
+                progress_schema.refuse_foreign(db, self.path)
             if db.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
                 full = db.execute("PRAGMA integrity_check").fetchall()
                 if full != [("ok",)]:
                     raise _CorruptError(f"SQLite's integrity check found: {full[0][0]}")
-            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if tables and "attempts" not in tables:
-                raise ValueError(
-                    f"path={str(self.path)!r} is a SQLite database of another program (tables: "
-                    f"{', '.join(sorted(tables))}), not a progress file; nothing was changed; {CHOOSE}"
-                )
-            progress_schema.refuse_newer(db, self.path)  # before anything is written
+            progress_schema.refuse_foreign(db, self.path)  # before anything is written
+            progress_schema.refuse_newer(db, self.path)
             if self.read_only is None:
                 if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
                     db.execute("PRAGMA journal_mode=DELETE")  # WAL is unsafe on network storage
@@ -229,7 +250,8 @@ class ProgressStore:
 
         def insert(seconds: float) -> int:
             with self._connect(write=True, timeout=seconds) as db:
-                progress_schema.migrate(db, self.path)
+                db.execute("BEGIN IMMEDIATE")  # the write lock first: the file is checked again under it
+                progress_schema.migrate(db, self.path)  # refuses another program's file, whatever it is now
                 before = db.total_changes
                 db.executemany(sql, rows)
                 changed = db.total_changes - before
@@ -238,19 +260,27 @@ class ProgressStore:
                 return changed
 
         try:
-            return self._retry(insert, doing)
+            return self._mid_session(lambda: self._retry(insert, doing), doing)
         except _CorruptError:
             self._open_checked("opened")
             try:
-                return self._retry(insert, doing)
+                return self._mid_session(lambda: self._retry(insert, doing), doing)
             except _CorruptError as error:
                 raise ProgressStorageError(f"the progress file {self.path} is damaged ({error}); {doing}") from None
+
+    def _mid_session(self, action: Callable[[], T], doing: str) -> T:
+        """Run ``action``; a file found foreign or newer since it was opened is a storage error saying what failed."""
+        try:
+            return action()
+        except ValueError as error:  # ForeignDatabaseError, or a file newer than this code
+            raise ProgressStorageError(f"{error}; {doing}") from None
 
     def _read(self) -> list[tuple]:
         def select(seconds: float) -> list[tuple]:
             if not self._file.exists():
                 return []
             with self._connect(write=False, timeout=seconds) as db:
+                progress_schema.refuse_foreign(db, self.path)  # it may have been swapped since it was opened
                 stored = progress_schema.stored_columns(db)  # a read-only older file has no confidence
                 if not stored:
                     return []
@@ -259,11 +289,11 @@ class ProgressStore:
 
         doing = "your progress could not be read"
         try:
-            return self._retry(select, doing)
+            return self._mid_session(lambda: self._retry(select, doing), doing)
         except _CorruptError:
             self._open_checked("read")
             try:
-                return self._retry(select, doing)
+                return self._mid_session(lambda: self._retry(select, doing), doing)
             except _CorruptError as error:
                 raise ProgressStorageError(f"the progress file {self.path} is damaged ({error}); {doing}") from None
 
@@ -393,20 +423,38 @@ class ProgressStore:
         """Write every attempt to a CSV file for the instructor (several answers joined by "; "); return its path.
 
         The columns are the six of the exchange format; confidence travels in :meth:`export_json`.
+        A text cell that a spreadsheet would run as a formula (one beginning with ``=``, ``+``, ``-``,
+        ``@``, a tab or a carriage return, unless it is a plain number such as -5) is written with a
+        leading apostrophe, as is one that already begins with an apostrophe; the class report
+        (``sarcoma-edu report``) removes it again, so the answers it reads are the student's own.
+        The JSON export carries every text unchanged. The file is private (0600) and written
+        atomically.
+
+        Raises:
+            ValueError: ``path`` is the progress file itself or another SQLite database.
+            OutputError: the file could not be written (naming it and why); an earlier file there is unchanged.
         """
-        target = Path(path)
+        target = progress_file.export_target(path, self._file, self.path)
         frame = self.attempts()[list(exchange.FIELDS)]
         frame["answer"] = ["; ".join(map(str, a)) if isinstance(a, list) else a for a in frame["answer"]]
-        frame.to_csv(target, index=False)
+        for column in ("attempt_id", "question_id", "topic", "answer"):
+            frame[column] = [exchange.csv_cell(v) if isinstance(v, str) else v for v in frame[column]]
+        # RFC 4180 line ends: a cell holding a line break of either kind is then quoted, not split
+        _atomic.write_file(target, frame.to_csv(index=False, lineterminator="\r\n"), private=True)
         return target
 
     def export_json(self, path: str | Path) -> Path:
         """Write every attempt to a JSON file that :meth:`import_json` reads back; return its path.
 
         The file follows ``datasets/progress_exchange.schema.json`` (version 2: an attempt's
-        confidence is left out when the student did not give one).
+        confidence is left out when the student did not give one). It is private (0600) and written
+        atomically.
+
+        Raises:
+            ValueError: ``path`` is the progress file itself or another SQLite database.
+            OutputError: the file could not be written (naming it and why); an earlier file there is unchanged.
         """
-        target = Path(path)
+        target = progress_file.export_target(path, self._file, self.path)
         frame = self.attempts()
         frame["answered_at"] = [t.isoformat(timespec="milliseconds") for t in frame["answered_at"]]
         records = [
@@ -414,15 +462,17 @@ class ProgressStore:
             for row in frame.to_dict(orient="records")
         ]
         payload = {"format": exchange.FORMAT, "version": exchange.VERSION, "attempts": records}
-        target.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+        _atomic.write_file(target, json.dumps(payload, ensure_ascii=False, indent=1), private=True)
         return target
 
     def import_json(self, path: str | Path) -> int:
         """Merge attempts from a file written by :meth:`export_json`; return how many were new.
 
         The whole file is checked against ``datasets/progress_exchange.schema.json`` first, so a bad
-        file stores nothing. Attempts already present (same attempt id) are skipped, so importing
-        twice adds nothing; a confidence the file gives for an attempt stored without one is added.
+        file stores nothing; so does a file with an attempt dated more than a day after now (by the
+        clock of this computer), which would hide its question from the spaced review until that
+        date. Attempts already present (same attempt id) are skipped, so importing twice adds
+        nothing; a confidence the file gives for an attempt stored without one is added.
         Files of both versions of the format (1 and 2) are read.
 
         Raises:
@@ -435,7 +485,7 @@ class ProgressStore:
         except (OSError, ValueError, RecursionError) as error:
             reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
             raise ValueError(f"path={str(source)!r}: cannot read a progress export ({reason})") from None
-        attempts = exchange.rows_from_export(payload, source)
+        attempts = exchange.rows_from_export(payload, source, now=datetime.now(UTC))
         return self.add_attempts(attempts, "nothing was imported")
 
     def add_attempts(self, attempts: list[dict[str, object]], doing: str = "nothing was added") -> int:

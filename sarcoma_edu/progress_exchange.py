@@ -10,6 +10,15 @@ cost of importing ``jsonschema`` in every lesson.
 Version 2 of the format (written now) may give an attempt the student's ``confidence`` ("sure",
 "unsure" or "guessed", left out when not given); version 1 files (written before the spaced review)
 have none. Both versions are read.
+
+Beyond the schema: every text must be valid Unicode (no lone surrogate such as ``"\\ud800"``, which
+no file can hold as UTF-8), a number must fit a float, and ``answered_at`` must fall in the years
+2000 to 2199 (:data:`EARLIEST`, :data:`LATEST`), the dates the quiz and the class report can
+compute with. An import (:meth:`ProgressStore.import_json`) also refuses an attempt dated more than
+:data:`FUTURE_MARGIN` after now.
+
+In a CSV export (:meth:`ProgressStore.export_csv`) a text that a spreadsheet would run as a formula
+is written with a leading apostrophe (:func:`csv_cell`); :func:`csv_text` takes it off again.
 """
 
 from __future__ import annotations
@@ -19,22 +28,28 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sarcoma_edu import _checks
 from sarcoma_edu.data import dataset_path
 
 __all__ = [
     "CONFIDENCE",
+    "EARLIEST",
     "FIELDS",
     "FORMAT",
+    "FUTURE_MARGIN",
+    "LATEST",
     "OPTIONAL_FIELDS",
     "SCHEMA_NAME",
     "VERSION",
     "VERSIONS",
     "attempt_from_row",
     "attempt_problem",
+    "csv_cell",
+    "csv_text",
     "known_topics",
     "load_schema",
     "rows_from_export",
@@ -47,6 +62,13 @@ VERSIONS = (1, 2)  # what import_json reads
 FIELDS = ("attempt_id", "question_id", "topic", "answer", "correct", "answered_at")
 OPTIONAL_FIELDS = ("confidence",)  # version 2 only; left out when the student did not say
 CONFIDENCE = ("sure", "unsure", "guessed")
+# the dates an attempt may carry: what the review's and the report's date arithmetic handle
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
+# an import may be this far ahead of this computer's clock (another computer's clock may be a little fast)
+FUTURE_MARGIN = timedelta(days=1)
+# cells a spreadsheet reads as a formula, and text that is a plain number (which it reads as one)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _REASONS = {
     "attempt_id": "must be a non-empty text",
     "question_id": "must be a non-empty text",
@@ -82,24 +104,68 @@ def _reason(field: str) -> str:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number a float can hold (a whole number with 400 digits is not one)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _time(value: object) -> datetime | None:
+    if not isinstance(value, str) or not _time_pattern().match(value):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _is_time(value: object) -> bool:
-    if not isinstance(value, str) or not _time_pattern().match(value):
+    return _time(value) is not None
+
+
+def _not_unicode(value: object) -> bool:
+    """Text holding a lone surrogate (``"\\ud800"`` in JSON): no UTF-8 file or SQLite text can hold it."""
+    if isinstance(value, list):
+        return any(map(_not_unicode, value))
+    if not isinstance(value, str):
         return False
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is not None
-    except ValueError:
-        return False
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
-def attempt_problem(attempt: Mapping[str, object]) -> tuple[str, str] | None:
+def csv_cell(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows and never runs: a leading apostrophe before a formula.
+
+    A text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (unless it is a plain
+    number such as ``-5``), or already with an apostrophe, gets one more apostrophe in front.
+    """
+    if text.startswith("'") or (text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text)):
+        return "'" + text
+    return text
+
+
+def csv_text(cell: str) -> str:
+    """The text :func:`csv_cell` was given: one leading apostrophe taken off where it added one."""
+    if cell.startswith("'") and (cell[1:].startswith("'") or cell[1:].startswith(_FORMULA_START)):
+        return cell[1:]
+    return cell
+
+
+def attempt_problem(attempt: Mapping[str, object], now: datetime | None = None) -> tuple[str, str] | None:
     """Return ``(field, what is wrong)`` for the first field of ``attempt`` the schema refuses, or None.
 
     Args:
         attempt: one attempt as in an export: attempt_id, question_id, topic, answer, correct, answered_at,
             and optionally confidence.
+        now: the time now, when an attempt dated more than :data:`FUTURE_MARGIN` after it is refused
+            (an import); None accepts any date from :data:`EARLIEST` to :data:`LATEST`.
     """
     for field in FIELDS:
         if field not in attempt:
@@ -107,7 +173,13 @@ def attempt_problem(attempt: Mapping[str, object]) -> tuple[str, str] | None:
     extra = sorted(set(attempt) - set(FIELDS) - set(OPTIONAL_FIELDS))
     if extra:
         return extra[0], "is not a field of an attempt"
+    for field in (*FIELDS, *OPTIONAL_FIELDS):
+        if _not_unicode(attempt.get(field)):
+            return field, f"{_show(attempt.get(field))} holds text that is not valid Unicode (a lone surrogate)"
     answer = attempt["answer"]
+    for value in answer if isinstance(answer, list) else [answer]:
+        if isinstance(value, int | float) and not isinstance(value, bool) and not _is_number(value):
+            return "answer", f"{_checks.show(value)} is not a finite number a float can hold (up to about 1.8e308)"
     checks = {
         "attempt_id": isinstance(attempt["attempt_id"], str) and attempt["attempt_id"] != "",
         "question_id": isinstance(attempt["question_id"], str) and attempt["question_id"] != "",
@@ -122,6 +194,22 @@ def attempt_problem(attempt: Mapping[str, object]) -> tuple[str, str] | None:
     for field, ok in checks.items():
         if not ok:
             return field, f"{_show(attempt.get(field))} {_reason(field)}"
+    return _date_problem(attempt["answered_at"], now)
+
+
+def _date_problem(value: object, now: datetime | None) -> tuple[str, str] | None:
+    moment = _time(value)
+    assert moment is not None  # checked above
+    if not EARLIEST <= moment < LATEST:
+        return "answered_at", (
+            f"{_show(value)} is outside the dates sarcoma-edu works with (the years {EARLIEST.year} to "
+            f"{LATEST.year - 1}); check the clock of the computer that saved it"
+        )
+    if now is not None and moment > now + FUTURE_MARGIN:
+        return "answered_at", (
+            f"{_show(value)} is in the future (it is {now.strftime('%Y-%m-%d %H:%M')} UTC now); an attempt dated "
+            "later would hide its question from the review until then; check the clock of the computer that saved it"
+        )
     return None
 
 
@@ -155,8 +243,13 @@ def attempt_from_row(row: Sequence[object]) -> tuple[dict[str, object] | None, s
     return values, ""
 
 
-def rows_from_export(payload: object, source: Path) -> list[dict[str, object]]:
+def rows_from_export(payload: object, source: Path, now: datetime | None = None) -> list[dict[str, object]]:
     """Validate a whole export against the schema and return its attempts.
+
+    Args:
+        payload: the parsed JSON.
+        source: the file, for messages.
+        now: refuse attempts dated more than :data:`FUTURE_MARGIN` after it (see :func:`attempt_problem`).
 
     Raises:
         ValueError: naming the file, the attempt's index and the field; nothing is returned.
@@ -169,7 +262,7 @@ def rows_from_export(payload: object, source: Path) -> list[dict[str, object]]:
         raise ValueError(_describe(errors[0], payload, source))
     attempts = payload["attempts"]  # type: ignore[index]
     for index, attempt in enumerate(attempts):
-        problem = attempt_problem(attempt)
+        problem = attempt_problem(attempt, now)
         if problem is not None:
             raise ValueError(f"{_where(source)}: attempt {index}, field {problem[0]!r}: {problem[1]}{_NOTHING}")
     return attempts

@@ -101,6 +101,96 @@ def busy_timeout(value: float | None) -> float:
     return seconds
 
 
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parents private to their owner (0700); an existing one is left as it is.
+
+    A folder that cannot be created (a read-only parent) is left for :func:`read_only_reason` to explain.
+    """
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made by another process meanwhile
+        except OSError:
+            return
+
+
+def create_private(file: Path) -> None:
+    """Create an empty file readable and writable by its owner only (0600), if nothing is there yet.
+
+    SQLite itself would create the progress file readable by everyone (0644); an empty file is an
+    empty database to it, and its journal takes the file's permissions.
+    """
+    with contextlib.suppress(OSError):  # there already (another process made it), or a read-only folder
+        os.close(os.open(file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def cannot_create(file: Path) -> str | None:
+    """Why a missing ``file`` cannot be created (e.g. "Read-only file system"), or None (it exists, or it can be)."""
+    if file.exists():
+        return None
+    try:
+        os.close(os.open(file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return None
+    except OSError as error:
+        return f"it cannot be created: {error.strerror or error}"
+    return None  # created now, empty and private: an empty file is a fresh progress file
+
+
+def not_a_file(path: Path) -> str | None:
+    """What ``path`` is when it exists and is not a regular file ("a folder", ...), else None."""
+    try:
+        mode = _path_mode(path)
+    except OSError:
+        return None
+    if mode is None or stat.S_ISREG(mode):
+        return None
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def being_moved(file: Path) -> bool:
+    """Whether another process is moving a broken progress file aside right now (or has just done so)."""
+    return file.with_name(file.name + ".moving").exists() or not file.exists()
+
+
+def is_sqlite_database(path: Path) -> bool:
+    """Whether ``path`` is a regular file that begins with SQLite's header (a progress file or any other database)."""
+    if not os.path.isfile(path):  # a FIFO would block the open
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def export_target(path: object, file: Path, shown: Path) -> Path:
+    """``path`` as the file an export may be written to: never the progress ``file`` itself, its journal, or any
+    SQLite database (a moved-aside copy, say), which the export would replace.
+
+    Raises:
+        TypeError: ``path`` is not a file path.
+        ValueError: ``path`` is the progress file, its journal or a SQLite database; nothing is written.
+    """
+    if not isinstance(path, str | Path) or not str(path).strip():
+        raise TypeError(f"path={_checks.show(path)} is not a file path; give a new file, e.g. 'my-progress.json'")
+    target = Path(path).expanduser()
+    ours = {str(file) + suffix for suffix in ("", "-journal", "-wal", "-shm")}
+    if os.path.realpath(target) in ours or (target.exists() and identity(target) == identity(file)):
+        raise ValueError(
+            f"path={str(path)!r} is the progress file itself; an export is a new file next to it, e.g. "
+            f"{str(shown.with_name('my-progress.json'))!r}; nothing was written"
+        )
+    if is_sqlite_database(target):
+        raise ValueError(
+            f"path={str(path)!r} is a SQLite database (a progress file or a copy of one); an export would replace "
+            "it: give the name of a new .json or .csv file; nothing was written"
+        )
+    return target
+
+
 def refuse_what_is_not_a_file(path: Path) -> None:
     """Raise unless ``path`` is missing or (through any links) a regular file; nothing is touched.
 

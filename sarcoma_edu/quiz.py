@@ -13,6 +13,7 @@ Bank text is untrusted: this module keeps it as plain text, and every renderer e
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -259,6 +260,58 @@ def _unexpressed(where: _Where, item: object) -> list[str]:
     return problems
 
 
+def _probes(question: Question, k: int) -> list[float]:
+    """Numbers that between them reach every part of answer ``k`` not covered by the answers before it.
+
+    The ends of every answer's numbers (a value, a range, or the numbers that round to a value at the
+    question's precision) cut the line into pieces; one number just inside each end and the middle of
+    each piece is enough, since the answers before ``k`` match all of a piece or none of it.
+    """
+    ends: list[float] = []
+    for answer in question.answers[: k + 1]:
+        if answer.range is not None:
+            ends += list(answer.range)
+        elif answer.value is not None:
+            ends.append(answer.value)
+            if question.precision is not None and answer.value != 0:
+                rounded = float(f"{answer.value:.{question.precision}g}")
+                half = 0.5 * 10 ** (math.floor(math.log10(abs(rounded))) - question.precision + 1)
+                ends += [rounded - half, rounded + half]
+    ends = sorted(set(ends))
+    points = list(ends)
+    points += [math.nextafter(e, math.inf) for e in ends] + [math.nextafter(e, -math.inf) for e in ends]
+    points += [(a + b) / 2 for a, b in itertools.pairwise(ends)]
+    return [p for p in points if math.isfinite(p)]
+
+
+def _unreachable(where: _Where, question: Question) -> list[str]:
+    """A right answer of a numeric question that no number can reach: the answers before it match every number first.
+
+    Answers are checked in order and the first one matching decides, so a right range inside an
+    earlier wrong range (or a right value equal to an earlier one) can never be chosen.
+    """
+    if question.type != "numeric":
+        return []
+    problems = []
+    for k, answer in enumerate(question.answers):
+        if not answer.correct:
+            continue
+        reachable = any(
+            _numeric_matches(answer, x, question.precision)
+            and not any(_numeric_matches(a, x, question.precision) for a in question.answers[:k])
+            for x in _probes(question, k)
+        )
+        if not reachable:
+            problems.append(
+                where(
+                    f"answers[{k}]",
+                    "is marked correct but no number can reach it: every number it takes is matched first by "
+                    "an answer above it (answers are checked in order; move it up or change the ranges)",
+                )
+            )
+    return problems
+
+
 def _unknown_objectives(where: _Where, item: object) -> list[str]:
     """An objective id that datasets/objectives.csv does not define (any bank, built-in or an instructor's)."""
     ids = item.get("objectives") if isinstance(item, dict) else None
@@ -318,7 +371,10 @@ def _check_file(path: Path) -> tuple[list[Question], dict[int, list[str]], list[
         where = _Where(path, index, item)
         found[index].extend(_unexpressed(where, item) + _unknown_objectives(where, item))
         if not found[index]:
-            questions.append(_build(item))
+            question = _build(item)
+            found[index].extend(_unreachable(where, question))
+            if not found[index]:
+                questions.append(question)
         if isinstance(where.id, str):
             ids.append((index, where.id))
     return questions, found, ids
@@ -366,7 +422,9 @@ def check_banks(path: str | Path | Sequence[str | Path]) -> list[BankCheck]:
     does not define (an instructor's own bank may use only its ids), an id used twice (in a file, across the files
     given, or by a built-in question when the file is not a built-in bank: progress is recorded
     by id, so the two would share one history), two answers with the same text, a range whose
-    low end is above its high end, and numbers too large for a float.
+    low end is above its high end, numbers too large for a float, and a right numeric answer no
+    number can reach (answers are checked in order, so a right range inside an earlier wrong one
+    is never chosen).
 
     Args:
         path: a bank file (``str`` or :class:`pathlib.Path`) or a list of them.
@@ -378,7 +436,7 @@ def check_banks(path: str | Path | Sequence[str | Path]) -> list[BankCheck]:
         TypeError: ``path`` is not a path or a list of paths.
     """
     given = _paths(path)
-    builtin = {p.resolve() for p in bank_paths()}
+    builtin = {_jsonfiles.real_path(p) for p in bank_paths()}
     checks: list[BankCheck] = []
     owner: dict[str, tuple[Path, int]] = {}
     for p in given:
@@ -387,7 +445,7 @@ def check_banks(path: str | Path | Sequence[str | Path]) -> list[BankCheck]:
             continue
         file = Path(p)
         questions, found, ids = _check_file(file)
-        theirs = {} if file.resolve() in builtin else _builtin_ids()
+        theirs = {} if _jsonfiles.real_path(file) in builtin else _builtin_ids()
         reused = set()
         for index, question_id in ids:
             where = _Where(file, index, {"id": question_id})

@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import html
 import itertools
+import math
 import os
 import random
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import ipywidgets as w
 
+from sarcoma_edu import _checks
 from sarcoma_edu.progress import ProgressBusyError, ProgressReadOnlyError, ProgressStore, ProgressWarning
 from sarcoma_edu.quiz import Feedback, Question, check
-from sarcoma_edu.quiz_cases import generate_case_question, question_from_id
+from sarcoma_edu.quiz_cases import SEED_LIMIT, generate_case_question, question_from_id
 from sarcoma_edu.quiz_progress import interleave, resume_point
 from sarcoma_edu.quiz_review import ReviewControls
 
@@ -106,7 +108,7 @@ class QuizWidget(ReviewControls, w.VBox):
         self.mode = "bank"
         # "New case" asks for seed, seed + 1, ...: the same first seed gives the same patients in order
         self.first_seed = random.SystemRandom().randrange(_FRESH_SEEDS) if seed is None else seed
-        self._seeds = itertools.count(self.first_seed)
+        self._seeds = seed_sequence(self.first_seed)
         self._wrong: dict[str, None] = {}  # this session's mistakes, when progress is not saved
         self._standing: list[str] = []  # notes about the progress file: they stay on screen
         self._message = ""  # a note about the question on screen: it goes with the question
@@ -312,16 +314,25 @@ class QuizWidget(ReviewControls, w.VBox):
         if not typed:
             self.result.value = _box("wrong", "Please type a number", ["Type your answer in the box, then check it."])
             return
+        shown = _checks.show(typed)  # a number typed with thousands of digits is shortened
         try:
             number = float(typed)
         except ValueError:
             self.result.value = _box(
                 "wrong",
                 "Please type a number",
-                [html.escape(f"{typed!r} is not a number; type digits, with a point for a decimal (e.g. 12.5).")],
+                [html.escape(f"{shown} is not a number; type digits, with a point for a decimal (e.g. 12.5).")],
             )
             return
-        self.answer(int(typed) if typed.lstrip("+-").isdigit() else number)
+        if not math.isfinite(number):  # "inf", "nan", or more digits than any float holds
+            self.result.value = _box(
+                "wrong",
+                "Please type a number" if math.isnan(number) else "Please type a smaller number",
+                [html.escape(f"{shown} is not a number the quiz can check; type the value asked for (e.g. 12.5).")],
+            )
+            return
+        whole = typed.lstrip("+-").isdigit()  # a float holds it, so int() has few enough digits to read
+        self.answer(int(typed) if whole else number)
 
     def answer(self, value: object) -> Feedback | None:
         """Answer the question on screen (a text, a list of texts, or a number) and show feedback.
@@ -404,24 +415,39 @@ def _number_words(answer) -> str:
     return f"{answer.value:g}"
 
 
+_SEED_RANGE = "a whole number from 0 to 2**128 - 1"
+
+
+def seed_sequence(first: int) -> Iterator[int]:
+    """The seeds "New case" uses from ``first`` on: first, first + 1, ..., back to 0 after the largest (2**128 - 1)."""
+    return (n % SEED_LIMIT for n in itertools.count(first))
+
+
 def _case_seed(name: str, value: object) -> int:
-    """An instructor's "New case" seed: a whole number 0 or more, or raise naming ``name``."""
+    """An instructor's "New case" seed: a whole number from 0 to 2**128 - 1, or raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}={value!r} is not a whole number; expected a whole number 0 or more, or None")
+        raise TypeError(f"{name}={value!r} is not a whole number; expected {_SEED_RANGE}, or None")
     if value < 0:
-        raise ValueError(f"{name}={value!r} is negative; expected a whole number 0 or more, or None")
+        raise ValueError(f"{name}={value!r} is negative; expected {_SEED_RANGE}, or None")
+    if value >= SEED_LIMIT:
+        raise ValueError(f"{name}={_checks.show(value)} is too large; expected {_SEED_RANGE}, or None")
     return value
 
 
 def _seed_from_environment() -> tuple[int | None, str]:
-    """``$SARCOMA_EDU_CASE_SEED`` as a seed (or None when unset), and a message for a value that is not one."""
+    """``$SARCOMA_EDU_CASE_SEED`` as a seed (or None when unset), and a message for a value that is not one.
+
+    Only the digits 0-9 count (``int()`` would also read other scripts' digits, and ``str.isdigit``
+    accepts "²", which ``int()`` refuses); a number above 2**128 - 1 is not a seed either.
+    """
     text = os.environ.get(CASE_SEED_ENV, "").strip()
     if not text:
         return None, ""
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= len(str(SEED_LIMIT)) and int(text) < SEED_LIMIT:
         return int(text), ""
+    shown = _checks.show(text)
     return None, (
-        f"{CASE_SEED_ENV}={text!r} is not a whole number 0 or more, so 'New case' makes up "
+        f"{CASE_SEED_ENV}={shown} is not {_SEED_RANGE} (digits 0-9 only), so 'New case' makes up "
         "patients at random; ask your instructor for the seed."
     )
 

@@ -18,16 +18,18 @@ The steps, each in its own module and all re-exported here:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from sarcoma_edu import _checks
+from sarcoma_edu import _atomic, _checks, progress_file
 from sarcoma_edu.report_files import (
     ClassResults,
     ReportWarning,
+    SharedAttempts,
     SkippedFile,
     pseudonym,
     read_exports,
@@ -40,6 +42,7 @@ __all__ = [
     "ClassReport",
     "ClassResults",
     "ReportWarning",
+    "SharedAttempts",
     "SkippedFile",
     "SyntheticClass",
     "analyse",
@@ -192,8 +195,13 @@ def analyse(results: ClassResults, *, objectives: pd.DataFrame | None = None, an
 def write_report(report: ClassReport, out: str | Path) -> Path:
     """Write the report as one self-contained HTML file (plotly embedded, works offline); return its path.
 
+    The file is written atomically (a temporary file, then a rename: a full disk or an error leaves
+    an earlier report there as it was) and is private to its owner (0600), since it names students.
+
     Raises:
-        ValueError: the folder of ``out`` does not exist, or ``out`` is a folder.
+        ValueError: the folder of ``out`` does not exist, ``out`` is a folder, one of the students'
+            files the report read, or a SQLite database (a progress file); nothing is written.
+        OutputError: the file could not be written (naming it and why); an earlier file is unchanged.
     """
     from sarcoma_edu.report_html import report_html  # plotly is imported only here
 
@@ -202,5 +210,10 @@ def write_report(report: ClassReport, out: str | Path) -> Path:
         raise ValueError(f"out={str(out)!r} is a folder; give a file name such as report.html")
     if not target.parent.is_dir():
         raise ValueError(f"out={str(out)!r}: the folder {str(target.parent)!r} does not exist")
-    target.write_text(report_html(report), encoding="utf-8")
+    inputs = {os.path.realpath(p) for p in (*report.results.files, *(s.path for s in report.results.skipped))}
+    if os.path.realpath(target) in inputs:
+        raise ValueError(f"out={str(out)!r} is one of the students' files the report reads; give a new file name")
+    if progress_file.is_sqlite_database(target):
+        raise ValueError(f"out={str(out)!r} is a SQLite database (a progress file?); give a new file name")
+    _atomic.write_file(target, report_html(report), private=True)
     return target

@@ -5,7 +5,9 @@ Examples::
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
     sarcoma-edu binder-links --repo OWNER/NAME --ref main
 
-Bad input exits with status 2 and one line; a skipped results file is one warning line each.
+Bad input exits with status 2 and one line; a report that cannot be written exits with status 1 and
+one line naming the file and why (an earlier report there is left as it was); a skipped results
+file is one warning line each.
 """
 
 from __future__ import annotations
@@ -28,8 +30,11 @@ def add_parsers(commands) -> None:
         description=(
             "Merge students' progress exports (CSV or JSON files, or folders of them) into one HTML report: "
             "mastery by topic, a student x topic heatmap and an item analysis flagging questions that look "
-            "flawed or mis-keyed. The file works offline and can be emailed. A student's name is read from "
-            "the file (a 'student' field or column) or else from the file name (results-ana.csv is ana)."
+            "flawed or mis-keyed. The file works offline and can be emailed; it is private to you (mode 0600), "
+            "since it names students. A student's name is read from the file (a 'student' field or column) or "
+            "else from the file name (results-ana.csv is ana). Progress files handed in by mistake "
+            "(progress.sqlite3) are read without being changed. Exit status 0; 1 when the report cannot be "
+            "written (the earlier file is kept); 2 for bad input."
         ),
     )
     report.add_argument("results", nargs="+", metavar="RESULTS", help="a student's export (.csv or .json) or a folder")
@@ -55,6 +60,7 @@ def _fail(command: str, message: str) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from sarcoma_edu._atomic import OutputError
     from sarcoma_edu.report import ReportWarning, class_report, write_report
 
     out = Path(args.out).expanduser()
@@ -71,7 +77,13 @@ def _report(args: argparse.Namespace) -> int:
             return _fail("report", f"RESULTS {' '.join(args.results)!r}: {message}")
     for warning in caught:
         print(f"sarcoma-edu report: warning: {warning.message}", file=sys.stderr)
-    write_report(report, out)
+    try:
+        write_report(report, out)
+    except ValueError as error:
+        return _fail("report", str(error).replace("out=", "--out ", 1))
+    except OutputError as error:
+        print(f"sarcoma-edu report: error: {error}", file=sys.stderr)
+        return 1
     print(f"{report.describe()}\nReport written to {out}")
     return 0
 

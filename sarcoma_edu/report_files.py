@@ -3,15 +3,26 @@
 - **Inputs:** CSV from :meth:`ProgressStore.export_csv` or JSON from :meth:`ProgressStore.export_json`
   (``datasets/progress_exchange.schema.json``), given one by one or as folders, searched with their
   sub-folders (hidden ones left out) for ``*.csv`` and ``*.json``. Every attempt is checked with the
-  exchange format's rules (:func:`sarcoma_edu.progress_exchange.attempt_problem`).
+  exchange format's rules (:func:`sarcoma_edu.progress_exchange.attempt_problem`). A CSV cell the
+  export protected with a leading apostrophe (a formula-like text) is read as the student's own text.
+- **Progress files handed in by mistake** (``*.sqlite3``, ``*.sqlite``, ``*.db``) are read too,
+  read-only (SQLite's ``immutable`` mode: the file is never changed, not even locked), when they
+  are sarcoma-edu progress files (the rule of :mod:`sarcoma_edu.progress_schema`); another
+  program's database or a damaged file is skipped with the reason.
 - **Whose attempts:** the student's name is read from the file when it carries one (JSON: a
   top-level ``"student"`` text; CSV: a ``student`` column), otherwise from the file name: its name
   without the extension and without a leading ``results-`` or ``progress-`` (``results-ana.csv``
-  is ana's). Two files with the same name are the same student.
+  is ana's). A progress file with its default name (``progress.sqlite3``) carries no name: it is
+  the student of the folder it is in (``ana/progress.sqlite3`` is ana's), and is skipped when it
+  lies directly in a folder given to the report. Two files with the same name are the same student.
 - **Merging:** an attempt counts once, however many files hold it (same ``attempt_id``; the first
-  file in sorted order keeps it).
-- **Unusable files** (unreadable, not a progress export, an attempt breaking the exchange format)
-  are named and skipped with a :class:`ReportWarning`.
+  file in sorted order keeps it). When the files holding it are two students' (one handed in the
+  other's export, or a copy of it), it is counted once, for the student whose file comes first in
+  sorted order, and a :class:`ReportWarning` names both students and how many attempts they share;
+  the report lists them too.
+- **Unusable files** (unreadable, not a progress export, an attempt breaking the exchange format,
+  text that is not valid Unicode, a number too large for a float) are named and skipped with a
+  :class:`ReportWarning`; the report is made from the rest.
 """
 
 from __future__ import annotations
@@ -19,7 +30,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
+import sqlite3
+import urllib.parse
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,13 +41,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from sarcoma_edu import _checks
+from sarcoma_edu import _checks, progress_schema
 from sarcoma_edu import progress_exchange as exchange
 
-__all__ = ["ClassResults", "ReportWarning", "SkippedFile", "pseudonym", "read_exports", "student_from_file_name"]
+__all__ = [
+    "ClassResults",
+    "ReportWarning",
+    "SharedAttempts",
+    "SkippedFile",
+    "pseudonym",
+    "read_exports",
+    "student_from_file_name",
+]
 
 COLUMNS = ("student", *exchange.FIELDS)
 _PREFIXES = ("results-", "results_", "progress-", "progress_")
+_EXPORTS = (".csv", ".json")
+_DATABASES = (".sqlite3", ".sqlite", ".db")
+_DEFAULT_NAME = "progress"  # the stem of the default progress file, which names no student
+_LINK_NOWHERE = "it is a link that leads nowhere (to a missing file, or round in a loop)"
 _SPACED_TIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) (?=[0-9])")
 _TRUE, _FALSE = {"true", "1"}, {"false", "0"}
 
@@ -51,6 +77,35 @@ class SkippedFile:
 
 
 @dataclass(frozen=True)
+class SharedAttempts:
+    """Attempts found in the files of more than one student, counted once for ``counted_for``.
+
+    Attributes:
+        students: the students whose files hold them (``counted_for`` first).
+        files: those files.
+        count: how many attempts they share.
+    """
+
+    students: tuple[str, ...]
+    files: tuple[Path, ...]
+    count: int
+
+    @property
+    def counted_for(self) -> str:
+        """The student the attempts are credited to: the one whose file comes first in sorted order."""
+        return self.students[0]
+
+    def describe(self) -> str:
+        """One sentence naming the students, the count and whom they were counted for."""
+        others = " and ".join(self.students[1:])
+        return (
+            f"{self.count:,} attempt(s) of {self.counted_for} are also in the file(s) of {others}: each is counted "
+            f"once, for {self.counted_for} (whose file comes first by name); check whether one handed in the "
+            "other's export"
+        )
+
+
+@dataclass(frozen=True)
 class ClassResults:
     """The merged attempts of a class.
 
@@ -60,12 +115,14 @@ class ClassResults:
         files: the files whose attempts were used, in the order read.
         skipped: the files that could not be used, each with its reason.
         duplicates: attempts found again in another file (or twice in one) and counted once.
+        shared: attempts found in more than one student's files, by group of students.
     """
 
     attempts: pd.DataFrame
     files: tuple[Path, ...]
     skipped: tuple[SkippedFile, ...] = ()
     duplicates: int = 0
+    shared: tuple[SharedAttempts, ...] = ()
 
     def describe(self) -> str:
         """One sentence: how many files and attempts were used, and what was skipped."""
@@ -77,6 +134,9 @@ class ClassResults:
         )
         if self.duplicates:
             text += f"; {self.duplicates:,} attempt(s) found in more than one file were counted once"
+        if self.shared:
+            count = sum(s.count for s in self.shared)
+            text += f" ({count:,} of them in the files of two or more students)"
         if self.skipped:
             text += f"; {len(self.skipped)} file(s) skipped"
         return text + "."
@@ -111,27 +171,34 @@ def _pseudonyms(names: Iterable[str]) -> dict[str, str]:
     return {n: (pseudonym(n, 16) if taken[p] > 1 else p) for n, p in short.items()}
 
 
-def _input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[SkippedFile]]:
-    files, skipped = [], []
+def _real(path: Path) -> Path:
+    """The file a path names, links followed; a link loop is left as it is (it is then skipped as unreadable)."""
+    return Path(os.path.realpath(path))
+
+
+def _input_files(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, Path | None]], list[SkippedFile]]:
+    """Each file to read with the folder given that held it (None when the file was given itself), and skips."""
+    files: list[tuple[Path, Path | None]] = []
+    skipped = []
     for item in paths:
         path = Path(item).expanduser()
         if path.is_dir():
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in (".csv", ".json")
+                if p.suffix.lower() in (*_EXPORTS, *_DATABASES)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-            files.extend(found)
+            files.extend((p, path) for p in found if p.is_file())
+            skipped.extend(SkippedFile(p, _LINK_NOWHERE) for p in found if not p.exists() and p.is_symlink())
         elif path.is_file():
-            if path.suffix.lower() in (".csv", ".json"):
-                files.append(path)
+            if path.suffix.lower() in (*_EXPORTS, *_DATABASES):
+                files.append((path, None))
             else:
                 skipped.append(SkippedFile(path, "it is not a .csv or .json progress export"))
         else:
-            skipped.append(SkippedFile(path, "there is no such file or folder"))
-    unique = list(dict.fromkeys(p.resolve() for p in files))
+            skipped.append(SkippedFile(path, _LINK_NOWHERE if path.is_symlink() else "there is no such file or folder"))
+    unique = list({_real(p): (_real(p), root) for p, root in files}.values())
     return unique, skipped
 
 
@@ -150,6 +217,11 @@ def _checked(rows: list[dict[str, object]], name: str, where: str) -> list[dict[
     return rows
 
 
+def _valid_name(name: object, what: str) -> None:
+    if exchange._not_unicode(name):
+        raise ValueError(f"its {what} {_checks.show(name)} holds text that is not valid Unicode (a lone surrogate)")
+
+
 def _read_json(path: Path) -> list[dict[str, object]]:
     try:
         payload = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -166,6 +238,7 @@ def _read_json(path: Path) -> list[dict[str, object]]:
     if not isinstance(attempts, list) or not all(isinstance(a, dict) for a in attempts):
         raise ValueError("its field 'attempts' is not a list of attempts")
     student = payload.get("student")
+    _valid_name(student, "field 'student'")
     name = student.strip() if isinstance(student, str) and student.strip() else student_from_file_name(path)
     return _checked(attempts, name, "attempt")
 
@@ -187,6 +260,8 @@ def _read_csv(path: Path) -> list[dict[str, object]]:
     for index, row in enumerate(rows):
         if None in row or any(v is None for v in row.values()):
             raise ValueError(f"row {index + 2} does not have one value for each column")
+        row = {key: exchange.csv_text(value) for key, value in row.items()}  # the export's apostrophes off
+        _valid_name(row.get("student"), f"row {index + 2}, column 'student',")
         flag = row["correct"].strip().lower()
         names.append((row.get("student") or "").strip() or by_file)
         attempt = {f: row[f] for f in exchange.FIELDS}
@@ -197,6 +272,68 @@ def _read_csv(path: Path) -> list[dict[str, object]]:
     for attempt, name in zip(out, names, strict=True):
         attempt["student"] = name
     return out
+
+
+def _sqlite_student(path: Path, root: Path | None) -> str:
+    """The student of a progress file: from its name, or, for the default name, from the folder it is in."""
+    if path.stem.strip().lower() != _DEFAULT_NAME:
+        return student_from_file_name(path)
+    if root is not None and _real(path.parent) == _real(root):
+        raise ValueError(
+            "a progress file with the default name names no student; put it in a folder named after the student "
+            "(ana/progress.sqlite3) or rename it (progress-ana.sqlite3), or better, hand in an export"
+        )
+    return path.parent.name
+
+
+def _read_sqlite(path: Path, root: Path | None) -> list[dict[str, object]]:
+    """The attempts of a progress file handed in by mistake, read-only; rows it cannot read are left out."""
+    name = _sqlite_student(path, root)
+    try:
+        db = sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as error:
+        raise ValueError(f"it cannot be opened as a SQLite database ({error})") from None
+    try:
+        reason = progress_schema.foreign_reason(db)
+        if reason is not None:
+            raise ValueError(f"it is not a sarcoma-edu progress file ({reason})")
+        stored = progress_schema.stored_columns(db)
+        if not stored:
+            return []
+        columns = ", ".join(c if c in stored else f"NULL AS {c}" for c in (*exchange.FIELDS, *exchange.OPTIONAL_FIELDS))
+        rows = db.execute(f"SELECT {columns} FROM attempts ORDER BY rowid").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise ValueError(
+            f"it is a damaged progress file or not one (SQLite: {error}); the student can bring its answers back "
+            "with 'sarcoma-edu progress recover' and hand in an export"
+        ) from None
+    finally:
+        db.close()
+    attempts, bad = [], 0
+    for row in rows:
+        attempt, _problem = exchange.attempt_from_row(row)
+        if attempt is None:
+            bad += 1
+            continue
+        attempt.pop("confidence", None)
+        attempt["answer"] = _text_answer(attempt["answer"])
+        attempt["student"] = name
+        attempts.append(attempt)
+    if bad:
+        message = f"{path}: {bad} stored attempt(s) could not be read and were left out"
+        warnings.warn(message, ReportWarning, stacklevel=4)
+    return attempts
+
+
+def _shared(attempts: pd.DataFrame, files: list[Path]) -> list[tuple[tuple[str, ...], tuple[Path, ...], int]]:
+    """Groups of students whose files hold the same attempts (students in file order), with their files and count."""
+    owners = attempts.groupby("attempt_id", sort=False)["student"].agg(lambda s: tuple(dict.fromkeys(s)))
+    owners = owners[owners.map(len) > 1]
+    if owners.empty:
+        return []
+    where = attempts.drop_duplicates(["student", "_file"]).groupby("student", sort=False)["_file"].agg(tuple)
+    groups = owners.value_counts(sort=False)
+    return [(group, tuple(files[i] for s in group for i in where[s]), int(n)) for group, n in groups.items()]
 
 
 def read_exports(paths: str | Path | Sequence[str | Path], *, anonymise: bool = False) -> ClassResults:
@@ -218,13 +355,23 @@ def read_exports(paths: str | Path | Sequence[str | Path], *, anonymise: bool = 
         raise TypeError(f"paths={_checks.show(paths)} is not a file or folder path or a list of them")
     files, skipped = _input_files(list(items))
     rows: list[dict[str, object]] = []
-    used = []
-    for path in files:
+    used: list[Path] = []
+    for path, root in files:
+        suffix = path.suffix.lower()
         try:
-            rows.extend(_read_json(path) if path.suffix.lower() == ".json" else _read_csv(path))
+            found = (
+                _read_json(path)
+                if suffix == ".json"
+                else _read_csv(path)
+                if suffix == ".csv"
+                else _read_sqlite(path, root)
+            )
         except ValueError as error:
             skipped.append(SkippedFile(path, str(error)))
             continue
+        for row in found:
+            row["_file"] = len(used)
+        rows.extend(found)
         used.append(path)
     for item in skipped:
         warnings.warn(f"skipped {item.path}: {item.reason}", ReportWarning, stacklevel=2)
@@ -235,11 +382,20 @@ def read_exports(paths: str | Path | Sequence[str | Path], *, anonymise: bool = 
             more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
             found += f" ({skipped[0].path}: {skipped[0].reason}{more})"
         raise ValueError(f"paths={given!r}: {found}; give students' progress exports (CSV or JSON) or their folders")
-    attempts = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+    attempts = pd.DataFrame.from_records(rows, columns=[*COLUMNS, "_file"])
     attempts["answered_at"] = pd.to_datetime(attempts["answered_at"], utc=True, format="ISO8601")
     attempts["correct"] = attempts["correct"].astype(bool)
+    shared = _shared(attempts, used)
+    for students, holding, count in shared:
+        listed = ", ".join(str(p) for p in holding)
+        warnings.warn(
+            f"{SharedAttempts(students, holding, count).describe()} (files: {listed})", ReportWarning, stacklevel=2
+        )
     before = len(attempts)
-    attempts = attempts.drop_duplicates("attempt_id", keep="first").reset_index(drop=True)
+    attempts = attempts.drop_duplicates("attempt_id", keep="first").drop(columns="_file").reset_index(drop=True)
     if anonymise:
-        attempts["student"] = attempts["student"].map(_pseudonyms(attempts["student"]))
-    return ClassResults(attempts, tuple(used), tuple(skipped), before - len(attempts))
+        names = _pseudonyms(attempts["student"].tolist() + [s for group, _, _ in shared for s in group])
+        attempts["student"] = attempts["student"].map(names)
+        shared = [(tuple(names[s] for s in group), holding, count) for group, holding, count in shared]
+    groups = tuple(SharedAttempts(*group) for group in shared)
+    return ClassResults(attempts, tuple(used), tuple(skipped), before - len(attempts), groups)

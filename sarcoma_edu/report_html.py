@@ -2,7 +2,11 @@
 
 Each figure has a text alternative (a sentence, and the full table behind a "Show the table"
 switch), and flags are written in words, never shown by colour alone. Every text taken from a
-student's file (names, question ids, answers) is HTML-escaped.
+student's file (names, question ids, answers) is HTML-escaped in the page, and escaped again for
+plotly, which reads a subset of HTML (``<a href>``, ``<b>``, ``<br>`` ...) in axis labels, hover
+text and labels: a name such as ``<a href="javascript:...">x</a>`` shows as those characters and
+never becomes a link (:func:`_plotly_text`). Text that is not valid Unicode (a file name in another
+encoding) is shown with the replacement character.
 """
 
 from __future__ import annotations
@@ -31,8 +35,21 @@ td ul { margin: 0; padding-left: 1.2rem; }
 """
 
 
+def _unicode(text: str) -> str:
+    """``text`` with anything UTF-8 cannot hold (a file name in another encoding, a lone surrogate) as U+FFFD."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # a file name's odd byte: one
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def _e(value: object) -> str:
-    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
+    return html.escape(_unicode("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)))
+
+
+def _plotly_text(value: object) -> str:
+    """A student's text as plotly shows it literally: its HTML subset and entities are escaped (plotly decodes them)."""
+    return _unicode(str(value)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _pct(value: float) -> str:
@@ -65,7 +82,7 @@ def _mastery_bar(summary: pd.DataFrame, label: str) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=summary["mastery"],
-            y=summary[label],
+            y=[_plotly_text(v) for v in summary[label]],
             orientation="h",
             text=[f"{m:.0%} ({n} students)" for m, n in zip(summary["mastery"], summary["students"], strict=True)],
             textposition="auto",
@@ -90,8 +107,8 @@ def _heatmap(table: pd.DataFrame, label: str) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=table.to_numpy(),
-            x=[str(c) for c in table.columns],
-            y=[str(s) for s in table.index],
+            x=[_plotly_text(c) for c in table.columns],
+            y=[_plotly_text(s) for s in table.index],
             zmin=0,
             zmax=1,
             colorscale="Viridis",
@@ -118,7 +135,7 @@ def _item_map(items: pd.DataFrame) -> go.Figure:
                 y=rows["discrimination"],
                 mode="markers+text" if name == "flagged" else "markers",
                 name=name,
-                text=rows["question_id"],
+                text=[_plotly_text(q) for q in rows["question_id"]],
                 textposition="top center",
                 marker={"symbol": symbol, "size": 11 if name == "flagged" else 8},
                 hovertemplate="%{text}: difficulty %{x:.0%}, discrimination %{y:.2f}<extra></extra>",
@@ -137,6 +154,9 @@ def _item_map(items: pd.DataFrame) -> go.Figure:
 def _files_section(report: ClassReport) -> str:
     results = report.results
     parts = [f"<p>{_e(results.describe())}</p>"]
+    if results.shared:
+        listed = "".join(f"<li>{_e(s.describe())}</li>" for s in results.shared)
+        parts.append(f"<div class='note'><p>Attempts handed in by more than one student:</p><ul>{listed}</ul></div>")
     if report.anonymised:  # file names often carry the student's name
         if results.skipped:
             parts.append(
@@ -249,9 +269,12 @@ it wrong more often than weaker ones.</li>
 the right answers in all). Both suggest a flawed or mis-keyed question: read it and its key again.
 A flag is a prompt, not proof: in a class of a few dozen students a sound question is sometimes
 flagged by chance, so look hardest at a question with both flags, or flagged again with the next class.</li>
-<li><b>Merging</b>: an attempt found in several files counts once (same attempt id). A student's name
-comes from the file (a "student" field or column) or else from the file name without a leading
-"results-" or "progress-".</li>
+<li><b>Merging</b>: an attempt found in several files counts once (same attempt id). When two students'
+files hold the same attempt (one handed in the other's export), it counts once, for the student whose
+file comes first by name, and the report says so above. A student's name comes from the file (a
+"student" field or column) or else from the file name without a leading "results-" or "progress-"; a
+progress file handed in by mistake (progress.sqlite3) is read without being changed, and is the student
+of the folder it is in.</li>
 </ul>
 """
 

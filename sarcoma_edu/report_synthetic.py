@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sarcoma_edu import _checks
+from sarcoma_edu import _atomic, _checks
 from sarcoma_edu import progress_exchange as exchange
 
 __all__ = ["SyntheticClass", "synthetic_class"]
@@ -73,11 +73,12 @@ class SyntheticClass:
         for student, rows in frame.groupby("student", sort=True):
             path = target / f"results-{student}.{fmt}"
             rows = rows.drop(columns="student")
-            if fmt == "csv":
-                rows.to_csv(path, index=False)
+            if fmt == "csv":  # as export_csv writes it: no cell a spreadsheet would run as a formula
+                text = rows.map(lambda v: exchange.csv_cell(v) if isinstance(v, str) else v).to_csv(index=False)
             else:
                 payload = {"format": exchange.FORMAT, "version": exchange.VERSION, "attempts": rows.to_dict("records")}
-                path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+                text = json.dumps(payload, ensure_ascii=False)
+            _atomic.write_file(path, text, private=True)
             written.append(path)
         return written
 

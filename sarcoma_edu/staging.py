@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import numbers
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -358,14 +359,39 @@ _FRAME_COLUMNS = ("site", "size_cm", "grade", "nodes", "metastasis")
 _EXTENT_COLUMNS = ("extent", "sites")
 
 
+def _code(value: object, normalize, options: tuple[str, ...]) -> int:
+    """The index of ``normalize(value)`` in ``options``, or -1 when the value is refused."""
+    with contextlib.suppress(TypeError, ValueError):
+        return options.index(normalize(value))
+    return -1
+
+
 def _codes(column: pd.Series, normalize, options: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Normalise each distinct value once; return (codes into options, valid mask)."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    """Normalise each distinct value once; return (codes into options, valid mask).
+
+    A list or dict cell (which cannot be grouped) and a bool (which groups with 1 or 0: ``True == 1``)
+    are each checked on their own, so they are refused as :func:`stage` refuses them.
+    """
+    try:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    except TypeError:  # an unhashable cell: check every cell on its own
+        values = column.to_numpy(dtype=object)
+        picked = np.array([_code(None if _checks.is_missing(v) else v, normalize, options) for v in values])
+        return picked.astype(np.int16), picked >= 0
     table = np.full(len(uniques) + 1, -1, dtype=np.int16)  # last slot: missing values
     for i, value in enumerate([*uniques, None]):  # None fills the last slot
-        with contextlib.suppress(TypeError, ValueError):
-            table[i] = options.index(normalize(value))
+        table[i] = _code(value, normalize, options)
     picked = table[codes]  # code -1 reads the last slot
+    if column.dtype == object:  # True was grouped with 1 (and False with 0): check again the cells unlike the group's
+        for i, first in enumerate(uniques):
+            if not (isinstance(first, numbers.Number) and first in (0, 1)):
+                continue
+            rows = np.flatnonzero(codes == i)
+            values = column.to_numpy(dtype=object)[rows]
+            bools = np.fromiter((type(v) in (bool, np.bool_) for v in values), dtype=bool, count=len(values))
+            unlike = bools != (type(first) in (bool, np.bool_))
+            seen: dict[tuple[type, object], int] = {}
+            picked[rows[unlike]] = [seen.setdefault((type(v), v), _code(v, normalize, options)) for v in values[unlike]]
     return picked, picked >= 0
 
 
@@ -423,7 +449,7 @@ def _extent_t(df: pd.DataFrame, site_codes: np.ndarray, site_ok: np.ndarray) -> 
             continue
         if not site_ok[i]:
             continue  # the bad site is reported already
-        key = (int(code), word, repr(count))
+        key = (int(code), type(word).__name__, repr(word), type(count).__name__, repr(count))  # lists too
         if key not in cache:
             try:
                 checked, number = _check_extent(SITES[code], word, count)

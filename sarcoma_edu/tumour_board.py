@@ -14,7 +14,6 @@ instructor presses **Reveal**. Case text is untrusted and always shown escaped. 
 from __future__ import annotations
 
 import html
-import itertools
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,12 +34,13 @@ from sarcoma_edu.cases import (
 )
 from sarcoma_edu.progress import ProgressStore
 from sarcoma_edu.quiz import Feedback, check
-from sarcoma_edu.quiz_widget import _FRESH_SEEDS, _STYLE, _box, _seed_from_environment
+from sarcoma_edu.quiz_widget import _FRESH_SEEDS, _STYLE, _box, _case_seed, _seed_from_environment, seed_sequence
 from sarcoma_edu.staging import SITES
 
 __all__ = ["NEW_PATIENT", "TumourBoard", "tumour_board"]
 
 NEW_PATIENT = "new"
+_START_FIRST = "Start a case first: choose one and press 'Start this case'; the summary and 'What if?' follow."
 _FACTS = [("Site", "site"), ("Size (cm)", "size_cm"), ("Grade", "grade"), ("Lymph node spread", "nodes"),
           ("Distant metastasis", "metastasis")]  # fmt: skip
 
@@ -79,7 +79,7 @@ class TumourBoard(w.VBox):
         if seed is None:
             seed, seed_note = _seed_from_environment()
         self.first_seed = random.SystemRandom().randrange(_FRESH_SEEDS) if seed is None else seed
-        self._seeds = itertools.count(self.first_seed)
+        self._seeds = seed_sequence(self.first_seed)  # after the largest seed comes 0
         options = [(f"{c.title} ({c.level})", c.id) for c in cases] + [("A new patient (made up for you)", NEW_PATIENT)]
         self.picker = w.Dropdown(
             options=options,
@@ -318,6 +318,9 @@ class TumourBoard(w.VBox):
         from sarcoma_edu.widgets import _draw
 
         case = self.case
+        if case is None:
+            self._note(_START_FIRST)
+            return
         self.step_box.layout.display = "none"
         self.known.value = ""
         rows = "".join(
@@ -354,6 +357,9 @@ class TumourBoard(w.VBox):
 
     def show_what_if(self, fact: str | None = None, value: object = None) -> list:
         """Change one fact (the controls' choice when not given) and show which answers change; return the changes."""
+        if self.case is None:
+            self._note(_START_FIRST)
+            return []
         fact = fact or self.fact.value
         if value is None:
             controls = {"site": self.site_value, "size_cm": self.size_value, "grade": self.grade_value}
@@ -438,9 +444,12 @@ def tumour_board(
         found = list(cases)
     else:
         found, problems = [], [f"cases={cases!r:.80} is not a list of cases, a case file path or None"]
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        problems.append(f"seed={seed!r} is not a whole number 0 or more; new patients are made up at random")
-        seed = None
+    if seed is not None:
+        try:
+            seed = _case_seed("seed", seed)
+        except (TypeError, ValueError) as error:
+            problems.append(f"{error}; new patients are made up at random")
+            seed = None
     if progress is None:
         try:
             progress = ProgressStore()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from sarcoma_edu.cases import generate_case
 from sarcoma_edu.progress import ProgressStore
 from sarcoma_edu.quiz import load_bank
-from sarcoma_edu.quiz_cases import question_from_id
+from sarcoma_edu.quiz_cases import SEED_LIMIT, question_from_id
 from sarcoma_edu.quiz_widget import CASE_SEED_ENV
+from sarcoma_edu.tumour_board import tumour_board
 from sarcoma_edu.widgets import quiz_widget
 
 BANK = load_bank()
@@ -61,12 +63,46 @@ def test_a_class_seed_that_is_not_a_number_is_said_in_the_widget_and_cases_stay_
     """SARCOMA_EDU_CASE_SEED=abc shows a message naming the variable and the value; the quiz still works."""
     monkeypatch.setenv(CASE_SEED_ENV, "abc")
     widget = quiz_widget(BANK, progress=store)
-    assert "SARCOMA_EDU_CASE_SEED=&#x27;abc&#x27; is not a whole number 0 or more" in widget.status.value
+    assert "SARCOMA_EDU_CASE_SEED=&#x27;abc&#x27; is not a whole number from 0 to 2**128 - 1" in widget.status.value
     assert widget.new_case("stage").id.startswith("case-stage-")
 
 
-@pytest.mark.parametrize(("seed", "error"), [(-1, ValueError), (2.5, TypeError), ("12", TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    ("seed", "error"),
+    [(-1, ValueError), (2.5, TypeError), ("12", TypeError), (True, TypeError), (SEED_LIMIT, ValueError)],
+)
 def test_a_bad_case_seed_argument_is_refused_by_name(store, seed, error):
-    """case_seed must be a whole number 0 or more; the error names case_seed and the value."""
-    with pytest.raises(error, match=r"case_seed=.* expected a whole number 0 or more"):
+    """case_seed must be a whole number from 0 to 2**128 - 1; the error names case_seed and the value."""
+    with pytest.raises(error, match=r"case_seed=.* expected a whole number from 0 to 2\*\*128 - 1"):
         quiz_widget(BANK, progress=store, case_seed=seed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("²", id="a superscript digit (str.isdigit says yes, int() says no)"),
+        pytest.param("٣", id="an Arabic-Indic digit"),
+        pytest.param("9" * 5000, id="a number with 5,000 digits"),
+        pytest.param(str(SEED_LIMIT), id="2**128, one above the largest seed"),
+    ],
+)
+def test_lessons_07_and_08_open_with_a_class_seed_that_is_not_a_usable_number(store, monkeypatch, text):
+    """A class seed of other digits or too large is a message in the quiz and the tumour board; both still work."""
+    monkeypatch.setenv(CASE_SEED_ENV, text)
+    quiz = quiz_widget(BANK, progress=store)
+    assert "SARCOMA_EDU_CASE_SEED=" in quiz.status.value and "digits 0-9 only" in quiz.status.value
+    assert quiz.new_case("stage").id.startswith("case-stage-")
+    board = tumour_board(progress=store)
+    assert "digits 0-9 only" in board.status.value
+    assert board.start().id.startswith("generated-")
+
+
+def test_the_largest_documented_seed_gives_new_cases_and_new_patients_again_and_again(store, monkeypatch):
+    """With SARCOMA_EDU_CASE_SEED=2**128 - 1, 'New case' and 'A new patient' go on working: after it comes 0."""
+    largest = SEED_LIMIT - 1
+    monkeypatch.setenv(CASE_SEED_ENV, str(largest))
+    quiz = quiz_widget(BANK, progress=store)
+    assert [quiz.new_case("stage").id for _ in range(3)] == [f"case-stage-{largest}", "case-stage-0", "case-stage-1"]
+    board = tumour_board(progress=store)
+    assert [board.start().id for _ in range(3)] == [generate_case(s).id for s in (largest, 0, 1)]
+    assert tumour_board(progress=store, seed=largest).start().id == generate_case(largest).id

@@ -283,3 +283,22 @@ def test_make_present_passes_large_text_and_a_lesson_path_with_spaces():
     """`make present LARGE=1 LESSON="my class/x.ipynb"` passes --large-text and the path as one word."""
     line = _make_present("LARGE=1", "LESSON=my class/x.ipynb")
     assert "--large-text" in line and "'my class/x.ipynb'" in line
+
+
+def test_a_copy_that_fails_half_way_never_empties_a_lesson_or_an_example_bank(tmp_path, monkeypatch):
+    """With the disk full while copying, the student's edited lesson and bank stay whole and no partial file is left."""
+    classroom.copy_lessons(tmp_path)
+    lesson, bank = tmp_path / "03_staging.ipynb", next((tmp_path / classroom.BANKS_FOLDER).glob("staging.json"))
+    lesson.write_text(lesson.read_text() + " ")
+    bank.write_text(bank.read_text() + " ")
+    mine = {lesson: lesson.read_bytes(), bank: bank.read_bytes()}
+    listing = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+
+    def full(_fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError, match=r"could not write .* \(No space left on device\)"):
+        classroom.copy_lessons(tmp_path, replace_edited=lambda p: True)
+    assert {p: p.read_bytes() for p in mine} == mine
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == listing

@@ -306,3 +306,60 @@ def test_report_and_binder_links_help_explain_their_options(command, words):
     text = " ".join(done.stdout.split())
     for phrase in words:
         assert phrase in text, phrase
+
+
+def test_bank_check_refuses_a_numeric_question_no_answer_can_satisfy(tmp_path):
+    """A right range inside an earlier wrong one (so no number is ever right) is a problem (exit 2), not OK."""
+    numeric = {
+        **_QUESTION,
+        "id": "class-n1",
+        "type": "numeric",
+        "answers": [{"range": [0, 100], "correct": False}, {"range": [40, 60], "correct": True}],
+    }
+    done = run("bank", "check", str(_bank(tmp_path, "numbers.json", [numeric])))
+    assert done.returncode == 2 and "OK" not in done.stdout
+    assert "field 'answers[1]': is marked correct but no number can reach it" in done.stdout
+
+
+@pytest.mark.parametrize("command", ["bank", "case"])
+def test_bank_check_and_case_check_on_a_link_loop_say_so_in_one_line(tmp_path, command):
+    """A file that is a link round in a loop is a problem line naming it (exit 2), not a traceback."""
+    (tmp_path / "a.json").symlink_to(tmp_path / "b.json")
+    (tmp_path / "b.json").symlink_to(tmp_path / "a.json")
+    done = run(command, "check", str(tmp_path / "a.json"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    loop = "is a link that leads round in a loop (to itself through other links); give a file"
+    assert done.stdout == f"{tmp_path / 'a.json'}: {loop}\n"
+
+
+_NOWHERE = "/proc/sarcoma-edu-output"  # a folder no one can create files in, even root
+
+
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [
+        pytest.param(["lab", "--dir", _NOWHERE, "--no-start"], _NOWHERE, id="lab"),
+        pytest.param(["progress", "recover", "{copy}", "--into", f"{_NOWHERE}.sqlite3"], _NOWHERE, id="recover"),
+        pytest.param(["report", "{folder}", "--out", f"{_NOWHERE}.html"], _NOWHERE, id="report"),
+    ],
+)
+def test_output_that_cannot_be_written_exits_1_naming_the_file_and_why(tmp_path, args, where):
+    """A file that cannot be written is status 1 (not 2, bad input) with one line naming it and the reason."""
+    from sarcoma_edu.progress import ProgressStore
+
+    store = ProgressStore(tmp_path / "folder" / "results-ana.sqlite3")
+    store.record("st-ia", "IA", True, "staging")
+    store.export_json(tmp_path / "folder" / "results-ana.json")
+    filled = [a.format(copy=store.path, folder=tmp_path / "folder") for a in args]
+    done = run(*filled)
+    assert done.returncode == 1, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert where in line and ("No such file or directory" in line or "Permission denied" in line)
+    assert "Errno" not in line and "Traceback" not in done.stderr
+
+
+def test_the_exit_statuses_are_documented_in_the_help():
+    """`sarcoma-edu --help` says what 0, 1 and 2 mean."""
+    done = run("--help")
+    text = " ".join(done.stdout.split())
+    assert "Exit status: 0 done; 1 output could not be written" in text and "2 bad input" in text

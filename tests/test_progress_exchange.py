@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import copy
+import csv
+import errno
 import json
+import os
 import sqlite3
+import stat
+from datetime import UTC, datetime, timedelta
 
 import jsonschema
 import pytest
 
 from sarcoma_edu import progress_exchange, quiz_cases
+from sarcoma_edu._atomic import OutputError
 from sarcoma_edu.progress import ProgressStore, ProgressWarning
 from sarcoma_edu.quiz import TOPICS, load_bank
 from sarcoma_edu.quiz_cases import generate_case_question
+from sarcoma_edu.report import read_exports
 from sarcoma_edu.widgets import quiz_widget
 
 SCHEMA = progress_exchange.load_schema()
@@ -267,3 +274,153 @@ def test_an_import_does_not_double_what_is_there(tmp_path):
     store = ProgressStore(tmp_path / "p.sqlite3")
     assert store.import_json(path) == 1 and store.import_json(path) == 0
     assert len(store.attempts()) == 1
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "'quoted", "-5", "+3.2"]
+
+
+def test_the_csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(tmp_path):
+    """Answers beginning with =, +, -, @, a tab or a CR get a leading apostrophe in the CSV; plain numbers do not."""
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    store.add_attempts([_with(attempt_id=f"f{k}", answer=text) for k, text in enumerate(FORMULAS)])
+    path = store.export_csv(tmp_path / "out.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        cells = [row["answer"] for row in csv.DictReader(handle)]
+    assert cells == ["'" + t for t in FORMULAS[:7]] + ["-5", "+3.2"]
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells[:7])
+
+
+def test_the_json_export_and_import_carry_formula_like_answers_unchanged(tmp_path):
+    """The JSON export holds each answer exactly as given, and importing it stores the same text."""
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    store.add_attempts([_with(attempt_id=f"f{k}", answer=text) for k, text in enumerate(FORMULAS)])
+    payload = json.loads(store.export_json(tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert [a["answer"] for a in payload["attempts"]] == FORMULAS
+    other = ProgressStore(tmp_path / "other.sqlite3")
+    other.import_json(tmp_path / "out.json")
+    assert list(other.attempts()["answer"]) == FORMULAS
+
+
+def test_a_csv_export_read_back_gives_the_original_answers(tmp_path):
+    """The class report reading the CSV export gets each student's answer as given, apostrophes taken off."""
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    store.add_attempts([_with(attempt_id=f"f{k}", answer=text) for k, text in enumerate(FORMULAS)])
+    folder = tmp_path / "handed-in"
+    folder.mkdir()
+    store.export_csv(folder / "results-ana.csv")
+    read = read_exports(folder).attempts.sort_values("attempt_id")
+    assert list(read["answer"]) == FORMULAS and set(read["student"]) == {"ana"}
+    assert [progress_exchange.csv_text(progress_exchange.csv_cell(t)) for t in FORMULAS] == FORMULAS
+
+
+@pytest.mark.parametrize(
+    ("when", "words"),
+    [
+        pytest.param("0001-01-01T00:00:00.000+00:00", "outside the dates sarcoma-edu works with", id="year 1"),
+        pytest.param("9999-12-31T23:59:59.999+00:00", "outside the dates sarcoma-edu works with", id="year 9999"),
+        pytest.param("2150-01-01T00:00:00.000+00:00", "is in the future", id="the year 2150"),
+    ],
+)
+def test_an_import_dated_at_the_edge_of_the_calendar_or_in_the_future_is_refused_in_one_line(tmp_path, when, words):
+    """Year 1, year 9999 and a future date are refused naming the file, the attempt and the field; nothing stored."""
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(_export(GOOD, _with(answered_at=when))), encoding="utf-8")
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    with pytest.raises(ValueError) as caught:
+        store.import_json(path)
+    message = str(caught.value)
+    assert f"path={str(path)!r}: attempt 1, field 'answered_at'" in message and words in message
+    assert "nothing was imported" in message and "\n" not in message
+    assert store.attempts().empty
+
+
+def test_an_import_from_a_clock_a_little_fast_is_accepted(tmp_path):
+    """An attempt dated an hour ahead (another computer's clock) is imported: only more than a day ahead is refused."""
+    ahead = (datetime.now(UTC) + timedelta(hours=1)).isoformat(timespec="milliseconds")
+    path = tmp_path / "ahead.json"
+    path.write_text(json.dumps(_export(_with(answered_at=ahead))), encoding="utf-8")
+    assert ProgressStore(tmp_path / "p.sqlite3").import_json(path) == 1
+
+
+def test_a_stored_attempt_dated_year_1_does_not_break_the_quiz(tmp_path):
+    """A row dated year 1 or 9999 already in the file is left out with a warning; the quiz opens every time."""
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    store.record("st-ia", "IA", True, "staging")
+    db = sqlite3.connect(store.path)
+    for n, when in enumerate(("0001-01-01T00:00:00.000+00:00", "9999-12-31T23:59:59.999+00:00")):
+        db.execute("INSERT INTO attempts VALUES (?, 'st-ib', 'staging', '\"IB\"', 0, ?, NULL)", (f"old-{n}", when))
+    db.commit()
+    db.close()
+    with pytest.warns(ProgressWarning, match="2 stored attempt"):
+        assert len(store.attempts()) == 1
+    widget = quiz_widget(load_bank(), progress=store)  # the quiz keeps the store's warnings to itself
+    assert widget.question is not None and "Welcome back" in widget.status.value
+    widget.answer(widget.question.choices[0])
+    with pytest.warns(ProgressWarning):
+        assert len(store.attempts()) == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("answer", "\ud800"), ("question_id", "q\udfff"), ("answer", ["ok", "\ud800"])],
+    ids=["a lone surrogate answer", "a lone surrogate question id", "a lone surrogate in a list answer"],
+)
+def test_an_import_with_text_that_is_not_valid_unicode_is_refused_naming_the_field(tmp_path, field, value):
+    """JSON's "\\ud800" is no character: such an attempt is refused with its field named, nothing stored."""
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(_export(GOOD, _with(**{field: value}))), encoding="utf-8")
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    with pytest.raises(ValueError, match=f"attempt 1, field '{field}': .* holds text that is not valid Unicode"):
+        store.import_json(path)
+    assert store.attempts().empty
+
+
+def test_an_import_with_a_whole_number_too_big_for_a_float_is_refused_not_a_crash(tmp_path):
+    """An answer of 10**400 is refused as not a number the format allows (no OverflowError)."""
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(_export(_with(answer=10**400))), encoding="utf-8")
+    with pytest.raises(ValueError, match="attempt 0, field 'answer'"):
+        ProgressStore(tmp_path / "p.sqlite3").import_json(path)
+
+
+def test_exporting_over_the_progress_file_itself_is_refused(tmp_path):
+    """export_json or export_csv given the progress file (or its moved-aside copy) refuses; the file is unchanged."""
+    store = ProgressStore(tmp_path / "progress.sqlite3")
+    store.record("st-ia", "IA", True, "staging")
+    before = store.path.read_bytes()
+    for export in (store.export_json, store.export_csv):
+        with pytest.raises(ValueError, match=r"is the progress file itself; .*nothing was written"):
+            export(store.path)
+        with pytest.raises(ValueError, match="is the progress file itself"):
+            export(str(tmp_path / "." / "progress.sqlite3"))
+    aside = tmp_path / "progress.sqlite3.corrupt-20260302T140509123456Z"
+    aside.write_bytes(before)
+    with pytest.raises(ValueError, match=r"is a SQLite database .*nothing was written"):
+        store.export_json(aside)
+    assert store.path.read_bytes() == before == aside.read_bytes() and len(store.attempts()) == 1
+
+
+def test_exports_are_private_to_the_student(tmp_path):
+    """Both exports are created readable by their owner only (0600)."""
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    store.record("st-ia", "IA", True, "staging")
+    for path in (store.export_json(tmp_path / "a.json"), store.export_csv(tmp_path / "a.csv")):
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_an_export_that_fails_half_way_leaves_the_earlier_export_as_it_was(tmp_path, monkeypatch):
+    """A full disk while writing (os.fsync fails) raises an error naming the file; the earlier export stays whole."""
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    store.record("st-ia", "IA", True, "staging")
+    path = store.export_json(tmp_path / "mine.json")
+    before = path.read_bytes()
+    store.record("st-ib", "IB", True, "staging")
+
+    def full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    for export in (store.export_json, store.export_csv):
+        with pytest.raises(OutputError, match=r"could not write .*mine\.json \(No space left on device\); it was left"):
+            export(path)
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["mine.json", "p.sqlite3"]

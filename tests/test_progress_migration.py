@@ -171,7 +171,9 @@ def test_both_versions_of_the_schema_are_described_and_only_version_2_carries_co
 
 
 def _newer(path: Path) -> None:
+    """Make the file look written by a later sarcoma-edu: its application id, and a higher version."""
     db = sqlite3.connect(path)
+    db.execute(f"PRAGMA application_id = {progress_schema.APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {progress_schema.SCHEMA_VERSION + 1}")
     db.commit()
     db.close()

@@ -7,6 +7,7 @@ Nothing here depends on the user running the tests: a device and a read-only fil
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sqlite3
 import stat
@@ -107,7 +108,7 @@ def test_a_database_of_another_program_is_refused_not_changed(tmp_path):
         db.execute("CREATE TABLE recipes (name TEXT)")
     db.close()
     before = path.read_bytes()
-    _refused(path, "SQLite database of another program \\(tables: recipes\\)")
+    _refused(path, "SQLite database of another program \\(it holds table recipes\\)")
     assert path.read_bytes() == before and _listing(tmp_path) == ["other.db"]
 
 
@@ -238,3 +239,50 @@ def test_sqlite_refusing_to_write_is_reported_as_read_only(tmp_path, monkeypatch
 def test_storage_errors_are_os_errors_with_their_own_types():
     """Busy and read-only are kinds of ProgressStorageError, itself an OSError, so callers can catch either."""
     assert issubclass(ProgressBusyError, ProgressStorageError) and issubclass(ProgressReadOnlyError, OSError)
+
+
+def test_the_progress_folder_and_file_are_created_private_to_the_student(tmp_path):
+    """A new progress folder is 0700 and the file 0600, so classmates on a shared hub cannot read the answers."""
+    path = tmp_path / "home" / ".sarcoma_edu" / "progress.sqlite3"
+    ProgressStore(path).record("st-ia", "IA", True, "staging")
+    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(path.parent.parent).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_a_progress_file_moved_aside_is_followed_by_a_private_fresh_one(tmp_path):
+    """The fresh file started after a broken one was moved aside is private too."""
+    path = tmp_path / "progress.sqlite3"
+    path.write_bytes(b"this is not a database" * 50)
+    with pytest.warns(UserWarning, match="could not be read"):
+        ProgressStore(path).record("st-ia", "IA", True, "staging")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_a_progress_file_replaced_by_a_folder_mid_session_fails_at_once_saying_why(tmp_path):
+    """An answer after the file became a folder fails within a second (not the 10 s busy wait) and says 'a folder'."""
+    path = tmp_path / "progress.sqlite3"
+    store = ProgressStore(path, timeout=10)
+    store.record("st-ia", "IA", True, "staging")
+    path.unlink()
+    path.mkdir()
+    started = time.monotonic()
+    with pytest.raises(ProgressStorageError, match="is now a folder, not a file; your answer was not saved"):
+        store.record("st-ib", "IB", True, "staging")
+    with pytest.raises(ProgressStorageError, match="is now a folder"):
+        store.attempts()
+    assert time.monotonic() - started < 2.0
+    assert _listing(tmp_path) == ["progress.sqlite3"] and _listing(path) == []
+
+
+def test_a_progress_folder_removed_mid_session_is_made_again_and_the_answer_saved(tmp_path):
+    """If ~/.sarcoma_edu is deleted while the quiz is open, the next answer makes it again (private) and is saved."""
+    path = tmp_path / ".sarcoma_edu" / "progress.sqlite3"
+    store = ProgressStore(path, timeout=10)
+    store.record("st-ia", "IA", True, "staging")
+    shutil.rmtree(path.parent)
+    started = time.monotonic()
+    store.record("st-ib", "IB", True, "staging")
+    assert time.monotonic() - started < 2.0
+    assert list(store.attempts()["question_id"]) == ["st-ib"]
+    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700

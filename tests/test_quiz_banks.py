@@ -127,10 +127,33 @@ def test_a_question_the_schema_refuses_is_refused_by_the_loader_naming_file_ques
             "100000...000 (401 digits): too large for a number",
             id="a value no float holds",
         ),
+        pytest.param(
+            {**NUMERIC, "answers": [{"range": [0, 10], "correct": False}, {"range": [2, 3], "correct": True}]},
+            "'answers[1]'",
+            "is marked correct but no number can reach it",
+            id="a right range inside an earlier wrong range",
+        ),
+        pytest.param(
+            {**NUMERIC, "answers": [{"value": 4, "correct": False}, {"value": 4.0, "correct": True}]},
+            "'answers[1]'",
+            "is marked correct but no number can reach it",
+            id="a right value equal to an earlier wrong one",
+        ),
+        pytest.param(
+            {
+                **NUMERIC,
+                "precision": 1,
+                "answers": [{"value": 42, "correct": False}, {"value": 38, "correct": True}],
+            },
+            "'answers[1]'",
+            "is marked correct but no number can reach it",
+            id="a right value rounding to an earlier wrong one at the question's precision",
+        ),
     ],
 )
 def test_what_a_schema_cannot_say_is_still_checked_by_the_loader(tmp_path, question, field, words):
-    """A reversed range, repeated answer texts and numbers beyond a float pass the schema but not load_bank."""
+    """A reversed range, repeated answer texts, numbers beyond a float and a right answer no number reaches
+    pass the schema but not load_bank."""
     assert _schema_accepts([question])
     path = _write(tmp_path, [question])
     with pytest.raises(QuizBankError) as raised:
@@ -164,7 +187,12 @@ def test_loader_and_schema_never_disagree_about_a_changed_question(tmp_path_fact
     if not _schema_accepts([question]):
         assert not result.ok and all(f"{path}, question 0" in p for p in result.problems)
     else:
-        loader_only = ("two answers have the same text", "is above high", "too large for a number")
+        loader_only = (
+            "two answers have the same text",
+            "is above high",
+            "too large for a number",
+            "no number can reach it",
+        )
         assert all(any(words in p for words in loader_only) for p in result.problems), result.problems
 
 
@@ -295,3 +323,20 @@ def test_a_numeric_answer_no_float_holds_is_a_value_error_naming_it(tmp_path, an
     (question,) = load_bank(_write(tmp_path, [NUMERIC]))
     with pytest.raises(ValueError, match=words):
         check(question, answer)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param([{"range": [0, 10], "correct": False}, {"range": [5, 20], "correct": True}], id="partly covered"),
+        pytest.param([{"value": 3, "correct": False}, {"range": [3, 3.5], "correct": True}], id="one end taken"),
+        pytest.param([{"range": [2, 2], "correct": True}], id="a range of one number"),
+        pytest.param([{"range": [0, 1], "correct": False}, {"value": 1.0000001, "correct": True}], id="just past"),
+    ],
+)
+def test_a_right_numeric_answer_some_number_still_reaches_is_accepted(tmp_path, answers):
+    """A right answer that earlier answers cover only in part (or not at all) is reachable and loads."""
+    (question,) = load_bank(_write(tmp_path, [{**NUMERIC, "answers": answers}]))
+    right = next(a for a in question.answers if a.correct)
+    probe = right.value if right.value is not None else right.range[1]
+    assert check(question, probe).correct

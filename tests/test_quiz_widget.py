@@ -176,3 +176,26 @@ def test_the_right_answer_is_not_always_in_the_same_place(store):
             assert sorted(texts) == sorted(question.choices)
             positions.append(texts.index(question.correct_answers[0].answer))
     assert len(set(positions)) >= 3 and positions.count(0) < len(positions) / 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        pytest.param("9" * 5000, "Please type a smaller number", id="5,000 digits"),
+        pytest.param("9" * 400, "Please type a smaller number", id="400 digits, more than a float holds"),
+        pytest.param("1e400", "Please type a smaller number", id="1e400"),
+        pytest.param("nan", "Please type a number", id="nan"),
+    ],
+)
+def test_a_very_long_number_typed_into_a_numeric_question_is_a_message_not_a_traceback(store, typed, title):
+    """Typing a number no float holds and pressing 'Check answer' shows a message; nothing is saved or scored."""
+    numeric = [q for q in BANK if q.type == "numeric"]
+    widget = quiz_widget(numeric, progress=store)
+    widget.number.value = typed
+    widget.check_button.click()  # the click handler itself must not raise
+    assert title in widget.result.value and widget.feedback is None and widget.score == (0, 0)
+    assert len(widget.result.value) < 2000  # the message shows the number shortened
+    assert store.attempts().empty
+    widget.number.value = "81"
+    widget.check_button.click()
+    assert widget.feedback is not None and widget.score[1] == 1

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +16,7 @@ import pandas as pd
 import pytest
 
 from sarcoma_edu import ProgressStore
+from sarcoma_edu._atomic import OutputError
 from sarcoma_edu.cli import main
 from sarcoma_edu.report import (
     ReportWarning,
@@ -277,12 +282,14 @@ def test_synthetic_class_refuses_bad_settings(kwargs, words):
 def test_synthetic_exports_are_real_exports(tmp_path, fmt):
     """Written exports import into a ProgressStore, and reading them back gives the same analysis as in memory."""
     synthetic = synthetic_class(30, 12, 4)
-    paths = synthetic.write_exports(tmp_path, fmt)
+    folder = tmp_path / "handed-in"
+    folder.mkdir()
+    paths = synthetic.write_exports(folder, fmt)
     assert len(paths) == 30 and paths[0].name == f"results-learner001.{fmt}"
     if fmt == "json":
-        store = ProgressStore(tmp_path / "check.sqlite3")
+        store = ProgressStore(tmp_path / "check.sqlite3")  # outside the folder: the report would read it
         assert store.import_json(paths[0]) == (synthetic.attempts["student"] == "learner001").sum()
-    from_files = class_report(tmp_path).items.drop(columns="topic")
+    from_files = class_report(folder).items.drop(columns="topic")
     in_memory = analyse(synthetic.results()).items.drop(columns="topic")
     pd.testing.assert_frame_equal(from_files, in_memory)
 
@@ -396,3 +403,176 @@ def test_report_command_bad_arguments_exit_2_with_one_line(args, words, hand_cla
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0], done.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+# --- hostile or odd files handed in --------------------------------------------------------
+
+
+def _lone_surrogate_export(path: Path) -> Path:
+    """An export whose JSON holds "\\ud800" (valid JSON, but no character): as a broken tool may write it."""
+    text = json.dumps({"format": "sarcoma-edu-progress", "version": 1, "attempts": [_attempt(99, "q1", "X", True)]})
+    path.write_text(text.replace('"X"', '"\\ud800"'), encoding="utf-8")
+    return path
+
+
+def test_an_export_with_a_lone_surrogate_is_skipped_by_name_and_the_report_is_made_from_the_rest(hand_class, tmp_path):
+    """One file holding "\\ud800" is skipped with a line naming it; the report is made from the other four."""
+    bad = _lone_surrogate_export(hand_class / "results-zed.json")
+    named = _export(hand_class / "results-yan.json", [_attempt(98, "q1", "A", True)], student="\ud800")
+    with pytest.warns(ReportWarning) as caught:
+        report = class_report(hand_class)
+    messages = [str(w.message) for w in caught]
+    assert any(str(bad) in m and "not valid Unicode" in m for m in messages)
+    assert any(str(named) in m and "field 'student'" in m and "not valid Unicode" in m for m in messages)
+    assert report.results.attempts["student"].nunique() == 4
+    assert write_report(report, tmp_path / "r.html").stat().st_size > 0
+
+
+def test_a_failed_report_never_empties_the_previous_one(hand_class, tmp_path, monkeypatch):
+    """If writing the new report fails half-way, the earlier report file is still there, byte for byte."""
+    out = write_report(class_report(hand_class), tmp_path / "class.html")
+    before = out.read_bytes()
+    monkeypatch.setattr("sarcoma_edu.report_html.report_html", lambda report: "<p>new</p>\ud800")
+    with pytest.raises(UnicodeEncodeError):
+        write_report(class_report(hand_class), out)
+    monkeypatch.undo()
+
+    def full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OutputError, match=r"could not write .*class\.html \(No space left on device\)"):
+        write_report(class_report(hand_class), out)
+    assert out.read_bytes() == before and [p.name for p in tmp_path.glob("*class.html*")] == ["class.html"]
+
+
+def test_the_report_is_private_to_the_instructor(hand_class, tmp_path):
+    """The HTML file names students, so it is created readable by its owner only (0600)."""
+    out = write_report(class_report(hand_class), tmp_path / "class.html")
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+
+
+def test_a_whole_number_too_big_for_a_float_skips_the_file_instead_of_crashing(hand_class, tmp_path):
+    """An answer of 10**400 in one export skips that file with its reason; the report is made from the rest."""
+    bad = _export(hand_class / "results-zed.json", [_attempt(99, "q1", 10**400, True)])
+    with pytest.warns(ReportWarning, match=f"skipped {re.escape(str(bad))}: attempt 0, field 'answer'"):
+        report = class_report(hand_class)
+    assert "zed" not in set(report.results.attempts["student"])
+    write_report(report, tmp_path / "r.html")
+
+
+def test_an_export_dated_in_year_1_or_9999_is_skipped_with_its_reason(hand_class):
+    """Dates the report cannot compute with skip the file, naming the field, instead of a traceback."""
+    rows = [dict(_attempt(99, "q1", "A", True), answered_at="0001-01-01T00:00:00.000+00:00")]
+    rows.append(dict(_attempt(98, "q2", "K", True), answered_at="9999-12-31T23:59:59.999+00:00"))
+    bad = _export(hand_class / "results-zed.json", rows)
+    with pytest.warns(ReportWarning, match=f"skipped {re.escape(str(bad))}: attempt 0, field 'answered_at'"):
+        class_report(hand_class)
+
+
+def _handed_in_as(hand_class: Path, name: str) -> None:
+    """ben's export handed in a second time under another student's name."""
+    copied = (hand_class / "results-ben.json").read_text(encoding="utf-8")
+    (hand_class / f"results-{name}.json").write_text(copied, encoding="utf-8")
+
+
+def test_an_attempt_handed_in_by_two_students_is_counted_once_and_said(hand_class, tmp_path):
+    """ben's export handed in again as zebedee's: each attempt counts once, for ben (first by name), and it is said."""
+    _handed_in_as(hand_class, "zebedee")
+    words = r"3 attempt\(s\) of ben are also in the file\(s\) of zebedee: each is counted once"
+    with pytest.warns(ReportWarning, match=words):
+        report = class_report(hand_class)
+    assert (report.results.attempts["student"] == "ben").sum() == 3
+    assert "zebedee" not in set(report.results.attempts["student"])
+    (shared,) = report.results.shared
+    assert shared.students == ("ben", "zebedee") and shared.count == 3 and shared.counted_for == "ben"
+    assert "3 of them in the files of two or more students" in report.results.describe()
+    page = write_report(report, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Attempts handed in by more than one student" in page and "counted once, for ben" in page
+
+
+def test_shared_attempts_in_an_anonymised_report_name_pseudonyms_only(hand_class, tmp_path):
+    """With --anonymise the note about shared attempts uses the pseudonyms, never the names."""
+    _handed_in_as(hand_class, "zebedee")
+    with pytest.warns(ReportWarning):
+        report = class_report(hand_class, anonymise=True)
+    page = write_report(report, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert f"counted once, for {pseudonym('ben')}" in page and pseudonym("zebedee") in page
+    assert "zebedee" not in page and "ben " not in page
+
+
+def test_a_progress_file_handed_in_by_mistake_is_read_without_being_changed(hand_class, tmp_path):
+    """ana/progress.sqlite3 in the folder is read read-only as ana's attempts; its bytes and folder stay the same."""
+    store = ProgressStore(hand_class / "fay" / "progress.sqlite3")
+    store.record("q1", "A", True, "staging")
+    store.record("q2", "D", False, "staging")
+    before = store.path.read_bytes()
+    report = class_report(hand_class)
+    attempts = report.results.attempts
+    assert sorted(attempts.loc[attempts["student"] == "fay", "question_id"]) == ["q1", "q2"]
+    assert store.path.read_bytes() == before and sorted(p.name for p in store.path.parent.iterdir()) == [
+        "progress.sqlite3"
+    ]
+    assert store.path in report.results.files
+
+
+def test_a_progress_file_that_names_no_student_or_is_not_one_is_skipped_with_the_reason(hand_class):
+    """progress.sqlite3 straight in the given folder names no student, and another program's database is no
+    progress file: each is skipped with a line saying why, unchanged."""
+    ProgressStore(hand_class / "progress.sqlite3").record("q1", "A", True, "staging")
+    other = hand_class / "games.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE scores (x)")
+    db.commit()
+    db.close()
+    before = other.read_bytes()
+    with pytest.warns(ReportWarning) as caught:
+        report = class_report(hand_class)
+    messages = [str(w.message) for w in caught]
+    assert any("progress.sqlite3: a progress file with the default name names no student" in m for m in messages)
+    assert any("games.db: it is not a sarcoma-edu progress file (it holds table scores)" in m for m in messages)
+    assert len(report.results.skipped) == 2 and other.read_bytes() == before
+
+
+def test_the_report_is_never_written_over_a_students_file_or_a_progress_file(hand_class, tmp_path_factory):
+    """--out naming one of the exports read, or a SQLite database, is refused (exit 2) and leaves it alone."""
+    export = hand_class / "results-ana.json"
+    before = export.read_bytes()
+    with pytest.raises(ValueError, match="is one of the students' files the report reads"):
+        write_report(class_report(hand_class), export)
+    store = ProgressStore(tmp_path_factory.mktemp("home") / "progress.sqlite3")  # not among the files read
+    store.record("q1", "A", True, "staging")
+    with pytest.raises(ValueError, match="is a SQLite database"):
+        write_report(class_report(hand_class), store.path)
+    assert export.read_bytes() == before and len(store.attempts()) == 1
+    assert main(["report", str(hand_class), "--out", str(export)]) == 2
+
+
+def test_a_report_that_cannot_be_written_exits_1_naming_the_file_and_why(hand_class, tmp_path):
+    """A device as --out, or a failure to write, exits 1 (not 2, bad input) with one line naming the file."""
+    done = subprocess.run(
+        [str(SCRIPT), "report", str(hand_class), "--out", "/dev/full"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1 and done.stderr.strip().splitlines() == [
+        "sarcoma-edu report: error: could not write /dev/full: it is a device, not a file; give the name of a file"
+    ]
+
+
+def test_student_names_and_question_ids_are_escaped_for_plotly_too(tmp_path):
+    """Plotly reads HTML in axis labels, hover and text: a student's link markup reaches it as entities, not tags."""
+    hostile = '<a href="javascript:alert(1)">x</a>'
+    _export(tmp_path / "results-ana.json", [_attempt(1, hostile, "A", True), _attempt(2, "q2", "B", False)])
+    _export(tmp_path / "results-ben.json", [_attempt(3, hostile, "C", False), _attempt(4, "q2", "B", True)])
+    _export(tmp_path / "x.json", [_attempt(5, "q2", "B", True)], student=hostile)
+    page = write_report(class_report(tmp_path), tmp_path / "r.html").read_text(encoding="utf-8")
+    figures = [json.loads(m) for m in re.findall(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*(\[.*?\]),\s*\{", page, re.S)]
+    texts = json.dumps(figures)
+    assert hostile not in texts and "javascript" in texts
+    assert '&lt;a href=\\"javascript:alert(1)\\"&gt;x&lt;/a&gt;' in texts
+
+
+def test_a_file_name_in_another_encoding_still_gives_a_report(hand_class, tmp_path):
+    """results-l\\xe9a.json (Latin-1 bytes, as some zip tools write them) is used; the name shows with one U+FFFD."""
+    os.rename(hand_class / "results-ana.json", os.fsencode(hand_class) + b"/results-l\xe9a.json")
+    page = write_report(class_report(hand_class), tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "l\ufffda" in page and "l\ufffd\ufffd" not in page

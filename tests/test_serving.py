@@ -7,6 +7,7 @@ are all gone. Every Jupyter file (runtime, config, data) is kept in the test's t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -210,3 +211,79 @@ def test_a_server_that_ignores_sigterm_is_killed_after_the_grace_time(tmp_path):
 def test_run_server_returns_the_servers_own_exit_status():
     """A server that ends by itself hands its exit status back (a failed start is not reported as success)."""
     assert classroom.run_server([sys.executable, "-c", "import sys; sys.exit(3)"]) == 3
+
+
+def test_sigkill_to_the_sarcoma_edu_process_stops_the_server_with_it_and_frees_the_port(tmp_path):
+    """SIGKILL cannot be caught, so the server is told by Linux (PR_SET_PDEATHSIG): it gets SIGTERM and ends."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the server dies with its parent through Linux's prctl; elsewhere the next start names it")
+    runner, port, marks = _stand_in(tmp_path, "exit", grace=5)
+    kernel = psutil.Process(int(marks.with_suffix(".kernel").read_text()))
+    server = psutil.Process(runner.pid).children()
+    try:
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(10)
+        _gone, alive = psutil.wait_procs(server, timeout=10)
+        assert alive == [] and _port_is_free(port)
+        assert marks.with_suffix(".signal").read_text() == str(int(signal.SIGTERM))
+    finally:
+        for process in (kernel, *server):
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+
+
+def test_sigkill_to_present_leaves_no_voila_and_no_kernel_on_the_port(tmp_path):
+    """`kill -9` of `sarcoma-edu present`: Voila and the lesson's kernel end too, and the next start gets the port."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the server dies with its parent through Linux's prctl; elsewhere the next start names it")
+    port = _free_port()
+    process = _cli(["present", "00", "--port", str(port)], tmp_path)
+    try:
+        line = _wait_for_line(process, "Presenting 00_welcome.ipynb at")
+        _get(line.split(" at ", 1)[1].split()[0])
+        kernels = _kernels(process.pid)
+        server = psutil.Process(process.pid).children()
+        assert kernels and server
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+        _gone, alive = psutil.wait_procs([*server, *kernels], timeout=30)
+        assert alive == [], f"still running after SIGKILL: {[p.cmdline() for p in alive]}"
+        assert _port_is_free(port)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+_HOLDER = """
+import socket, sys, time
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen()
+print(listener.getsockname()[1], flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_port_still_held_names_the_process_and_how_to_stop_it(tmp_path):
+    """`present --port P` on a port a left-over process holds names that process and the command that stops it."""
+    script = tmp_path / "voila_left_over.py"  # named like the server an earlier `present` would have left
+    script.write_text(_HOLDER, encoding="utf-8")
+    holder = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(holder.stdout.readline())
+        done = subprocess.run(
+            [sys.executable, "-m", "sarcoma_edu", "present", "03", "--port", str(port), "--print-command"],
+            capture_output=True, text=True, timeout=60, env=_env(tmp_path),
+        )  # fmt: skip
+        assert done.returncode == 2 and done.stdout == ""
+        (line,) = done.stderr.strip().splitlines()
+        assert f"--port {port} is in use by another program (process {holder.pid} (" in line
+        assert "voila_left_over.py" in line and "an earlier 'sarcoma-edu present' or 'lab' left running" in line
+        assert f"stop it with: kill {holder.pid}" in line
+        note = classroom.port_note(port, port + 1)
+        assert note.startswith(f"Port {port} is in use by process {holder.pid}")
+        assert note.endswith(f"Using port {port + 1} instead.")
+        assert classroom.port_note(port, port) is None
+    finally:
+        holder.kill()
+        holder.wait()

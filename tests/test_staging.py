@@ -349,3 +349,33 @@ def test_a_grade_no_float_holds_is_coerced_in_a_frame():
     df = _frame_with_size(3).assign(grade=[HUGE, 1])
     out = stage_frame(df, errors="coerce")
     assert pd.isna(out.loc[0, "stage"]) and "grade=100000...000 (401 digits)" in out.loc[0, "error"]
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "words"),
+    [
+        pytest.param("site", ["leg"], "site=['leg'] is a list", id="a list in site"),
+        pytest.param("grade", {"grade": 3}, "grade={'grade': 3} is a dict", id="a dict in grade"),
+        pytest.param("size_cm", [7.0], "size_cm=[7.0] is a list", id="a list in size_cm"),
+        pytest.param("extent", ["serosa"], "extent=", id="a list in extent"),
+    ],
+)
+def test_stage_frame_coerce_gives_a_list_or_dict_cell_a_message_instead_of_raising(column, cell, words):
+    """With errors="coerce" a list or dict cell makes its row a bad row with a message; the other row is staged."""
+    df = _frame_with_size(3).assign(extent=[None, None])
+    df[column] = pd.Series([cell, df.loc[1, column]], dtype=object)
+    out = stage_frame(df, errors="coerce")
+    assert pd.isna(out.loc[0, "stage"]) and words in out.loc[0, "error"]
+    assert out.loc[1, "stage"] == "IA" and pd.isna(out.loc[1, "error"])
+    with pytest.raises(ValueError, match="row 0"):
+        stage_frame(df)
+
+
+def test_stage_frame_refuses_grade_true_even_next_to_a_grade_1():
+    """A grade of True is refused as stage() refuses it, not taken for grade 1 (True == 1 in Python)."""
+    df = _frame_with_size(3).assign(grade=pd.Series([True, 1], dtype=object))
+    out = stage_frame(df, errors="coerce")
+    assert pd.isna(out.loc[0, "stage"]) and "grade=True is a bool" in out.loc[0, "error"]
+    assert out.loc[1, "g"] == "G1" and out.loc[1, "stage"] == "IA"
+    flipped = stage_frame(_frame_with_size(3).assign(grade=pd.Series([1, False], dtype=object)), errors="coerce")
+    assert flipped.loc[0, "stage"] == "IA" and "grade=False is a bool" in flipped.loc[1, "error"]

@@ -247,3 +247,15 @@ def test_the_progress_figure_counts_the_case_steps_under_cases(store):
     figure = progress_figure(store.summary(by="topic"))
     attempted, right = figure.data[0], figure.data[1]
     assert list(attempted.y) == ["cases"] and list(attempted.x) == [2] and list(right.x) == [1]
+
+
+def test_the_summary_and_what_if_before_a_case_has_started_say_to_start_one_first(store):
+    """Pressing for the summary or 'What if?' with no case started is a message, not a traceback."""
+    board = tumour_board(progress=store, presenter=False)
+    assert board.case is None
+    board.show_summary()
+    assert "Start a case first" in board.status.value and board.summary.value == ""
+    assert board.show_what_if("size_cm", 12.0) == []
+    assert "Start a case first" in board.status.value and board.what_if_html.value == ""
+    board.start("head-neck")
+    assert board.show_what_if("size_cm", 12.0)  # once a case has started it works
