@@ -278,12 +278,15 @@ def _spread(facts, _settings: dict) -> Computed:
     def said(rows) -> str:
         return " ".join(r.statement + (" (approximate)" if r.approximate else "") + "." for r in rows)
 
-    right = {text: said(grouped[text]) for text, width in widths.items() if width == top}
+    # the widest pathways, and any the reference states for exactly this site and histology (retroperitoneal
+    # leiomyosarcoma tends to spread distantly even where local recurrence dominates)
+    own = {text for text, rows in grouped.items() if any("&" in r.scope for r in rows)}
+    right = {text: said(grouped[text]) for text, width in widths.items() if width == top or text in own}
     named = " and ".join(text[0].lower() + text[1:] for text in right)
     wrong = {
         text: f"{said(grouped[text])} Even so, the reference stresses {named} more for this patient."
         for text, width in sorted(widths.items(), key=lambda kv: -kv[1])
-        if width < top
+        if text not in right
     }
     sources = "; ".join(dict.fromkeys(r.source for text in right for r in grouped[text]))
     explanation = f"The reference stresses {named} most for this tumour: {' '.join(right.values())} {METASTATIC_TUMOUR}"

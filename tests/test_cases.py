@@ -55,9 +55,11 @@ def library_answer(facts, step) -> set[str]:
         return {" → ".join(p.phase for p in plan.phases)}
     rows = spread_patterns(facts.site, facts.histology)
     widest = rows.groupby(["route", "destination"])["width"].max()
-    top = widest[widest == widest.max()]
+    # the widest pathways, and those the reference states for exactly this site and histology
+    own = set(rows[rows.scope.str.contains("&")].set_index(["route", "destination"]).index)
+    top = [key for key, width in widest.items() if width == widest.max() or key in own]
     labels = dict(load_table("spread_routes.csv")[["route", "label"]].itertuples(index=False))
-    return {f"{d[0].upper()}{d[1:]} (route: {labels[r].lower()})" for r, d in top.index}
+    return {f"{d[0].upper()}{d[1:]} (route: {labels[r].lower()})" for r, d in top}
 
 
 def write_case(folder: Path, case: dict, name: str = "my_case.json") -> Path:
@@ -144,8 +146,9 @@ CLINICAL = [
      {"Stage IIIB"}),
     ("Retroperitoneal nodal spread takes the PDQ list for stage III with lymph node spread", "retroperitoneum-nodes",
      "pdq-list", {f"'{HEADINGS['stage_III_N1']}'"}),
-    ("In the retroperitoneum local recurrence is the pathway stressed most", "retroperitoneum-nodes", "spread",
-     {"Local recurrence (route: tissue)"}),
+    ("A retroperitoneal leiomyosarcoma: local recurrence dominates in the retroperitoneum, and leiomyosarcoma tends "
+     "to spread distantly, so both are right", "retroperitoneum-nodes", "spread",
+     {"Local recurrence (route: tissue)", "Lung (route: blood)", "Other distant sites (route: blood)"}),
     ("A node-positive 4 cm foot sarcoma without metastasis is stage IV under AJCC 8", "limb-nodes-clear-cell", "stage",
      {"Stage IV"}),
     ("For it both PDQ readings are accepted: stage III with lymph node spread and stage IV", "limb-nodes-clear-cell",
@@ -154,7 +157,8 @@ CLINICAL = [
      {"Lung (route: blood)"}),
     ("For myxoid liposarcoma the reference stresses the lung and the sites outside it alike",
      "myxoid-liposarcoma-spine", "spread", {"Lung (route: blood)", "Bone and spine (route: blood)",
-                                            "Soft tissue (route: blood)", "Abdomen (route: blood)"}),
+                                            "Soft tissue (route: blood)", "Abdomen (route: blood)",
+                                            "Other distant sites (route: blood)"}),
     ("A thigh sarcoma with lung metastases is stage IV and takes the stage IV list", "lung-metastases", "pdq-list",
      {f"'{HEADINGS['stage_IV']}'"}),
     ("A 3.5 cm neck sarcoma is T2 by the head and neck sizes", "head-neck", "t-category", {"T2"}),
