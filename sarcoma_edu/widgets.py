@@ -588,7 +588,7 @@ def drug_safety_table() -> TableExplorer:
     """What to watch for with each drug that has its own serious harms, searchable, in full and with its source."""
     from sarcoma_edu.catalog import drug_safety
 
-    columns = ("name", "watch_for", "monitoring", "status", "source")
+    columns = ("name", "watch_for", "monitoring", "us_status", "source")
     return TableExplorer(drug_safety(), (), columns, "What to watch for, drug by drug")
 
 
