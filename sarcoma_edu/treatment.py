@@ -2,8 +2,10 @@
 
 Tables: ``datasets/treatment_stage_map.csv`` (which PDQ list applies to a stage, with the AJCC 7
 vs 8 wording gap explained), ``datasets/treatment_options.csv`` (the PDQ lists, complete),
-``datasets/treatment_situations.csv`` (their headings) and ``datasets/sequencing_phases.csv``
-(the phases of a plan with the durations and gaps the reference gives).
+``datasets/treatment_situations.csv`` (their headings), ``datasets/sequencing_phases.csv``
+(the phases of a plan with the durations and gaps the reference gives), ``datasets/plan_paths.csv``
+(which kind of plan a patient gets, the same at every site) and ``datasets/plan_rules.csv`` (the
+defaults and notes for the radiation and chemotherapy chosen).
 """
 
 from __future__ import annotations
