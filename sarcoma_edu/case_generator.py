@@ -4,6 +4,10 @@ The patient is drawn as the teaching cohort draws one (site mix, size, grade, ly
 distant spread from :func:`sarcoma_edu.cohort.generate`; visceral sites are left out, since their
 T category is not a size), given FNCLCC scores whose total falls in its grade's band, and a short
 fictional story. Every step is computed by the library, so any seed gives an answerable case.
+
+The reference gives no link between a subtype and the site or age at which it occurs, so the
+subtype is drawn without regard to either (the cohort's histology mix is a stated teaching
+assumption); the story says so, so that no student takes a generated patient as typical.
 """
 
 from __future__ import annotations
@@ -83,7 +87,7 @@ def generate(seed: int) -> Case:
         differentiation=scores[0] if scores else None,
         mitoses=scores[1] if scores else None,
         necrosis_pct=scores[2] if scores else None,
-        resectable=not metastasis or rng.random() < 0.5,
+        resectable=(rng.random() < 0.5) if metastasis else None,  # with distant spread the team says what is removable
     )
     if scores:
         facts = dataclasses.replace(facts, grade=fnclcc(*scores).g)
@@ -93,7 +97,8 @@ def generate(seed: int) -> Case:
     sex = rng.choice(("woman", "man"))
     vignette = (
         f"A {int(row.age)}-year-old {sex} comes with {sign}. A core needle biopsy shows {label}. "
-        "This is a fictional patient, made up by the toolkit for practice."
+        "This is a fictional patient, made up by the toolkit for practice: the subtype is drawn without regard to "
+        "the site or the age, so the patient may not be typical of that subtype."
     )
     if scores:
         pathology = (
@@ -114,7 +119,7 @@ def generate(seed: int) -> Case:
     removable = "All the cancer, including every metastasis, can be removed." if metastasis and facts.resectable else ""
     radiation = "none" if metastasis and not facts.resectable else rng.choice(("before", "after"))
     plan_reveal = "The tumour board meets to plan treatment." + (f" {removable}" if removable else "")
-    plan_reveal += "" if facts.resectable else " Surgery cannot remove all the cancer."
+    plan_reveal += " Surgery cannot remove all the cancer." if facts.resectable is False else ""
     items = [("grade", pathology)] if scores else []
     items += [
         ("t_category", f"MRI of the primary tumour: greatest dimension {facts.size_cm:g} cm.{invasion}"),

@@ -36,7 +36,7 @@ _SITUATION_WORDS = {
     "stage_I": "stage I (IA or IB: low grade or grade unknown, no spread)",
     "stage_II_III_N0": "stage II and stage III without lymph node spread",
     "stage_III_N1": "stage III that has spread to lymph nodes",
-    "stage_IV": "stage IV",
+    "stage_IV": "stage IV (distant metastasis; on the trunk or a limb also lymph node spread, read literally)",
     "recurrent": "cancer that has come back after treatment (recurrent)",
     "no_stage_group": "tumours with no stage group (head and neck, visceral, or size unknown)",
 }
@@ -193,6 +193,20 @@ def _options(facts):
     return treatment_options(_stage(facts), recurrent=facts.recurrent)
 
 
+def _patient_words(result: StageResult, recurrent: bool) -> str:
+    """The patient in the words that decide the PDQ list: stage, spread and recurrence, so no list is blamed wrongly."""
+    spread = {
+        ("N0", "M0"): "without spread to lymph nodes or distant sites",
+        ("N1", "M0"): "with spread to lymph nodes and no distant metastasis",
+        ("N0", "M1"): "with distant metastasis",
+        ("N1", "M1"): "with spread to lymph nodes and distant metastasis",
+    }[(result.n, result.m)]
+    if recurrent:
+        return f"a cancer that has come back after treatment (recurrent), {spread}"
+    group = f"stage {result.stage}" if result.stage else "no stage group"
+    return f"{group}, {spread} ({result.n}, {result.m})"
+
+
 def _treatment_list(facts, _settings: dict) -> Computed:
     options = _options(facts)
     headings = load_table("treatment_situations.csv").set_index("situation")["pdq_heading"]
@@ -205,10 +219,7 @@ def _treatment_list(facts, _settings: dict) -> Computed:
                 f"Accepted: this is one of the {len(readings)} readings the sources allow; the other reading is "
                 f"{others}. {options.explanation}"
             )
-    result = _stage(facts)
-    here = f"stage {result.stage}" if result.stage else "a tumour with no stage group"
-    if facts.recurrent:
-        here = "a cancer that has come back after treatment"
+    here = _patient_words(_stage(facts), facts.recurrent)
     first = _SITUATIONS.index(readings[0])
     ranked = sorted((s for s in _SITUATIONS if s not in readings), key=lambda s: abs(_SITUATIONS.index(s) - first))
     wrong = {
@@ -220,13 +231,14 @@ def _treatment_list(facts, _settings: dict) -> Computed:
     return Computed(question, right, wrong, explanation, options.source, readings)
 
 
-def _plan(facts, radiation, chemotherapy) -> TreatmentPlan:
+def _plan(facts, radiation, chemotherapy, drug=None) -> TreatmentPlan:
     return plan_treatment(
         _stage(facts),
         radiation=radiation,
         chemotherapy=chemotherapy,
         resectable=facts.resectable,
         recurrent=facts.recurrent,
+        drug=drug,
     )
 
 
@@ -234,31 +246,46 @@ def _order(plan: TreatmentPlan) -> str:
     return " → ".join(p.phase for p in plan.phases)
 
 
+def _swapped_feedback(first, second) -> str:
+    """Why the first two phases of a plan come in their order, from the phases themselves."""
+    text = f"The first two phases are the wrong way round: '{first.phase}' comes before '{second.phase}'"
+    if first.timing == "neoadjuvant":
+        return f"{text}, because it is given before surgery (neoadjuvant)."
+    if second.timing == "follow-up":
+        return f"{text}: follow-up comes after treatment."
+    if first.modality == "surgery":
+        return f"{text}: '{second.phase}' follows the operation."
+    if second.timing == "palliative":
+        return f"{text}: systemic therapy is the main treatment, and radiation is added to ease symptoms."
+    return f"{text} in this plan."
+
+
 def _plan_order(facts, settings: dict) -> Computed:
     radiation, chemotherapy = settings.get("radiation"), settings.get("chemotherapy", "none")
-    plan = _plan(facts, radiation, chemotherapy)
+    drug = settings.get("drug")
+    plan = _plan(facts, radiation, chemotherapy, drug)
     right = _order(plan)
     wrong: dict[str, str] = {}
     for other in ("before", "after", "none"):
         if other != radiation:
-            text = _order(_plan(facts, other, chemotherapy))
+            text = _order(_plan(facts, other, chemotherapy, drug))
             if text != right:
                 wrong.setdefault(text, f"That is the order with {_RADIATION_WORDS[other]}; the team chose otherwise.")
     phases = [p.phase for p in plan.phases]
     if len(phases) > 1:
         swapped = " → ".join([phases[1], phases[0], *phases[2:]])
         if swapped != right:
-            wrong.setdefault(
-                swapped,
-                "The first two phases are the wrong way round: 'before surgery' (neoadjuvant) comes first, "
-                "'after surgery' (adjuvant) follows the operation, and follow-up comes after treatment.",
-            )
+            wrong.setdefault(swapped, _swapped_feedback(*plan.phases[:2]))
         backwards = " → ".join(reversed(phases))
         wrong.setdefault(backwards, "That is the plan backwards: follow-up comes last, after treatment.")
     wrong.pop(right, None)
     chosen = f"{_RADIATION_WORDS[radiation]} and {_CHEMO_WORDS[chemotherapy]}"
-    if not facts.resectable:
+    if drug:
+        chosen += f", with {drug}"
+    if facts.resectable is False or (facts.resectable is None and facts.metastasis):
         chosen += "; surgery cannot remove all the cancer"
+    elif facts.metastasis:
+        chosen += "; surgery can remove the primary tumour and every metastasis"
     question = f"The team plans {chosen}. In which order do the phases of treatment come?"
     sources = "; ".join(dict.fromkeys(part.strip() for p in plan.phases for part in p.source.split(";")))
     return Computed(question, {right: ""}, wrong, plan.explanation, sources, right,
@@ -278,12 +305,15 @@ def _spread(facts, _settings: dict) -> Computed:
     def said(rows) -> str:
         return " ".join(r.statement + (" (approximate)" if r.approximate else "") + "." for r in rows)
 
-    right = {text: said(grouped[text]) for text, width in widths.items() if width == top}
+    # the widest pathways, and any the reference states for exactly this site and histology (retroperitoneal
+    # leiomyosarcoma tends to spread distantly even where local recurrence dominates)
+    own = {text for text, rows in grouped.items() if any("&" in r.scope for r in rows)}
+    right = {text: said(grouped[text]) for text, width in widths.items() if width == top or text in own}
     named = " and ".join(text[0].lower() + text[1:] for text in right)
     wrong = {
         text: f"{said(grouped[text])} Even so, the reference stresses {named} more for this patient."
         for text, width in sorted(widths.items(), key=lambda kv: -kv[1])
-        if width < top
+        if text not in right
     }
     sources = "; ".join(dict.fromkeys(r.source for text in right for r in grouped[text]))
     explanation = f"The reference stresses {named} most for this tumour: {' '.join(right.values())} {METASTATIC_TUMOUR}"

@@ -53,6 +53,7 @@ __all__ = [
 
 TOPIC = "cases"
 _MAX_BYTES = 1_000_000
+_PLAN_CHOICES = ("radiation", "chemotherapy", "drug")  # what a plan step (or a case's "plan") may choose
 _SCHEMA = "case.schema.json"
 
 
@@ -69,7 +70,12 @@ class CaseError(ValueError):
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """What is known about the patient's tumour; ``grade`` is the FNCLCC grade when scores are given."""
+    """What is known about the patient's tumour; ``grade`` is the FNCLCC grade when scores are given.
+
+    ``resectable`` is the team's judgement that surgery can remove all the cancer (with distant
+    metastasis: the primary tumour and every metastasis), or None when the case does not say; the
+    planner then assumes yes without distant metastasis and no with it.
+    """
 
     site: str
     size_cm: float | None
@@ -80,7 +86,7 @@ class CaseFacts:
     differentiation: int | None = None
     mitoses: int | None = None
     necrosis_pct: float | None = None
-    resectable: bool = True
+    resectable: bool | None = None
     recurrent: bool = False
 
     @property
@@ -93,7 +99,13 @@ class CaseFacts:
         return stage(self.site, self.size_cm, self.grade, nodes=self.nodes, metastasis=self.metastasis)
 
     def changed(self, **changes: object) -> CaseFacts:
-        """A copy with some facts changed; a new grade drops the FNCLCC scores it would contradict."""
+        """A copy with some facts changed; a new grade drops the FNCLCC scores it would contradict.
+
+        A change of distant metastasis drops the judgement of what surgery can remove (it was made
+        for the other spread), so the planner's default applies unless ``resectable`` is given too.
+        """
+        if "metastasis" in changes and "resectable" not in changes and changes["metastasis"] != self.metastasis:
+            changes = {**changes, "resectable": None}
         if "grade" in changes:
             changes = {"differentiation": None, "mitoses": None, "necrosis_pct": None, **changes}
             changes["grade"] = normalize_grade(changes["grade"])
@@ -139,11 +151,15 @@ class Case:
     facts: CaseFacts
     steps: tuple[CaseStep, ...]
     path: Path | None = None
+    plan_settings: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     def plan(self) -> TreatmentPlan:
-        """The treatment plan of the case's plan step (or the planner's default for the facts)."""
+        """The treatment plan of the case's plan step, else of its ``plan`` choices (the planner's default if none).
+
+        The plan names the drug the case chose (``drug``), so the summary's timeline says the same as its steps.
+        """
         step = next((s for s in self.steps if s.kind == "plan_order"), None)
-        return case_steps.build("plan_order", self.facts, step.settings if step else {}).extra["plan"]
+        return case_steps.build("plan_order", self.facts, step.settings if step else self.plan_settings).extra["plan"]
 
     def walkthrough(self) -> str:
         """The case worked in the open: the story, then each step's information, decision, answer and why."""
@@ -254,7 +270,7 @@ def _facts(raw: dict, where: _Where) -> tuple[CaseFacts | None, list[str]]:
         differentiation=scores["differentiation"] if scores else None,
         mitoses=scores["mitoses"] if scores else None,
         necrosis_pct=float(scores["necrosis_pct"]) if scores else None,
-        resectable=raw.get("resectable", True),
+        resectable=raw.get("resectable"),
         recurrent=raw.get("recurrent", False),
     )
     return facts, []
@@ -311,7 +327,7 @@ def _steps(case_id: str, raw: list, facts: CaseFacts, where: _Where) -> tuple[li
         if "answer" in item and kind in ("plan_order", "spread"):
             problems.append(where(f"steps[{index}].answer", f"a {kind} step takes no written answer", index))
             continue
-        settings = {k: item[k] for k in ("radiation", "chemotherapy") if k in item}
+        settings = {k: item[k] for k in _PLAN_CHOICES if k in item}
         try:
             step, made = computed_step(case_id, item["id"], kind, facts, item["reveal"], settings,
                                        item.get("question"), cited, ids)  # fmt: skip
@@ -368,7 +384,11 @@ def _check_file(path: Path) -> CaseCheck:
     if problems:
         return CaseCheck(path, None, tuple(problems))
     case = Case(raw["id"], raw["title"], raw["level"], tuple(raw["objectives"]), raw["vignette"], facts,
-                tuple(steps), path)  # fmt: skip
+                tuple(steps), path, dict(raw.get("plan", {})))  # fmt: skip
+    try:
+        case.plan()
+    except (TypeError, ValueError) as error:
+        return CaseCheck(path, None, (where("plan", f"the library cannot plan it: {error}"),))
     return CaseCheck(path, case, ())
 
 

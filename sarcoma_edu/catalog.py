@@ -6,6 +6,8 @@ Each loader returns a fresh copy of a validated table from ``datasets/`` with it
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from sarcoma_edu.data import APPROVAL_BASES, DRUG_STATUSES, DatasetError, load_table
@@ -14,6 +16,7 @@ __all__ = [
     "APPROVAL_BASES",
     "DRUG_STATUSES",
     "drug_safety",
+    "drug_status_words",
     "load_drugs",
     "load_histologies",
     "load_modalities",
@@ -87,21 +90,50 @@ def _check_approvals(table: pd.DataFrame) -> None:
             )
 
 
+def drug_status_words(row: Mapping[str, object], short: bool = False) -> str:
+    """A drug's US status in plain words, saying what an approval is for (a row of ``drugs.csv``).
+
+    Args:
+        row: the drug's row (text cells, or :func:`load_drugs` cells, where missing cells are ``<NA>``).
+        short: only the status and the year, e.g. ``"approved, FDA 2020"``.
+
+    Example:
+        >>> drug_status_words(load_drugs().set_index("name").loc["tazemetostat"].to_dict() | {"name": "tazemetostat"})
+        'approved (FDA 2020) for epithelioid sarcoma that cannot be fully removed'
+    """
+    cell = {k: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for k, v in row.items()}
+    note, status = cell.get("status_note", ""), cell["status"]
+    if status != "approved":
+        lowered = note if note[1:2].isupper() else note[:1].lower() + note[1:]  # keep 'PDQ-PT' as it is
+        return status if short or not note else f"{status}: {lowered}"
+    agency, year, basis = cell["approval_agency"], cell["approval_year"], cell["approval_basis"]
+    if basis == "label":
+        words = f"approved: its {agency} label includes {cell['approved_for']} (the reference gives no year)"
+        return f"approved, {agency} label" if short else words
+    when = f" {year}" if year else ", year not given"
+    if short:
+        return f"approved, {agency}{when}"
+    words = f"approved ({agency}{when}) for {cell['approved_for']}"
+    return f"{words}. {note}" if note and not note.startswith("Approved") else words
+
+
 def drug_safety() -> pd.DataFrame:
     """What to watch for with each drug that has its own serious harms, and what is done about them.
 
     Returns:
         One row per drug with a ``watch_for`` entry (doxorubicin, ifosfamide, pazopanib,
         tazemetostat, the checkpoint inhibitors, afami-cel), in the catalog's order, with columns
-        ``name``, ``watch_for``, ``monitoring``, ``status`` and ``source``, and a plain 0..n-1 index.
+        ``name``, ``watch_for``, ``monitoring``, ``us_status`` (the status in words, with what an
+        approval is for: :func:`drug_status_words`) and ``source``, and a plain 0..n-1 index.
 
     Example:
         >>> drug_safety().name.tolist()[:2]
         ['doxorubicin', 'ifosfamide']
     """
     drugs = load_drugs()
-    table = drugs[drugs.watch_for.notna()][["name", "watch_for", "monitoring", "status", "source"]]
-    return table.reset_index(drop=True)
+    table = drugs[drugs.watch_for.notna()].copy()
+    table["us_status"] = [drug_status_words(row) for row in table.to_dict("records")]
+    return table[["name", "watch_for", "monitoring", "us_status", "source"]].reset_index(drop=True)
 
 
 def load_modalities() -> pd.DataFrame:

@@ -125,6 +125,8 @@ _NUMBER = ("a number", _number)
 _PERCENT = ("a percentage from 0 to 100", lambda v: _number(v) and 0 <= float(v) <= 100)
 _SITUATION_NAMES = ("stage_I", "stage_II_III_N0", "stage_III_N1", "stage_IV", "recurrent", "no_stage_group")
 _SITUATIONS = _one_of(_SITUATION_NAMES)
+# the kinds of plan (datasets/plan_paths.csv): what a situation gets when all of the cancer can or cannot be removed
+PLAN_PATHS = ("local", "remove_all", "systemic", "systemic_recurrence", "neoadjuvant", "definitive_radiation")
 _MODALITIES = ("surgery", "radiation", "chemotherapy", "targeted therapy", "immunotherapy", "clinical trial")
 _ROUTES = _one_of(("tissue", "lymph", "blood"))
 
@@ -237,7 +239,7 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("source"),
     ),
     "treatment_stage_map.csv": (
-        _col("stage", _one_of(("IA", "IB", "I", "II", "IIIA", "IIIB", "III", "IV"))),
+        _col("stage", _one_of(("IA", "IB", "I", "II", "IIIA", "IIIB", "III", "IV", "none"))),
         _col("n", _alternatives(("N0", "N1"))),
         _col("m", _alternatives(("M0", "M1"))),
         _col("situation", _SITUATIONS),
@@ -251,12 +253,25 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("source"),
     ),
     "plan_rules.csv": (
-        _col("situation", _SITUATIONS),
+        _col("situation", _alternatives(_SITUATION_NAMES)),
+        _col("site", _one_of(("trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral")), required=False),
         _col("stage", _one_of(("IA", "IB", "I", "II", "IIIA", "IIIB", "III", "IV")), required=False),
+        _col("grade", _one_of(_G), required=False),
+        _col("path", _alternatives(PLAN_PATHS)),
         _col("modality", _one_of(("radiation", "chemotherapy", "surgery"))),
-        _col("timing", _one_of(("before", "after", "none", "primary"))),
-        _col("action", _one_of(("default", "keep", "note"))),
+        _col("timing", _joined(("before", "after", "none", "primary"))),
+        _col("action", _one_of(("default", "keep", "left_out"))),
         _col("note"),
+        _col("limb_note", required=False),
+        _col("source"),
+    ),
+    "plan_paths.csv": (
+        _col("situation", _alternatives(_SITUATION_NAMES)),
+        _col("n", _alternatives(("N0", "N1"))),
+        _col("m", _alternatives(("M0", "M1"))),
+        _col("resectable", _BOOL),
+        _col("path", _one_of(PLAN_PATHS)),
+        _col("note", required=False),
         _col("source"),
     ),
     "treatment_situations.csv": (
@@ -370,6 +385,7 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("dose", required=False),
         _col("note"),
         _col("why", required=False),
+        _col("limb_why", required=False),
         _col("source"),
     ),
     "objectives.csv": (

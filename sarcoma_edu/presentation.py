@@ -55,6 +55,7 @@ _WORDS = {
     "ajcc": "AJCC",
     "fnclcc": "FNCLCC",
     "seer": "SEER",
+    "us": "US",
     "id": "ID",
     "t": "T",
     "n": "N",

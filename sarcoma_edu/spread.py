@@ -3,10 +3,13 @@
 Tables: ``datasets/spread_routes.csv`` (tissue, lymph system, blood) and
 ``datasets/spread_patterns.csv`` (destination by route, for all sarcomas, for a site or for a
 histology, with the figures the reference gives; approximate figures are flagged). Each pattern row
-has a ``width`` (1 to 4) that ranks how strongly the reference stresses the pathway: the lung, the
+has a ``width`` (1 to 5) that ranks how strongly the reference stresses the pathway: the lung, the
 most common distant site, is 3 everywhere; raised nodal spread in a SCARE subtype is 2, so nodal
 spread is drawn wider than for other subtypes but never wider than lung metastasis; local
-recurrence in the retroperitoneum, where it dominates, is 4.
+recurrence in the retroperitoneum, where it dominates, is 5, so its band is wider than the whole
+blood route there (lung 3 + other distant sites 1), and as wide as it for leiomyosarcoma, which
+tends to spread distantly. A destination the reference names without stressing it (the brain,
+where staging adds imaging but no figure is given) stays at 1.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ METASTATIC_TUMOUR = (
     "the lung is metastatic sarcoma, not lung cancer (PDQ-PT 2023-06-02, for this sentence)."
 )
 ROUTE_ORDER = ("tissue", "lymph", "blood")
-BASE_VALUE, MAX_WIDTH = 1, 4
+BASE_VALUE, MAX_WIDTH = 1, 5
 
 
 def routes() -> pd.DataFrame:
@@ -70,7 +73,7 @@ def spread_patterns(site: str | None = None, histology: str | None = None) -> pd
     Returns:
         Columns ``destination``, ``route``, ``scope``, ``statement``, ``value_pct``,
         ``value_low_pct``, ``value_high_pct`` (numbers or ``<NA>``), ``approximate`` (bool),
-        ``width`` (1 to 4: how strongly the reference stresses the pathway) and ``source``.
+        ``width`` (1 to 5: how strongly the reference stresses the pathway) and ``source``.
     """
     site_name = None if site is None else normalize_site(site)
     hist = normalize_histology(histology)

@@ -2,12 +2,15 @@
 
 Tables: ``datasets/treatment_stage_map.csv`` (which PDQ list applies to a stage, with the AJCC 7
 vs 8 wording gap explained), ``datasets/treatment_options.csv`` (the PDQ lists, complete),
-``datasets/treatment_situations.csv`` (their headings) and ``datasets/sequencing_phases.csv``
-(the phases of a plan with the durations and gaps the reference gives).
+``datasets/treatment_situations.csv`` (their headings), ``datasets/sequencing_phases.csv``
+(the phases of a plan with the durations and gaps the reference gives), ``datasets/plan_paths.csv``
+(which kind of plan a patient gets, the same at every site) and ``datasets/plan_rules.csv`` (the
+defaults and notes for the radiation and chemotherapy chosen).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html as _html
 import math
@@ -17,6 +20,7 @@ from typing import Literal
 import pandas as pd
 
 from sarcoma_edu import _checks
+from sarcoma_edu.catalog import drug_status_words
 from sarcoma_edu.data import load_table
 from sarcoma_edu.staging import StageResult
 
@@ -82,6 +86,12 @@ class TreatmentOptions:
         )
 
 
+@functools.cache
+def _rows(name: str) -> tuple[dict[str, str], ...]:
+    """The rows of a rule table, as dicts, read once (the tables are validated and cached by load_table)."""
+    return tuple(load_table(name).to_dict("records"))
+
+
 def _matches(cell: str, value: str) -> bool:
     return cell == "any" or value in cell.split("|")
 
@@ -111,8 +121,11 @@ class _Situation:
     explanation: str
     stage: str | None = None
     site: str = "any"
+    nodes: bool = False
     metastasis: bool = False
+    grade: str | None = None
     other_readings: tuple[str, ...] = ()
+    reading_source: str = ""  # the source of the readings' explanation, when there is more than one
 
 
 def _flag(name: str, value: object) -> bool | None:
@@ -120,14 +133,26 @@ def _flag(name: str, value: object) -> bool | None:
 
 
 def _situation(result_or_stage: object, nodes: object, recurrent: object, metastasis: object = None) -> _Situation:
-    """Return the situation for a StageResult, or a stage word with its node and metastasis status."""
+    """Return the situation for a StageResult, or a stage word with its node and metastasis status.
+
+    A recurrence keeps the site, nodes and metastasis of the patient, so that its plan can remove
+    the lymph nodes, treat distant spread and aim for the site's margin.
+    """
+    is_recurrent = _checks.boolean("recurrent", recurrent)
+    found = _staged(result_or_stage, nodes, metastasis)
+    if not is_recurrent:
+        return found
+    spread = [w for w, flag in (("lymph node spread", found.nodes), ("distant metastasis", found.metastasis)) if flag]
+    text = "The cancer has come back after treatment (recurrent), so the PDQ options for recurrence apply."
+    if spread:
+        text += f" The recurrence has {' and '.join(spread)}."
+    return dataclasses.replace(found, situation="recurrent", explanation=text, other_readings=(), reading_source="")
+
+
+def _staged(result_or_stage: object, nodes: object, metastasis: object) -> _Situation:
+    """The situation of a patient who is not recurrent, from ``treatment_stage_map.csv``."""
     has_nodes, has_metastasis = _flag("nodes", nodes), _flag("metastasis", metastasis)
-    if _checks.boolean("recurrent", recurrent):
-        return _Situation(
-            "recurrent",
-            "The cancer has come back after treatment (recurrent), so the PDQ options for recurrence apply.",
-        )
-    site = "any"
+    site, grade = "any", None
     if isinstance(result_or_stage, StageResult):
         for name, given, actual in (("nodes", has_nodes, "N1"), ("metastasis", has_metastasis, "M1")):
             category = result_or_stage.n if name == "nodes" else result_or_stage.m
@@ -136,21 +161,12 @@ def _situation(result_or_stage: object, nodes: object, recurrent: object, metast
                     f"{name}={_checks.show(nodes if name == 'nodes' else metastasis)} contradicts the stage result "
                     f"({category}); expected None (the result already says) or the same status"
                 )
-        site = result_or_stage.site
-        if result_or_stage.stage is None:
-            return _Situation(
-                "no_stage_group",
-                f"{result_or_stage.explanation} With no stage group, no stage-based PDQ list applies: "
-                "treatment is planned by a multidisciplinary sarcoma team.",
-                site=site,
-                metastasis=result_or_stage.m == "M1",
-            )
-        stage_word, n, m = result_or_stage.stage, result_or_stage.n, result_or_stage.m
+        site, grade = result_or_stage.site, result_or_stage.g
+        stage_word, n, m = result_or_stage.stage or "none", result_or_stage.n, result_or_stage.m
+    elif result_or_stage is None:
+        stage_word, n = "none", "N1" if has_nodes else "N0"
+        m = "M1" if has_metastasis else "M0"
     else:
-        if result_or_stage is None:
-            return _Situation(
-                "no_stage_group", "No stage was given: the treatment is planned by a multidisciplinary sarcoma team."
-            )
         allowed = f"a StageResult, None, or one of {', '.join(_STAGE_WORDS)}"
         if not isinstance(result_or_stage, str):
             raise TypeError(f"result_or_stage={_checks.show(result_or_stage)} is not a stage; expected {allowed}")
@@ -171,17 +187,28 @@ def _situation(result_or_stage: object, nodes: object, recurrent: object, metast
                 "node spread (trunk, extremity) or distant metastasis; expected nodes=True or metastasis=True"
             )
         m = "M1" if has_metastasis else "M0"
-    table = load_table("treatment_stage_map.csv")
-    for row in table.itertuples():
-        if row.stage == stage_word and _matches(row.n, n) and _matches(row.m, m):
-            text = f"Stage {stage_word} ({n}, {m})."
+    for row in _rows("treatment_stage_map.csv"):
+        if row["stage"] == stage_word and _matches(row["n"], n) and _matches(row["m"], m):
+            if stage_word == "none":
+                text = (
+                    f"{result_or_stage.explanation} With no stage group, no stage-based PDQ list applies: "
+                    "treatment is planned by a multidisciplinary sarcoma team."
+                    if isinstance(result_or_stage, StageResult)
+                    else "No stage was given: the treatment is planned by a multidisciplinary sarcoma team."
+                )
+            else:
+                text = f"Stage {stage_word} ({n}, {m})."
+            readings = tuple(row["other_readings"].split("|")) if row["other_readings"] else ()
             return _Situation(
-                row.situation,
-                f"{text} {row.note}" if row.note else text,
-                stage=stage_word,
+                row["situation"],
+                f"{text} {row['note']}" if row["note"] else text,
+                stage=None if stage_word == "none" else stage_word,
                 site=site,
+                nodes=n == "N1",
                 metastasis=m == "M1",
-                other_readings=tuple(row.other_readings.split("|")) if row.other_readings else (),
+                grade=grade,
+                other_readings=readings,
+                reading_source=row["source"] if readings else "",
             )
     raise ValueError(
         f"stage {stage_word} with nodes={n == 'N1'} is not possible under AJCC 8: lymph node spread makes a "
@@ -222,15 +249,15 @@ def treatment_options(
             as stage II with lymph node spread.
     """
     found = _situation(result_or_stage, nodes, recurrent, metastasis)
-    headings = load_table("treatment_situations.csv").set_index("situation")
+    headings = {row["situation"]: row for row in _rows("treatment_situations.csv")}
     return TreatmentOptions(
         situation=found.situation,
-        heading=headings.loc[found.situation, "pdq_heading"],
+        heading=headings[found.situation]["pdq_heading"],
         items=_items(found.situation),
         explanation=found.explanation,
-        source=headings.loc[found.situation, "source"],
+        source="; ".join(dict.fromkeys(filter(None, (headings[found.situation]["source"], found.reading_source)))),
         other_readings=found.other_readings,
-        other_headings=tuple(headings.loc[s, "pdq_heading"] for s in found.other_readings),
+        other_headings=tuple(headings[s]["pdq_heading"] for s in found.other_readings),
     )
 
 
@@ -266,6 +293,7 @@ class TreatmentPlan:
     phases: tuple[Phase, ...]
     adjustments: tuple[str, ...]
     explanation: str
+    drug: str | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Return a tidy table (one row per phase) that a timeline figure plots directly.
@@ -359,18 +387,49 @@ def _margins() -> dict[str, dict[str, str]]:
     return {row["site"]: row for row in load_table("surgical_margins.csv").to_dict("records")}
 
 
-def _rule(situation: str, stage: str | None, modality: str, action: str, timing: str | None = None) -> dict | None:
-    """The first row of ``plan_rules.csv`` for this situation (and stage), modality, action and timing."""
-    for row in load_table("plan_rules.csv").to_dict("records"):
+def _limb(site: str) -> bool:
+    """Whether limb-only words apply: a limb tumour, or a stage word whose site is not known."""
+    return site in ("extremity", "any")
+
+
+def _rule(found: _Situation, path: str, modality: str, action: str, timing: str | None = None) -> dict | None:
+    """The first row of ``plan_rules.csv`` that fits the patient, the kind of plan, the choice and the action.
+
+    Rows are in order, the most particular first (a site, stage or grade before the general row).
+    The returned row's ``note`` carries its ``limb_note`` for a limb tumour (or an unknown site).
+    """
+    for row in _rows("plan_rules.csv"):
         if (
-            row["situation"] == situation
-            and row["stage"] in ("", stage)
+            _matches(row["situation"], found.situation)
+            and row["site"] in ("", found.site)
+            and row["stage"] in ("", found.stage)
+            and row["grade"] in ("", found.grade)
+            and _matches(row["path"], path)
             and row["modality"] == modality
             and row["action"] == action
-            and (timing is None or row["timing"] == timing)
+            and (timing is None or timing in row["timing"].split("|"))
         ):
+            if row["limb_note"] and _limb(found.site):
+                return {**row, "note": f"{row['note']} {row['limb_note']}"}
             return row
     return None
+
+
+def _path(found: _Situation, resectable: bool) -> dict[str, str]:
+    """The row of ``plan_paths.csv`` for this patient: which kind of plan, and why."""
+    n, m = ("N1" if found.nodes else "N0"), ("M1" if found.metastasis else "M0")
+    for row in _rows("plan_paths.csv"):
+        if (
+            _matches(row["situation"], found.situation)
+            and _matches(row["n"], n)
+            and _matches(row["m"], m)
+            and (row["resectable"] == "true") == resectable
+        ):
+            return row
+    raise ValueError(  # the table covers every patient; a hand edit that breaks that is named here
+        f"plan_paths.csv has no row for {found.situation}, {n}, {m}, resectable={resectable}; "
+        "expected a row for every situation, node and metastasis status"
+    )
 
 
 _RADIATION = ("before", "after", "none")
@@ -378,11 +437,22 @@ _CHEMO = ("before", "after", "none")
 _SURGERY_PHASES = ("surgery", "surgery_nodes")
 
 
-def _local(situation: str, stage: str | None, radiation: str, chemotherapy: str, notes: list[str]) -> list[str]:
-    """Phase ids for treatment of the primary tumour by surgery, with radiation and chemotherapy around it."""
-    offered = {m for o in _items(situation) for m in o.modalities}
+@functools.cache
+def _systemic_drugs() -> dict[str, dict[str, str]]:
+    """The drugs a plan can name (every drug of ``drugs.csv`` that treats the sarcoma itself)."""
+    return {row["name"]: row for row in load_table("drugs.csv").to_dict("records") if row["status"] != "supportive"}
+
+
+def _local(found: _Situation, path: str, radiation: str, chemotherapy: str, notes: list[str]) -> list[str]:
+    """Phase ids for treatment of the tumour by surgery, with radiation and chemotherapy around it.
+
+    The surgery removes the lymph nodes too when they hold cancer (ACS, at every site). On the
+    ``neoadjuvant`` path (a node-positive tumour that cannot be removed yet) something is always
+    given before surgery, and the tumour is restaged before the operation.
+    """
+    offered = {m for o in _items(found.situation) for m in o.modalities}
     if chemotherapy != "none":
-        kept = _rule(situation, stage, "chemotherapy", "keep", chemotherapy)
+        kept = _rule(found, path, "chemotherapy", "keep", chemotherapy)
         if kept is not None:
             notes.append(kept["note"])
         elif "chemotherapy" not in offered:
@@ -390,58 +460,109 @@ def _local(situation: str, stage: str | None, radiation: str, chemotherapy: str,
             chemotherapy = "none"
     ids = ["chemo_before"] if chemotherapy == "before" else []
     ids += ["rt_before", "gap_after_rt"] if radiation == "before" else []
-    ids += ["surgery_nodes" if situation == "stage_III_N1" else "surgery"]
+    if path == "neoadjuvant":
+        ids = (ids or ["neoadjuvant_pdq"]) + ["restage"]
+    ids += ["surgery_nodes" if found.nodes else "surgery"]
     ids += ["wound_healing", "rt_after"] if radiation == "after" else []
     ids += ["chemo_after"] if chemotherapy == "after" else []
     return ids
 
 
+def _systemic(found: _Situation, path: str, radiation: str, chemotherapy: str, notes: list[str]) -> list[str]:
+    """Phase ids when surgery cannot remove all the cancer: systemic therapy, as the PDQ list says."""
+    if chemotherapy != "none":
+        notes.append(_rule(found, path, "chemotherapy", "keep", chemotherapy)["note"])
+        ids = ["chemo_systemic"]
+    else:
+        ids = ["systemic_recurrent" if found.situation == "recurrent" else "systemic_metastatic"]
+    if radiation != "none":
+        kept = _rule(found, path, "radiation", "keep", radiation)
+        if kept is not None:
+            notes.append(kept["note"])
+            ids.append("rt_palliative")
+        else:
+            notes.append(_rule(found, path, "radiation", "left_out", radiation)["note"])
+    return ids
+
+
 def _sequence(found: _Situation, radiation: str, chemotherapy: str, resectable: bool) -> tuple[list[str], list[str]]:
     """Return the phase ids in order and the adjustments made to the choices."""
-    situation, notes = found.situation, []
-    if situation == "stage_IV":
-        if resectable:
-            notes.append(_rule("stage_IV", found.stage, "surgery", "note")["note"])
-            if radiation != "none":
-                notes.append(
-                    "Radiation is kept around the operation on the primary tumour, as you chose; the reference gives "
-                    "its doses for the local treatment of a tumour, and for stage IV the team decides whether it adds "
-                    "to the removal of all the disease."
-                )
-            ids = _local("stage_IV", None, radiation, chemotherapy, notes)
-            return [*ids, "surgery_metastases", "follow_up"], notes
-        ids = ["chemo_systemic"]
+    chosen = _path(found, resectable)
+    path, notes = chosen["path"], [chosen["note"]] if chosen["note"] else []
+    if path == "remove_all":
         if radiation != "none":
-            notes.append(_rule("stage_IV", found.stage, "radiation", "keep", radiation)["note"])
-            ids.append("rt_palliative")
+            notes.append(_rule(found, path, "radiation", "keep", radiation)["note"])
+        return [*_local(found, path, radiation, chemotherapy, notes), "surgery_metastases", "follow_up"], notes
+    if path in ("systemic", "systemic_recurrence"):
+        return [*_systemic(found, path, radiation, chemotherapy, notes), "follow_up"], notes
+    if path == "definitive_radiation":
         if chemotherapy != "none":
-            notes.append(
-                "Surgery is not planned, so chemotherapy is given as systemic therapy rather than before or after an "
-                "operation."
-            )
-        return [*ids, "follow_up"], notes
-    if not resectable:
-        notes.append("The tumour cannot be removed, so high-dose radiation is the main treatment.")
-        if chemotherapy != "none":
-            notes.append(
-                "Chemotherapy with radiation (chemoradiation) is used by some teams when a tumour cannot be "
-                "removed, but not all experts agree on its value; the plan shows radiation alone."
-            )
+            notes.append(_rule(found, path, "chemotherapy", "left_out", chemotherapy)["note"])
         return ["rt_definitive", "follow_up"], notes
-    return [*_local(situation, found.stage, radiation, chemotherapy, notes), "follow_up"], notes
+    return [*_local(found, path, radiation, chemotherapy, notes), "follow_up"], notes
 
 
 def _number(text: str) -> float:
     return float(text) if text else math.nan
 
 
-def _phase_text(phase_id: str, row: dict[str, str], site: str) -> tuple[str, str]:
-    """The note and source of a phase; a surgery phase adds the margin aim for the site."""
+def _phase_text(phase_id: str, row: dict[str, str], site: str) -> tuple[str, str, str]:
+    """The note, why and source of a phase; a surgery phase adds the site's margin aim, a limb the limb words."""
+    why = f"{row['why']}. {row['limb_why']}" if row["limb_why"] and _limb(site) else row["why"]
     if phase_id not in _SURGERY_PHASES:
-        return row["note"], row["source"]
+        return row["note"], why, row["source"]
     margin = _margins().get(site, _margins()["any"])
     sources = dict.fromkeys(part.strip() for part in f"{row['source']}; {margin['source']}".split(";"))
-    return f"{row['note']}. {margin['margin_aim']}", "; ".join(sources)
+    return f"{row['note']}. {margin['margin_aim']}", why, "; ".join(sources)
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _drug_phase(drug: str, found: _Situation, phase: Phase, notes: list[str]) -> Phase:
+    """The systemic or chemotherapy phase, naming the drug the case chose, with what the reference says of it."""
+    row = _systemic_drugs()[drug]
+    given = row["route_schedule"] or "the reference does not say"
+    team = _phase_rows()["drug_systemic"]["note"]
+    note = (
+        f"{drug[0].upper()}{drug[1:]} ({row['drug_class']}, {row['modality']}): {_lower(row['how_it_works'])}; "
+        f"used for {_lower(row['indication'])}. How it is given: {_lower(given)}. US status: {drug_status_words(row)}. "
+        f"{team}"
+    )
+    readings = (found.situation, *found.other_readings)
+    listed = [d for s in readings for item in _items(s) for d in item.drugs]
+    offered = {m for s in readings for item in _items(s) for m in item.modalities}
+    if drug not in listed and not (row["modality"] == "chemotherapy" and "chemotherapy" in offered):
+        headings = {row["situation"]: row["pdq_heading"] for row in _rows("treatment_situations.csv")}
+        named = " or ".join(dict.fromkeys(listed)) or "no drug by name"
+        notes.append(
+            f"{drug[0].upper()}{drug[1:]} is not on the PDQ list '{headings[readings[-1]]}' (it names {named}); the "
+            f"reference gives it for {_lower(row['indication'])} (US status: {drug_status_words(row, short=True)})."
+        )
+    name = phase.phase.split(":")[0].split(" (")[0]
+    source = "; ".join(dict.fromkeys(part.strip() for part in f"{phase.source}; {row['source']}".split(";")))
+    return dataclasses.replace(phase, phase=f"{name}: {drug}", modality=row["modality"], note=note, source=source)
+
+
+_DRUG_PHASES = ("chemo_systemic", "systemic_metastatic", "systemic_recurrent", "chemo_before", "chemo_after")
+
+
+def _place_drug(drug: str, ids: list[str], phases: list[Phase], found: _Situation, notes: list[str]) -> list[Phase]:
+    """Name the chosen drug in the phase that gives it; say so when the plan has no such phase."""
+    row = _systemic_drugs()[drug]
+    targets = [i for i, pid in enumerate(ids) if pid in _DRUG_PHASES[:3]]
+    if row["modality"] == "chemotherapy":
+        targets += [i for i, pid in enumerate(ids) if pid in _DRUG_PHASES[3:]]
+    if not targets:
+        notes.append(
+            f"{drug[0].upper()}{drug[1:]} is not in this plan: the plan gives a targeted drug or immunotherapy only "
+            "as systemic therapy, when surgery cannot remove all the cancer, and chemotherapy only where it is chosen; "
+            f"the reference gives {drug} for {_lower(row['indication'])}."
+        )
+    for i in targets:
+        phases[i] = _drug_phase(drug, found, phases[i], notes)
+    return phases
 
 
 def plan_treatment(
@@ -453,32 +574,45 @@ def plan_treatment(
     nodes: bool | None = None,
     recurrent: bool = False,
     metastasis: bool | None = None,
+    drug: str | None = None,
 ) -> TreatmentPlan:
     """Build an ordered treatment sequence from a stage and a few choices.
+
+    The kind of plan comes from ``datasets/plan_paths.csv``, the same at every site whether or not
+    it has a stage group: distant metastasis is treated with systemic therapy, or, when every
+    metastasis can be removed, by surgery of the primary and of the metastases; lymph node spread
+    adds a lymphadenectomy to the surgery; a recurrence or a node-positive tumour that cannot be
+    removed keeps the chemotherapy chosen and gets only what its PDQ list gives (no high-dose
+    radiation). The notes and defaults come from ``datasets/plan_rules.csv``.
 
     Args:
         result_or_stage: as for :func:`treatment_options`.
         radiation: ``"before"`` surgery (neoadjuvant, 50 Gy), ``"after"`` surgery (adjuvant,
             60-66 Gy), ``"none"``, or None (the default): decided by the situation, as
             ``datasets/plan_rules.csv`` says, with the reason among the adjustments. A stage IA
-            tumour (small, low grade) then gets surgery alone; stage I, II and III get radiation
-            after surgery, the order ACS calls most common (the plan says that many centres give
-            it before surgery for limb tumours); stage IV and sites without a stage group get no
-            radiation unless it is chosen.
+            tumour (small, low grade or grade unknown) then gets surgery alone; stage I, II and III
+            of the trunk and limbs get radiation after surgery, the order ACS calls most common (the
+            plan says that many centres give it before surgery for limb tumours); the
+            retroperitoneum, recurrences, stage IV and sites without a stage group get no radiation
+            unless it is chosen.
         chemotherapy: ``"before"`` surgery, ``"after"`` surgery, or ``"none"``.
         resectable: whether surgery can remove all the cancer. None (the default) means yes, except
-            for stage IV, where it means no: stage IV is planned as systemic therapy unless you say
-            that the primary tumour and every metastasis can be removed (True); then the plan shows
-            surgery of the primary and of the lung metastases, with chemotherapy or radiation only
-            where you choose them.
+            with distant metastasis, where it means no: metastatic disease is planned as systemic
+            therapy unless you say that the primary tumour and every metastasis can be removed
+            (True); then the plan shows surgery of the primary and of the lung metastases, with
+            chemotherapy or radiation only where you choose them.
         nodes, recurrent, metastasis: as for :func:`treatment_options`.
+        drug: the drug the team chose (a name in ``datasets/drugs.csv``, e.g. ``"tazemetostat"``),
+            or None. It names the systemic therapy phase (or a chemotherapy phase, for a
+            chemotherapy drug) with what the reference says of it, and an adjustment says when it
+            is not on the PDQ list for the situation.
 
     Returns:
         A :class:`TreatmentPlan` whose phases carry weeks from the start of treatment where the
         reference gives durations, and whose ``adjustments`` say what was changed and why.
 
     Raises:
-        ValueError: an unknown choice, or radiation both before and after surgery.
+        ValueError: an unknown choice or drug, or radiation both before and after surgery.
     """
     if radiation == "both":
         raise ValueError(
@@ -488,21 +622,24 @@ def plan_treatment(
     if radiation is not None:
         radiation = _checks.choice("radiation", radiation, _RADIATION)
     chemotherapy = _checks.choice("chemotherapy", chemotherapy, _CHEMO)
+    if drug is not None:  # choice() compares words with '_' for spaces and hyphens ('nab-sirolimus')
+        names = {name.lower().replace(" ", "_").replace("-", "_"): name for name in _systemic_drugs()}
+        drug = names[_checks.choice("drug", drug, tuple(names), shown=tuple(names.values()))]
     found = _situation(result_or_stage, nodes, recurrent, metastasis)
-    # all of a stage IV patient's disease is removable only when the user says so
-    resectable = found.situation != "stage_IV" if resectable is None else _checks.boolean("resectable", resectable)
+    # all of a metastatic patient's disease is removable only when the user says so
+    resectable = not found.metastasis if resectable is None else _checks.boolean("resectable", resectable)
     why_list = found.explanation
     if found.situation == "no_stage_group":
         why_list += (
             " Without a stage group the plan is decided by the histology and the team, not by a stage list: the "
-            "sequence below keeps your choices in the usual order of local treatment."
+            "sequence below keeps your choices in the usual order of treatment."
         )
     chosen: list[str] = []
     if radiation is None:
-        default = _rule(found.situation, found.stage, "radiation", "default")
+        default = _rule(found, "any", "radiation", "default")
         radiation = default["timing"] if default else "none"
-        if default and resectable:
-            chosen.append(default["note"])
+        if default and _path(found, resectable)["path"] in ("local", "remove_all", "neoadjuvant"):
+            chosen.append(default["note"])  # said where the plan has an operation for radiation to go around
     ids, adjustments = _sequence(found, radiation, chemotherapy, resectable)
     adjustments = chosen + adjustments
 
@@ -512,7 +649,7 @@ def plan_treatment(
         row = _phase_rows()[phase_id]
         low, high = _number(row["min_weeks"]), _number(row["max_weeks"])
         end, latest_end = start + low, latest + high
-        note, source = _phase_text(phase_id, row, found.site)
+        note, why, source = _phase_text(phase_id, row, found.site)
         phases.append(
             Phase(
                 phase=row["phase"],
@@ -524,11 +661,13 @@ def plan_treatment(
                 uncertain=row["uncertain"] == "true",
                 dose=row["dose"],
                 note=note,
-                why=row["why"],
+                why=why,
                 source=source,
             )
         )
         start, latest = end, latest_end
+    if drug is not None:
+        phases = _place_drug(drug, ids, phases, found, adjustments)
     order = " -> ".join(p.phase.lower() for p in phases)
     explanation = f"{why_list} Sequence: {order}." + (f" {' '.join(adjustments)}" if adjustments else "")
-    return TreatmentPlan(found.situation, tuple(phases), tuple(adjustments), explanation)
+    return TreatmentPlan(found.situation, tuple(phases), tuple(adjustments), explanation, drug)

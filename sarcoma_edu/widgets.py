@@ -408,9 +408,9 @@ class TreatmentPlanner(w.VBox):
             style=_LABEL,
         )
         self.resectable = w.Checkbox(value=True, description="Surgery can remove the tumour", indent=False)
-        # stage IV only: shown when the staged patient is stage IV; never assumed
+        # distant metastasis only (at every site, with or without a stage group); never assumed
         self.metastases_removable = w.Checkbox(
-            value=False, description="Stage IV: every metastasis can be removed too", indent=False
+            value=False, description="Distant metastasis: every metastasis can be removed too", indent=False
         )
         self.recurrent = w.Checkbox(value=False, description="Cancer has come back (recurrent)", indent=False)
         self.options_html = w.HTML(layout=_WIDE)
@@ -454,13 +454,13 @@ class TreatmentPlanner(w.VBox):
 
         result = self.staging.result
         self.options = treatment_options(result, recurrent=self.recurrent.value)
-        stage_iv = self.options.situation == "stage_IV"
-        self.metastases_removable.layout.display = None if stage_iv else "none"
+        metastatic = result.m == "M1"
+        self.metastases_removable.layout.display = None if metastatic else "none"
         self.plan = plan_treatment(
             result,
             radiation=None if self.radiation.value == "situation" else self.radiation.value,
             chemotherapy=self.chemotherapy.value,
-            resectable=self.resectable.value and (self.metastases_removable.value or not stage_iv),
+            resectable=self.resectable.value and (self.metastases_removable.value or not metastatic),
             recurrent=self.recurrent.value,
         )
         self.options_html.value = _options_html(self.options)
@@ -588,7 +588,7 @@ def drug_safety_table() -> TableExplorer:
     """What to watch for with each drug that has its own serious harms, searchable, in full and with its source."""
     from sarcoma_edu.catalog import drug_safety
 
-    columns = ("name", "watch_for", "monitoring", "status", "source")
+    columns = ("name", "watch_for", "monitoring", "us_status", "source")
     return TableExplorer(drug_safety(), (), columns, "What to watch for, drug by drug")
 
 

@@ -51,13 +51,16 @@ def library_answer(facts, step) -> set[str]:
             chemotherapy=step.settings.get("chemotherapy", "none"),
             resectable=facts.resectable,
             recurrent=facts.recurrent,
+            drug=step.settings.get("drug"),
         )
         return {" → ".join(p.phase for p in plan.phases)}
     rows = spread_patterns(facts.site, facts.histology)
     widest = rows.groupby(["route", "destination"])["width"].max()
-    top = widest[widest == widest.max()]
+    # the widest pathways, and those the reference states for exactly this site and histology
+    own = set(rows[rows.scope.str.contains("&")].set_index(["route", "destination"]).index)
+    top = [key for key, width in widest.items() if width == widest.max() or key in own]
     labels = dict(load_table("spread_routes.csv")[["route", "label"]].itertuples(index=False))
-    return {f"{d[0].upper()}{d[1:]} (route: {labels[r].lower()})" for r, d in top.index}
+    return {f"{d[0].upper()}{d[1:]} (route: {labels[r].lower()})" for r, d in top}
 
 
 def write_case(folder: Path, case: dict, name: str = "my_case.json") -> Path:
@@ -144,8 +147,9 @@ CLINICAL = [
      {"Stage IIIB"}),
     ("Retroperitoneal nodal spread takes the PDQ list for stage III with lymph node spread", "retroperitoneum-nodes",
      "pdq-list", {f"'{HEADINGS['stage_III_N1']}'"}),
-    ("In the retroperitoneum local recurrence is the pathway stressed most", "retroperitoneum-nodes", "spread",
-     {"Local recurrence (route: tissue)"}),
+    ("A retroperitoneal leiomyosarcoma: local recurrence dominates in the retroperitoneum, and leiomyosarcoma tends "
+     "to spread distantly, so both are right", "retroperitoneum-nodes", "spread",
+     {"Local recurrence (route: tissue)", "Lung (route: blood)", "Other distant sites (route: blood)"}),
     ("A node-positive 4 cm foot sarcoma without metastasis is stage IV under AJCC 8", "limb-nodes-clear-cell", "stage",
      {"Stage IV"}),
     ("For it both PDQ readings are accepted: stage III with lymph node spread and stage IV", "limb-nodes-clear-cell",
@@ -154,7 +158,8 @@ CLINICAL = [
      {"Lung (route: blood)"}),
     ("For myxoid liposarcoma the reference stresses the lung and the sites outside it alike",
      "myxoid-liposarcoma-spine", "spread", {"Lung (route: blood)", "Bone and spine (route: blood)",
-                                            "Soft tissue (route: blood)", "Abdomen (route: blood)"}),
+                                            "Soft tissue (route: blood)", "Abdomen (route: blood)",
+                                            "Other distant sites (route: blood)"}),
     ("A thigh sarcoma with lung metastases is stage IV and takes the stage IV list", "lung-metastases", "pdq-list",
      {f"'{HEADINGS['stage_IV']}'"}),
     ("A 3.5 cm neck sarcoma is T2 by the head and neck sizes", "head-neck", "t-category", {"T2"}),
@@ -429,3 +434,103 @@ def test_a_case_step_is_rebuilt_from_its_progress_id_for_practising_mistakes(que
     assert (question is not None) == rebuilt
     if rebuilt:
         assert question.id == question_id and question.topic == "cases"
+
+
+# --- metastatic, recurrent and node-positive patients at every site (clinical review, second round) ---
+
+
+def test_what_if_the_recurrence_had_lung_metastases_the_plan_becomes_the_recurrent_systemic_options():
+    """A thigh recurrence that also has lung metastases (removability not said) is planned as the PDQ recurrent
+    list's systemic options, not re-excision: the what-if changes the plan step (PDQ-PT; ACS)."""
+    facts, changes = what_if(CASES["recurrence"], metastasis=True)
+    assert facts.resectable is None
+    plan = next(c for c in changes if c.kind == "plan_order")
+    assert plan.changed and plan.after[0].startswith("Systemic therapy (chemotherapy, targeted therapy")
+    listed = next(c for c in changes if c.kind == "treatment_list")
+    assert listed.after == (f"'{HEADINGS['recurrent']}'",)
+
+
+@pytest.mark.parametrize("site", ["head_and_neck", "visceral"])
+def test_a_metastatic_tumour_without_a_stage_group_accepts_the_stage_iv_list_and_says_why_both_apply(site):
+    """With distant metastasis and no stage group, the PDQ-list step accepts the stage IV list and 'no stage
+    group', each answer's feedback naming the other reading (an interpretation is never the only answer)."""
+    from sarcoma_edu import case_steps
+
+    facts, _changes = what_if(CASES["head-neck"], metastasis=True)
+    facts = facts.changed(site=site) if site != "head_and_neck" else facts
+    made = case_steps.build("treatment_list", facts)
+    assert set(made.right) == {f"'{HEADINGS['no_stage_group']}'", f"'{HEADINGS['stage_IV']}'"}
+    for feedback in made.right.values():
+        assert feedback.startswith("Accepted") and "Both readings are accepted" in feedback
+    plan = case_steps.build("plan_order", facts).extra["plan"]
+    assert plan.phases[0].phase.startswith("Systemic therapy")
+
+
+def test_a_wrong_pdq_list_is_never_blamed_on_a_stage_that_list_covers():
+    """For the node-positive retroperitoneal IIIB case, the stage II/III-without-nodes list is wrong because of
+    the lymph node spread, and the feedback says so rather than blaming stage IIIB (PDQ-PT; AJCC8)."""
+    step = next(s for s in CASES["retroperitoneum-nodes"].steps if s.kind == "treatment_list")
+    feedback = next(a.feedback for a in step.question.answers if HEADINGS["stage_II_III_N0"] in a.answer)
+    assert "stage IIIB, with spread to lymph nodes" in feedback
+
+
+@pytest.mark.parametrize("seed", range(0, 400, 7))
+def test_a_generated_plan_order_step_speaks_of_neoadjuvant_only_where_a_phase_is_given_before_surgery(seed):
+    """The 'wrong way round' feedback of a generated case names the two phases and says 'neoadjuvant' only when
+    the first one is given before surgery."""
+    case = generate_case(seed)
+    step = next(s for s in case.steps if s.kind == "plan_order")
+    plan = case.plan()
+    for answer in step.question.answers:
+        if "wrong way round" in answer.feedback:
+            assert f"'{plan.phases[0].phase}' comes before '{plan.phases[1].phase}'" in answer.feedback
+            assert ("neoadjuvant" in answer.feedback) == (plan.phases[0].timing == "neoadjuvant")
+            assert "adjuvant)" not in answer.feedback.replace("(neoadjuvant)", "")
+
+
+def test_a_generated_case_whose_story_says_every_metastasis_can_be_removed_plans_their_removal():
+    """Over 1,000 generated patients: 'every metastasis can be removed' in the story means the plan removes them,
+    at every site; 'cannot remove all the cancer' means systemic therapy; lymph node spread means a
+    lymphadenectomy; and every story says the patient may not be typical (ACS; PDQ-PT)."""
+    problems, seen = [], set()
+    for seed in range(1000):
+        case = generate_case(seed)
+        reveal = next(s for s in case.steps if s.kind == "plan_order").reveal
+        phases = [p.phase for p in case.plan().phases]
+        seen.add((case.facts.site, case.facts.metastasis, case.facts.resectable))
+        if "including every metastasis, can be removed" in reveal:
+            ok = "Surgery to remove the lung metastases" in phases
+        elif case.facts.metastasis:
+            ok = "Surgery cannot remove all the cancer" in reveal and phases[0].startswith("Systemic therapy")
+        else:
+            ok = "Surgery to remove the lung metastases" not in phases
+        if case.facts.nodes and any(p.startswith("Surgery") for p in phases):
+            ok = ok and "Surgery with lymphadenectomy" in phases
+        if not ok or "may not be typical" not in case.vignette:
+            problems.append(f"seed {seed}: {case.facts} -> {phases}")
+    assert problems == []
+    assert ("head_and_neck", True, True) in seen and ("retroperitoneum", True, False) in seen
+
+
+CHOSEN_DRUGS = [("epithelioid-tazemetostat", "tazemetostat"), ("asps-atezolizumab", "atezolizumab")]
+
+
+@pytest.mark.parametrize(("case_id", "drug"), CHOSEN_DRUGS)
+def test_the_case_timeline_names_the_drug_the_case_chose(case_id, drug):
+    """The epithelioid sarcoma and ASPS cases end with a timeline naming tazemetostat or atezolizumab, the drug
+    their own drug step teaches, and no other drug in a phase title (ACS 2024-08-02)."""
+    case = CASES[case_id]
+    plan = case.plan()
+    assert plan.drug == drug
+    assert [p.phase for p in plan.phases] == [f"Systemic therapy: {drug}", "Follow-up"]
+    for other in ("doxorubicin", "pazopanib", "imatinib"):
+        assert other not in plan.phases[0].phase
+    taught = next(s for s in case.steps if "treatment-drugs" in s.objectives)
+    assert taught.right_answers[0].lower().startswith(drug)
+
+
+def test_a_case_plan_with_an_unknown_drug_is_refused_naming_the_field(tmp_path):
+    """A case whose plan names a drug not in drugs.csv is refused on load, naming the file and field 'plan'."""
+    path = write_case(tmp_path, small_case(plan={"drug": "wonderdrug"}))
+    (check,) = check_cases(path)
+    assert check.problems[0].startswith(f"{path}, field 'plan': the library cannot plan it: drug='wonderdrug'")

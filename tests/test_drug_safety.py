@@ -119,6 +119,32 @@ def test_safety_table_lists_each_drug_with_its_own_harms_in_full():
     assert table.watch_for.tolist() == DRUGS.loc[table.name, "watch_for"].tolist()
 
 
+@pytest.mark.parametrize(
+    ("drug", "words"),
+    [
+        (
+            "pembrolizumab",
+            "approved (FDA, year not given) for tumours of any site with specific gene changes (MSI-H or "
+            "TMB-H), not soft tissue sarcoma as such. In soft tissue sarcoma it is mostly given in "
+            "clinical trials",
+        ),
+        ("tazemetostat", "approved (FDA 2020) for epithelioid sarcoma that cannot be fully removed"),
+        ("doxorubicin", "approved: its FDA label includes soft tissue sarcoma (the reference gives no year)"),
+        (
+            "ifosfamide",
+            "off-label: used off-label (standard practice, not approved for soft tissue sarcoma); its US "
+            "label is for testicular cancer",
+        ),
+        ("nivolumab", "being studied: PDQ-PT: a clinical trial for recurrent soft tissue sarcoma"),
+    ],
+)
+def test_the_safety_table_says_what_an_approval_is_for(drug, words):
+    """The table the nurse reads gives each status in words, with what an approval covers (reference section 5b):
+    pembrolizumab is approved for MSI-H or TMB-H tumours of any site, not for soft tissue sarcoma as such."""
+    table = drug_safety().set_index("name")
+    assert table.loc[drug, "us_status"] == words
+
+
 def test_no_quiz_question_calls_doxorubicin_first_line_without_advanced_disease():
     """Every quiz question that says 'first-line' or 'first line' also says the disease is advanced."""
     for path in sorted((ROOT / "datasets" / "quiz").glob("*.json")):

@@ -61,7 +61,7 @@ def test_the_safety_table_shows_each_drugs_harms_in_full_without_an_index():
     """The table has no index column, and every drug's watch-for and monitoring text appears uncut."""
     table = drug_safety_table()
     headers = re.findall(r"<th scope='col'>(.*?)</th>", table.table.value)
-    assert [h.lower() for h in headers] == ["name", "watch for", "monitoring", "status", "source"]
+    assert [h.lower() for h in headers] == ["name", "watch for", "monitoring", "us status", "source"]
     page = html.unescape(table.table.value)
     drugs = load_drugs().set_index("name")
     for name in table.frame.name:

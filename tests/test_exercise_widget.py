@@ -90,13 +90,13 @@ def test_a_number_is_typed_then_checked(store):
 
 
 def test_ticking_boxes_answers_a_many_choice_exercise(store):
-    """Ticking the three myxoid destinations and pressing Check is right; ticking nothing is an alert, not an answer."""
+    """Ticking the four myxoid destinations and pressing Check is right; ticking nothing is an alert, not an answer."""
     widget = predict("ex-04-myxoid-where", progress=store)
     widget.check_button.click()
     assert widget.feedback is None and "Tick at least one answer" in widget.message.value
     for box in widget.choices.children:
         if isinstance(box, w.Checkbox):
-            box.value = box.description in {"bone and spine", "soft tissue", "abdomen"}
+            box.value = box.description in {"bone and spine", "soft tissue", "abdomen", "other distant sites"}
     widget.check_button.click()
     assert widget.feedback.correct
 

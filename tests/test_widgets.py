@@ -115,9 +115,28 @@ def test_treatment_planner_follows_stage_and_choices():
         "Surgery with lymphadenectomy",
         "Wound healing before radiation",
     ]
-    planner.resectable.value = False
+    planner.resectable.value = False  # node-positive and not removable: PDQ gives surgery after neoadjuvant therapy
+    assert [p.phase for p in planner.plan.phases][:3] == [
+        "Treatment before surgery (chemotherapy or radiation)",
+        "Restaging",
+        "Surgery with lymphadenectomy",
+    ]
+    assert not any(p.phase.startswith("High-dose radiation") for p in planner.plan.phases)
+    planner.staging.nodes.value = False
     assert planner.plan.phases[0].phase.startswith("High-dose radiation")
     assert planner.figure.layout.title.text
+
+
+@pytest.mark.parametrize("site", ["head_and_neck", "extremity"])
+def test_the_every_metastasis_box_is_offered_for_distant_metastasis_at_every_site(site):
+    """The 'every metastasis can be removed' box shows for M1 at any site, and ticking it plans their removal."""
+    planner = widgets.TreatmentPlanner(site=site, size_cm=3.0)
+    assert planner.metastases_removable.layout.display == "none"
+    planner.staging.metastasis.value = True
+    assert planner.metastases_removable.layout.display is None
+    assert planner.plan.phases[0].phase.startswith("Systemic therapy")
+    planner.metastases_removable.value = True
+    assert "Surgery to remove the lung metastases" in [p.phase for p in planner.plan.phases]
 
 
 def test_pathway_explorer_changes_with_histology():
