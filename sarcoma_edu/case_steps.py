@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sarcoma_edu.data import load_table
 from sarcoma_edu.grading import FNCLCC_SOURCE, fnclcc
-from sarcoma_edu.spread import METASTATIC_TUMOUR, spread_patterns
+from sarcoma_edu.spread import LUNG, METASTATIC_TUMOUR, spread_patterns
 from sarcoma_edu.staging import STAGES, StageResult, stage
 from sarcoma_edu.treatment import TreatmentPlan, plan_treatment, treatment_options
 
@@ -292,6 +292,11 @@ def _plan_order(facts, settings: dict) -> Computed:
                     {"plan": plan})  # fmt: skip
 
 
+def _specific_first(rows) -> list:
+    """Pattern rows with the most particular first: site and histology, then one of them, then all sarcomas."""
+    return sorted(rows, key=lambda r: (r.scope == "all", -r.scope.count("&")))
+
+
 def _spread(facts, _settings: dict) -> Computed:
     patterns = spread_patterns(facts.site, facts.histology)
     routes = dict(zip(*load_table("spread_routes.csv")[["route", "label"]].T.values, strict=True))
@@ -301,23 +306,39 @@ def _spread(facts, _settings: dict) -> Computed:
         grouped.setdefault(text, []).append(row)
     widths = {text: max(r.width for r in rows) for text, rows in grouped.items()}
     top = max(widths.values())
+    lung = max(r.width for rows in grouped.values() for r in rows if r.destination == LUNG)
 
     def said(rows) -> str:
-        return " ".join(r.statement + (" (approximate)" if r.approximate else "") + "." for r in rows)
+        return " ".join(r.statement + (" (approximate)" if r.approximate else "") + "." for r in _specific_first(rows))
 
-    # the widest pathways, and any the reference states for exactly this site and histology (retroperitoneal
-    # leiomyosarcoma tends to spread distantly even where local recurrence dominates)
-    own = {text for text, rows in grouped.items() if any("&" in r.scope for r in rows)}
-    right = {text: said(grouped[text]) for text, width in widths.items() if width == top or text in own}
-    named = " and ".join(text[0].lower() + text[1:] for text in right)
+    # the widest pathways, and any the reference stresses for this histology as much as the lung, the most common
+    # distant site: retroperitoneal leiomyosarcoma tends to spread distantly and myxoid liposarcoma often spreads
+    # outside the lung, even where local recurrence dominates; raised nodal spread (SCARE) is drawn narrower
+    own = {
+        text for text, rows in grouped.items() if widths[text] >= lung and any("histology:" in r.scope for r in rows)
+    }
+    stressed = [text for text, width in widths.items() if width == top or text in own]
+    named = " and ".join(text[0].lower() + text[1:] for text in stressed)
+    places = [grouped[text][0].destination for text in stressed]
+    accepted = (
+        f"Accepted: the reference stresses more than one pathway for this tumour ({', '.join(places[:-1])} and "
+        f"{places[-1]}), so each of them is right. "
+        if len(stressed) > 1
+        else ""
+    )
+    right = {text: accepted + said(grouped[text]) for text in stressed}
     wrong = {
         text: f"{said(grouped[text])} Even so, the reference stresses {named} more for this patient."
         for text, width in sorted(widths.items(), key=lambda kv: -kv[1])
         if text not in right
     }
-    sources = "; ".join(dict.fromkeys(r.source for text in right for r in grouped[text]))
-    explanation = f"The reference stresses {named} most for this tumour: {' '.join(right.values())} {METASTATIC_TUMOUR}"
-    question = "Which pathway of spread does the reference stress most for this patient's tumour?"
+    sources = "; ".join(dict.fromkeys(r.source for text in right for r in _specific_first(grouped[text])))
+    because = " ".join(said(grouped[text]) for text in stressed)
+    explanation = f"The reference stresses {named} most for this tumour: {because} {METASTATIC_TUMOUR}"
+    question = (
+        "Which pathway of spread does the reference stress most for this patient's tumour? Where it stresses more "
+        "than one, each of them is right."
+    )
     return Computed(question, right, wrong, explanation, sources, tuple(right))
 
 

@@ -56,8 +56,11 @@ def library_answer(facts, step) -> set[str]:
         return {" → ".join(p.phase for p in plan.phases)}
     rows = spread_patterns(facts.site, facts.histology)
     widest = rows.groupby(["route", "destination"])["width"].max()
-    # the widest pathways, and those the reference states for exactly this site and histology
-    own = set(rows[rows.scope.str.contains("&")].set_index(["route", "destination"]).index)
+    # the widest pathways, and those the reference stresses for this histology as much as the lung (reference
+    # section 4: retroperitoneal leiomyosarcoma spreads distantly, myxoid liposarcoma often outside the lung)
+    lung = widest[("blood", "lung")]
+    mine = rows[rows.scope.str.contains("histology:")]
+    own = {key for key in mine.set_index(["route", "destination"]).index if widest[key] >= lung}
     top = [key for key, width in widest.items() if width == widest.max() or key in own]
     labels = dict(load_table("spread_routes.csv")[["route", "label"]].itertuples(index=False))
     return {f"{d[0].upper()}{d[1:]} (route: {labels[r].lower()})" for r, d in top}
@@ -156,10 +159,9 @@ CLINICAL = [
      "pdq-list", {f"'{HEADINGS['stage_III_N1']}'", f"'{HEADINGS['stage_IV']}'"}),
     ("Even for clear cell sarcoma the lung stays the main distant site", "limb-nodes-clear-cell", "spread",
      {"Lung (route: blood)"}),
-    ("For myxoid liposarcoma the reference stresses the lung and the sites outside it alike",
-     "myxoid-liposarcoma-spine", "spread", {"Lung (route: blood)", "Bone and spine (route: blood)",
-                                            "Soft tissue (route: blood)", "Abdomen (route: blood)",
-                                            "Other distant sites (route: blood)"}),
+    ("For myxoid liposarcoma the reference stresses the lung and the sites outside it it names (bone and spine, soft "
+     "tissue, abdomen) alike", "myxoid-liposarcoma-spine", "spread",
+     {"Lung (route: blood)", "Bone and spine (route: blood)", "Soft tissue (route: blood)", "Abdomen (route: blood)"}),
     ("A thigh sarcoma with lung metastases is stage IV and takes the stage IV list", "lung-metastases", "pdq-list",
      {f"'{HEADINGS['stage_IV']}'"}),
     ("A 3.5 cm neck sarcoma is T2 by the head and neck sizes", "head-neck", "t-category", {"T2"}),
@@ -174,6 +176,52 @@ def test_built_in_cases_teach_what_the_reference_says(sentence, case_id, step_id
     """Each clinical sentence (AJCC8, FNCLCC, PDQ-PT, PDQ-HP) is the right answer of its case step."""
     step = next(s for s in CASES[case_id].steps if s.id == step_id)
     assert set(step.right_answers) == expected, sentence
+
+
+def _spread_step(site: str, histology: str | None):
+    from sarcoma_edu.case_steps import build
+    from sarcoma_edu.cases import CaseFacts
+
+    return build("spread", CaseFacts(site=site, size_cm=8.0, grade="G3", histology=histology))
+
+
+def test_the_retroperitoneal_leiomyosarcoma_feedback_says_why_a_distant_answer_is_accepted_before_any_figure():
+    """'Other distant sites' for a retroperitoneal leiomyosarcoma is accepted, and its feedback says so first, then
+    that leiomyosarcoma tends to spread distantly, before the series in which distant spread was less frequent
+    (reference section 4: local recurrence dominates ... leiomyosarcoma distantly)."""
+    made = _spread_step("retroperitoneum", "leiomyosarcoma")
+    feedback = made.right["Other distant sites (route: blood)"]
+    assert feedback.startswith("Accepted: the reference stresses more than one pathway for this tumour")
+    assert feedback.index("leiomyosarcoma tends to spread to distant sites") < feedback.index("less frequent")
+    assert feedback.index("leiomyosarcoma tends") < feedback.index("22%")
+    assert "In the same" not in feedback
+    assert "Where it stresses more than one, each of them is right" in made.question
+
+
+def test_a_retroperitoneal_myxoid_liposarcoma_accepts_local_recurrence_and_the_sites_outside_the_lung():
+    """Local recurrence dominates in the retroperitoneum, and myxoid liposarcoma often spreads to bone and spine, soft
+    tissue and the abdomen: each is right, as for retroperitoneal leiomyosarcoma (reference section 4)."""
+    assert set(_spread_step("retroperitoneum", "myxoid_liposarcoma").right) == {
+        "Local recurrence (route: tissue)", "Bone and spine (route: blood)", "Soft tissue (route: blood)",
+        "Abdomen (route: blood)",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("site", ["trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral"])
+@pytest.mark.parametrize("histology", [None, *load_table("histologies.csv").histology], ids=str)
+def test_the_spread_key_and_the_figure_agree(site, histology):
+    """Every pathway a spread step accepts is drawn as stressed in the figure, and a blood route drawn as wide as
+    local recurrence or wider has one of its destinations accepted (reference section 4)."""
+    from sarcoma_edu.spread import pathway
+
+    frame = pathway(site, histology).to_frame()
+    emphasised = set(frame[frame.emphasis & ~frame["from"].str.startswith("Primary")].to)
+    accepted = {text.split(" (route")[0] for text in _spread_step(site, histology).right}
+    assert accepted <= emphasised, (site, histology)
+    routes = frame[frame["from"].str.startswith("Primary")].set_index("to").value
+    blood = set(frame[frame["from"] == "Route: Blood"].to)
+    if "Local recurrence" in emphasised and routes["Route: Blood"] >= routes["Route: Tissue"]:
+        assert accepted & blood, (site, histology)
 
 
 def test_a_stage_iv_limb_case_with_removable_lung_metastases_plans_their_removal():
