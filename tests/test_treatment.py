@@ -207,11 +207,29 @@ def test_durations_absent_from_the_reference_stay_unknown():
     assert "not given in the reference" in frame.iloc[0].note
 
 
-def test_unresectable_plan_is_radiation_with_stated_adjustment():
-    """A tumour that cannot be removed gets high-dose radiation and the plan says why chemotherapy was not added."""
+def test_a_stage_ii_or_iii_tumour_that_cannot_be_removed_gets_high_dose_radiation_or_chemoradiation_if_chosen():
+    """Stage II/III that cannot be removed: high-dose radiation (PDQ-PT); with chemotherapy chosen it is kept and given
+    with the radiation, since ACS gives radiation with or without chemotherapy when surgery is impossible (reference
+    section 6), with chemoradiation's caveat (section 5: not all experts agree on its value)."""
+    alone = plan_treatment("IIIB", resectable=False)
+    assert alone.to_frame().phase.tolist() == ["High-dose radiation therapy instead of surgery", "Follow-up"]
     plan = plan_treatment("IIIB", chemotherapy="before", resectable=False)
+    assert plan.to_frame().phase.tolist() == [
+        "Radiation with chemotherapy (chemoradiation) instead of surgery",
+        "Follow-up",
+    ]
+    assert any("with or without chemotherapy when surgery is impossible" in a and "not all experts agree" in a
+               for a in plan.adjustments)  # fmt: skip
+
+
+def test_a_stage_i_tumour_that_cannot_be_removed_gets_high_dose_radiation_without_the_chemotherapy_chosen():
+    """Stage I that cannot be removed: high-dose radiation; PDQ lists no chemotherapy for stage I, and the plan says so
+    (reference section 6)."""
+    plan = plan_treatment(stage("leg", 8, 1), chemotherapy="after", resectable=False)
     assert plan.to_frame().phase.tolist() == ["High-dose radiation therapy instead of surgery", "Follow-up"]
-    assert any("not all experts agree" in a for a in plan.adjustments)
+    assert any(
+        a.startswith("Chemotherapy was left out") and "no chemotherapy for stage I" in a for a in plan.adjustments
+    )
 
 
 def test_stage_i_chemotherapy_is_left_out_and_said():
@@ -232,7 +250,8 @@ def test_a_small_low_grade_tumour_gets_surgery_alone_by_default():
 
 def test_radiation_left_to_the_situation_is_after_surgery_with_both_orders_explained():
     """Stage II with radiation not chosen gets it after surgery (ACS: most common); the other order is named."""
-    plan = plan_treatment("II")
+    plan = plan_treatment(stage("leg", 4, 3))
+    assert plan.situation == "stage_II_III_N0"
     assert "Radiation therapy after surgery" in plan.to_frame().phase.tolist()
     note = " ".join(plan.adjustments)
     assert "most common" in note and "before surgery for limb tumours" in note
