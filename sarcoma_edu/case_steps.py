@@ -246,18 +246,35 @@ def _order(plan: TreatmentPlan) -> str:
     return " → ".join(p.phase for p in plan.phases)
 
 
-def _swapped_feedback(first, second) -> str:
-    """Why the first two phases of a plan come in their order, from the phases themselves."""
+def _swapped_feedback(first, second) -> str | None:
+    """Why the first two phases of a plan come in their order, from the phases themselves; None when no source says.
+
+    A step that is the gap after the one before it (recovery after radiation, restaging after the treatment given
+    first) says what the gap is; an operation comes before what follows it; follow-up comes last. Two treatments
+    given before surgery (chemotherapy and radiation), an operation and the removal of the metastases, or systemic
+    therapy and radiation to ease symptoms have no order in the reference, so swapping them is no mistake to offer.
+    """
     text = f"The first two phases are the wrong way round: '{first.phase}' comes before '{second.phase}'"
-    if first.timing == "neoadjuvant":
-        return f"{text}, because it is given before surgery (neoadjuvant)."
     if second.timing == "follow-up":
         return f"{text}: follow-up comes after treatment."
-    if first.modality == "surgery":
+    if second.timing == "gap":
+        return f"{text}: '{second.phase}' is the gap after it ({_lower(second.note)})."
+    if first.timing == "neoadjuvant" and second.modality == "surgery":
+        return f"{text}, because it is given before the operation (neoadjuvant)."
+    if first.modality == "surgery" and second.modality != "surgery":
         return f"{text}: '{second.phase}' follows the operation."
-    if second.timing == "palliative":
-        return f"{text}: systemic therapy is the main treatment, and radiation is added to ease symptoms."
-    return f"{text} in this plan."
+    return None
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _radiation_words(radiation: str | None, plan: TreatmentPlan) -> str:
+    """The radiation choice in words that fit the plan: with no operation in it, radiation eases symptoms."""
+    if radiation in ("before", "after") and not any(p.modality == "surgery" for p in plan.phases):
+        return "radiation added to ease symptoms"
+    return _RADIATION_WORDS[radiation]
 
 
 def _plan_order(facts, settings: dict) -> Computed:
@@ -268,14 +285,22 @@ def _plan_order(facts, settings: dict) -> Computed:
     wrong: dict[str, str] = {}
     for other in ("before", "after", "none"):
         if other != radiation:
-            text = _order(_plan(facts, other, chemotherapy, drug))
+            alternative = _plan(facts, other, chemotherapy, drug)
+            text = _order(alternative)
             if text != right:
-                wrong.setdefault(text, f"That is the order with {_RADIATION_WORDS[other]}; the team chose otherwise.")
+                chose = _radiation_words(radiation, plan) if radiation != "none" else "no radiation"
+                wrong.setdefault(
+                    text,
+                    f"That is the order with {_radiation_words(other, alternative)}; the team chose {chose}."
+                    if radiation is not None
+                    else f"That is the order with {_radiation_words(other, alternative)}; the team chose otherwise.",
+                )
     phases = [p.phase for p in plan.phases]
     if len(phases) > 1:
         swapped = " → ".join([phases[1], phases[0], *phases[2:]])
-        if swapped != right:
-            wrong.setdefault(swapped, _swapped_feedback(*plan.phases[:2]))
+        why = _swapped_feedback(*plan.phases[:2])
+        if swapped != right and why is not None:
+            wrong.setdefault(swapped, why)
         backwards = " → ".join(reversed(phases))
         wrong.setdefault(backwards, "That is the plan backwards: follow-up comes last, after treatment.")
     wrong.pop(right, None)

@@ -524,16 +524,69 @@ def test_a_wrong_pdq_list_is_never_blamed_on_a_stage_that_list_covers():
 
 @pytest.mark.parametrize("seed", range(0, 400, 7))
 def test_a_generated_plan_order_step_speaks_of_neoadjuvant_only_where_a_phase_is_given_before_surgery(seed):
-    """The 'wrong way round' feedback of a generated case names the two phases and says 'neoadjuvant' only when
-    the first one is given before surgery."""
+    """The 'wrong way round' feedback of a generated case names the two phases and the real reason: a recovery or
+    restaging step is the gap after the one before it (surgery about 3-6 weeks after radiation ends, reference
+    section 5), not 'because it is given before surgery'; 'neoadjuvant' only when the operation comes second."""
     case = generate_case(seed)
     step = next(s for s in case.steps if s.kind == "plan_order")
     plan = case.plan()
+    first, second = plan.phases[:2]
     for answer in step.question.answers:
         if "wrong way round" in answer.feedback:
-            assert f"'{plan.phases[0].phase}' comes before '{plan.phases[1].phase}'" in answer.feedback
-            assert ("neoadjuvant" in answer.feedback) == (plan.phases[0].timing == "neoadjuvant")
+            assert f"'{first.phase}' comes before '{second.phase}'" in answer.feedback
+            assert ("neoadjuvant" in answer.feedback) == (
+                first.timing == "neoadjuvant" and second.modality == "surgery"
+            )
+            assert ("is the gap after it" in answer.feedback) == (second.timing == "gap")
             assert "adjuvant)" not in answer.feedback.replace("(neoadjuvant)", "")
+
+
+THIGH = {"site": "extremity", "size_cm": 9.0, "grade": "G3"}
+
+
+@pytest.mark.parametrize(
+    ("facts", "settings", "first_two"),
+    [
+        pytest.param(
+            THIGH,
+            {"radiation": "before", "chemotherapy": "before"},
+            ("Chemotherapy before surgery", "Radiation therapy before surgery"),
+            id="chemotherapy and radiation both before surgery",
+        ),
+        pytest.param(
+            {**THIGH, "metastasis": True, "resectable": True},
+            {"radiation": "none", "chemotherapy": "none"},
+            ("Surgery", "Surgery to remove the lung metastases"),
+            id="the primary and the lung metastases",
+        ),
+        pytest.param(
+            {**THIGH, "metastasis": True},
+            {"radiation": "after", "chemotherapy": "none"},
+            ("Systemic therapy (chemotherapy or targeted therapy)", "Radiation to ease symptoms"),
+            id="systemic therapy and radiation to ease symptoms",
+        ),
+    ],
+)
+def test_no_order_is_marked_wrong_where_the_reference_gives_none(facts, settings, first_two):
+    """Swapping two steps whose order no source gives (two treatments before surgery, the two operations of a
+    patient whose metastases can be removed, systemic therapy and palliative radiation) is not offered as a mistake
+    (reference sections 5 and 6 give no order for them)."""
+    from sarcoma_edu.case_steps import build
+    from sarcoma_edu.cases import CaseFacts
+
+    made = build("plan_order", CaseFacts(**facts), settings)
+    plan = made.extra["plan"]
+    assert tuple(p.phase for p in plan.phases[:2]) == first_two
+    assert not any("wrong way round" in feedback for feedback in made.wrong.values())
+
+
+def test_generated_seed_87_does_not_explain_palliative_radiation_as_radiation_before_surgery():
+    """Seed 87 (distant metastasis, not removable, no radiation chosen): the distractor with radiation to ease symptoms
+    says so, not 'the order with radiation before surgery', since the plan has no operation (reference section 5)."""
+    step = next(s for s in generate_case(87).steps if s.kind == "plan_order")
+    feedback = " ".join(a.feedback for a in step.question.answers if not a.correct)
+    assert "radiation added to ease symptoms; the team chose no radiation" in feedback
+    assert "radiation before surgery" not in feedback and "radiation after surgery" not in feedback
 
 
 def test_a_generated_case_whose_story_says_every_metastasis_can_be_removed_plans_their_removal():
