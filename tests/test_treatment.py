@@ -444,3 +444,21 @@ def test_a_step_after_one_of_unknown_length_says_its_own_length():
     assert "after the step before, which has no length in the reference; about 5 weeks" in lines[2]
     assert "about 3 to 6 weeks" in lines[3]
     assert "its week depends on the earlier steps" in lines[4]
+
+
+AFTER = ["Surgery", "Wound healing before radiation", "Radiation therapy after surgery", "Follow-up"]
+
+
+@pytest.mark.parametrize(
+    ("size", "stage_group", "phases"),
+    [
+        pytest.param(3, "IA", ["Surgery", "Follow-up"], id="a 3 cm thigh tumour of unknown grade (IA): surgery alone"),
+        pytest.param(7, "IB", AFTER, id="a 7 cm thigh tumour of unknown grade (IB): radiation after surgery"),
+    ],
+)
+def test_a_tumour_of_unknown_grade_gets_surgery_alone_by_default_only_when_it_is_small(size, stage_group, phases):
+    """GX is grouped with G1 (reference section 2): 5 cm or less is IA, surgery alone (PDQ-PT: small, low-grade
+    tumours); larger is IB, radiation after surgery like the other trunk and limb stages (ACS: most common order)."""
+    plan = plan_treatment(stage("leg", size, "GX"))
+    assert stage("leg", size, "GX").stage == stage_group
+    assert [p.phase for p in plan.phases] == phases
