@@ -347,7 +347,7 @@ def pathway_figure(path: Pathway) -> go.Figure:
         text=(
             "Key: orange = spread found in this patient; blue = pathways the reference singles out here; "
             "grey = other possible pathways.<br>Band width shows emphasis, not measured proportions; no distant "
-            "band is drawn wider than the lung, the most common distant site.<br>Local recurrence means the sarcoma "
+            "band is wider than the lung, the most common distant site.<br>Local recurrence means the sarcoma "
             "comes back at the primary site. Hover a band for the figures and sources."
         ),
         x=0,
