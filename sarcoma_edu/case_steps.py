@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sarcoma_edu.data import load_table
 from sarcoma_edu.grading import FNCLCC_SOURCE, fnclcc
-from sarcoma_edu.spread import METASTATIC_TUMOUR, spread_patterns
+from sarcoma_edu.spread import LUNG, METASTATIC_TUMOUR, spread_patterns
 from sarcoma_edu.staging import STAGES, StageResult, stage
 from sarcoma_edu.treatment import TreatmentPlan, plan_treatment, treatment_options
 
@@ -246,18 +246,35 @@ def _order(plan: TreatmentPlan) -> str:
     return " → ".join(p.phase for p in plan.phases)
 
 
-def _swapped_feedback(first, second) -> str:
-    """Why the first two phases of a plan come in their order, from the phases themselves."""
+def _swapped_feedback(first, second) -> str | None:
+    """Why the first two phases of a plan come in their order, from the phases themselves; None when no source says.
+
+    A step that is the gap after the one before it (recovery after radiation, restaging after the treatment given
+    first) says what the gap is; an operation comes before what follows it; follow-up comes last. Two treatments
+    given before surgery (chemotherapy and radiation), an operation and the removal of the metastases, or systemic
+    therapy and radiation to ease symptoms have no order in the reference, so swapping them is no mistake to offer.
+    """
     text = f"The first two phases are the wrong way round: '{first.phase}' comes before '{second.phase}'"
-    if first.timing == "neoadjuvant":
-        return f"{text}, because it is given before surgery (neoadjuvant)."
     if second.timing == "follow-up":
         return f"{text}: follow-up comes after treatment."
-    if first.modality == "surgery":
+    if second.timing == "gap":
+        return f"{text}: '{second.phase}' is the gap after it ({_lower(second.note)})."
+    if first.timing == "neoadjuvant" and second.modality == "surgery":
+        return f"{text}, because it is given before the operation (neoadjuvant)."
+    if first.modality == "surgery" and second.modality != "surgery":
         return f"{text}: '{second.phase}' follows the operation."
-    if second.timing == "palliative":
-        return f"{text}: systemic therapy is the main treatment, and radiation is added to ease symptoms."
-    return f"{text} in this plan."
+    return None
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _radiation_words(radiation: str | None, plan: TreatmentPlan) -> str:
+    """The radiation choice in words that fit the plan: with no operation in it, radiation eases symptoms."""
+    if radiation in ("before", "after") and not any(p.modality == "surgery" for p in plan.phases):
+        return "radiation added to ease symptoms"
+    return _RADIATION_WORDS[radiation]
 
 
 def _plan_order(facts, settings: dict) -> Computed:
@@ -268,14 +285,22 @@ def _plan_order(facts, settings: dict) -> Computed:
     wrong: dict[str, str] = {}
     for other in ("before", "after", "none"):
         if other != radiation:
-            text = _order(_plan(facts, other, chemotherapy, drug))
+            alternative = _plan(facts, other, chemotherapy, drug)
+            text = _order(alternative)
             if text != right:
-                wrong.setdefault(text, f"That is the order with {_RADIATION_WORDS[other]}; the team chose otherwise.")
+                chose = _radiation_words(radiation, plan) if radiation != "none" else "no radiation"
+                wrong.setdefault(
+                    text,
+                    f"That is the order with {_radiation_words(other, alternative)}; the team chose {chose}."
+                    if radiation is not None
+                    else f"That is the order with {_radiation_words(other, alternative)}; the team chose otherwise.",
+                )
     phases = [p.phase for p in plan.phases]
     if len(phases) > 1:
         swapped = " → ".join([phases[1], phases[0], *phases[2:]])
-        if swapped != right:
-            wrong.setdefault(swapped, _swapped_feedback(*plan.phases[:2]))
+        why = _swapped_feedback(*plan.phases[:2])
+        if swapped != right and why is not None:
+            wrong.setdefault(swapped, why)
         backwards = " → ".join(reversed(phases))
         wrong.setdefault(backwards, "That is the plan backwards: follow-up comes last, after treatment.")
     wrong.pop(right, None)
@@ -292,6 +317,11 @@ def _plan_order(facts, settings: dict) -> Computed:
                     {"plan": plan})  # fmt: skip
 
 
+def _specific_first(rows) -> list:
+    """Pattern rows with the most particular first: site and histology, then one of them, then all sarcomas."""
+    return sorted(rows, key=lambda r: (r.scope == "all", -r.scope.count("&")))
+
+
 def _spread(facts, _settings: dict) -> Computed:
     patterns = spread_patterns(facts.site, facts.histology)
     routes = dict(zip(*load_table("spread_routes.csv")[["route", "label"]].T.values, strict=True))
@@ -301,23 +331,39 @@ def _spread(facts, _settings: dict) -> Computed:
         grouped.setdefault(text, []).append(row)
     widths = {text: max(r.width for r in rows) for text, rows in grouped.items()}
     top = max(widths.values())
+    lung = max(r.width for rows in grouped.values() for r in rows if r.destination == LUNG)
 
     def said(rows) -> str:
-        return " ".join(r.statement + (" (approximate)" if r.approximate else "") + "." for r in rows)
+        return " ".join(r.statement + (" (approximate)" if r.approximate else "") + "." for r in _specific_first(rows))
 
-    # the widest pathways, and any the reference states for exactly this site and histology (retroperitoneal
-    # leiomyosarcoma tends to spread distantly even where local recurrence dominates)
-    own = {text for text, rows in grouped.items() if any("&" in r.scope for r in rows)}
-    right = {text: said(grouped[text]) for text, width in widths.items() if width == top or text in own}
-    named = " and ".join(text[0].lower() + text[1:] for text in right)
+    # the widest pathways, and any the reference stresses for this histology as much as the lung, the most common
+    # distant site: retroperitoneal leiomyosarcoma tends to spread distantly and myxoid liposarcoma often spreads
+    # outside the lung, even where local recurrence dominates; raised nodal spread (SCARE) is drawn narrower
+    own = {
+        text for text, rows in grouped.items() if widths[text] >= lung and any("histology:" in r.scope for r in rows)
+    }
+    stressed = [text for text, width in widths.items() if width == top or text in own]
+    named = " and ".join(text[0].lower() + text[1:] for text in stressed)
+    places = [grouped[text][0].destination for text in stressed]
+    accepted = (
+        f"Accepted: the reference stresses more than one pathway for this tumour ({', '.join(places[:-1])} and "
+        f"{places[-1]}), so each of them is right. "
+        if len(stressed) > 1
+        else ""
+    )
+    right = {text: accepted + said(grouped[text]) for text in stressed}
     wrong = {
         text: f"{said(grouped[text])} Even so, the reference stresses {named} more for this patient."
         for text, width in sorted(widths.items(), key=lambda kv: -kv[1])
         if text not in right
     }
-    sources = "; ".join(dict.fromkeys(r.source for text in right for r in grouped[text]))
-    explanation = f"The reference stresses {named} most for this tumour: {' '.join(right.values())} {METASTATIC_TUMOUR}"
-    question = "Which pathway of spread does the reference stress most for this patient's tumour?"
+    sources = "; ".join(dict.fromkeys(r.source for text in right for r in _specific_first(grouped[text])))
+    because = " ".join(said(grouped[text]) for text in stressed)
+    explanation = f"The reference stresses {named} most for this tumour: {because} {METASTATIC_TUMOUR}"
+    question = (
+        "Which pathway of spread does the reference stress most for this patient's tumour? Where it stresses more "
+        "than one, each of them is right."
+    )
     return Computed(question, right, wrong, explanation, sources, tuple(right))
 
 

@@ -126,7 +126,16 @@ _PERCENT = ("a percentage from 0 to 100", lambda v: _number(v) and 0 <= float(v)
 _SITUATION_NAMES = ("stage_I", "stage_II_III_N0", "stage_III_N1", "stage_IV", "recurrent", "no_stage_group")
 _SITUATIONS = _one_of(_SITUATION_NAMES)
 # the kinds of plan (datasets/plan_paths.csv): what a situation gets when all of the cancer can or cannot be removed
-PLAN_PATHS = ("local", "remove_all", "systemic", "systemic_recurrence", "neoadjuvant", "definitive_radiation")
+PLAN_PATHS = (
+    "local",
+    "remove_all",
+    "systemic",
+    "systemic_recurrence",
+    "neoadjuvant",
+    "definitive_radiation",
+    "main_radiation",
+)
+_SITES = ("trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral")
 _MODALITIES = ("surgery", "radiation", "chemotherapy", "targeted therapy", "immunotherapy", "clinical trial")
 _ROUTES = _one_of(("tissue", "lymph", "blood"))
 
@@ -243,6 +252,7 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("n", _alternatives(("N0", "N1"))),
         _col("m", _alternatives(("M0", "M1"))),
         _col("situation", _SITUATIONS),
+        _col("site", _joined(_SITES), required=False),
         _col("other_readings", _joined(_SITUATION_NAMES), required=False),
         _col("note", required=False),
         _col("source"),
@@ -254,13 +264,13 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
     ),
     "plan_rules.csv": (
         _col("situation", _alternatives(_SITUATION_NAMES)),
-        _col("site", _one_of(("trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral")), required=False),
+        _col("site", _one_of((*_SITES, "any")), required=False),
         _col("stage", _one_of(("IA", "IB", "I", "II", "IIIA", "IIIB", "III", "IV")), required=False),
         _col("grade", _one_of(_G), required=False),
         _col("path", _alternatives(PLAN_PATHS)),
         _col("modality", _one_of(("radiation", "chemotherapy", "surgery"))),
         _col("timing", _joined(("before", "after", "none", "primary"))),
-        _col("action", _one_of(("default", "keep", "left_out"))),
+        _col("action", _one_of(("default", "keep", "left_out", "drug"))),
         _col("note"),
         _col("limb_note", required=False),
         _col("source"),

@@ -22,8 +22,8 @@ import ipywidgets as w
 
 from sarcoma_edu.exercises import Exercise, check_answer, exercise, load_exercises
 from sarcoma_edu.progress import ProgressStore
-from sarcoma_edu.quiz import Feedback
-from sarcoma_edu.quiz_widget import _box, _number_words
+from sarcoma_edu.quiz import Feedback, key_line, tick_hint
+from sarcoma_edu.quiz_widget import _box
 
 __all__ = ["ExerciseWidget", "SelfCheck", "predict", "self_check"]
 
@@ -191,7 +191,7 @@ class ExerciseWidget(w.VBox):
             boxes = [
                 w.Checkbox(description=text, indent=False, value=False, layout=w.Layout(width="auto")) for text in order
             ]
-            hint = w.HTML("<p style='margin:0'>Tick every right answer, then check:</p>")
+            hint = w.HTML(f"<p style='margin:0'>{html.escape(tick_hint(ex.question))}</p>")
             self.choices.children = [hint, *boxes, self.check_button]
         else:
             self.choices.children = [self.number, self.check_button]
@@ -281,7 +281,8 @@ class ExerciseWidget(w.VBox):
         ex = self.exercise
         title = "✓ Correct." if feedback.correct else "✗ Not quite."
         if ex.type == "ordering":
-            chosen, right = " → ".join(value), " → ".join(ex.items)
+            chosen = " → ".join(value)
+            key = "" if feedback.correct else "The right answer: " + " → ".join(ex.items)
         else:
             chosen = (
                 "; ".join(map(str, value))
@@ -290,10 +291,10 @@ class ExerciseWidget(w.VBox):
                 if isinstance(value, float)
                 else str(value)
             )
-            right = "; ".join(a.answer or _number_words(a) for a in ex.question.correct_answers)
+            key = key_line(ex.question, value, feedback.correct)
         lines = [f"Your answer: {html.escape(chosen)}", html.escape(feedback.answer_feedback)]
-        if not feedback.correct:
-            lines.append("The right answer: " + html.escape(right))
+        if key:
+            lines.append(html.escape(key))
         lines += [html.escape(feedback.explanation), f"<small>Source: {html.escape(feedback.source)}</small>", saved]
         return _box("right" if feedback.correct else "wrong", title, lines)
 

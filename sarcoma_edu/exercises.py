@@ -303,6 +303,9 @@ def _schema_problems(where: _Where, error: Any) -> list[str]:
         return [where(name, "a multiple_choice exercise needs exactly one correct answer")]
     if error.validator == "oneOf":
         return [where(name, "a numeric answer needs either 'value' or 'range' (one of them, not both)")]
+    flagged = _quiz._any_correct_problem(parts, error)
+    if flagged:
+        return [where(name, flagged)]
     return _jsonfiles.schema_problems(error, parts, where, "exercise")
 
 

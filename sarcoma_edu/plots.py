@@ -346,8 +346,8 @@ def pathway_figure(path: Pathway) -> go.Figure:
     fig.add_annotation(
         text=(
             "Key: orange = spread found in this patient; blue = pathways the reference singles out here; "
-            "grey = other possible pathways.<br>Band width shows emphasis, not measured proportions; the lung, "
-            "the most common distant site, stays the main distant band.<br>Local recurrence means the sarcoma "
+            "grey = other possible pathways.<br>Band width shows emphasis, not measured proportions; no distant "
+            "band is wider than the lung, the most common distant site.<br>Local recurrence means the sarcoma "
             "comes back at the primary site. Hover a band for the figures and sources."
         ),
         x=0,

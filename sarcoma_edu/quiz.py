@@ -5,6 +5,11 @@ Banks are JSON files in the format jupyterquiz reads (``type``, ``question``, ``
 our fields ``id``, ``topic``, ``difficulty``, ``explanation``, ``source`` and ``objectives`` (the
 ids of the learning objectives in ``datasets/objectives.csv`` that the question assesses). The built-in banks
 live in ``datasets/quiz/``; their JSON Schema is ``datasets/quiz/quiz_bank.schema.json``.
+
+A ``many_choice`` question is right when exactly its correct answers are ticked. With our field
+``"accept_any_correct": true`` its correct answers are alternatives (for example two readings of a
+source that can both be defended): any of them ticked, and no wrong answer, is right. jupyterquiz
+ignores the field, so such a bank still loads there.
 Questions built from random patients are in :mod:`sarcoma_edu.quiz_cases`.
 
 Bank text is untrusted: this module keeps it as plain text, and every renderer escapes it.
@@ -40,7 +45,9 @@ __all__ = [
     "bank_paths",
     "check",
     "check_banks",
+    "key_line",
     "load_bank",
+    "tick_hint",
 ]
 
 TOPICS: tuple[str, ...] = (
@@ -103,6 +110,7 @@ class Question:
     precision: int | None = None
     case: dict[str, Any] = field(default_factory=dict, compare=False)
     objectives: tuple[str, ...] = ()  # ids of datasets/objectives.csv; kept out of to_jupyterquiz()
+    accept_any_correct: bool = False  # many_choice: any correct answers, and no wrong one, are right
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -221,7 +229,26 @@ def _schema_problems(where: _Where, error: jsonschema.ValidationError) -> list[s
         return [where(name, f"has {len(value)} answer(s); this type of question needs at least {rule}")]
     if kind == "oneOf":
         return [where(name, "a numeric answer needs either 'value' or 'range' (one of them, not both)")]
+    flagged = _any_correct_problem(parts, error)
+    if flagged:
+        return [where(name, flagged)]
     return _jsonfiles.schema_problems(error, parts, where, "question")
+
+
+def _any_correct_problem(parts: list, error: jsonschema.ValidationError) -> str:
+    """Plain words for a misuse of ``accept_any_correct`` the schema found ("" for any other error)."""
+    if error.validator == "const" and parts == ["type"] and error.validator_value == "many_choice":
+        return (
+            f"{_checks.show(error.instance)} cannot have accept_any_correct: true; it is for many_choice questions "
+            "(the student ticks any of the correct answers)"
+        )
+    if error.validator == "minContains" and parts == ["answers"]:
+        count = sum(isinstance(a, dict) and a.get("correct") is True for a in error.instance)
+        return (
+            f"accept_any_correct: true needs at least two correct answers (any of them counts), not {count}; "
+            "with one, leave the field out"
+        )
+    return ""
 
 
 def _too_large(value: object) -> bool:
@@ -351,6 +378,7 @@ def _build(item: dict[str, Any]) -> Question:
         difficulty=item["difficulty"],
         precision=int(item["precision"]) if "precision" in item else None,
         objectives=tuple(item["objectives"]),
+        accept_any_correct=item.get("accept_any_correct", False),
     )
 
 
@@ -530,6 +558,8 @@ def _chosen(question: Question, answer: object) -> tuple[bool, str]:
         picked = set(answer)
         right = {a.answer for a in question.correct_answers}
         notes = [a.feedback for a in question.answers if a.answer in picked and a.feedback]
+        if question.accept_any_correct:
+            return bool(picked) and picked <= right, " ".join(notes)
         return picked == right, " ".join(notes)
     value = _checks.real_number("answer", answer, "a number")
     for a in question.answers:
@@ -558,3 +588,36 @@ def check(question: Question, answer: object) -> Feedback:
         raise TypeError(f"question={_checks.show(question)} is not a Question (see load_bank)")
     correct, note = _chosen(question, answer)
     return Feedback(correct, question.explanation, question.source, note)
+
+
+def _answer_words(answer: Answer) -> str:
+    """An answer as a student reads it: its text, or the number or range it takes."""
+    if answer.answer is not None:
+        return answer.answer
+    if answer.range is not None:
+        return f"between {answer.range[0]:g} and {answer.range[1]:g}"
+    return f"{answer.value:g}"
+
+
+def key_line(question: Question, answer: object, correct: bool) -> str:
+    """The line shown under a checked answer that names the right answers ("" when there is nothing to add).
+
+    A wrong answer is followed by the right one(s). For a question with ``accept_any_correct`` the line says
+    that any of them counts, and a right answer that did not tick them all is shown the others (the
+    other readings are part of what the question teaches). Plain text: the caller escapes it.
+    """
+    right = [_answer_words(a) for a in question.correct_answers]
+    if not question.accept_any_correct:
+        return "" if correct else "The right answer: " + "; ".join(right)
+    if not correct:
+        return "Right answers (ticking any of them, and no wrong one, counts): " + "; ".join(right)
+    picked = set(answer) if isinstance(answer, list | tuple | set | frozenset) else {answer}
+    others = [text for text in right if text not in picked]
+    return "Also right (any of them counts): " + "; ".join(others) if others else ""
+
+
+def tick_hint(question: Question) -> str:
+    """What a many_choice question asks the student to tick, in plain words (the widgets show it)."""
+    if question.accept_any_correct:
+        return "Tick every answer you can defend (one right answer is enough; a wrong one is not), then check:"
+    return "Tick every right answer, then check:"

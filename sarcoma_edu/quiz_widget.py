@@ -32,7 +32,7 @@ import ipywidgets as w
 
 from sarcoma_edu import _checks
 from sarcoma_edu.progress import ProgressBusyError, ProgressReadOnlyError, ProgressStore, ProgressWarning
-from sarcoma_edu.quiz import Feedback, Question, check
+from sarcoma_edu.quiz import Feedback, Question, check, key_line, tick_hint
 from sarcoma_edu.quiz_cases import SEED_LIMIT, generate_case_question, question_from_id
 from sarcoma_edu.quiz_progress import interleave, resume_point
 from sarcoma_edu.quiz_review import ReviewControls
@@ -296,7 +296,7 @@ class QuizWidget(ReviewControls, w.VBox):
             self.choices.children = [w.HTML("<p style='margin:0'>Choose one answer:</p>"), *buttons]
         elif question.type == "many_choice":
             boxes = [w.Checkbox(description=text, indent=False, value=False) for text in order]
-            hint = w.HTML("<p style='margin:0'>Tick every right answer, then check:</p>")
+            hint = w.HTML(f"<p style='margin:0'>{html.escape(tick_hint(question))}</p>")
             self.choices.children = [hint, *boxes, self.check_button]
         else:
             self.number.value = ""
@@ -359,9 +359,9 @@ class QuizWidget(ReviewControls, w.VBox):
         title = "✓ Correct." if feedback.correct else "✗ Not quite."
         chosen = "; ".join(map(str, value)) if isinstance(value, list | tuple) else _shown(value)
         lines = [f"Your answer: {html.escape(chosen) or '(nothing ticked)'}", html.escape(feedback.answer_feedback)]
-        if not feedback.correct:
-            right_answers = [a.answer or _number_words(a) for a in self.question.correct_answers]
-            lines.append("The right answer: " + html.escape("; ".join(right_answers)))
+        key = key_line(self.question, value, feedback.correct)
+        if key:
+            lines.append(html.escape(key))
         lines += [html.escape(feedback.explanation), f"<small>Source: {html.escape(feedback.source)}</small>", saved]
         # a status region: screen readers read the verdict out while the keyboard moves on to "Next question"
         verdict = _box("right" if feedback.correct else "wrong", title, lines)
@@ -407,12 +407,6 @@ def _shown(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return f"{value}"
-
-
-def _number_words(answer) -> str:
-    if answer.range is not None:
-        return f"between {answer.range[0]:g} and {answer.range[1]:g}"
-    return f"{answer.value:g}"
 
 
 _SEED_RANGE = "a whole number from 0 to 2**128 - 1"

@@ -3,13 +3,22 @@
 Tables: ``datasets/spread_routes.csv`` (tissue, lymph system, blood) and
 ``datasets/spread_patterns.csv`` (destination by route, for all sarcomas, for a site or for a
 histology, with the figures the reference gives; approximate figures are flagged). Each pattern row
-has a ``width`` (1 to 5) that ranks how strongly the reference stresses the pathway: the lung, the
-most common distant site, is 3 everywhere; raised nodal spread in a SCARE subtype is 2, so nodal
-spread is drawn wider than for other subtypes but never wider than lung metastasis; local
-recurrence in the retroperitoneum, where it dominates, is 5, so its band is wider than the whole
-blood route there (lung 3 + other distant sites 1), and as wide as it for leiomyosarcoma, which
-tends to spread distantly. A destination the reference names without stressing it (the brain,
-where staging adds imaging but no figure is given) stays at 1.
+has a ``width`` (1 to 6) that ranks how strongly the reference stresses the pathway:
+
+- the lung, the most common distant site, is 3 everywhere, and no other distant band is wider;
+- the sites outside the lung that myxoid (round cell) liposarcoma often spreads to (bone and spine,
+  soft tissue, abdomen) are 3 each, as wide as the lung; "other distant sites" stays at 1 for it,
+  since those three are what it covers;
+- raised nodal spread in a SCARE subtype is 2, wider than for other subtypes but never as wide as
+  lung metastasis;
+- local recurrence in the retroperitoneum, where it dominates, is 6: wider than the whole blood
+  route there (lung 3 + other distant sites 1, + the brain 1 where staging adds brain imaging); for
+  leiomyosarcoma, which tends to spread distantly, the blood route is as wide (lung 3 + other
+  distant sites 3). Where a histology's own distant sites make the blood route as wide as local
+  recurrence or wider (leiomyosarcoma; myxoid liposarcoma, whose three sites add 9), the figure's
+  explanation says so, and a case accepts both;
+- a destination the reference names without stressing it (the brain, where staging adds imaging
+  but no figure is given) stays at 1.
 """
 
 from __future__ import annotations
@@ -30,7 +39,8 @@ METASTATIC_TUMOUR = (
     "the lung is metastatic sarcoma, not lung cancer (PDQ-PT 2023-06-02, for this sentence)."
 )
 ROUTE_ORDER = ("tissue", "lymph", "blood")
-BASE_VALUE, MAX_WIDTH = 1, 5
+BASE_VALUE, MAX_WIDTH = 1, 6
+LUNG = "lung"  # the most common distant site: no other distant band is drawn wider
 
 
 def routes() -> pd.DataFrame:
@@ -73,7 +83,7 @@ def spread_patterns(site: str | None = None, histology: str | None = None) -> pd
     Returns:
         Columns ``destination``, ``route``, ``scope``, ``statement``, ``value_pct``,
         ``value_low_pct``, ``value_high_pct`` (numbers or ``<NA>``), ``approximate`` (bool),
-        ``width`` (1 to 5: how strongly the reference stresses the pathway) and ``source``.
+        ``width`` (1 to 6: how strongly the reference stresses the pathway) and ``source``.
     """
     site_name = None if site is None else normalize_site(site)
     hist = normalize_histology(histology)
@@ -114,9 +124,9 @@ class Pathway:
     """Primary -> route -> destination data for a Sankey figure, with its explanation.
 
     Link widths show emphasis, not measured proportions: each comes from the ``width`` column of
-    ``datasets/spread_patterns.csv`` (the widest row that applies), so the lung stays the main
-    distant band, and a pathway the reference singles out for this site or histology is drawn wider
-    than the same pathway elsewhere. Figures are in the labels.
+    ``datasets/spread_patterns.csv`` (the widest row that applies), so no distant band is drawn
+    wider than the lung, and a pathway the reference singles out for this site or histology is drawn
+    wider than the same pathway elsewhere. Figures are in the labels.
     """
 
     nodes: tuple[str, ...]
@@ -213,9 +223,32 @@ def pathway(site: str, histology: str | None = None, nodes: bool = False, metast
     findings = [w for w, flag in (("lymph node spread", has_nodes), ("distant metastasis", has_mets)) if flag]
     explanation = (
         f"{primary}. Wider bands mark the pathways the reference stresses here: {', '.join(wide)}. "
-        "Widths show emphasis, not measured proportions: the lung, the most common distant site, stays "
-        "the main distant band; hover a band for the figures and sources."
+        "Widths show emphasis, not measured proportions: no distant band is drawn wider than the lung, the "
+        "most common distant site; hover a band for the figures and sources."
+        + _outweighed(grouped, widths, route_totals)
         + (f" This patient has {' and '.join(findings)}." if findings else "")
         + f" {METASTATIC_TUMOUR}"
     )
     return Pathway(tuple(node_names), tuple(links), explanation)
+
+
+def _outweighed(grouped: dict, widths: dict, totals: dict[str, int]) -> str:
+    """A sentence when a histology's own distant sites draw the blood route as wide as a stressed local recurrence.
+
+    In the retroperitoneum local recurrence dominates (its band is wider than the whole blood route),
+    but a histology the reference says spreads distantly (leiomyosarcoma there; myxoid liposarcoma
+    anywhere) adds distant bands of its own: the figure then says that both are stressed.
+    """
+    local = widths.get(("tissue", "local recurrence"), BASE_VALUE)
+    if local == BASE_VALUE or totals["blood"] < local:
+        return ""
+    own = [
+        destination
+        for (route, destination), rows in grouped.items()
+        if route == "blood" and any("histology:" in r.scope for r in rows)
+    ]
+    size = "as wide as" if totals["blood"] == local else "wider than"
+    return (
+        f" Local recurrence dominates at this site, but the reference gives this histology distant spread of its "
+        f"own ({', '.join(own)}), so the blood route is drawn {size} local recurrence: both are stressed."
+    )

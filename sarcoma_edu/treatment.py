@@ -203,7 +203,7 @@ def _staged(result_or_stage: object, nodes: object, metastasis: object) -> _Situ
                 row["situation"],
                 f"{text} {row['note']}" if row["note"] else text,
                 stage=None if stage_word == "none" else stage_word,
-                site=site,
+                site=row["site"] or site if site == "any" else site,  # a stage word can fix the site (IIIB N1)
                 nodes=n == "N1",
                 metastasis=m == "M1",
                 grade=grade,
@@ -388,15 +388,16 @@ def _margins() -> dict[str, dict[str, str]]:
 
 
 def _limb(site: str) -> bool:
-    """Whether limb-only words apply: a limb tumour, or a stage word whose site is not known."""
-    return site in ("extremity", "any")
+    """Whether limb-only words apply: a limb tumour only (not a stage word whose site is not known)."""
+    return site == "extremity"
 
 
 def _rule(found: _Situation, path: str, modality: str, action: str, timing: str | None = None) -> dict | None:
     """The first row of ``plan_rules.csv`` that fits the patient, the kind of plan, the choice and the action.
 
     Rows are in order, the most particular first (a site, stage or grade before the general row).
-    The returned row's ``note`` carries its ``limb_note`` for a limb tumour (or an unknown site).
+    A row whose site is ``any`` is for a patient given by a stage word alone, whose site is not known.
+    The returned row's ``note`` carries its ``limb_note`` for a limb tumour.
     """
     for row in _rows("plan_rules.csv"):
         if (
@@ -435,6 +436,8 @@ def _path(found: _Situation, resectable: bool) -> dict[str, str]:
 _RADIATION = ("before", "after", "none")
 _CHEMO = ("before", "after", "none")
 _SURGERY_PHASES = ("surgery", "surgery_nodes")
+# the phase of a plan whose main treatment is radiation because the tumour cannot be removed
+_MAIN_RADIATION = {"definitive_radiation": "rt_definitive", "main_radiation": "rt_main"}
 
 
 @functools.cache
@@ -495,10 +498,13 @@ def _sequence(found: _Situation, radiation: str, chemotherapy: str, resectable: 
         return [*_local(found, path, radiation, chemotherapy, notes), "surgery_metastases", "follow_up"], notes
     if path in ("systemic", "systemic_recurrence"):
         return [*_systemic(found, path, radiation, chemotherapy, notes), "follow_up"], notes
-    if path == "definitive_radiation":
+    if path in _MAIN_RADIATION:
+        main = _MAIN_RADIATION[path]
         if chemotherapy != "none":
-            notes.append(_rule(found, path, "chemotherapy", "left_out", chemotherapy)["note"])
-        return ["rt_definitive", "follow_up"], notes
+            kept = _rule(found, path, "chemotherapy", "keep", chemotherapy)
+            notes.append((kept or _rule(found, path, "chemotherapy", "left_out", chemotherapy))["note"])
+            main = "chemoradiation_main" if kept else main
+        return [main, "follow_up"], notes
     return [*_local(found, path, radiation, chemotherapy, notes), "follow_up"], notes
 
 
@@ -520,48 +526,80 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _drug_phase(drug: str, found: _Situation, phase: Phase, notes: list[str]) -> Phase:
-    """The systemic or chemotherapy phase, naming the drug the case chose, with what the reference says of it."""
-    row = _systemic_drugs()[drug]
-    given = row["route_schedule"] or "the reference does not say"
-    team = _phase_rows()["drug_systemic"]["note"]
-    note = (
-        f"{drug[0].upper()}{drug[1:]} ({row['drug_class']}, {row['modality']}): {_lower(row['how_it_works'])}; "
-        f"used for {_lower(row['indication'])}. How it is given: {_lower(given)}. US status: {drug_status_words(row)}. "
-        f"{team}"
+def _drug_words(drug: str, row: dict[str, str]) -> str:
+    """What the reference says of a drug: class, how it works, its use, how it is given, its US status."""
+    given = _lower(row["route_schedule"]) if row["route_schedule"] else "the reference does not say"
+    return (
+        f"{drug[0].upper()}{drug[1:]} ({row['drug_class']}, {row['modality']}): {_lower(row['how_it_works'])}. "
+        f"Use: {_lower(row['indication'])}. How it is given: {given}. US status: {drug_status_words(row)}"
     )
+
+
+_AROUND_SURGERY = ("chemo_before", "chemo_after")
+_GIVEN_WITH_SURGERY_OR_RADIATION = (*_AROUND_SURGERY, "chemoradiation_main")
+
+
+def _drug_phase(drug: str, found: _Situation, phase: Phase, phase_id: str, notes: list[str]) -> Phase:
+    """The phase that gives the drug the case chose, named by it, with what the reference says of it.
+
+    Chemotherapy before or after surgery (or with radiation) keeps its own note, whose caveat (the
+    benefit around surgery is uncertain; 'first line' is a rule for advanced disease) holds for any
+    drug, and a note says so; a systemic therapy phase is the drug's own.
+    """
+    row = _systemic_drugs()[drug]
+    name = f"{drug[0].upper()}{drug[1:]}"
+    words = _drug_words(drug, row)
+    if phase_id in _GIVEN_WITH_SURGERY_OR_RADIATION:
+        note = f"{phase.note}. {words}"
+    else:
+        note = words + ("" if row["route_schedule"] else f". {_phase_rows()['drug_systemic']['note']}")
+    if phase_id in _AROUND_SURGERY:
+        rule = _rule(found, "any", "chemotherapy", "drug", phase_id.removeprefix("chemo_"))
+        use = _lower(row["indication"])
+        notes.append(f"{name} is given as {phase.phase.lower()}; its use in the reference: {use}. {rule['note']}")
+    if phase_id == "drug_systemic":
+        notes.append(
+            f"{name} is shown as its own phase after the chemotherapy you chose; the reference gives no order for "
+            f"giving the two (its use in the reference: {_lower(row['indication'])}), so the team sets it."
+        )
     readings = (found.situation, *found.other_readings)
     listed = [d for s in readings for item in _items(s) for d in item.drugs]
     offered = {m for s in readings for item in _items(s) for m in item.modalities}
-    if drug not in listed and not (row["modality"] == "chemotherapy" and "chemotherapy" in offered):
+    if readings == ("no_stage_group",):
+        notes.append(
+            f"Without a stage group no PDQ list names drugs: {drug} is the team's choice (its use in the reference: "
+            f"{_lower(row['indication'])})."
+        )
+    elif drug not in listed and not (row["modality"] == "chemotherapy" and "chemotherapy" in offered):
         headings = {row["situation"]: row["pdq_heading"] for row in _rows("treatment_situations.csv")}
         named = " or ".join(dict.fromkeys(listed)) or "no drug by name"
         notes.append(
-            f"{drug[0].upper()}{drug[1:]} is not on the PDQ list '{headings[readings[-1]]}' (it names {named}); the "
-            f"reference gives it for {_lower(row['indication'])} (US status: {drug_status_words(row, short=True)})."
+            f"{name} is not on the PDQ list '{headings[readings[-1]]}' (it names {named}); its use in the reference: "
+            f"{_lower(row['indication'])}."
         )
-    name = phase.phase.split(":")[0].split(" (")[0]
+    short = phase.phase.split(":")[0].split(" (")[0]
     source = "; ".join(dict.fromkeys(part.strip() for part in f"{phase.source}; {row['source']}".split(";")))
-    return dataclasses.replace(phase, phase=f"{name}: {drug}", modality=row["modality"], note=note, source=source)
+    return dataclasses.replace(phase, phase=f"{short}: {drug}", modality=row["modality"], note=note, source=source)
 
 
-_DRUG_PHASES = ("chemo_systemic", "systemic_metastatic", "systemic_recurrent", "chemo_before", "chemo_after")
+# the phases that can give a drug: any drug as systemic therapy, a chemotherapy drug also with an operation or radiation
+_DRUG_PHASES = ("systemic_metastatic", "systemic_recurrent", "drug_systemic")
+_CHEMO_DRUG_PHASES = ("chemo_systemic", "systemic_metastatic", "systemic_recurrent", *_GIVEN_WITH_SURGERY_OR_RADIATION)
 
 
 def _place_drug(drug: str, ids: list[str], phases: list[Phase], found: _Situation, notes: list[str]) -> list[Phase]:
     """Name the chosen drug in the phase that gives it; say so when the plan has no such phase."""
     row = _systemic_drugs()[drug]
-    targets = [i for i, pid in enumerate(ids) if pid in _DRUG_PHASES[:3]]
-    if row["modality"] == "chemotherapy":
-        targets += [i for i, pid in enumerate(ids) if pid in _DRUG_PHASES[3:]]
+    allowed = _CHEMO_DRUG_PHASES if row["modality"] == "chemotherapy" else _DRUG_PHASES
+    targets = [i for i, pid in enumerate(ids) if pid in allowed]
     if not targets:
         notes.append(
             f"{drug[0].upper()}{drug[1:]} is not in this plan: the plan gives a targeted drug or immunotherapy only "
             "as systemic therapy, when surgery cannot remove all the cancer, and chemotherapy only where it is chosen; "
-            f"the reference gives {drug} for {_lower(row['indication'])}."
+            f"its use in the reference: {_lower(row['indication'])}."
         )
     for i in targets:
-        phases[i] = _drug_phase(drug, found, phases[i], notes)
+        phases[i] = _drug_phase(drug, found, phases[i], ids[i], notes)
     return phases
 
 
@@ -580,10 +618,14 @@ def plan_treatment(
 
     The kind of plan comes from ``datasets/plan_paths.csv``, the same at every site whether or not
     it has a stage group: distant metastasis is treated with systemic therapy, or, when every
-    metastasis can be removed, by surgery of the primary and of the metastases; lymph node spread
-    adds a lymphadenectomy to the surgery; a recurrence or a node-positive tumour that cannot be
-    removed keeps the chemotherapy chosen and gets only what its PDQ list gives (no high-dose
-    radiation). The notes and defaults come from ``datasets/plan_rules.csv``.
+    metastasis can be removed, by surgery of the primary (or of the recurrence) and of the lung
+    metastases; lymph node spread adds a lymphadenectomy to the surgery; a recurrence or a
+    node-positive tumour that cannot be removed keeps the chemotherapy chosen and gets only what its
+    PDQ list gives (no high-dose radiation; radiation chosen eases symptoms where nothing is
+    operated on). A stage I-III tumour that cannot be removed gets PDQ's high-dose radiation, a
+    tumour without a stage group radiation as the main treatment (ACS); with chemotherapy chosen
+    (stage II-III, or no stage group) the radiation is given with it (chemoradiation, ACS). The notes
+    and defaults come from ``datasets/plan_rules.csv``.
 
     Args:
         result_or_stage: as for :func:`treatment_options`.
@@ -591,10 +633,11 @@ def plan_treatment(
             60-66 Gy), ``"none"``, or None (the default): decided by the situation, as
             ``datasets/plan_rules.csv`` says, with the reason among the adjustments. A stage IA
             tumour (small, low grade or grade unknown) then gets surgery alone; stage I, II and III
-            of the trunk and limbs get radiation after surgery, the order ACS calls most common (the
-            plan says that many centres give it before surgery for limb tumours); the
-            retroperitoneum, recurrences, stage IV and sites without a stage group get no radiation
-            unless it is chosen.
+            of the trunk and limbs get radiation after surgery, the order ACS calls most common (for
+            a limb the plan says that many centres give it before surgery); the retroperitoneum,
+            recurrences, stage IV and sites without a stage group get no radiation unless it is
+            chosen, nor does a stage word alone where the default depends on the site it does not
+            give (IIIB with lymph node spread is retroperitoneal, and planned as such).
         chemotherapy: ``"before"`` surgery, ``"after"`` surgery, or ``"none"``.
         resectable: whether surgery can remove all the cancer. None (the default) means yes, except
             with distant metastasis, where it means no: metastatic disease is planned as systemic
@@ -604,8 +647,9 @@ def plan_treatment(
         nodes, recurrent, metastasis: as for :func:`treatment_options`.
         drug: the drug the team chose (a name in ``datasets/drugs.csv``, e.g. ``"tazemetostat"``),
             or None. It names the systemic therapy phase (or a chemotherapy phase, for a
-            chemotherapy drug) with what the reference says of it, and an adjustment says when it
-            is not on the PDQ list for the situation.
+            chemotherapy drug, which keeps its own caveats) with what the reference says of it; a
+            targeted drug or immunotherapy named with chemotherapy chosen gets its own phase after
+            the chemotherapy; an adjustment says when it is not on the PDQ list for the situation.
 
     Returns:
         A :class:`TreatmentPlan` whose phases carry weeks from the start of treatment where the
@@ -629,19 +673,21 @@ def plan_treatment(
     # all of a metastatic patient's disease is removable only when the user says so
     resectable = not found.metastasis if resectable is None else _checks.boolean("resectable", resectable)
     why_list = found.explanation
-    if found.situation == "no_stage_group":
-        why_list += (
-            " Without a stage group the plan is decided by the histology and the team, not by a stage list: the "
-            "sequence below keeps your choices in the usual order of treatment."
+    path = _path(found, resectable)["path"]
+    if found.situation == "no_stage_group" and not found.other_readings:
+        why_list += " Without a stage group the plan is decided by the histology and the team, not by a stage list" + (
+            ": the sequence below keeps your choices in the usual order of treatment." if path == "local" else "."
         )
     chosen: list[str] = []
     if radiation is None:
         default = _rule(found, "any", "radiation", "default")
         radiation = default["timing"] if default else "none"
-        if default and _path(found, resectable)["path"] in ("local", "remove_all", "neoadjuvant"):
+        if default and path in ("local", "remove_all", "neoadjuvant"):
             chosen.append(default["note"])  # said where the plan has an operation for radiation to go around
     ids, adjustments = _sequence(found, radiation, chemotherapy, resectable)
     adjustments = chosen + adjustments
+    if drug is not None and _systemic_drugs()[drug]["modality"] != "chemotherapy" and "chemo_systemic" in ids:
+        ids.insert(ids.index("chemo_systemic") + 1, "drug_systemic")  # the chemotherapy chosen, then the drug
 
     phases: list[Phase] = []
     start = latest = 0.0

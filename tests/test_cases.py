@@ -56,8 +56,11 @@ def library_answer(facts, step) -> set[str]:
         return {" → ".join(p.phase for p in plan.phases)}
     rows = spread_patterns(facts.site, facts.histology)
     widest = rows.groupby(["route", "destination"])["width"].max()
-    # the widest pathways, and those the reference states for exactly this site and histology
-    own = set(rows[rows.scope.str.contains("&")].set_index(["route", "destination"]).index)
+    # the widest pathways, and those the reference stresses for this histology as much as the lung (reference
+    # section 4: retroperitoneal leiomyosarcoma spreads distantly, myxoid liposarcoma often outside the lung)
+    lung = widest[("blood", "lung")]
+    mine = rows[rows.scope.str.contains("histology:")]
+    own = {key for key in mine.set_index(["route", "destination"]).index if widest[key] >= lung}
     top = [key for key, width in widest.items() if width == widest.max() or key in own]
     labels = dict(load_table("spread_routes.csv")[["route", "label"]].itertuples(index=False))
     return {f"{d[0].upper()}{d[1:]} (route: {labels[r].lower()})" for r, d in top}
@@ -156,10 +159,9 @@ CLINICAL = [
      "pdq-list", {f"'{HEADINGS['stage_III_N1']}'", f"'{HEADINGS['stage_IV']}'"}),
     ("Even for clear cell sarcoma the lung stays the main distant site", "limb-nodes-clear-cell", "spread",
      {"Lung (route: blood)"}),
-    ("For myxoid liposarcoma the reference stresses the lung and the sites outside it alike",
-     "myxoid-liposarcoma-spine", "spread", {"Lung (route: blood)", "Bone and spine (route: blood)",
-                                            "Soft tissue (route: blood)", "Abdomen (route: blood)",
-                                            "Other distant sites (route: blood)"}),
+    ("For myxoid liposarcoma the reference stresses the lung and the sites outside it it names (bone and spine, soft "
+     "tissue, abdomen) alike", "myxoid-liposarcoma-spine", "spread",
+     {"Lung (route: blood)", "Bone and spine (route: blood)", "Soft tissue (route: blood)", "Abdomen (route: blood)"}),
     ("A thigh sarcoma with lung metastases is stage IV and takes the stage IV list", "lung-metastases", "pdq-list",
      {f"'{HEADINGS['stage_IV']}'"}),
     ("A 3.5 cm neck sarcoma is T2 by the head and neck sizes", "head-neck", "t-category", {"T2"}),
@@ -174,6 +176,52 @@ def test_built_in_cases_teach_what_the_reference_says(sentence, case_id, step_id
     """Each clinical sentence (AJCC8, FNCLCC, PDQ-PT, PDQ-HP) is the right answer of its case step."""
     step = next(s for s in CASES[case_id].steps if s.id == step_id)
     assert set(step.right_answers) == expected, sentence
+
+
+def _spread_step(site: str, histology: str | None):
+    from sarcoma_edu.case_steps import build
+    from sarcoma_edu.cases import CaseFacts
+
+    return build("spread", CaseFacts(site=site, size_cm=8.0, grade="G3", histology=histology))
+
+
+def test_the_retroperitoneal_leiomyosarcoma_feedback_says_why_a_distant_answer_is_accepted_before_any_figure():
+    """'Other distant sites' for a retroperitoneal leiomyosarcoma is accepted, and its feedback says so first, then
+    that leiomyosarcoma tends to spread distantly, before the series in which distant spread was less frequent
+    (reference section 4: local recurrence dominates ... leiomyosarcoma distantly)."""
+    made = _spread_step("retroperitoneum", "leiomyosarcoma")
+    feedback = made.right["Other distant sites (route: blood)"]
+    assert feedback.startswith("Accepted: the reference stresses more than one pathway for this tumour")
+    assert feedback.index("leiomyosarcoma tends to spread to distant sites") < feedback.index("less frequent")
+    assert feedback.index("leiomyosarcoma tends") < feedback.index("22%")
+    assert "In the same" not in feedback
+    assert "Where it stresses more than one, each of them is right" in made.question
+
+
+def test_a_retroperitoneal_myxoid_liposarcoma_accepts_local_recurrence_and_the_sites_outside_the_lung():
+    """Local recurrence dominates in the retroperitoneum, and myxoid liposarcoma often spreads to bone and spine, soft
+    tissue and the abdomen: each is right, as for retroperitoneal leiomyosarcoma (reference section 4)."""
+    assert set(_spread_step("retroperitoneum", "myxoid_liposarcoma").right) == {
+        "Local recurrence (route: tissue)", "Bone and spine (route: blood)", "Soft tissue (route: blood)",
+        "Abdomen (route: blood)",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("site", ["trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral"])
+@pytest.mark.parametrize("histology", [None, *load_table("histologies.csv").histology], ids=str)
+def test_the_spread_key_and_the_figure_agree(site, histology):
+    """Every pathway a spread step accepts is drawn as stressed in the figure, and a blood route drawn as wide as
+    local recurrence or wider has one of its destinations accepted (reference section 4)."""
+    from sarcoma_edu.spread import pathway
+
+    frame = pathway(site, histology).to_frame()
+    emphasised = set(frame[frame.emphasis & ~frame["from"].str.startswith("Primary")].to)
+    accepted = {text.split(" (route")[0] for text in _spread_step(site, histology).right}
+    assert accepted <= emphasised, (site, histology)
+    routes = frame[frame["from"].str.startswith("Primary")].set_index("to").value
+    blood = set(frame[frame["from"] == "Route: Blood"].to)
+    if "Local recurrence" in emphasised and routes["Route: Blood"] >= routes["Route: Tissue"]:
+        assert accepted & blood, (site, histology)
 
 
 def test_a_stage_iv_limb_case_with_removable_lung_metastases_plans_their_removal():
@@ -476,16 +524,69 @@ def test_a_wrong_pdq_list_is_never_blamed_on_a_stage_that_list_covers():
 
 @pytest.mark.parametrize("seed", range(0, 400, 7))
 def test_a_generated_plan_order_step_speaks_of_neoadjuvant_only_where_a_phase_is_given_before_surgery(seed):
-    """The 'wrong way round' feedback of a generated case names the two phases and says 'neoadjuvant' only when
-    the first one is given before surgery."""
+    """The 'wrong way round' feedback of a generated case names the two phases and the real reason: a recovery or
+    restaging step is the gap after the one before it (surgery about 3-6 weeks after radiation ends, reference
+    section 5), not 'because it is given before surgery'; 'neoadjuvant' only when the operation comes second."""
     case = generate_case(seed)
     step = next(s for s in case.steps if s.kind == "plan_order")
     plan = case.plan()
+    first, second = plan.phases[:2]
     for answer in step.question.answers:
         if "wrong way round" in answer.feedback:
-            assert f"'{plan.phases[0].phase}' comes before '{plan.phases[1].phase}'" in answer.feedback
-            assert ("neoadjuvant" in answer.feedback) == (plan.phases[0].timing == "neoadjuvant")
+            assert f"'{first.phase}' comes before '{second.phase}'" in answer.feedback
+            assert ("neoadjuvant" in answer.feedback) == (
+                first.timing == "neoadjuvant" and second.modality == "surgery"
+            )
+            assert ("is the gap after it" in answer.feedback) == (second.timing == "gap")
             assert "adjuvant)" not in answer.feedback.replace("(neoadjuvant)", "")
+
+
+THIGH = {"site": "extremity", "size_cm": 9.0, "grade": "G3"}
+
+
+@pytest.mark.parametrize(
+    ("facts", "settings", "first_two"),
+    [
+        pytest.param(
+            THIGH,
+            {"radiation": "before", "chemotherapy": "before"},
+            ("Chemotherapy before surgery", "Radiation therapy before surgery"),
+            id="chemotherapy and radiation both before surgery",
+        ),
+        pytest.param(
+            {**THIGH, "metastasis": True, "resectable": True},
+            {"radiation": "none", "chemotherapy": "none"},
+            ("Surgery", "Surgery to remove the lung metastases"),
+            id="the primary and the lung metastases",
+        ),
+        pytest.param(
+            {**THIGH, "metastasis": True},
+            {"radiation": "after", "chemotherapy": "none"},
+            ("Systemic therapy (chemotherapy or targeted therapy)", "Radiation to ease symptoms"),
+            id="systemic therapy and radiation to ease symptoms",
+        ),
+    ],
+)
+def test_no_order_is_marked_wrong_where_the_reference_gives_none(facts, settings, first_two):
+    """Swapping two steps whose order no source gives (two treatments before surgery, the two operations of a
+    patient whose metastases can be removed, systemic therapy and palliative radiation) is not offered as a mistake
+    (reference sections 5 and 6 give no order for them)."""
+    from sarcoma_edu.case_steps import build
+    from sarcoma_edu.cases import CaseFacts
+
+    made = build("plan_order", CaseFacts(**facts), settings)
+    plan = made.extra["plan"]
+    assert tuple(p.phase for p in plan.phases[:2]) == first_two
+    assert not any("wrong way round" in feedback for feedback in made.wrong.values())
+
+
+def test_generated_seed_87_does_not_explain_palliative_radiation_as_radiation_before_surgery():
+    """Seed 87 (distant metastasis, not removable, no radiation chosen): the distractor with radiation to ease symptoms
+    says so, not 'the order with radiation before surgery', since the plan has no operation (reference section 5)."""
+    step = next(s for s in generate_case(87).steps if s.kind == "plan_order")
+    feedback = " ".join(a.feedback for a in step.question.answers if not a.correct)
+    assert "radiation added to ease symptoms; the team chose no radiation" in feedback
+    assert "radiation before surgery" not in feedback and "radiation after surgery" not in feedback
 
 
 def test_a_generated_case_whose_story_says_every_metastasis_can_be_removed_plans_their_removal():

@@ -246,3 +246,16 @@ def test_lesson_05_asks_before_it_shows_the_safety_table():
     assert exercise < table
     sources = next("".join(c["source"]) for c in cells if "".join(c["source"]).startswith("## Sources"))
     assert "doxorubicin" in sources and "ifosfamide (boxed warning)" in sources
+
+
+def test_lesson_05_names_ifosfamides_low_blood_counts_and_links_fever_to_infection_without_a_threshold():
+    """The nurse paragraph names ifosfamide's severe low blood counts among its harms (reference section 5b, FDA
+    label), gives the checks as the course's reading of those harms, and links a fever during chemotherapy or after
+    afami-cel to the infection risk of low counts (section 5: low blood counts, infection; section 5b: afami-cel's
+    serious infections, counts low for weeks) without a temperature or time no source gives."""
+    link = re.compile(r'\[([^\]]+)\]\((?:00_welcome\.ipynb)?#Glossary "[^"]*"\)')
+    text = " ".join(link.sub(r"\1", _lesson_cell("watch-for-table-intro")).split())
+    for words in ("severe low blood counts", "the blood counts", "follows from them, in this course's reading",
+                  "risk of infection", "serious infections", "can last several weeks", "no threshold"):  # fmt: skip
+        assert words in text, words
+    assert not re.search(r"\d+(\.\d+)? ?°|\d+ ?(hours|degrees)", text)

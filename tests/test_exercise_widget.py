@@ -90,15 +90,19 @@ def test_a_number_is_typed_then_checked(store):
 
 
 def test_ticking_boxes_answers_a_many_choice_exercise(store):
-    """Ticking the four myxoid destinations and pressing Check is right; ticking nothing is an alert, not an answer."""
+    """Ticking exactly the reference's list for myxoid liposarcoma (bone and spine, soft tissue, abdomen; section 4)
+    is right, with feedback for each; there is no 'other distant sites' box to require; nothing ticked is an alert."""
     widget = predict("ex-04-myxoid-where", progress=store)
     widget.check_button.click()
     assert widget.feedback is None and "Tick at least one answer" in widget.message.value
+    boxes = {box.description for box in widget.choices.children if isinstance(box, w.Checkbox)}
+    assert "other distant sites" not in boxes
     for box in widget.choices.children:
         if isinstance(box, w.Checkbox):
-            box.value = box.description in {"bone and spine", "soft tissue", "abdomen", "other distant sites"}
+            box.value = box.description in {"bone and spine", "soft tissue", "abdomen"}
     widget.check_button.click()
     assert widget.feedback.correct
+    assert "whole-spine MRI" in widget.feedback.answer_feedback and "abdomen and pelvis" in widget.result.value
 
 
 def _row_buttons(widget: ExerciseWidget) -> list[tuple[w.Button, w.Button]]:

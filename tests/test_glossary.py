@@ -120,3 +120,17 @@ def test_the_linker_links_first_uses_in_running_text_only_and_twice_changes_noth
     assert first[1].endswith(", a grade.")
     again = [{**cell, "source": text} for cell, text in zip(cells, first, strict=True)]
     assert build_glossary.link_lesson("05_x.ipynb", again, TERMS) == first
+
+
+def test_what_the_reference_does_not_say_is_marked_as_the_courses_own_words_in_the_glossary():
+    """'Soft tissue' says that bone is not soft tissue in the course's own words (the reference lists the soft
+    tissues, section 1), and 'haemorrhagic cystitis' gives the urine check as following from the harm, which the
+    reference names with its prevention but not the check (section 5b); both cite a 'teaching' source."""
+    rows = {row["term"]: row for row in TERMS}
+    soft, cystitis = rows["soft tissue"], rows["haemorrhagic cystitis"]
+    assert (
+        "In this course's own words, not the reference's: the bones themselves are not soft tissue"
+        in (soft["definition"])
+    )
+    assert "follows from that harm" in cystitis["definition"] and "the nurse checks" not in cystitis["definition"]
+    assert "teaching:" in soft["source"] and "teaching:" in cystitis["source"]

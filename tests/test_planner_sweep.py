@@ -27,6 +27,8 @@ RESECTABLE = (None, True, False)
 RADIATION = (None, "before", "after", "none")
 CHEMOTHERAPY = ("none", "before", "after")
 HIGH_DOSE = "High-dose radiation therapy instead of surgery"
+MAIN_RADIATION = "Radiation as the main treatment"
+CHEMORADIATION = "Radiation with chemotherapy (chemoradiation) instead of surgery"
 LYMPHADENECTOMY = "Surgery with lymphadenectomy"
 METASTASECTOMY = "Surgery to remove the lung metastases"
 
@@ -183,15 +185,111 @@ def test_a_recurrent_or_node_positive_tumour_that_cannot_be_removed_keeps_the_ch
 
 
 def test_no_high_dose_radiation_where_the_pdq_list_gives_none():
-    """High-dose radiation for a tumour that cannot be removed appears only on the PDQ lists that give it
-    (stage I, stage II and III without lymph node spread) or, without a stage group, where ACS gives
-    radiation alone (N0, M0): never for a recurrence, lymph node spread or distant metastasis."""
+    """High-dose radiation for a tumour that cannot be removed appears only on the PDQ lists that give it (stage I,
+    stage II and III without lymph node spread): never for a recurrence, lymph node spread, distant metastasis, or
+    a site without a stage group (reference section 6: PDQ-PT)."""
 
     def check(patient, plan):
-        if HIGH_DOSE not in _phases(plan):
+        if not any("high-dose" in p.lower() for p in _phases(plan)):
             return True
-        allowed = plan.situation in ("stage_I", "stage_II_III_N0", "no_stage_group")
+        allowed = plan.situation in ("stage_I", "stage_II_III_N0")
         return allowed and not (patient["nodes"] or patient["metastasis"] or patient["recurrent"])
+
+    assert _failures(check) == []
+
+
+def test_a_site_without_a_stage_group_that_cannot_be_removed_gets_radiation_as_the_main_treatment_from_acs():
+    """Head and neck or visceral, N0 M0, not removable: 'Radiation as the main treatment' (or with chemotherapy, if
+    chosen), citing ACS only, never PDQ's 'high-dose' (reference section 5: ACS, radiation alone when surgery is not
+    possible; section 6: high-dose radiation is on PDQ's stage lists only)."""
+
+    def check(patient, plan):
+        if plan.situation != "no_stage_group" or patient["nodes"] or patient["metastasis"] or _removable(patient):
+            return True
+        main = plan.phases[0]
+        expected = MAIN_RADIATION if patient["chemotherapy"] == "none" else CHEMORADIATION
+        return main.phase == expected and main.source.startswith("ACS") and "PDQ" not in main.source
+
+    assert _failures(check) == []
+
+
+def test_a_stage_ii_or_iii_tumour_that_cannot_be_removed_keeps_the_chemotherapy_chosen_with_the_radiation():
+    """Stage II/III without nodes, not removable: high-dose radiation (PDQ-PT), or with chemotherapy chosen radiation
+    with chemotherapy (ACS: radiation with or without chemo when surgery is impossible); stage I leaves it out and
+    says so (reference section 6)."""
+
+    def check(patient, plan):
+        if plan.situation not in ("stage_I", "stage_II_III_N0") or _removable(patient):
+            return True
+        first = _phases(plan)[0]
+        if patient["chemotherapy"] == "none" or plan.situation == "stage_I":
+            left_out = patient["chemotherapy"] == "none" or any(
+                "Chemotherapy was left out" in a for a in plan.adjustments
+            )
+            return first == HIGH_DOSE and left_out
+        return first == CHEMORADIATION
+
+    assert _failures(check) == []
+
+
+def test_radiation_chosen_where_nothing_is_operated_on_eases_symptoms_with_or_without_distant_metastasis():
+    """A recurrence or metastatic disease that cannot be removed keeps the radiation chosen as radiation to ease
+    symptoms, the same with or without distant metastasis (reference section 5, ACS: palliative radiation eases
+    symptoms, including of sarcoma that has spread)."""
+
+    def check(patient, plan):
+        if (plan.situation != "recurrent" and not patient["metastasis"]) or _removable(patient):
+            return True
+        if patient["radiation"] in ("before", "after"):
+            return "Radiation to ease symptoms" in _phases(plan) and not any("left out" in a for a in plan.adjustments)
+        return "Radiation to ease symptoms" not in _phases(plan)
+
+    assert _failures(check) == []
+
+
+def test_the_removal_of_lung_metastases_needs_only_a_few_spots_and_its_order_is_the_teams():
+    """Every plan that removes lung metastases says 'only a few spots' and that the team sets the order of that
+    operation and of treatment after surgery (reference section 5: resection of lung metastases when only a few
+    spots; no source gives the order)."""
+
+    def check(_patient, plan):
+        phase = next((p for p in plan.phases if p.phase == METASTASECTOMY), None)
+        return phase is None or ("only a few spots" in phase.note and "set by the team" in phase.note)
+
+    assert _failures(check) == []
+
+
+def test_a_recurrence_with_removable_metastases_speaks_of_the_recurrence_and_pdqs_recurrent_list():
+    """A recurrence whose metastases can all be removed cites PDQ's 'surgery for recurrence in the lungs' and speaks
+    of the recurrence, never of 'the primary tumour' (reference section 6, PDQ-PT recurrent)."""
+
+    def check(patient, plan):
+        if plan.situation != "recurrent" or METASTASECTOMY not in _phases(plan):
+            return True
+        text = _text(plan)
+        return "surgery for recurrence in the lungs" in text and "primary tumour" not in text
+
+    assert _failures(check) == []
+
+
+def test_the_pdq_treatment_before_surgery_never_says_neither_was_chosen_when_something_was():
+    """The node-positive tumour that cannot be removed yet, with chemotherapy or radiation after surgery chosen, is
+    not told that 'neither was chosen' (reference section 6: PDQ-PT surgery with neoadjuvant therapy)."""
+
+    def check(_patient, plan):
+        return "neither was chosen" not in _text(plan)
+
+    assert _failures(check) == []
+
+
+def test_keeps_your_choices_in_the_usual_order_only_where_the_plan_does():
+    """'Keeps your choices in the usual order of treatment' is said only of a plan without spread that operates on
+    the tumour, never of a metastatic or unremovable one (a sentence of the course, checked against the plan)."""
+
+    def check(patient, plan):
+        said = "keeps your choices in the usual order" in plan.explanation
+        plain = not (patient["metastasis"] or patient["nodes"] or patient["recurrent"]) and _removable(patient)
+        return not said or (plain and plan.situation == "no_stage_group")
 
     assert _failures(check) == []
 
@@ -304,3 +402,166 @@ def test_an_unknown_drug_is_refused_naming_the_parameter_and_the_drugs_allowed()
         plan_treatment("IV", drug="tazemetostatt")
     with pytest.raises(ValueError, match="drug='mesna'"):
         plan_treatment("IV", drug="mesna")
+
+
+# --- the sweep with a drug named, and with a stage word instead of a site ------------------------------
+
+
+@functools.cache
+def _drug_sweep() -> tuple[tuple[dict, TreatmentPlan], ...]:
+    """Every site x N x M x recurrence x removability x chemotherapy x drug (8 cm, grade 3, radiation as decided)."""
+    plans = []
+    for site, nodes, metastasis in itertools.product(SITES, (False, True), (False, True)):
+        result = stage(site, 8.0, "G3", nodes=nodes, metastasis=metastasis)
+        for recurrent, resectable, chemotherapy, drug in itertools.product(
+            (False, True), RESECTABLE, CHEMOTHERAPY, SYSTEMIC_DRUGS
+        ):
+            plan = plan_treatment(result, chemotherapy=chemotherapy, resectable=resectable, recurrent=recurrent,
+                                  drug=drug)  # fmt: skip
+            patient = {"site": site, "nodes": nodes, "metastasis": metastasis, "recurrent": recurrent,
+                       "resectable": resectable, "chemotherapy": chemotherapy, "drug": drug}  # fmt: skip
+            plans.append((patient, plan))
+    return tuple(plans)
+
+
+def _drug_failures(check) -> list[str]:
+    return [f"{patient} -> {_phases(plan)}" for patient, plan in _drug_sweep() if not check(patient, plan)][:10]
+
+
+def _chemo_drug(drug: str) -> bool:
+    return DRUG_MODALITY[drug] == "chemotherapy"
+
+
+DRUG_MODALITY = dict(load_drugs()[["name", "modality"]].itertuples(index=False))
+
+
+def test_the_drug_sweep_covers_every_drug_with_every_site_spread_and_choice():
+    """The drug sweep plans 5 sites x N x M x recurrence x 3 removability x 3 chemotherapy x every systemic drug."""
+    assert len(_drug_sweep()) == 5 * 2 * 2 * 2 * 3 * 3 * len(SYSTEMIC_DRUGS) and len(SYSTEMIC_DRUGS) >= 20
+
+
+def test_a_drug_given_around_surgery_keeps_the_caveat_of_chemotherapy_around_surgery():
+    """A chemotherapy drug named in chemotherapy before or after surgery keeps the phase's caveat (its benefit there
+    is uncertain; doxorubicin as first drug is a rule for advanced disease) and a note that 'first line' describes
+    advanced disease (reference section 5: "'first line' describes advanced disease, not chemotherapy around
+    surgery, whose benefit is uncertain")."""
+
+    def check(patient, plan):
+        around = [
+            p
+            for p in plan.phases
+            if p.phase.startswith(("Chemotherapy before surgery:", "Chemotherapy after surgery:"))
+        ]
+        if not around:
+            return True
+        name = patient["drug"][0].upper() + patient["drug"][1:]
+        noted = any(a.startswith(f"{name} is given as chemotherapy") and "'first line' describes advanced" in a
+                    for a in plan.adjustments)  # fmt: skip
+        return noted and all(
+            "benefit of chemotherapy around surgery is uncertain" in p.note and "not for this use" in p.note
+            and name in p.note for p in around
+        )  # fmt: skip
+
+    assert _drug_failures(check) == []
+    assert sum(p.phase == "Chemotherapy before surgery: trabectedin" for _, plan in _drug_sweep() for p in plan.phases)
+
+
+def test_the_chemotherapy_phase_is_kept_when_a_drug_that_is_not_chemotherapy_is_named():
+    """Chemotherapy chosen where nothing is operated on, with a targeted drug or immunotherapy named: the plan keeps
+    'Systemic therapy: chemotherapy' and gives the drug its own phase after it, saying the team sets the order
+    (reference section 5b: pazopanib is approved after chemotherapy)."""
+
+    def check(patient, plan):
+        phases = _phases(plan)
+        if (
+            patient["chemotherapy"] == "none"
+            or _chemo_drug(patient["drug"])
+            or phases[0] != "Systemic therapy: chemotherapy"
+        ):
+            return True
+        drug = f"Systemic therapy: {patient['drug']}"
+        return phases[1] == drug and any(
+            "the reference gives no order for giving the two" in a for a in plan.adjustments
+        )
+
+    assert _drug_failures(check) == []
+    assert any(_phases(plan)[:2] == ["Systemic therapy: chemotherapy", "Systemic therapy: pazopanib"]
+               for _, plan in _drug_sweep())  # fmt: skip
+
+
+def test_no_plan_that_says_surgery_is_not_planned_shows_only_a_drug_that_is_not_chemotherapy():
+    """Where a note says the chemotherapy chosen is given as systemic therapy, a chemotherapy phase is in the plan."""
+
+    def check(_patient, plan):
+        said = any("the chemotherapy you chose is given as systemic therapy" in a for a in plan.adjustments)
+        return not said or any(p.modality == "chemotherapy" for p in plan.phases)
+
+    assert _drug_failures(check) == []
+
+
+def test_the_drug_words_read_as_sentences():
+    """No drug note says 'used for used in', 'used for being studied' or the like, no drug is said not to be on the
+    course's own 'No stage-based PDQ list', and a one-infusion therapy is not given cycles (reference section 5b)."""
+    bad = ("used for ", "use: used", "not on the pdq list 'no stage-based")
+
+    def check(patient, plan):
+        text = _text(plan).lower()
+        infusion = next((p for p in plan.phases if p.phase.endswith("afamitresgene autoleucel")), None)
+        return not any(b in text for b in bad) and (infusion is None or "cycles" not in infusion.note)
+
+    assert _drug_failures(check) == []
+
+
+STAGE_WORDS = [
+    ("IA", False, None), ("IB", False, None), ("II", False, None), ("IIIA", False, None), ("IIIB", False, None),
+    ("III", False, None), ("IIIB", True, None), ("III", True, None), ("IV", True, None), ("IV", False, None),
+    ("IV", True, True), (None, False, False), (None, True, False), (None, False, True),
+]  # fmt: skip
+
+
+@functools.cache
+def _word_sweep() -> tuple[tuple[dict, TreatmentPlan], ...]:
+    """Every stage word (with its node and metastasis status) x recurrence x removability x radiation x chemotherapy."""
+    plans = []
+    for (word, nodes, metastasis), recurrent, resectable, radiation, chemotherapy in itertools.product(
+        STAGE_WORDS, (False, True), RESECTABLE, RADIATION, CHEMOTHERAPY
+    ):
+        plan = plan_treatment(word, nodes=nodes, metastasis=metastasis, recurrent=recurrent, resectable=resectable,
+                              radiation=radiation, chemotherapy=chemotherapy)  # fmt: skip
+        patient = {"word": word, "nodes": nodes, "metastasis": metastasis, "recurrent": recurrent,
+                   "resectable": resectable, "radiation": radiation, "chemotherapy": chemotherapy}  # fmt: skip
+        plans.append((patient, plan))
+    return tuple(plans)
+
+
+LIMB_WORDS = ("In an arm or leg", "limb swelling", "for limb tumours", "For an arm or leg")
+
+
+def test_a_plan_from_a_stage_word_alone_has_no_limb_text_and_no_site_default():
+    """A stage word gives no site, so the plan says nothing that holds only for a limb (no limb swelling, no limb
+    advice, no limb margin) and, where the default depends on the site, adds no radiation and says why; IIIB with
+    lymph node spread is retroperitoneal under AJCC 8, and planned as the retroperitoneum is (reference section 3)."""
+    bad, checked = [], 0
+    for patient, plan in _word_sweep():
+        text = _text(plan)
+        limb = [w for w in LIMB_WORDS if w in text]
+        operated = any(p.startswith("Surgery") for p in _phases(plan))
+        radiated = any(p.startswith("Radiation therapy") for p in _phases(plan))
+        unknown_site = plan.situation in ("stage_I", "stage_II_III_N0") or (plan.situation == "stage_III_N1"
+                                                                              and patient["word"] == "III")  # fmt: skip
+        defaulted = patient["radiation"] is None and operated and unknown_site and patient["word"] != "IA"
+        if limb or (defaulted and (radiated or "only a stage was given, not the site" not in text)):
+            bad.append(f"{patient} -> {_phases(plan)} {limb}")
+        checked += defaulted
+    assert bad[:10] == []
+    assert checked > 30
+
+
+def test_iiib_with_lymph_node_spread_as_a_word_is_planned_as_the_retroperitoneal_tumour_it_is():
+    """plan_treatment('IIIB', nodes=True) is the retroperitoneal patient: no radiation by default, the abdomen's
+    margin, and the same phases as stage('retroperitoneum', 12, 'G3', nodes=True) (AJCC8: only the retroperitoneum
+    has IIIB with N1)."""
+    word = plan_treatment("IIIB", nodes=True)
+    staged = plan_treatment(stage("retroperitoneum", 12, "G3", nodes=True))
+    assert _phases(word) == _phases(staged) == ["Surgery with lymphadenectomy", "Follow-up"]
+    assert "For the abdomen" in word.phases[0].note and "1-2 cm" not in word.phases[0].note

@@ -134,7 +134,7 @@ def test_in_the_pathway_figure_for_a_scare_subtype_the_lung_band_is_wider_than_t
     values = {names[t]: v for t, v in zip(fig.data[0].link.target, fig.data[0].link.value, strict=True)}
     assert values["Lymph nodes"] < values["Lung"]
     key = fig.layout.annotations[0].text
-    assert "comes back at the primary site" in key and "main distant band" in key
+    assert "comes back at the primary site" in key and "no distant band is wider than the lung" in key
 
 
 def _steps(fig) -> list[tuple[float, float]]:

@@ -94,6 +94,8 @@ def test_the_marked_answer_checks_as_correct(question):
     elif question.type == "many_choice":
         right = [a.answer for a in question.correct_answers]
         wrong = right[:-1] if len(right) > 1 else [a.answer for a in question.answers if not a.correct][:1]
+        if question.accept_any_correct:  # any right answer counts: a wrong one added is what makes it wrong
+            wrong = [*right[:1], next(a.answer for a in question.answers if not a.correct)]
     else:
         a = question.correct_answers[0]
         right = a.value if a.range is None else (a.range[0] + a.range[1]) / 2

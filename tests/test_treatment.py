@@ -207,11 +207,29 @@ def test_durations_absent_from_the_reference_stay_unknown():
     assert "not given in the reference" in frame.iloc[0].note
 
 
-def test_unresectable_plan_is_radiation_with_stated_adjustment():
-    """A tumour that cannot be removed gets high-dose radiation and the plan says why chemotherapy was not added."""
+def test_a_stage_ii_or_iii_tumour_that_cannot_be_removed_gets_high_dose_radiation_or_chemoradiation_if_chosen():
+    """Stage II/III that cannot be removed: high-dose radiation (PDQ-PT); with chemotherapy chosen it is kept and given
+    with the radiation, since ACS gives radiation with or without chemotherapy when surgery is impossible (reference
+    section 6), with chemoradiation's caveat (section 5: not all experts agree on its value)."""
+    alone = plan_treatment("IIIB", resectable=False)
+    assert alone.to_frame().phase.tolist() == ["High-dose radiation therapy instead of surgery", "Follow-up"]
     plan = plan_treatment("IIIB", chemotherapy="before", resectable=False)
+    assert plan.to_frame().phase.tolist() == [
+        "Radiation with chemotherapy (chemoradiation) instead of surgery",
+        "Follow-up",
+    ]
+    assert any("with or without chemotherapy when surgery is impossible" in a and "not all experts agree" in a
+               for a in plan.adjustments)  # fmt: skip
+
+
+def test_a_stage_i_tumour_that_cannot_be_removed_gets_high_dose_radiation_without_the_chemotherapy_chosen():
+    """Stage I that cannot be removed: high-dose radiation; PDQ lists no chemotherapy for stage I, and the plan says so
+    (reference section 6)."""
+    plan = plan_treatment(stage("leg", 8, 1), chemotherapy="after", resectable=False)
     assert plan.to_frame().phase.tolist() == ["High-dose radiation therapy instead of surgery", "Follow-up"]
-    assert any("not all experts agree" in a for a in plan.adjustments)
+    assert any(
+        a.startswith("Chemotherapy was left out") and "no chemotherapy for stage I" in a for a in plan.adjustments
+    )
 
 
 def test_stage_i_chemotherapy_is_left_out_and_said():
@@ -232,7 +250,8 @@ def test_a_small_low_grade_tumour_gets_surgery_alone_by_default():
 
 def test_radiation_left_to_the_situation_is_after_surgery_with_both_orders_explained():
     """Stage II with radiation not chosen gets it after surgery (ACS: most common); the other order is named."""
-    plan = plan_treatment("II")
+    plan = plan_treatment(stage("leg", 4, 3))
+    assert plan.situation == "stage_II_III_N0"
     assert "Radiation therapy after surgery" in plan.to_frame().phase.tolist()
     note = " ".join(plan.adjustments)
     assert "most common" in note and "before surgery for limb tumours" in note
@@ -425,3 +444,21 @@ def test_a_step_after_one_of_unknown_length_says_its_own_length():
     assert "after the step before, which has no length in the reference; about 5 weeks" in lines[2]
     assert "about 3 to 6 weeks" in lines[3]
     assert "its week depends on the earlier steps" in lines[4]
+
+
+AFTER = ["Surgery", "Wound healing before radiation", "Radiation therapy after surgery", "Follow-up"]
+
+
+@pytest.mark.parametrize(
+    ("size", "stage_group", "phases"),
+    [
+        pytest.param(3, "IA", ["Surgery", "Follow-up"], id="a 3 cm thigh tumour of unknown grade (IA): surgery alone"),
+        pytest.param(7, "IB", AFTER, id="a 7 cm thigh tumour of unknown grade (IB): radiation after surgery"),
+    ],
+)
+def test_a_tumour_of_unknown_grade_gets_surgery_alone_by_default_only_when_it_is_small(size, stage_group, phases):
+    """GX is grouped with G1 (reference section 2): 5 cm or less is IA, surgery alone (PDQ-PT: small, low-grade
+    tumours); larger is IB, radiation after surgery like the other trunk and limb stages (ACS: most common order)."""
+    plan = plan_treatment(stage("leg", size, "GX"))
+    assert stage("leg", size, "GX").stage == stage_group
+    assert [p.phase for p in plan.phases] == phases
