@@ -149,7 +149,7 @@ def _scope(v: str) -> bool:
     if v == "all":
         return True
     parts = [part.partition(":") for part in v.split("&")]
-    return all(kind in ("site", "histology") and bool(name) for kind, _, name in parts)
+    return all(kind in ("site", "histology") and bool(name.removeprefix("!")) for kind, _, name in parts)
 
 
 _INTEGER = ("a whole number", _integer)
@@ -302,7 +302,13 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
     "spread_patterns.csv": (
         _col("destination"),
         _col("route", _ROUTES),
-        _col("scope", ("'all', or 'site:NAME' and/or 'histology:NAME' joined by '&'", _scope)),
+        _col(
+            "scope",
+            (
+                "'all', or 'site:NAME' and/or 'histology:NAME' joined by '&' ('site:!NAME': every site but NAME)",
+                _scope,
+            ),
+        ),
         _col("statement"),
         _col("value_pct", _PERCENT, required=False),
         _col("value_low_pct", _PERCENT, required=False),
