@@ -177,7 +177,8 @@ class Pathway:
     Link widths show emphasis, not measured proportions: each comes from the ``width`` column of
     ``datasets/spread_patterns.csv`` (the most particular rows that apply), so no distant band is drawn
     wider than the lung, and a pathway the reference singles out for this site or histology is drawn
-    wider than the same pathway elsewhere. Figures are in the labels.
+    wider than the same pathway elsewhere (or narrower, where the site outweighs it: myxoid
+    liposarcoma's sites outside the lung in the retroperitoneum). Figures are in the labels.
     """
 
     nodes: tuple[str, ...]
