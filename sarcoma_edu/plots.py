@@ -521,16 +521,25 @@ def survival_figure(cohort_stage_share: pd.Series | None = None) -> go.Figure:
     return _style(fig, "Survival by SEER stage (population) and the teaching cohort's stage mix", height=480)
 
 
+# how mastery is worked out, in the words the progress figure prints under its bars
+MASTERY_WORDS = (
+    "Mastery of a question is 0% while your last answer to it was wrong. Once you answer it right it is the "
+    "chance you still recall it: 100% that day, then lower as the days pass (more slowly after right answers "
+    "spread over several days), worked out by FSRS. A topic's or objective's mastery is the mean over the "
+    "questions you answered for it."
+)
+
+
 def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) -> go.Figure:
     """Quiz progress per topic: questions attempted and answered right, and mastery (FSRS) with them.
 
     Args:
         summary: ``ProgressStore.summary(by="topic")`` (columns topic, attempts, correct).
         mastery: ``sarcoma_edu.review.mastery(store)`` (per topic: shown beside the counts) or
-            ``mastery(store, by="objective")`` (per learning objective: shown under them), or None
-            for the counts alone. Mastery is the share of the answered questions the student is
-            likely to recall now (mean FSRS retrievability); it is written on each bar and, for
-            every topic or objective, in a sentence under the figure.
+            ``mastery(store, by="objective")`` (per learning objective, named in words: shown under
+            them), or None for the counts alone. Mastery is 0 for a question last answered wrongly and
+            otherwise the chance it is recalled now (FSRS); :data:`MASTERY_WORDS` says so under the
+            figure, with every topic's or objective's mastery in a sentence.
     """
     missing = {"topic", "attempts", "correct"} - set(summary.columns)
     if missing:
@@ -556,13 +565,14 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
         fig.update_yaxes(visible=False)
         return _style(fig, "Your quiz progress by topic", height=320)
     topics = [t or "(no topic)" for t in summary["topic"].astype(str)]
-    labels = topics if key != "objective" else list(mastery["objective"].astype(str))
+    labels = topics if key != "objective" else _objective_labels(mastery)
     if key is None:
         fig, where = Figure(make_subplots(rows=1, cols=1)), None
     elif key == "topic":
         fig, where = Figure(make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.08)), (1, 2)
     else:
-        heights = [len(topics), max(1, len(labels))]
+        lines_per = [label.count("<br>") + 1 for label in labels]
+        heights = [len(topics), max(1, sum(lines_per) / 1.6)]
         grid = make_subplots(
             rows=2, cols=1, row_heights=heights, vertical_spacing=min(0.3, 1.6 / (len(topics) + len(labels) + 2))
         )
@@ -592,34 +602,47 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
     fig.update_yaxes(title_text="Topic", autorange="reversed", row=1, col=1)
     title, lines = "Your quiz progress by topic: attempted and right", []
     if mastery is not None and where is not None:
-        by_label = mastery.assign(label=[t or "(no topic)" for t in mastery[key].astype(str)]).set_index("label")
-        shown = by_label.reindex(labels)
+        shown = mastery.assign(label=labels if key == "objective" else [t or "(no topic)" for t in mastery[key]])
+        right = shown["right"] if "right" in shown.columns else [None] * len(shown)
         words = [
-            f"{label} {round(100 * row['mastery'])}% (of {int(row['items'])} answered)"
-            for label, row in shown.dropna(subset=["mastery"]).iterrows()
+            f"{_plain_label(label)} {round(100 * m)}% ({_right_of(r, n)})"
+            for label, m, r, n in zip(shown["label"], shown["mastery"], right, shown["items"], strict=True)
+            if m == m
         ]
         # wrapped between words so no line runs past the figure (at 1366 x 768 too)
-        wrapped = textwrap.wrap("; ".join(words) + ".", width=70, break_long_words=False, break_on_hyphens=False)
-        lines = ["In words, the share likely recalled now:", *wrapped]
-        about = [_wrap(a, 50) for a in (list(shown["text"]) if "text" in shown.columns else labels)]
+        explained = textwrap.wrap(MASTERY_WORDS, width=90, break_long_words=False, break_on_hyphens=False)
+        wrapped = textwrap.wrap("; ".join(words) + ".", width=90, break_long_words=False, break_on_hyphens=False)
+        lines = [*explained, "In words:", *wrapped]
+        about = [_wrap(t, 50) for t in (shown["text"] if "text" in shown.columns else shown["label"])]
         fig.add_trace(
             go.Bar(
-                name="Likely to recall now",
-                y=labels,
+                name="Mastery now",
+                y=list(shown["label"]),
                 x=100 * shown["mastery"],
                 orientation="h",
                 marker={"color": OKABE_ITO["blue"]},
-                text=[f"{round(100 * m)}% likely recalled" if m == m else "" for m in shown["mastery"]],
+                text=[f"{round(100 * m)}% mastery" if m == m else "" for m in shown["mastery"]],
                 textposition="auto",
-                customdata=about,
-                hovertemplate="%{y}<br>%{customdata}<br>%{x:.0f}% likely recalled now<extra></extra>",
+                customdata=[[a, _right_of(r, n)] for a, r, n in zip(about, right, shown["items"], strict=True)],
+                hovertemplate="%{customdata[0]}<br>%{x:.0f}% mastery now (%{customdata[1]})<extra></extra>",
             ),
             row=where[0],
             col=where[1],
         )
-        fig.update_xaxes(title_text="Mastery: likely to recall now (%)", range=[0, 100], row=where[0], col=where[1])
+        fig.update_xaxes(title_text="Mastery now (%)", range=[0, 100], row=where[0], col=where[1])
         if key == "objective":
-            fig.update_yaxes(title_text="Learning objective", autorange="reversed", row=2, col=1)
+            fig.update_yaxes(title_text="", autorange="reversed", row=2, col=1)
+            fig.add_annotation(
+                text="<b>Mastery of each learning objective</b>",
+                x=0,
+                xref="paper",
+                xanchor="left",
+                y=1,
+                yref="y2 domain",
+                yanchor="bottom",
+                showarrow=False,
+                font={"size": 15},
+            )
         fig.add_annotation(
             text="<br>".join(lines) if words else f"In words: no answered question counts for a {key} yet.",
             showarrow=False,
@@ -633,9 +656,26 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
             align="left",
             font={"size": 14},
         )
-        title = f"Quiz progress: answers, and likely to recall now (by {key})"
-    rows = len(summary) + (len(labels) + 2 if key == "objective" else 0)
-    fig = _style(fig, title, height=200 + 60 * rows + (24 * len(lines) + 40 if where else 0))
+        title = f"Quiz progress: your answers, and your mastery by {key}"
+    label_lines = sum(label.count("<br>") + 1 for label in labels) if key == "objective" else 0
+    rows = len(summary) + (label_lines / 1.6 + 2 if key == "objective" else 0)
+    fig = _style(fig, title, height=round(200 + 60 * rows + (24 * len(lines) + 40 if where else 0)))
     if where:
-        fig.update_layout(margin={"b": 150 + 24 * len(lines), "l": 220 if key == "objective" else 80})
+        fig.update_layout(margin={"b": 150 + 24 * len(lines), "l": 330 if key == "objective" else 80})
     return fig
+
+
+def _objective_labels(mastery: pd.DataFrame) -> list[str]:
+    """Each objective in words (its text, wrapped onto short lines), or its id when the words are not there."""
+    texts = mastery["text"] if "text" in mastery.columns else mastery["objective"]
+    return [_wrap(str(text)[:1].upper() + str(text)[1:], 38) for text in texts]
+
+
+def _plain_label(label: str) -> str:
+    return label.replace("<br>", " ")
+
+
+def _right_of(right: object, items: object) -> str:
+    if right is None or right != right:
+        return f"{int(items)} answered"
+    return f"{int(right)} of {int(items)} right the last time"
