@@ -249,11 +249,19 @@ def present_command(
 ) -> list[str]:
     """The command that serves one notebook in Voila: outputs only, no code, optionally dark and large.
 
-    Run it with the environment :func:`present_env` adds (the theme for figures, the large-text template).
+    The page is the ``sarcoma-edu`` template (Voila's lab page without the Font Awesome style sheets it
+    would fetch from a CDN: it works in a room with no internet), or ``sarcoma-edu-large``. Cells run
+    with the page already connected (Voila's progressive rendering), so each widget's model reaches
+    the page before the widget is drawn: rendered ahead of the connection, a lesson with many widgets
+    on a busy computer could show "Error displaying widget: model not found" until reloaded (the
+    widget manager waits 2 s for a model while it loads them all from the kernel).
+
+    Run it with the environment :func:`present_env` adds (the theme for figures, the templates' folder).
     """
     command = [sys.executable, "-m", "voila", str(lesson), "--strip_sources=True"]
+    command += ["--VoilaConfiguration.progressive_rendering=True"]
     command += ["--theme=dark"] if dark else []
-    command += ["--template=sarcoma-edu-large"] if large_text else []
+    command += [f"--template={'sarcoma-edu-large' if large_text else 'sarcoma-edu'}"]
     command += [f"--port={check_port(port)}", "--Voila.port_retries=0"] if port is not None else []
     return command + ([] if browser else ["--no-browser"])
 
@@ -262,14 +270,14 @@ def present_env(dark: bool = False, large_text: bool = False) -> dict[str, str]:
     """Environment variables for :func:`present_command`, inherited by the lesson's kernel.
 
     ``SARCOMA_EDU_PRESENT`` and ``SARCOMA_EDU_THEME`` (and ``SARCOMA_EDU_LARGE_TEXT``) are read by the
-    figure builders and the table display (:mod:`sarcoma_edu.presentation`); with ``large_text`` the
-    Voila template folder is put first on ``JUPYTER_PATH``.
+    figure builders and the table display (:mod:`sarcoma_edu.presentation`); the toolkit's Voila
+    templates' folder is put first on ``JUPYTER_PATH``.
     """
     env = {presentation.PRESENT_ENV: "1", presentation.THEME_ENV: "dark" if dark else "light"}
     if large_text:
         env[presentation.LARGE_TEXT_ENV] = "1"
-        paths = [str(presentation.template_root()), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
-        env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    paths = [str(presentation.template_root()), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
     return env
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pandas as pd
 import plotly.io as pio
@@ -20,6 +21,7 @@ from sarcoma_edu.staging import stage
 
 C = "style='text-align:left;vertical-align:top;white-space:normal'"
 TEMPLATE = presentation.template_root() / "voila" / "templates" / "sarcoma-edu-large"
+OFFLINE = presentation.template_root() / "voila" / "templates" / "sarcoma-edu"
 
 
 def _rgb(colour: str) -> tuple[float, float, float]:
@@ -64,19 +66,42 @@ def test_present_large_text_uses_the_template_voila_finds_on_jupyter_path(monkey
     assert env["JUPYTER_PATH"].split(":")[0] == str(presentation.template_root())
     monkeypatch.setenv("JUPYTER_PATH", env["JUPYTER_PATH"])
     paths = collect_template_paths(["voila", "nbconvert"], "sarcoma-edu-large", prune=True)
-    assert str(TEMPLATE) in paths and any(p.endswith("voila/templates/lab") for p in paths)
-    assert "--template=sarcoma-edu-large" not in classroom.present_command(classroom.resolve("03"), port=8866)
+    assert str(TEMPLATE) in paths and str(OFFLINE) in paths and any(p.endswith("voila/templates/lab") for p in paths)
+    plain = classroom.present_command(classroom.resolve("03"), port=8866)
+    assert "--template=sarcoma-edu" in plain and "--template=sarcoma-edu-large" not in plain
+    assert classroom.present_env()["JUPYTER_PATH"].split(":")[0] == str(presentation.template_root())
+
+
+def test_every_presented_page_leaves_out_the_font_awesome_style_sheets_voila_fetches_from_a_cdn():
+    """The sarcoma-edu template removes exactly the two CDN links of Voila's lab page, for a room with no internet."""
+    from voila.paths import collect_template_paths
+
+    (lab,) = [p for p in collect_template_paths(["voila"], "lab", prune=True) if p.endswith("voila/templates/lab")]
+    voilas = Path(lab, "index.html.j2").read_text(encoding="utf-8")
+    ours = (OFFLINE / "index.html.j2").read_text(encoding="utf-8")
+    cdn = "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/"
+    for sheet in ("all.min.css", "v4-shims.min.css"):
+        link = f'<link rel="stylesheet" href="{cdn}{sheet}" type="text/css" />'
+        assert link in voilas  # what the template takes out is what Voila's page holds
+        assert f"""('<link rel="stylesheet" href="' ~ cdn ~ '{sheet}" type="text/css" />') | safe, ''""" in ours
+    assert f"set cdn = '{cdn}'" in ours and "extends 'lab/index.html.j2'" in ours
+
+
+def test_present_runs_the_cells_with_the_page_connected():
+    """`present` asks Voila for progressive rendering, so no widget is drawn before its model reaches the page."""
+    command = classroom.present_command(classroom.resolve("08"), port=8866)
+    assert "--VoilaConfiguration.progressive_rendering=True" in command
 
 
 def test_large_text_template_sets_body_text_of_at_least_20_px():
     """The template extends Voila's lab page and sets paragraph, widget and table text to 20 px or more."""
     page = (TEMPLATE / "index.html.j2").read_text(encoding="utf-8")
-    assert "extends 'lab/index.html.j2'" in page and "{{ super() }}" in page
+    assert "extends 'sarcoma-edu/index.html.j2'" in page and "{{ super() }}" in page
     sizes = dict(re.findall(r"(--jp-[\w-]+-font-size\d?|--jp-widgets-font-size):\s*(\d+)px", page))
     for variable in ("--jp-content-font-size1", "--jp-ui-font-size1", "--jp-widgets-font-size", "--jp-code-font-size"):
         assert int(sizes[variable]) >= 20, variable
     assert all(int(px) >= 20 for px in re.findall(r"font-size:\s*(?:max\()?(\d+)px", page))
-    assert '"base_template": "lab"' in (TEMPLATE / "conf.json").read_text(encoding="utf-8")
+    assert '"base_template": "sarcoma-edu"' in (TEMPLATE / "conf.json").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", ["stage map", "FNCLCC grid", "site distribution", "survival"])
