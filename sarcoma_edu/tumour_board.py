@@ -37,6 +37,7 @@ from sarcoma_edu.progress import ProgressStore
 from sarcoma_edu.quiz import Feedback, check
 from sarcoma_edu.quiz_widget import _FRESH_SEEDS, _STYLE, _box, _seed_from_environment
 from sarcoma_edu.staging import SITES
+from sarcoma_edu.widgets import NumberBox
 
 __all__ = ["NEW_PATIENT", "TumourBoard", "tumour_board"]
 
@@ -88,10 +89,11 @@ class TumourBoard(w.VBox):
             # as wide as the longest case title, so none is cut off (the page's width at most)
             layout=w.Layout(width=f"{round(0.62 * max(len(label) for label, _ in options)) + 8}em", max_width="100%"),
         )
-        self.start_button = w.Button(
-            description="Start this case", button_style="primary", layout=w.Layout(width="auto")
-        )
-        self.mistakes_button = w.Button(description="Practise my mistakes", layout=w.Layout(width="auto"),
+        # flex "0 0 auto": beside a wide case picker the buttons keep their whole label (large text on a
+        # projector too); the row wraps instead of squeezing them
+        keep = {"width": "auto", "flex": "0 0 auto"}
+        self.start_button = w.Button(description="Start this case", button_style="primary", layout=w.Layout(**keep))
+        self.mistakes_button = w.Button(description="Practise my mistakes", layout=w.Layout(**keep),
                                         tooltip="Start again a case with a step you got wrong")  # fmt: skip
         self.presenter = w.Checkbox(
             value=presenter,
@@ -118,8 +120,7 @@ class TumourBoard(w.VBox):
         self.fact = w.Dropdown(options=_FACTS, description="Change", style={"description_width": "initial"})
         self.site_value = w.Dropdown(options=[(s.replace("_", " "), s) for s in SITES if s != "visceral"],
                                      description="New site", style={"description_width": "initial"})  # fmt: skip
-        self.size_value = w.BoundedFloatText(value=5.0, min=0.1, max=100.0, step=0.5, description="New size (cm)",
-                                             style={"description_width": "initial"})  # fmt: skip
+        self.size_value = NumberBox(5, "New size (cm)")  # read as typed: a bad size is refused, never clamped
         self.grade_value = w.Dropdown(options=["G1", "G2", "G3", "GX"], description="New grade")
         self.yes_no = w.Dropdown(options=[("Yes", True), ("No", False)], description="Present?")
         self.what_if_button = w.Button(
@@ -144,7 +145,7 @@ class TumourBoard(w.VBox):
             [
                 w.HTML(_STYLE + "<h3 style='margin:0.2em 0'>Tumour board: virtual patients</h3>"),
                 self.problems,
-                w.HBox([self.picker, self.start_button, self.mistakes_button]),
+                w.HBox([self.picker, self.start_button, self.mistakes_button], layout=w.Layout(flex_flow="row wrap")),
                 self.presenter,
                 self.status,
                 self.vignette,
@@ -355,10 +356,12 @@ class TumourBoard(w.VBox):
     def show_what_if(self, fact: str | None = None, value: object = None) -> list:
         """Change one fact (the controls' choice when not given) and show which answers change; return the changes."""
         fact = fact or self.fact.value
-        if value is None:
-            controls = {"site": self.site_value, "size_cm": self.size_value, "grade": self.grade_value}
-            value = controls.get(fact, self.yes_no).value
         try:
+            if value is None and fact == "size_cm":
+                value = self.size_value.number()
+            elif value is None:
+                controls = {"site": self.site_value, "grade": self.grade_value}
+                value = controls.get(fact, self.yes_no).value
             facts, changes = what_if(self.case, **{fact: value})
         except (TypeError, ValueError) as error:
             self.what_if_html.value = (

@@ -9,17 +9,22 @@ keeps the last valid result; results are text, never colour alone.
 from __future__ import annotations
 
 import html
+import numbers
 import os
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+import numpy as np
 import pandas as pd
+import traitlets
 from IPython import get_ipython
 
-from sarcoma_edu import figure_text, notebook, presentation
+from sarcoma_edu import _checks, figure_text, notebook, presentation
 from sarcoma_edu.catalog import load_drugs, load_histologies, load_risk_factors
 from sarcoma_edu.data import load_table
+from sarcoma_edu.exercises import LESSON_BANK_QUESTIONS
 from sarcoma_edu.grading import FnclccResult, fnclcc, grade_words
 from sarcoma_edu.progress import ProgressStore
 from sarcoma_edu.quiz_widget import QuizWidget, quiz_widget
@@ -37,6 +42,7 @@ notebook.install_error_display()
 
 __all__ = [
     "FnclccCalculator",
+    "NumberBox",
     "PathwayExplorer",
     "QuizWidget",
     "StagingCalculator",
@@ -68,12 +74,17 @@ _LABELS = {
 }
 
 
-def _alert(message: str) -> str:
+def _alert(message: str, kept: str = "") -> str:
     for name, label in _LABELS.items():
         message = message.replace(name, label)
+    still = (
+        f"The result below is still the one for the last value accepted: {kept}."
+        if kept
+        else "The last valid result is still shown."
+    )
     return (
         '<div role="alert" style="border-left:5px solid #D55E00;padding:0.3em 0.7em;background:#FFF4EC;'
-        f'color:#222">Please check the input: {html.escape(message)}. The last valid result is still shown.</div>'
+        f'color:#222">Please check the input: {html.escape(message)}. {html.escape(still)}</div>'
     )
 
 
@@ -139,15 +150,57 @@ def _fits(options: Sequence[object], description: str) -> w.Layout:
     return w.Layout(width=f"{round(0.62 * longest) + 5}em", max_width="100%")
 
 
-def _number_box(value: float, description: str, **options: object) -> w.FloatText:
-    """A number box that sends what is typed as it is typed (ipywidgets 8 ``continuous_update``).
+def _plain(number: numbers.Real) -> str:
+    """A number as a student would type it: 7, 12.5, 0.001 (never 7.0 or 1e-03)."""
+    if isinstance(number, numbers.Integral):
+        return str(int(number))
+    return np.format_float_positional(float(number), trim="-")
 
-    Its page view sends a number on each keystroke and never sends an empty box or a lone sign or
-    point ("", "-", "."), so a half-typed entry keeps the last result; when the box is left empty it
-    shows the last value again. A count is a FloatText too, checked as a whole number by the
-    library: an IntText's page view deletes a typed point, so "12.5" would arrive as 125.
+
+class _TypedText(traitlets.Unicode):
+    """Text as typed; a number set from Python (``box.value = 12``) is written as the student would type it."""
+
+    def validate(self, obj: object, value: object) -> str:
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            value = _plain(value)
+        return super().validate(obj, value)
+
+
+class NumberBox(w.Text):
+    """A labelled box a number is typed into, read exactly as typed.
+
+    The page sends every keystroke (``continuous_update``) and the calculator reads the text with
+    :func:`sarcoma_edu._checks.typed_number`: digits, a sign and a point for a decimal. Anything else
+    ("ten", "12,5", "3-4", "30%") is refused with a message naming the box; nothing is silently read as
+    another number (a number box of the browser's own would drop a comma or a point, turning 12,5 or
+    12.5 into 125, and would ignore a word). Setting ``value`` from Python to a number writes it as text.
     """
-    return w.FloatText(value=value, description=description, style=_LABEL, continuous_update=True, **options)
+
+    value = _TypedText("", help="the text typed in the box").tag(sync=True)
+
+    def __init__(self, value: float | str, description: str, **options: object) -> None:
+        super().__init__(value=value, description=description, style=_LABEL, continuous_update=True, **options)
+        self.add_class("sarcoma-edu-number")
+
+    def number(self) -> int | float:
+        """The number typed (an int when typed without a point).
+
+        Raises:
+            ValueError: the text is not a plain number; the message names the box and says what to type.
+        """
+        try:
+            number = _checks.typed_number(self.value)
+        except ValueError as error:
+            raise ValueError(f"{self.description}: {error}") from None
+        return int(number) if _WHOLE.fullmatch(self.value.strip()) else number
+
+
+_WHOLE = re.compile(r"[+-]?\d+")
+
+
+def _number_box(value: float, description: str) -> NumberBox:
+    """A :class:`NumberBox` for a calculator input."""
+    return NumberBox(value, description)
 
 
 def _later(delay_s: float, callback: Callable[[], None]) -> bool:
@@ -179,9 +232,25 @@ class _Calculator(w.VBox):
         self.add_class("sarcoma-edu-calculator")
         self.result = None  # the last valid result; subclasses define _compute() and _render()
         self._pending: object | None = None  # the message waiting for a pause in the typing
+        self._accepted: dict[NumberBox, tuple[str, str]] = {}  # each number box's text and number for the result
         for control in inputs:
             if hasattr(control, "value"):
                 control.observe(lambda _change: self.update(), names="value")
+
+    def _number_boxes(self) -> list[NumberBox]:
+        found, stack = [], list(self.children)
+        while stack:
+            widget = stack.pop(0)
+            if isinstance(widget, NumberBox):
+                found.append(widget)
+            elif isinstance(widget, w.Box):
+                stack.extend(widget.children)
+        return found
+
+    def _kept(self) -> str:
+        """The values the result on screen was made from, for the boxes now holding something else."""
+        changed = [(box, number) for box, (text, number) in self._accepted.items() if box.value.strip() != text]
+        return "; ".join(f"{box.description} = {number}" for box, number in changed)
 
     def update(self) -> None:
         """Recompute from the inputs; on bad input show a message and keep the last result."""
@@ -189,7 +258,7 @@ class _Calculator(w.VBox):
         try:
             result = self._compute()
         except (TypeError, ValueError) as error:
-            message, token = _alert(str(error)), object()
+            message, token = _alert(str(error), self._kept()), object()
             self._pending = token
 
             def show() -> None:
@@ -201,6 +270,12 @@ class _Calculator(w.VBox):
             return
         self.message.value = ""
         self.result = result
+        self._accepted = {}
+        for box in self._number_boxes():
+            try:
+                self._accepted[box] = (box.value.strip(), _plain(box.number()))
+            except ValueError:  # a box the result does not use (the size when 'Size unknown' is ticked)
+                continue
         self._render(result)
 
 
@@ -254,7 +329,7 @@ class StagingCalculator(_Calculator):
             style=_LABEL,
             layout=w.Layout(width="32em"),  # room for "Abdominal and thoracic visceral organs"
         )
-        self.size = _number_box(size_cm, "Greatest size (cm)", step=0.5)
+        self.size = _number_box(size_cm, "Greatest size (cm)")
         self.size_unknown = w.Checkbox(value=False, description="Size unknown", style=_LABEL, indent=False)
         self.grade = w.Dropdown(options=_GRADE_OPTIONS, value=grade, description="Grade", style=_LABEL)
         self.nodes = w.Checkbox(value=nodes, description="Spread to nearby lymph nodes (N1)", indent=False)
@@ -264,7 +339,7 @@ class StagingCalculator(_Calculator):
             options=[("", "")], value="", description="Extent", style=_LABEL, layout=w.Layout(width="48em")
         )
         # a FloatText checked by stage(): a bounded box would silently turn 1 into 2, an IntText 2.5 into 25
-        self.sites = _number_box(2, "Number of sites", step=1)
+        self.sites = _number_box(2, "Number of sites")
         self.badge, self.tnm, self.explanation = w.HTML(), w.HTML(), w.HTML(layout=_WIDE)
         self.figure = None
         self.map_output = w.Output() if show_map else None
@@ -294,7 +369,7 @@ class StagingCalculator(_Calculator):
         self.extent.layout.display = None if options else "none"
 
     def _compute(self) -> StageResult:
-        size = None if self.size_unknown.value else self.size.value
+        size = None if self.size_unknown.value else self.size.number()
         extent = self.extent.value or None
         self.sites.layout.display = None if extent == "multifocal" else "none"
         return stage(
@@ -304,7 +379,7 @@ class StagingCalculator(_Calculator):
             self.nodes.value,
             self.metastasis.value,
             extent=extent,
-            sites=self.sites.value if extent == "multifocal" else None,
+            sites=self.sites.number() if extent == "multifocal" else None,
         )
 
     def _render(self, result: StageResult) -> None:
@@ -339,8 +414,8 @@ class FnclccCalculator(_Calculator):
             style=_LABEL,
             layout=w.Layout(width=f"{round(0.62 * longest) + 4}em", max_width="100%"),
         )
-        self.mitoses = _number_box(mitoses, "Mitoses per 10 high-power fields", step=1)
-        self.necrosis = _number_box(necrosis_pct, "Tumour necrosis (%)", step=1)
+        self.mitoses = _number_box(mitoses, "Mitoses per 10 high-power fields")
+        self.necrosis = _number_box(necrosis_pct, "Tumour necrosis (%)")
         self.badge, self.scores, self.explanation = w.HTML(), w.HTML(), w.HTML(layout=_WIDE)
         super().__init__(
             [self.differentiation, self.mitoses, self.necrosis],
@@ -350,7 +425,7 @@ class FnclccCalculator(_Calculator):
         self.update()
 
     def _compute(self) -> FnclccResult:
-        return fnclcc(self.differentiation.value, self.mitoses.value, self.necrosis.value)
+        return fnclcc(self.differentiation.value, self.mitoses.number(), self.necrosis.number())
 
     def _render(self, result: FnclccResult) -> None:
         self.badge.value = _BADGE.format(f"Grade {result.grade} ({result.label}) &middot; {result.g}")
@@ -593,13 +668,7 @@ def drug_safety_table() -> TableExplorer:
 
 
 # lesson 05's nursing exercise: why mesna, doxorubicin's dose limit, after afami-cel, checkpoint reactions
-WATCH_FOR_QUESTIONS = (
-    "dr-mesna",
-    "dr-doxorubicin-dose-limit",
-    "dr-ifosfamide-brain",
-    "dr-afami-cel-watch",
-    "dr-checkpoint-autoimmune",
-)
+WATCH_FOR_QUESTIONS = LESSON_BANK_QUESTIONS["05_treatment"]
 
 
 def watch_for_exercise(progress: ProgressStore | None = None) -> QuizWidget:
@@ -607,19 +676,39 @@ def watch_for_exercise(progress: ProgressStore | None = None) -> QuizWidget:
 
     The questions are those of :data:`WATCH_FOR_QUESTIONS` from the drugs bank, so an answer here
     is recorded (and comes back in "Practise my mistakes") exactly like the same question in the quiz.
+    Under them, the table of what to watch for drug by drug (:func:`drug_safety_table`), which gives
+    every answer, opens once all of them are answered (here or in an earlier session).
 
     Args:
         progress: where answers are saved; None opens the default store, as :func:`quiz_widget` does.
     """
+    from sarcoma_edu.exercise_reveal import AfterAnswering, mark_answered
     from sarcoma_edu.quiz import bank_paths, load_bank
 
     bank = {q.id: q for q in load_bank([p for p in bank_paths() if p.name == "drugs.json"])}
     missing = [i for i in WATCH_FOR_QUESTIONS if i not in bank]
     if missing:
         raise ValueError(f"the drugs bank (datasets/quiz/drugs.json) lacks the question(s) {missing}")
-    quiz = quiz_widget([bank[i] for i in WATCH_FOR_QUESTIONS], progress)
+    quiz = quiz_widget([bank[i] for i in WATCH_FOR_QUESTIONS], progress, lesson="05_treatment")
+    quiz.on_answer.append(mark_answered)
     # only these questions: no made-up patients here
     quiz.children = tuple(c for c in quiz.children if quiz.case_button not in getattr(c, "children", ()))
     title = quiz.children[0]
     title.value = title.value.replace("Self-study quiz", "What would you watch for?")
+    table = AfterAnswering(
+        WATCH_FOR_QUESTIONS,
+        _checked_against_the_table,
+        what="the table of what to watch for, drug by drug",
+        progress=quiz.progress,
+    )
+    quiz.children = (*quiz.children, table)
     return quiz
+
+
+def _checked_against_the_table() -> w.VBox:
+    intro = w.HTML(
+        "<p style='margin:0.6em 0 0.2em'><b>Now check your answers against the whole picture:</b> each drug with "
+        "its own harms, what is given, checked or limited because of them, and the source of every line. Type a "
+        "word such as <code>heart</code> or <code>lungs</code> to narrow the table.</p>"
+    )
+    return w.VBox([intro, drug_safety_table()])

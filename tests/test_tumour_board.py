@@ -247,3 +247,21 @@ def test_the_progress_figure_counts_the_case_steps_under_cases(store):
     figure = progress_figure(store.summary(by="topic"))
     attempted, right = figure.data[0], figure.data[1]
     assert list(attempted.y) == ["cases"] and list(attempted.x) == [2] and list(right.x) == [1]
+
+
+@pytest.mark.parametrize("typed", ["12,5", "ten", "0"], ids=["a decimal comma", "a word", "zero"])
+def test_a_what_if_size_that_cannot_be_used_is_refused_and_never_clamped(typed):
+    """A what-if size typed with a comma, as a word or as 0 gives a message; nothing is silently changed to fit."""
+    board = tumour_board(progress=None)
+    board.progress = None  # nothing saved: this test is about the what-if box
+    board.start("limb-preop-radiation")
+    while board.position < len(board.case.steps):
+        step = board.case.steps[board.position]
+        board.answer(step.question.correct_answers[0].answer)
+        board.next_step()
+    board.fact.value = "size_cm"
+    board.size_value.value = typed
+    assert board.show_what_if() == [] and "Please check the change" in board.what_if_html.value
+    assert board.size_value.value == typed
+    board.size_value.value = "20"
+    assert any(change.changed for change in board.show_what_if())

@@ -58,7 +58,8 @@ def test_staging_calculator_bad_size_shows_message_and_keeps_result():
     calc = widgets.StagingCalculator()
     calc.size.value = 0
     assert 'role="alert"' in calc.message.value
-    assert "Greatest size (cm) = 0.0" in calc.message.value
+    assert "Greatest size (cm) = 0 is not greater than 0" in calc.message.value
+    assert "still the one for the last value accepted: Greatest size (cm) = 7." in calc.message.value
     assert calc.result.stage == "IIIA" and "Stage IIIA" in calc.badge.value
     calc.size.value = 3
     assert calc.message.value == "" and calc.result.stage == "II"
@@ -229,15 +230,47 @@ def _number_boxes(widget) -> list:
     "build", [widgets.StagingCalculator, widgets.FnclccCalculator, widgets.TreatmentPlanner], ids=lambda f: f.__name__
 )
 def test_every_number_box_updates_as_the_student_types(build):
-    """Each number box sends on every keystroke (continuous_update) and none is an IntText, which rewrites 12.5."""
+    """Each number box sends every keystroke as typed text: the browser's number views drop a comma or a point."""
     boxes = _number_boxes(build())
     assert boxes
     for box in boxes:
         assert box.continuous_update is True, box.description
-        assert not isinstance(box, w.IntText | w.BoundedIntText), box.description
-        # the page view of a FloatText sends nothing for "", "-" or "." (ipywidgets 8), so a half-typed
-        # entry keeps the last result; an IntText's view deletes a typed point ("12.5" becomes 125)
-        assert box._view_name == "FloatTextView"
+        # a FloatText's page view silently reads "12,5" as 12 and ignores "ten"; an IntText's deletes a typed
+        # point ("12.5" becomes 125): the text view sends exactly what was typed, and the calculator reads it
+        assert isinstance(box, widgets.NumberBox) and box._view_name == "TextView", box.description
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("ten", "'ten' is not a number"),
+        ("12,5", "'12,5' has a comma: write a decimal with a point, e.g. 12.5"),
+        ("3-4", "'3-4' is a range: type one number"),
+        ("12 cm", "type the number alone, e.g. 12"),
+        ("1e3", "'1e3' is not a number"),
+        ("", "the box is empty"),
+    ],
+    ids=["a word", "a decimal comma", "a range", "a unit", "an exponent", "nothing"],
+)
+def test_a_size_that_is_not_a_plain_number_is_refused_visibly_and_never_reinterpreted(typed, says):
+    """What is typed is read exactly: a word, a comma, a range or a unit is refused with a message naming the box."""
+    calc = widgets.StagingCalculator("extremity", 12, "G3")
+    calc.size.value = typed
+    assert calc.size.value == typed  # kept as typed, never rewritten
+    message = calc.message.value.replace("&#x27;", "'")
+    assert 'role="alert"' in message and "Greatest size (cm): " in message and says in message
+    assert calc.result.t == "T3" and "Stage IIIB" in calc.badge.value  # 12 cm, not 125 or 3
+    assert "the last value accepted: Greatest size (cm) = 12." in message
+
+
+def test_the_result_kept_after_a_refused_count_is_the_one_for_the_last_count_accepted():
+    """Typing 12.5 mitoses key by key (1, 12, 12., 12.5): 12.5 is refused and the result shown is for 12 mitoses."""
+    calc = widgets.FnclccCalculator(differentiation=2, mitoses=4, necrosis_pct=30)
+    for typed in ("1", "12", "12.", "12.5"):
+        calc.mitoses.value = typed
+    assert "12.5 is not a whole number" in calc.message.value
+    assert calc.result.mitosis_score == 2 and calc.result.total == 5  # the grade of 12 mitoses
+    assert "the last value accepted: Mitoses per 10 high-power fields = 12." in calc.message.value
 
 
 def test_mitoses_of_12_5_are_refused_and_not_graded_as_125_or_12():
@@ -245,9 +278,10 @@ def test_mitoses_of_12_5_are_refused_and_not_graded_as_125_or_12():
     calc = widgets.FnclccCalculator(differentiation=2, mitoses=4, necrosis_pct=30)
     assert calc.result.mitosis_score == 1 and calc.result.total == 4
     calc.mitoses.value = 12.5
-    assert calc.mitoses.value == 12.5  # kept as typed, never rounded or truncated
+    assert calc.mitoses.value == "12.5"  # kept as typed, never rounded or truncated
     assert "Mitoses per 10 high-power fields = 12.5 is not a whole number" in calc.message.value
-    assert 'role="alert"' in calc.message.value and "last valid result is still shown" in calc.message.value
+    assert 'role="alert"' in calc.message.value
+    assert "still the one for the last value accepted: Mitoses per 10 high-power fields = 4." in calc.message.value
     assert calc.result.mitosis_score == 1 and calc.result.total == 4  # not 2 (from 12) nor 3 (from 125)
     calc.mitoses.value = 25
     assert calc.message.value == "" and calc.result.mitosis_score == 3
