@@ -92,17 +92,32 @@ class Figure(go.Figure):
 _THEMES = {"light": ("plotly_white", "#222222"), "dark": ("plotly_dark", "#F2F2F2")}
 
 
+# under `present --large-text` every text of a figure grows by this much (16 px body text becomes 22 px, as
+# the page's); the figure grows taller with it so that labels keep their room
+LARGE_TEXT_SCALE = presentation.LARGE_TEXT_PX / FONT["size"]
+
+
 def _style(fig: go.Figure, title: str, *, height: int = 480) -> go.Figure:
+    """Title, fonts, theme and margins; under large text every font size set in the figure is scaled too."""
     template, colour = _THEMES[presentation.theme()]
-    scale = 1.125 if presentation.large_text() else 1.0  # 18 px: larger still keeps the stage map ticks apart
+    scale = LARGE_TEXT_SCALE if presentation.large_text() else 1.0
     fig.update_layout(
         title={"text": title, "font": {"size": round(22 * scale)}},
         font={**FONT, "color": colour, "size": round(FONT["size"] * scale)},
-        height=round(height * (1.1 if scale > 1 else 1)),
+        height=round(height * (1 + (scale - 1) * 0.8)),
         template=template,
         hoverlabel={"font_size": round(15 * scale)},
-        margin={"l": 80, "r": 40, "t": 90, "b": 70},
+        margin={"l": round(80 * scale), "r": 40, "t": round(90 * scale), "b": round(70 * scale)},
     )
+    if scale != 1:
+        for note in fig.layout.annotations:
+            note.font.size = round((note.font.size or FONT["size"]) * scale)
+            if note.yshift:
+                note.yshift = round(note.yshift * scale)
+        for trace in fig.data:
+            textfont = getattr(trace, "textfont", None)
+            if textfont is not None and textfont.size:
+                textfont.size = round(textfont.size * scale)
     return fig
 
 
@@ -154,16 +169,18 @@ def fnclcc_figure() -> go.Figure:
         for d in (1, 2, 3):
             results = [fnclcc(d, int(m_value), n_value) for m_value in mitoses.values()]
             grid.append([r.grade for r in results])
-            text.append([f"{r.total} → G{r.grade}" for r in results])
+            text.append([f"{r.total}<br>G{r.grade}" for r in results])  # two short lines: no cell spills over
             hover.append([_wrap(r.explanation) for r in results])  # wrapped: a long line runs off the figure
         fig.add_trace(
             go.Heatmap(
                 z=grid,
-                x=[f"mitosis {s}" for s in mitoses],
-                y=[f"differentiation {d}" for d in (1, 2, 3)],
+                x=[str(s) for s in mitoses],  # the axis titles name the scores: short ticks leave the cells room
+                y=[str(d) for d in (1, 2, 3)],
                 text=text,
                 texttemplate="%{text}",
-                textfont={"size": 18},
+                textfont={"size": 16},
+                xgap=2,
+                ygap=2,
                 customdata=hover,
                 hovertemplate="%{customdata}<extra></extra>",
                 zmin=1,
@@ -175,8 +192,8 @@ def fnclcc_figure() -> go.Figure:
             row=1,
             col=col,
         )
-        fig.update_xaxes(title_text="Mitosis score", row=1, col=col)
-    fig.update_yaxes(title_text="Differentiation score", autorange="reversed", row=1, col=1)
+        fig.update_xaxes(title_text="Mitosis score", type="category", row=1, col=col)
+    fig.update_yaxes(title_text="Differentiation score", type="category", autorange="reversed", row=1, col=1)
     return _style(fig, "FNCLCC: total score (2-8) and grade, by the three component scores", height=460)
 
 

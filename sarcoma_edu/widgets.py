@@ -582,11 +582,23 @@ class PathwayExplorer(w.VBox):
 
 
 class TableExplorer(w.VBox):
-    """A table with a dropdown filter per chosen column and a text search over every column."""
+    """A table with a dropdown filter per chosen column and a text search over every column.
 
-    def __init__(self, frame: pd.DataFrame, filters: Sequence[str], columns: Sequence[str], title: str) -> None:
+    ``details`` columns are not given a column of their own: each row holds them in a "More" box
+    (an HTML ``<details>``, opened with a click or Enter), so a wide table fits the lesson and stays short.
+    """
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        filters: Sequence[str],
+        columns: Sequence[str],
+        title: str,
+        details: Sequence[str] = (),
+    ) -> None:
         self.frame = frame
         self.columns = list(columns)
+        self.details = list(details)
         self.filters = {
             c: w.Dropdown(
                 options=["all", *sorted(frame[c].dropna().unique())],
@@ -597,7 +609,7 @@ class TableExplorer(w.VBox):
             for c in filters
         }
         self.search = w.Text(description="Search", placeholder="type a word, e.g. lung", style=_LABEL)
-        self.table = w.HTML()
+        self.table = w.HTML(layout=w.Layout(max_width="100%"))
         self.count = w.HTML()
         super().__init__(
             [w.HTML(f"<h3>{html.escape(title)}</h3>"), *self.filters.values(), self.search, self.count, self.table]
@@ -607,7 +619,7 @@ class TableExplorer(w.VBox):
         self.update()
 
     def shown(self) -> pd.DataFrame:
-        """The rows the current filters and search select."""
+        """The rows the current filters and search select (the search reads the details too)."""
         rows = self.frame
         for column, control in self.filters.items():
             if control.value != "all":
@@ -624,31 +636,54 @@ class TableExplorer(w.VBox):
         """Redraw the table for the current filters."""
         rows = self.shown()
         self.count.value = f"<p aria-live='polite'>{len(rows)} of {len(self.frame)} rows shown</p>"
-        head = "".join(f"<th scope='col'>{html.escape(presentation.plain_column(c))}</th>" for c in self.columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in r) + "</tr>"
-            for r in rows[self.columns].itertuples(index=False)
+        heads = [presentation.plain_column(c) for c in self.columns] + (["More"] if self.details else [])
+        head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in heads)
+        body = "".join(f"<tr>{self._cells(row)}</tr>" for _, row in rows.iterrows())
+        style = "max-width:100%;white-space:normal;overflow-wrap:anywhere;border-collapse:collapse"
+        cells = (
+            "<style>.sarcoma-edu-explorer td,.sarcoma-edu-explorer th{white-space:normal;text-align:left;"
+            "vertical-align:top;padding:0.3em 0.6em}.sarcoma-edu-explorer dt{font-weight:bold}"
+            ".sarcoma-edu-explorer dd{margin:0 0 0.4em 0}</style>"
         )
-        self.table.value = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        self.table.value = (
+            f"{cells}<table class='sarcoma-edu-explorer' style='{style}'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
+
+    def _cells(self, row: pd.Series) -> str:
+        shown = "".join(f"<td>{html.escape('' if _missing(row[c]) else str(row[c]))}</td>" for c in self.columns)
+        if not self.details:
+            return shown
+        items = "".join(
+            f"<dt>{html.escape(presentation.plain_column(c))}</dt><dd>{html.escape(str(row[c]))}</dd>"
+            for c in self.details
+            if not _missing(row[c]) and str(row[c]).strip()
+        )
+        name = html.escape(str(row[self.columns[0]]))
+        return f"{shown}<td><details><summary>More about {name}</summary><dl>{items}</dl></details></td>"
+
+
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value)) if not isinstance(value, list | tuple) else False
 
 
 def drug_explorer() -> TableExplorer:
-    """The drug catalog, filterable by modality, class and status."""
-    columns = (
-        "name",
+    """The drug catalog, filterable by modality, class and status: each drug's class, US status and
+    source in columns, and what it is used for, how it is given, its side effects and its approval
+    under "More about <drug>"."""
+    columns = ("name", "drug_class", "status", "source")
+    details = (
         "brand",
-        "drug_class",
         "indication",
+        "how_it_works",
         "route_schedule",
         "side_effects",
-        "status",
         "status_note",
         "approval_year",
         "approved_for",
-        "source",
     )
     return TableExplorer(
-        load_drugs(), ("modality", "drug_class", "status"), columns, "Drugs used in soft tissue sarcoma"
+        load_drugs(), ("modality", "drug_class", "status"), columns, "Drugs used in soft tissue sarcoma", details
     )
 
 

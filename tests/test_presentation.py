@@ -129,12 +129,27 @@ def test_an_unknown_theme_warns_by_name_and_falls_back_to_light(monkeypatch):
         assert presentation.theme() == "light"
 
 
-def test_large_text_makes_figure_text_at_least_18_px(monkeypatch):
-    """Under `present --large-text` the figures' base text is 18 px or more (16 px otherwise)."""
-    monkeypatch.setenv(presentation.LARGE_TEXT_ENV, "1")
-    assert _figures()["stage map"].layout.font.size >= 18
+def test_large_text_makes_every_figure_text_as_large_as_the_page_text(monkeypatch):
+    """Under `present --large-text` a figure's body text is 22 px like the page's, and its labels, cell texts
+    and notes (13-18 px otherwise) grow in the same proportion; without it nothing changes."""
+    from sarcoma_edu import plots
+    from sarcoma_edu.treatment import plan_treatment
+
+    def sizes(figure) -> list[int]:
+        notes = [a.font.size for a in figure.layout.annotations if a.font.size]
+        cells = [t.textfont.size for t in figure.data if getattr(t, "textfont", None) is not None and t.textfont.size]
+        return [figure.layout.font.size, figure.layout.hoverlabel.font.size, *notes, *cells]
+
     monkeypatch.setenv(presentation.LARGE_TEXT_ENV, "0")
-    assert _figures()["stage map"].layout.font.size == 16
+    figures = {**_figures(), "timeline": plots.timeline_figure(plan_treatment(stage("leg", 7, "high")))}
+    small = {name: sizes(figure) for name, figure in figures.items()}
+    monkeypatch.setenv(presentation.LARGE_TEXT_ENV, "1")
+    figures = {**_figures(), "timeline": plots.timeline_figure(plan_treatment(stage("leg", 7, "high")))}
+    for name, figure in figures.items():
+        large = sizes(figure)
+        assert figure.layout.font.size == presentation.LARGE_TEXT_PX, name
+        assert min(large) >= 18, name  # no 13-16 px text left on the projector
+        assert all(b >= round(a * 22 / 16) - 1 for a, b in zip(small[name], large, strict=True)), name
 
 
 def test_present_passes_the_theme_to_the_lessons_kernel():

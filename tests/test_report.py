@@ -396,3 +396,17 @@ def test_report_command_bad_arguments_exit_2_with_one_line(args, words, hand_cla
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0], done.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+def test_the_students_by_topics_heatmap_names_every_student_and_keeps_its_scale_readable():
+    """Six students: six names beside six rows at least 24 px tall, and a colour scale of five labels, 0% to 100%."""
+    from sarcoma_edu.report_html import _heatmap
+
+    names = [f"Student {letter}" for letter in "ABCDEF"]
+    table = pd.DataFrame([[0.2, 0.9], [1.0, 0.5], [0.0, None], [0.7, 0.7], [0.4, 0.1], [0.95, 0.6]], index=names,
+                         columns=["staging", "grade"])  # fmt: skip
+    figure = _heatmap(table, "topic")
+    assert list(figure.layout.yaxis.ticktext) == names and list(figure.layout.yaxis.tickvals) == names
+    assert figure.layout.height >= 200 + 24 * len(names)
+    bar = figure.data[0].colorbar
+    assert list(bar.ticktext) == ["0%", "25%", "50%", "75%", "100%"] and bar.len == 1

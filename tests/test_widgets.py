@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as w
 import pytest
 
@@ -439,3 +441,14 @@ def test_the_message_timer_is_set_from_the_kernels_own_loop(monkeypatch):
     assert calc.message.value == "" and len(loop.timers) == 1
     loop.timers[0]()
     assert "12.5 is not a whole number" in calc.message.value
+
+
+def test_the_drug_catalog_shows_four_columns_and_the_rest_on_demand():
+    """Each drug's class, US status and source show in columns; what it is for and how it is given under More."""
+    explorer = widgets.drug_explorer()
+    heads = re.findall(r"<th scope='col'>([^<]*)</th>", explorer.table.value)
+    assert heads == ["Name", "Drug class", "Status", "Source", "More"]
+    assert explorer.table.value.count("<details><summary>More about ") == 27
+    ifosfamide = explorer.table.value.split("More about ifosfamide</summary>", 1)[1].split("</details>", 1)[0]
+    assert "<dt>Indication</dt>" in ifosfamide and "<dt>Side effects</dt>" in ifosfamide
+    assert "white-space:normal" in explorer.table.value and "max-width:100%" in explorer.table.value
