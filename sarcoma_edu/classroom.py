@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import filecmp
+import json
 import os
 import shutil
 import signal
@@ -163,7 +164,7 @@ def copy_lessons(folder: str | Path, replace_edited: Callable[[Path], bool] | No
         if not copy.exists():
             shutil.copyfile(source, copy)
             report.copied.append(name)
-        elif filecmp.cmp(source, copy, shallow=False):
+        elif filecmp.cmp(source, copy, shallow=False) or _same_cells(source, copy):
             report.unchanged.append(name)
         elif replace_edited is not None and replace_edited(copy):
             number = 1
@@ -175,6 +176,23 @@ def copy_lessons(folder: str | Path, replace_edited: Callable[[Path], bool] | No
         else:
             report.kept.append(name)
     return report
+
+
+def _same_cells(source: Path, copy: Path) -> bool:
+    """Whether two notebooks hold the same cells, word for word: a copy that was only run and saved (outputs,
+    execution counts, metadata) is not a copy the student edited."""
+    if source.suffix != ".ipynb":
+        return False
+
+    def cells(path: Path) -> list[tuple[str, str]] | None:
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+            return [(c["cell_type"], "".join(c["source"])) for c in notebook["cells"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    mine = cells(copy)
+    return mine is not None and mine == cells(source)
 
 
 def _root_flag() -> list[str]:
