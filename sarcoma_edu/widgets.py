@@ -584,8 +584,9 @@ class PathwayExplorer(w.VBox):
 class TableExplorer(w.VBox):
     """A table with a dropdown filter per chosen column and a text search over every column.
 
-    ``details`` columns are not given a column of their own: each row holds them in a "More" box
-    (an HTML ``<details>``, opened with a click or Enter), so a wide table fits the lesson and stays short.
+    ``details`` columns are not given a column of their own, so a wide table fits the lesson and stays
+    short: a "Details of the <item>" dropdown (over the rows shown) picks one row, whose details are
+    written in full above the table.
     """
 
     def __init__(
@@ -595,6 +596,7 @@ class TableExplorer(w.VBox):
         columns: Sequence[str],
         title: str,
         details: Sequence[str] = (),
+        item: str = "row",
     ) -> None:
         self.frame = frame
         self.columns = list(columns)
@@ -611,11 +613,24 @@ class TableExplorer(w.VBox):
         self.search = w.Text(description="Search", placeholder="type a word, e.g. lung", style=_LABEL)
         self.table = w.HTML(layout=w.Layout(max_width="100%"))
         self.count = w.HTML()
+        names = [str(v) for v in frame[self.columns[0]]]
+        label = f"Details of the {item}"
+        self.detail_choice = w.Dropdown(options=names, description=label, style=_LABEL, layout=_fits(names, label))
+        self.detail = w.HTML(layout=w.Layout(max_width="52em"))
+        shown_details = [self.detail_choice, self.detail] if self.details else []
         super().__init__(
-            [w.HTML(f"<h3>{html.escape(title)}</h3>"), *self.filters.values(), self.search, self.count, self.table]
+            [
+                w.HTML(f"<h3>{html.escape(title)}</h3>"),
+                *self.filters.values(),
+                self.search,
+                self.count,
+                *shown_details,
+                self.table,
+            ]
         )
         for control in (*self.filters.values(), self.search):
             control.observe(lambda _change: self.update(), names="value")
+        self.detail_choice.observe(lambda _change: self._show_detail(), names="value")
         self.update()
 
     def shown(self) -> pd.DataFrame:
@@ -633,34 +648,44 @@ class TableExplorer(w.VBox):
         return rows
 
     def update(self) -> None:
-        """Redraw the table for the current filters."""
+        """Redraw the table (and the rows offered for details) for the current filters."""
         rows = self.shown()
         self.count.value = f"<p aria-live='polite'>{len(rows)} of {len(self.frame)} rows shown</p>"
-        heads = [presentation.plain_column(c) for c in self.columns] + (["More"] if self.details else [])
-        head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in heads)
-        body = "".join(f"<tr>{self._cells(row)}</tr>" for _, row in rows.iterrows())
-        style = "max-width:100%;white-space:normal;overflow-wrap:anywhere;border-collapse:collapse"
-        cells = (
-            "<style>.sarcoma-edu-explorer td,.sarcoma-edu-explorer th{white-space:normal;text-align:left;"
-            "vertical-align:top;padding:0.3em 0.6em}.sarcoma-edu-explorer dt{font-weight:bold}"
-            ".sarcoma-edu-explorer dd{margin:0 0 0.4em 0}</style>"
+        head = "".join(f"<th scope='col'>{html.escape(presentation.plain_column(c))}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape('' if _missing(v) else str(v))}</td>" for v in r) + "</tr>"
+            for r in rows[self.columns].itertuples(index=False)
         )
+        style = "max-width:100%;white-space:normal;overflow-wrap:break-word;border-collapse:collapse"
         self.table.value = (
-            f"{cells}<table class='sarcoma-edu-explorer' style='{style}'><thead><tr>{head}</tr></thead>"
+            "<style>.sarcoma-edu-explorer td,.sarcoma-edu-explorer th{white-space:normal;text-align:left;"
+            "vertical-align:top;padding:0.3em 0.6em}</style>"
+            f"<table class='sarcoma-edu-explorer' style='{style}'><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>"
         )
+        if self.details:
+            names = [str(v) for v in rows[self.columns[0]]]
+            self.detail_choice.options = names or ["(no row shown)"]
+            self._show_detail()
 
-    def _cells(self, row: pd.Series) -> str:
-        shown = "".join(f"<td>{html.escape('' if _missing(row[c]) else str(row[c]))}</td>" for c in self.columns)
-        if not self.details:
-            return shown
+    def _show_detail(self) -> None:
+        """Write the chosen row's details in full: each column's plain name, then its value."""
+        chosen = self.frame[self.frame[self.columns[0]].astype(str) == self.detail_choice.value]
+        if chosen.empty:
+            self.detail.value = ""
+            return
+        row = chosen.iloc[0]
         items = "".join(
-            f"<dt>{html.escape(presentation.plain_column(c))}</dt><dd>{html.escape(str(row[c]))}</dd>"
-            for c in self.details
+            f"<dt style='font-weight:bold'>{html.escape(presentation.plain_column(c))}</dt>"
+            f"<dd style='margin:0 0 0.4em 1em'>{html.escape(str(row[c]))}</dd>"
+            for c in [*self.columns[1:], *self.details]
             if not _missing(row[c]) and str(row[c]).strip()
         )
-        name = html.escape(str(row[self.columns[0]]))
-        return f"{shown}<td><details><summary>More about {name}</summary><dl>{items}</dl></details></td>"
+        self.detail.value = (
+            f"<div role='region' aria-label='Details of {html.escape(str(row[self.columns[0]]))}' "
+            "style='border-left:4px solid #0072B2;padding:0.2em 0.8em;margin:0.3em 0 0.6em'>"
+            f"<p style='margin:0.2em 0'><b>{html.escape(str(row[self.columns[0]]))}</b></p><dl>{items}</dl></div>"
+        )
 
 
 def _missing(value: object) -> bool:
@@ -668,9 +693,9 @@ def _missing(value: object) -> bool:
 
 
 def drug_explorer() -> TableExplorer:
-    """The drug catalog, filterable by modality, class and status: each drug's class, US status and
-    source in columns, and what it is used for, how it is given, its side effects and its approval
-    under "More about <drug>"."""
+    """The drug catalog, filterable by modality, class and status: each drug's class, US status and source
+    in columns; what it is used for, how it is given, its side effects and its approval for the drug chosen
+    in "Details of the drug"."""
     columns = ("name", "drug_class", "status", "source")
     details = (
         "brand",
@@ -682,9 +707,8 @@ def drug_explorer() -> TableExplorer:
         "approval_year",
         "approved_for",
     )
-    return TableExplorer(
-        load_drugs(), ("modality", "drug_class", "status"), columns, "Drugs used in soft tissue sarcoma", details
-    )
+    filters = ("modality", "drug_class", "status")
+    return TableExplorer(load_drugs(), filters, columns, "Drugs used in soft tissue sarcoma", details, item="drug")
 
 
 def risk_factor_explorer() -> TableExplorer:

@@ -140,8 +140,8 @@ def test_table_explorer_filters_and_escapes():
     explorer.filters["drug_class"].value = "all"
     explorer.search.value = "synovial"
     assert explorer.shown().name.tolist() == ["afamitresgene autoleucel"]
-    assert "HLA-A*02" in explorer.table.value
-    assert "<script" not in explorer.table.value
+    assert "HLA-A*02" in explorer.detail.value  # found in its details, which show for the one drug left
+    assert "<script" not in explorer.table.value + explorer.detail.value
 
 
 def test_risk_factor_explorer_genes():
@@ -443,12 +443,17 @@ def test_the_message_timer_is_set_from_the_kernels_own_loop(monkeypatch):
     assert "12.5 is not a whole number" in calc.message.value
 
 
-def test_the_drug_catalog_shows_four_columns_and_the_rest_on_demand():
-    """Each drug's class, US status and source show in columns; what it is for and how it is given under More."""
+def test_the_drug_catalog_shows_four_columns_and_the_rest_for_the_drug_chosen():
+    """Each drug's class, US status and source show in columns; what it is for, how it is given, its side effects
+    and its approval are written out for the drug chosen in 'Details of the drug', among the drugs shown."""
     explorer = widgets.drug_explorer()
     heads = re.findall(r"<th scope='col'>([^<]*)</th>", explorer.table.value)
-    assert heads == ["Name", "Drug class", "Status", "Source", "More"]
-    assert explorer.table.value.count("<details><summary>More about ") == 27
-    ifosfamide = explorer.table.value.split("More about ifosfamide</summary>", 1)[1].split("</details>", 1)[0]
-    assert "<dt>Indication</dt>" in ifosfamide and "<dt>Side effects</dt>" in ifosfamide
-    assert "white-space:normal" in explorer.table.value and "max-width:100%" in explorer.table.value
+    assert heads == ["Name", "Drug class", "Status", "Source"]
+    assert explorer.detail_choice.description == "Details of the drug"
+    explorer.detail_choice.value = "ifosfamide"
+    detail = explorer.detail.value
+    assert "<dt style='font-weight:bold'>Indication</dt>" in detail and ">Side effects</dt>" in detail
+    assert "aria-label='Details of ifosfamide'" in detail and "off-label" in detail
+    explorer.filters["drug_class"].value = "PD-1"
+    assert explorer.detail_choice.options == ("pembrolizumab", "nivolumab")
+    assert "Details of pembrolizumab" in explorer.detail.value
