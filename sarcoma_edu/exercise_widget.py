@@ -56,6 +56,11 @@ def _alert(message: str) -> str:
     )
 
 
+def _sentence(error: Exception) -> str:
+    text = str(error)
+    return f"{text[:1].upper()}{text[1:]}."
+
+
 def _ordinal(n: int) -> str:
     return _ORDINALS.get(n, f"{n}th")
 
@@ -99,9 +104,8 @@ class ExerciseWidget(w.VBox):
         )
         self.hint = w.HTML()
         self.choices = w.VBox()
-        self.check_button = w.Button(
-            description="Check my answer", button_style="primary", layout=w.Layout(width="auto")
-        )
+        left = w.Layout(width="auto", align_self="flex-start")  # a button as wide as its words, at the left
+        self.check_button = w.Button(description="Check my answer", button_style="primary", layout=left)
         self.check_button.on_click(lambda _b: self._check_current())
         self.number = w.Text(description="Your answer", placeholder="type a number", value="")
         self.message = w.HTML()
@@ -143,12 +147,13 @@ class ExerciseWidget(w.VBox):
         if not ex.reveals:
             self.hint.value = ""
             return
-        then = (
-            "appears here once you have answered"
+        what = html.escape(ex.reveals)
+        hint = (
+            f"Answer first: {what} will show here once you have answered."
             if self._reveal is not None
-            else "follows below: read it after answering"
+            else f"Answer first, then read {what} below."
         )
-        self.hint.value = f"<p style='margin:0.2em 0;color:#444'>Answer first: {html.escape(ex.reveals)} {then}.</p>"
+        self.hint.value = f"<p style='margin:0.2em 0;color:#444'>{hint}</p>"
 
     # --- building the inputs -----------------------------------------------------------------
 
@@ -255,7 +260,7 @@ class ExerciseWidget(w.VBox):
             try:
                 number = _checks.typed_number(self.number.value, example="5")
             except ValueError as error:
-                self.message.value = _alert(f"Please type a number: {error}. Nothing was recorded.")
+                self.message.value = _alert(f"{_sentence(error)} Nothing was recorded.")
                 return
             self.answer(int(number) if number.is_integer() else number)
 
@@ -275,7 +280,7 @@ class ExerciseWidget(w.VBox):
             try:
                 value = _checks.typed_number(value, example="5")
             except ValueError as error:
-                self.message.value = _alert(f"Please type a number: {error}. Nothing was recorded.")
+                self.message.value = _alert(f"{_sentence(error)} Nothing was recorded.")
                 return None
         try:
             feedback = check_answer(self.exercise, value)

@@ -285,7 +285,7 @@ def test_a_number_prediction_refuses_what_it_cannot_read_and_records_nothing(sto
     widget.number.value = typed
     widget.check_button.click()
     message = widget.message.value.replace("&#x27;", "'")
-    assert "role='alert'" in message and says in message and "Nothing was recorded" in message
+    assert "role='alert'" in message and says.lower() in message.lower() and "Nothing was recorded" in message
     assert widget.feedback is None and reveal.calls == 0 and store.attempts().empty
     assert "Your answer: 0" not in widget.result.value
 
