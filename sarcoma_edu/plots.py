@@ -613,7 +613,10 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
             row=1,
             col=1,
         )
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2 if key != "objective" else -0.08})
+    # by objective the legend goes above the counts: under them it would sit on the mastery axis title
+    legend = {"orientation": "h", "y": -0.2} if key != "objective" else {"orientation": "h", "x": 0, "y": 1.0,
+                                                                            "yanchor": "bottom"}  # fmt: skip
+    fig.update_layout(barmode="group", legend=legend)
     fig.update_xaxes(title_text="Answers (all sessions)", rangemode="tozero", row=1, col=1)
     fig.update_xaxes(range=[0, 1.3 * max(1, int(summary["attempts"].max()))], row=1, col=1)
     fig.update_yaxes(title_text="Topic", autorange="reversed", row=1, col=1)
@@ -627,8 +630,10 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
             if m == m
         ]
         # wrapped between words so no line runs past the figure (at 1366 x 768 too)
-        explained = textwrap.wrap(MASTERY_WORDS, width=90, break_long_words=False, break_on_hyphens=False)
-        wrapped = textwrap.wrap("; ".join(words) + ".", width=90, break_long_words=False, break_on_hyphens=False)
+        # the sentences start at the figure's left edge and wrap to its width (fewer letters a line in large text)
+        width = round(100 / (LARGE_TEXT_SCALE if presentation.large_text() else 1))
+        explained = textwrap.wrap(MASTERY_WORDS, width=width, break_long_words=False, break_on_hyphens=False)
+        wrapped = textwrap.wrap("; ".join(words) + ".", width=width, break_long_words=False, break_on_hyphens=False)
         lines = [*explained, "In words:", *wrapped]
         about = [_wrap(t, 50) for t in (shown["text"] if "text" in shown.columns else shown["label"])]
         fig.add_trace(
@@ -639,7 +644,9 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
                 orientation="h",
                 marker={"color": OKABE_ITO["blue"]},
                 text=[f"{round(100 * m)}% mastery" if m == m else "" for m in shown["mastery"]],
-                textposition="auto",
+                # written beside a short bar (0% too), inside a long one
+                textposition=["outside" if m == m and m < 0.3 else "inside" for m in shown["mastery"]],
+                cliponaxis=False,
                 customdata=[[a, _right_of(r, n)] for a, r, n in zip(about, right, shown["items"], strict=True)],
                 hovertemplate="%{customdata[0]}<br>%{x:.0f}% mastery now (%{customdata[1]})<extra></extra>",
             ),
@@ -665,6 +672,7 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
             showarrow=False,
             x=0,
             y=0,
+            xshift=-(LEFT_MARGIN[key] - 12),  # from the plot's left edge back to the figure's
             yshift=-120,
             xref="paper",
             yref="paper",
@@ -678,8 +686,12 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
     rows = len(summary) + (label_lines / 1.6 + 2 if key == "objective" else 0)
     fig = _style(fig, title, height=round(200 + 60 * rows + (24 * len(lines) + 40 if where else 0)))
     if where:
-        fig.update_layout(margin={"b": 150 + 24 * len(lines), "l": 330 if key == "objective" else 80})
+        fig.update_layout(margin={"b": 150 + 24 * len(lines), "l": LEFT_MARGIN[key]})
     return fig
+
+
+# the progress figure's left margin: room for the topics, or for the objectives written out
+LEFT_MARGIN = {"topic": 80, "objective": 330}
 
 
 def _objective_labels(mastery: pd.DataFrame) -> list[str]:

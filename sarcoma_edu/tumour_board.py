@@ -71,7 +71,10 @@ class TumourBoard(w.VBox):
     def __init__(self, cases: Sequence[Case], progress: ProgressStore | None, presenter: bool = False,
                  problems: Sequence[str] = (), seed: int | None = None) -> None:  # fmt: skip
         self.cases = {case.id: case for case in cases}
-        self.progress = progress
+        # on the projector the room's answers are not the presenter's: nothing is read from or saved to their
+        # progress (no case of their own mistakes, no answers of the room in their file)
+        self.presenting = presentation.is_presenting()
+        self.progress = None if self.presenting else progress
         self.case: Case | None = None
         self.position = 0
         self.answers: list[tuple] = []
@@ -286,6 +289,8 @@ class TumourBoard(w.VBox):
         self.next_button.disabled = False
 
     def _save(self, step, text: str, correct: bool) -> str:
+        if self.presenting:
+            return "<small>Presenting: the room's answers are not saved.</small>"
         if self.progress is None:
             return "<small>Progress is not being saved.</small>"
         try:

@@ -265,3 +265,20 @@ def test_a_what_if_size_that_cannot_be_used_is_refused_and_never_clamped(typed):
     assert board.size_value.value == typed
     board.size_value.value = "20"
     assert any(change.changed for change in board.show_what_if())
+
+
+def test_on_the_projector_the_board_neither_reads_nor_saves_the_presenters_progress(tmp_path, monkeypatch):
+    """Under `present` the room's answers are not saved and 'Practise my mistakes' ignores the presenter's own."""
+    from sarcoma_edu import presentation
+
+    store = ProgressStore(tmp_path / "progress.sqlite3")
+    store.record("case:limb-preop-radiation:stage", "Stage IIIA", False, "cases")  # the presenter's own mistake
+    monkeypatch.setenv(presentation.PRESENT_ENV, "1")
+    board = tumour_board(progress=store)
+    assert board.presenter.value and board.practise_mistakes() is None
+    board.start("limb-preop-radiation")
+    step = board.case.steps[0]
+    board.answer(step.question.correct_answers[0].answer)
+    board.reveal()
+    assert "the room's answers are not saved" in board.result.value
+    assert len(store.attempts()) == 1
