@@ -228,3 +228,21 @@ def test_the_presentation_module_loads_neither_plotly_nor_ipywidgets():
     code = "import sarcoma_edu.presentation, sys; print('plotly' in sys.modules, 'ipywidgets' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_the_presented_page_keeps_only_webpacks_jupyterlab_version_notes_out_of_the_console():
+    """The note webpack writes on every page about JupyterLab 4.2 vs 4.6 packages is held back; other errors pass."""
+    page = (OFFLINE / "index.html.j2").read_text(encoding="utf-8")
+    (pattern,) = re.findall(r"const versionNote = /(.+)/;", page)
+    note = re.compile(pattern.replace("\\/", "/"))
+    seen = [  # as chromium printed them on every page before
+        "Unsatisfied version 4.2.5 from _JUPYTERLAB.CORE_OUTPUT of shared singleton module @jupyterlab/console "
+        "(required ^4.6.2)",
+        "No satisfying version (^4.6.2) of shared module @jupyterlab/outputarea found in shared scope default.\n"
+        "Available versions: 4.2.5 from _JUPYTERLAB.CORE_OUTPUT",
+    ]
+    assert all(note.search(message) for message in seen)
+    for other in ("Error: widget model not found", "Failed to load resource: net::ERR_NAME_NOT_RESOLVED",
+                  "Unsatisfied version 1.0 of shared singleton module some-other-package"):  # fmt: skip
+        assert not note.search(other)
+    assert "for (const level of ['warn', 'error'])" in page and "write(...args)" in page
