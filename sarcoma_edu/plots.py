@@ -208,8 +208,8 @@ def _t_sizes(site: str) -> list[tuple[str, float, str]]:
             words = f"> {above:g} cm"
         elif above == 0:
             words = f"≤ {float(up_to):g} cm"
-        else:
-            words = f"> {above:g}-{float(up_to):g} cm"
+        else:  # one bound a line: short enough not to run into the next column, in large text too
+            words = f"> {above:g} cm<br>≤ {float(up_to):g} cm"
         out.append((row.t, float(up_to) if up_to else above + 1, words))
     return out
 
@@ -298,7 +298,8 @@ def stage_map_figure(patient: StageResult | None = None) -> go.Figure:
     title = "AJCC 8 stage groups: the same size and grade, two sites"
     if patient is not None and patient.stage is None:  # a second, smaller line, so the title fits
         title += "<br><span style='font-size:0.75em'>This patient has no stage group, so is not marked</span>"
-    fig = _style(fig, title, height=520)
+    fig = _style(fig, title, height=540)
+    fig.update_layout(margin={"b": fig.layout.margin.b + 30})  # three lines of tick labels under the tables
     if patient is not None and patient.stage is None:
         fig.update_layout(margin={"t": 125})
     return figure_text.describe(fig, _patient_words(patient))
