@@ -48,14 +48,15 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 # open, as soon as the server is listening (exec: the server keeps the process id of the shell that started the script).
 # port_retries=0: a PORT already in use stops with JupyterLab's message instead of moving to another port.
 LESSONS ?= my-lessons
+LESSONS_DIR = $(patsubst ~%,$(HOME)%,$(LESSONS))
 LAB_WORKSPACES := .lab-workspaces
 lab: $(VENV)/.installed
 	@echo "Step 3 of 3: your own copies of the lessons in $(LESSONS)/ (notebooks/ stays as it is), then JupyterLab on port $(PORT) (the first start takes a few seconds) ..."
-	@$(BIN)/python scripts/copy_lessons.py '$(LESSONS)'
+	@$(BIN)/python scripts/copy_lessons.py '$(LESSONS_DIR)'
 	@rm -rf $(LAB_WORKSPACES)
 	@$(BIN)/python scripts/lab_ready.py --pid $$$$ & \
 	  JUPYTER_CONFIG_PATH="$(CURDIR)/sarcoma_edu/jupyter/config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
-	  exec $(BIN)/jupyter lab --ServerApp.root_dir='$(LESSONS)' --LabApp.workspaces_dir=$(LAB_WORKSPACES) \
+	  exec $(BIN)/jupyter lab --ServerApp.root_dir='$(LESSONS_DIR)' --LabApp.workspaces_dir=$(LAB_WORKSPACES) \
 	  --port=$(PORT) --ServerApp.port_retries=0 $(ROOT_FLAG) --LabApp.default_url=/lab/tree/00_welcome.ipynb
 
 # The browser test drives Debian's chromium (no browser download) and checks accessibility with

@@ -56,6 +56,8 @@ def test_make_lab_opens_copies_of_the_lessons_and_a_fresh_workspace():
     assert "rm -rf .lab-workspaces" in commands and "--LabApp.workspaces_dir=.lab-workspaces" in commands
     assert commands.index("rm -rf .lab-workspaces") < commands.index("jupyter lab")
     assert "--ServerApp.root_dir='our class'" in _dry_run("LESSONS=our class").replace("\\\n", " ")
+    home = os.path.expanduser("~")  # a folder given as ~/... (as typed, quoted) is in the home folder
+    assert f"copy_lessons.py '{home}/sarcoma-lessons'" in _dry_run("LESSONS=~/sarcoma-lessons")
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "my-lessons/" in ignored and ".lab-workspaces/" in ignored
 
