@@ -217,6 +217,14 @@ def _later(delay_s: float, callback: Callable[[], None]) -> bool:
     return True
 
 
+# long choices wrap onto more lines, and their row grows with them
+_CALCULATOR_STYLE = (
+    "<style>.sarcoma-edu-calculator .widget-radio-box{height:auto}"
+    ".sarcoma-edu-calculator .widget-radio-box label{white-space:normal;height:auto;line-height:1.35;"
+    "margin:0.15em 0;max-width:46em}</style>"
+)
+
+
 class _Calculator(w.VBox):
     """Shared behaviour: recompute on every input change; show a message instead of a traceback.
 
@@ -227,15 +235,19 @@ class _Calculator(w.VBox):
 
     def __init__(self, inputs: Sequence[w.Widget], outputs: Sequence[w.Widget], title: str) -> None:
         self.message = w.HTML()
-        heading = w.HTML(f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>")
+        heading = w.HTML(_CALCULATOR_STYLE + f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>")
         super().__init__([heading, *inputs, self.message, *outputs], layout=w.Layout(padding="0.5em"))
         self.add_class("sarcoma-edu-calculator")
         self.result = None  # the last valid result; subclasses define _compute() and _render()
         self._pending: object | None = None  # the message waiting for a pause in the typing
         self._accepted: dict[NumberBox, tuple[str, str]] = {}  # each number box's text and number for the result
+        self._settled: tuple | None = None  # (result, accepted) of the last value meant (paused on, or chosen)
+        self._typing: tuple | None = None  # (number box, (result, accepted)) while a value is being typed
+        self._edits = 0  # changes of the inputs so far
+        self.on_result: list[Callable[[], None]] = []  # called when a refused value brings the settled result back
         for control in inputs:
             if hasattr(control, "value"):
-                control.observe(lambda _change: self.update(), names="value")
+                control.observe(lambda change: self.update(change["owner"]), names="value")
 
     def _number_boxes(self) -> list[NumberBox]:
         found, stack = [], list(self.children)
@@ -252,18 +264,38 @@ class _Calculator(w.VBox):
         changed = [(box, number) for box, (text, number) in self._accepted.items() if box.value.strip() != text]
         return "; ".join(f"{box.description} = {number}" for box, number in changed)
 
-    def update(self) -> None:
-        """Recompute from the inputs; on bad input show a message and keep the last result."""
+    def update(self, source: w.Widget | None = None) -> None:
+        """Recompute from the inputs (``source`` is the one that changed); on bad input show a message and keep
+        the last result.
+
+        A valid value shows its result at once. A result reached by typing in a number box is the one kept
+        (settled) only once the typing pauses, or the student moves on to another input: a number typed
+        key by key passes through values it does not mean (1 on the way to 12,5), and the page may send
+        only some of them. A choice (a drop-down, a box ticked) is kept at once. When a refused value is
+        reported, the result on screen goes back to the settled one, and the message names the value it
+        was made from.
+        """
         self._pending = None
+        self._edits += 1
+        edit = self._edits
+        if self._typing is not None and self._typing[0] is not source:  # moved on: what was typed is meant
+            self._settled, self._typing = self._typing[1], None
         try:
             result = self._compute()
         except (TypeError, ValueError) as error:
-            message, token = _alert(str(error), self._kept()), object()
+            token, problem = object(), str(error)
             self._pending = token
 
             def show() -> None:
-                if self._pending is token:  # nothing was typed since
-                    self.message.value = message
+                if self._pending is not token:  # something was typed since
+                    return
+                if self._settled is not None and self.result is not self._settled[0]:
+                    self.result, self._accepted = self._settled[0], dict(self._settled[1])
+                    self._typing = None
+                    self._render(self.result)
+                    for callback in self.on_result:
+                        callback()
+                self.message.value = _alert(problem, self._kept())
 
             if not _later(MESSAGE_PAUSE_S, show):
                 show()
@@ -277,6 +309,18 @@ class _Calculator(w.VBox):
             except ValueError:  # a box the result does not use (the size when 'Size unknown' is ticked)
                 continue
         self._render(result)
+        snapshot = (result, dict(self._accepted))
+        if self._settled is None or not isinstance(source, NumberBox):
+            self._settled, self._typing = snapshot, None
+            return
+        self._typing = (source, snapshot)
+
+        def settle() -> None:
+            if self._edits == edit:  # the typing paused on this value: the student meant it
+                self._settled, self._typing = snapshot, None
+
+        if not _later(MESSAGE_PAUSE_S, settle):
+            settle()
 
 
 def _site_options() -> list[tuple[str, str]]:
@@ -334,10 +378,12 @@ class StagingCalculator(_Calculator):
         self.grade = w.Dropdown(options=_GRADE_OPTIONS, value=grade, description="Grade", style=_LABEL)
         self.nodes = w.Checkbox(value=nodes, description="Spread to nearby lymph nodes (N1)", indent=False)
         self.metastasis = w.Checkbox(value=metastasis, description="Spread to distant sites (M1)", indent=False)
-        # shown only for the head and neck (invasion, T4a/T4b) and visceral organs (extent, T1-T4c)
-        self.extent = w.Dropdown(
-            options=[("", "")], value="", description="Extent", style=_LABEL, layout=w.Layout(width="48em")
+        # shown only for the head and neck (invasion, T4a/T4b) and visceral organs (extent, T1-T4c); choices, not
+        # a drop-down, since their words are long (a T4b invasion is 130 letters) and a drop-down would cut them
+        self.extent = w.RadioButtons(
+            options=[("", "")], value="", description="Extent", style=_LABEL, layout=w.Layout(width="auto")
         )
+        self.extent.add_class("sarcoma-edu-extent")
         # a FloatText checked by stage(): a bounded box would silently turn 1 into 2, an IntText 2.5 into 25
         self.sites = _number_box(2, "Number of sites")
         self.badge, self.tnm, self.explanation = w.HTML(), w.HTML(), w.HTML(layout=_WIDE)
@@ -357,7 +403,7 @@ class StagingCalculator(_Calculator):
         self.site.observe(lambda _change: self._set_extent_choices(), names="value")
         super().__init__(inputs, outputs, "Staging calculator (AJCC 8th edition)")
         for control in (self.size, self.size_unknown):
-            control.observe(lambda _change: self.update(), names="value")
+            control.observe(lambda change: self.update(change["owner"]), names="value")
         self.update()
 
     def _set_extent_choices(self) -> None:
@@ -510,6 +556,7 @@ class TreatmentPlanner(w.VBox):
         )
         for control in (self.radiation, self.chemotherapy, self.resectable, self.metastases_removable, self.recurrent):
             control.observe(lambda _change: self.update(), names="value")
+        self.staging.on_result.append(self.update)  # a refused size brings back the stage: the plan follows it
         for control in (
             self.staging.site,
             self.staging.size,

@@ -457,3 +457,44 @@ def test_the_drug_catalog_shows_four_columns_and_the_rest_for_the_drug_chosen():
     explorer.filters["drug_class"].value = "PD-1"
     assert explorer.detail_choice.options == ("pembrolizumab", "nivolumab")
     assert "Details of pembrolizumab" in explorer.detail.value
+
+
+def test_a_refused_value_brings_back_the_result_the_typing_last_paused_on(monkeypatch):
+    """Typing 12,5 over a size of 12 quickly, the page may send only '1' and '12,5': once 12,5 is refused, the
+    result is the 12 cm one again and the message names 12, not the 1 that passed on the way."""
+    import sarcoma_edu.widgets as widgets_module
+
+    shell = _FakeTypingShell()
+    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
+    monkeypatch.setattr(widgets_module, "_show", lambda output, figure: None)
+    planner = widgets_module.TreatmentPlanner("extremity", 12.0, "G1")
+    calc = planner.staging
+    assert calc.result.stage == "IB"
+    calc.size.value = "1"  # shown at once: T1, stage IA
+    assert calc.result.stage == "IA" and "Radiation therapy after surgery" not in planner.plan_html.value
+    calc.size.value = "12,5"
+    shell.pause()
+    message = calc.message.value.replace("&#x27;", "'")
+    assert "'12,5' has a comma" in message and "the last value accepted: Greatest size (cm) = 12." in message
+    assert calc.result.t == "T3" and "Stage IB" in calc.badge.value
+    assert "Radiation therapy after surgery" in planner.plan_html.value  # the plan follows the stage brought back
+    calc.size.value = "3"
+    shell.pause()
+    calc.size.value = "3x"
+    shell.pause()
+    assert calc.result.t == "T1" and "Greatest size (cm) = 3." in calc.message.value  # 3 was paused on: kept
+
+
+def test_a_size_the_student_moved_on_from_is_kept_without_a_pause(monkeypatch):
+    """Typing 12, then choosing a grade at once, then typing 0: the 0 is refused and the result kept is 12 cm's."""
+    import sarcoma_edu.widgets as widgets_module
+
+    shell = _FakeTypingShell()
+    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
+    monkeypatch.setattr(widgets_module, "_show", lambda output, figure: None)
+    calc = widgets_module.StagingCalculator()
+    calc.size.value = "12"
+    calc.grade.value = "G1"  # no pause: the student moved on from the size box
+    calc.size.value = "0"
+    shell.pause()
+    assert "Stage IB" in calc.badge.value and "the last value accepted: Greatest size (cm) = 12." in calc.message.value
