@@ -276,7 +276,7 @@ def test_staging_calculator_by_keyboard(browser, lab, tmp_path):
         page.keyboard.press("Control+A")
         page.keyboard.type("12")
         page.keyboard.press("Tab")
-        _wait_for_text(page, calculator.locator(".sarcoma-edu-badge"), "Stage IIIB")
+        _wait_for_text(page, calculator, "Stage IIIB")  # the badge is redrawn: wait on the calculator around it
         page.keyboard.press("Tab")  # past the "Size unknown" box to the grade drop-down
         assert (
             page.evaluate("document.activeElement.closest('.widget-dropdown')?.querySelector('label')?.innerText")
@@ -533,6 +533,13 @@ def _choose(page, select, text: str) -> None:
     page.keyboard.press("Enter")
 
 
+def _tick_by_keyboard(page, choices, starting: str) -> None:
+    """Choose, among radio choices, the one whose words start with ``starting``: focus it and press Space."""
+    choice = choices.locator("label").filter(has_text=starting).first.locator("input[type=radio]")
+    choice.focus()
+    page.keyboard.press("Space")
+
+
 def _wait_for_text(page, locator, text: str) -> None:
     page.wait_for_function("([el, text]) => el.innerText.includes(text)", arg=[locator.element_handle(), text])
 
@@ -543,7 +550,7 @@ def test_staging_calculator_extent_by_keyboard_for_head_and_neck_and_visceral(br
     try:
         calculator = page.locator(STAGING_03)
         site = calculator.locator(".widget-dropdown:has(label:text-is('Site of the tumour')) select")
-        extent = calculator.locator(".widget-dropdown:has(label:text-is('Invasion')) select")
+        extent = calculator.locator(".widget-radio:has(label:text-is('Invasion'))")
         assert extent.count() == 0 or not extent.is_visible()  # hidden for a limb
         _choose(page, site, "Head and neck")
         extent.wait_for(state="visible", timeout=10_000)
@@ -553,20 +560,20 @@ def test_staging_calculator_extent_by_keyboard_for_head_and_neck_and_visceral(br
         page.keyboard.type("1.5")
         page.keyboard.press("Tab")
         _wait_for_text(page, calculator, "T1; no invasion of adjoining structures given")
-        options = extent.evaluate("s => [...s.options].map(o => o.text)")
-        _choose(page, extent, next(o for o in options if o.startswith("T4a")))
+        _tick_by_keyboard(page, extent, "T4a")  # a long choice, written out in full (it wraps)
         _wait_for_text(page, calculator, "invasion decides T4")
+        choice = extent.locator("label", has_text="T4a")
+        assert choice.evaluate("l => l.scrollWidth <= l.clientWidth + 1 && l.innerText.includes('pterygoid muscles')")
         badge = calculator.locator(".sarcoma-edu-badge").inner_text()
         assert "T4a" in calculator.inner_text() and "No stage group" in badge
         _readme_shot(calculator, "staging-head-and-neck.png")
         _shot(page, "03_staging_head_and_neck.png")
 
         _choose(page, site, "Abdominal and thoracic visceral organs")
-        visceral = calculator.locator(".widget-dropdown:has(label:text-is('Extent')) select")
+        visceral = calculator.locator(".widget-radio:has(label:text-is('Extent'))")
         visceral.wait_for(state="visible", timeout=10_000)
-        options = visceral.evaluate("s => [...s.options].map(o => o.text)")
-        _choose(page, visceral, next(o for o in options if o.startswith("T4a-T4c")))
-        sites = calculator.get_by_label("Number of sites")
+        _tick_by_keyboard(page, visceral, "T4a-T4c")
+        sites = calculator.get_by_label("Number of sites", exact=True)
         sites.wait_for(state="visible", timeout=10_000)
         sites.click()
         page.keyboard.press("Control+A")
@@ -581,9 +588,10 @@ def test_staging_calculator_extent_by_keyboard_for_head_and_neck_and_visceral(br
         page.close()
 
 
-def test_prediction_answered_by_keyboard_reveals_the_calculator_only_afterwards(browser, lab):
+def test_prediction_answered_by_keyboard_reveals_the_calculator_only_afterwards(browser, lab, tmp_path):
     """In 03 the retroperitoneal prediction is answered by keyboard; only then do the feedback and calculator show."""
     page = open_lesson(browser, *lab, "03_staging.ipynb")
+    _own_progress(page, tmp_path / "progress.sqlite3")  # never answers another test gave (they would be shown)
     # collapsed cells show no execution count, which run_all waits for: show the code first
     page.evaluate("window.jupyterapp.commands.execute('notebook:show-all-cell-code')")
     run_all(page)
@@ -710,13 +718,18 @@ _CUT_OFF_JS = """(panel) => {
             }
         }
     }
-    // answer tick boxes one under another: a label wrapped onto two lines must not run into the next box
+    // tick boxes one under another: the words of a label wrapped onto two lines must not run into the next one's
+    const inked = (box) => {  // where the label's words are drawn
+        const range = document.createRange();
+        range.selectNodeContents(box.querySelector('.widget-label-basic') || box);
+        return range.getBoundingClientRect();
+    };
     for (const list of root.querySelectorAll('.jp-OutputArea .widget-vbox')) {
         const boxes = [...list.children].filter(c => c.classList.contains('widget-checkbox') && c.offsetParent);
         for (let k = 1; k < boxes.length; k++) {
-            const above = boxes[k - 1].querySelector('label')?.getBoundingClientRect();
-            const below = boxes[k].getBoundingClientRect();
-            if (above && above.bottom > below.top + 1) found.push(`tick-box labels overlap: "${words(boxes[k - 1])}"`);
+            if (inked(boxes[k - 1]).bottom > inked(boxes[k]).top + 2) {
+                found.push(`tick-box labels overlap: "${words(boxes[k - 1])}"`);
+            }
         }
     }
     const labels = '.jp-OutputArea .widget-label, .jp-OutputArea .widget-inline-hbox > label';
@@ -891,3 +904,23 @@ def test_on_the_projector_the_tumour_boards_buttons_keep_their_labels_and_figure
     finally:
         page.close()
         stop(process)
+
+
+def test_a_phase_moved_by_keyboard_keeps_the_focus_so_enter_moves_it_again(browser, lab, tmp_path):
+    """In 05's ordering exercise, Enter on 'Move <phase> up' moves it, and Enter again moves the same phase further up,
+    never back: the keyboard follows the moved phase."""
+    page = _open_and_run(browser, lab, "05_treatment.ipynb", tmp_path / "progress.sqlite3")
+    try:
+        widget = page.locator(f"{PANEL} .sarcoma-edu-predict").filter(has_text="Put the phases")
+        widget.scroll_into_view_if_needed()
+        lines = widget.locator(".widget-hbox")
+        last = lines.nth(lines.count() - 1).inner_text().split("\n")[0].split(". ", 1)[1].strip()
+        widget.get_by_role("button", name=f"Move {last} up").focus()
+        page.keyboard.press("Enter")
+        _wait_for_text(page, widget, f"{last} is now {['1st', '2nd', '3rd'][lines.count() - 2]} of")
+        page.keyboard.press("Enter")
+        _wait_for_text(page, widget, f"{last} is now {['1st', '2nd', '3rd'][lines.count() - 3]} of")
+        focused = page.evaluate("document.activeElement.innerText || document.activeElement.textContent")
+        assert focused.strip() == f"Move {last} up"
+    finally:
+        page.close()
