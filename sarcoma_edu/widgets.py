@@ -221,7 +221,10 @@ def _later(delay_s: float, callback: Callable[[], None]) -> bool:
 _CALCULATOR_STYLE = (
     "<style>.sarcoma-edu-calculator .widget-radio-box{height:auto}"
     ".sarcoma-edu-calculator .widget-radio-box label{white-space:normal;height:auto;line-height:1.35;"
-    "margin:0.15em 0;max-width:46em}</style>"
+    "margin:0.15em 0;max-width:46em;display:flex;flex-direction:row-reverse;justify-content:flex-end;"
+    "align-items:flex-start}"  # the page puts each button after its words and floats it left: keep it left
+    ".sarcoma-edu-calculator .widget-radio-box label input{flex:0 0 auto;height:auto;margin:0.3em 0.5em 0 1px}"
+    "</style>"
 )
 
 

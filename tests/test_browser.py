@@ -361,7 +361,9 @@ def test_staging_lesson_in_voila_hides_code(browser, tmp_path):
         assert "the room's answer is checked, not saved" in text
         assert elsewhere == [], elsewhere  # Font Awesome and all: nothing from a CDN
         _shot(page, "03_staging_voila.png")
-        _readme_shot(page.locator("body"), "staging-voila.png")
+        heading = page.get_by_role("heading", name="Staging calculator", exact=True)
+        _readme_clip(heading, page.locator(".sarcoma-edu-after-answering .js-plotly-plot").first,
+                     page.locator("#rendered_cells"), "staging-voila.png")  # fmt: skip
     finally:
         page.close()
         stop(process)
