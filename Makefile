@@ -21,10 +21,12 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --upgrade pip
 
 # Reinstall only when pyproject.toml changes. pip shows what it downloads and installs (a few minutes
-# the first time), so the terminal is never silent.
+# the first time); while it installs without a word, scripts/keep_talking.py says every 10 s that it is
+# still working, so the terminal is never silent for long.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@echo "Step 2 of 3: installing sarcoma-edu, JupyterLab and the other packages into $(VENV) ..."
-	$(BIN)/python -m pip install --progress-bar on -e .
+	@$(BIN)/python scripts/keep_talking.py --what "pip is installing the packages" -- \
+	  $(BIN)/python -m pip install --progress-bar on -e .
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -37,16 +39,25 @@ venv: $(VENV)/.installed
 # JupyterLab refuses to run as root (e.g. in a container) unless told to.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-# JUPYTER_CONFIG_PATH: the toolkit's JupyterLab defaults (no news or update pop-ups for students).
+# Students work on copies in $(LESSONS): the lessons in notebooks/ never change by being used
+# (scripts/copy_lessons.py never replaces an edited copy without asking).
+# JUPYTER_CONFIG_PATH: the toolkit's JupyterLab defaults (no news or update pop-ups; a lesson is saved
+# without its outputs, so it reopens without "model not found"; closing a lesson's tab stops its kernel).
+# The workspace (the tabs JupyterLab reopens) starts empty each time: only the welcome lesson opens.
 # JupyterLab keeps this terminal busy until Ctrl+C; scripts/lab_ready.py says so, with the address to
 # open, as soon as the server is listening (exec: the server keeps the process id of the shell that started the script).
 # port_retries=0: a PORT already in use stops with JupyterLab's message instead of moving to another port.
+LESSONS ?= my-lessons
+LESSONS_DIR = $(patsubst ~%,$(HOME)%,$(LESSONS))
+LAB_WORKSPACES := .lab-workspaces
 lab: $(VENV)/.installed
-	@echo "Step 3 of 3: starting JupyterLab on port $(PORT) (the first start takes a few seconds) ..."
+	@echo "Step 3 of 3: your own copies of the lessons in $(LESSONS)/ (notebooks/ stays as it is), then JupyterLab on port $(PORT) (the first start takes a few seconds) ..."
+	@$(BIN)/python scripts/copy_lessons.py '$(LESSONS_DIR)'
+	@rm -rf $(LAB_WORKSPACES)
 	@$(BIN)/python scripts/lab_ready.py --pid $$$$ & \
 	  JUPYTER_CONFIG_PATH="$(CURDIR)/sarcoma_edu/jupyter/config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
-	  exec $(BIN)/jupyter lab --ServerApp.root_dir=notebooks --port=$(PORT) --ServerApp.port_retries=0 \
-	  $(ROOT_FLAG) --LabApp.default_url=/lab/tree/00_welcome.ipynb
+	  exec $(BIN)/jupyter lab --ServerApp.root_dir='$(LESSONS_DIR)' --LabApp.workspaces_dir=$(LAB_WORKSPACES) \
+	  --port=$(PORT) --ServerApp.port_retries=0 $(ROOT_FLAG) --LabApp.default_url=/lab/tree/00_welcome.ipynb
 
 # The browser test drives Debian's chromium (no browser download) and checks accessibility with
 # axe-core from npm. As root (CI, containers) missing pieces are installed with apt-get; otherwise
@@ -129,4 +140,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check sarcoma_edu tests benchmarks scripts conftest.py
 
 clean:
-	rm -rf $(VENV) $(BINDER_VENV) build dist .hypothesis
+	rm -rf $(VENV) $(BINDER_VENV) build dist .hypothesis $(LAB_WORKSPACES)

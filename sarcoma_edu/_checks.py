@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import re
 import reprlib
 from collections.abc import Sequence
 
@@ -136,3 +137,41 @@ def choice(name: str, value: object, options: Sequence[str], shown: Sequence[str
     close = difflib.get_close_matches(key, list(options), n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise ValueError(f"{name}={show(value)} is not allowed{hint}; expected one of {', '.join(visible)}")
+
+
+_TYPED_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def typed_number(text: object, example: str = "12.5") -> float:
+    """Read a number a student typed in a box: digits, an optional sign, and a point for a decimal.
+
+    Nothing is reinterpreted: a comma, a range, a word, a unit or an exponent is refused with a
+    message that says what to type instead (``example`` shows a number in the right form).
+
+    Raises:
+        ValueError: the text is empty or is not a plain number; the message is written for the student.
+    """
+    typed = str(text).strip()
+    if not typed:
+        raise ValueError(f"the box is empty: type a number, e.g. {example}")
+    if _TYPED_NUMBER.fullmatch(typed):
+        return float(typed)
+    shown = show(typed)
+    if re.fullmatch(r"[+-]?\d+,\d{3}", typed):  # a thousands comma or a decimal one: say both, guess neither
+        whole, point = typed.replace(",", ""), typed.replace(",", ".")
+        return _refuse(f"{shown} has a comma: type {whole} for the whole number, or {point} with a point for a decimal")
+    if re.fullmatch(r"[+-]?\d+,\d+", typed):
+        return _refuse(f"{shown} has a comma: write a decimal with a point, e.g. {typed.replace(',', '.')}")
+    if re.fullmatch(r"[+-]?[\d.]+\s*(-|\u2013|to)\s*[\d.]+", typed):
+        first = re.match(r"[+-]?[\d.]+", typed).group()
+        return _refuse(f"{shown} is a range: type one number, e.g. {first}")
+    if re.fullmatch(r"[+-]?[\d.]+\s*%", typed):
+        return _refuse(f"{shown} has a % sign: type the number alone, e.g. {typed.rstrip('% ')}")
+    if re.fullmatch(r"[+-]?[\d.]+\s*[a-zA-Z]+\.?", typed):
+        number = re.match(r"[+-]?[\d.]+", typed).group()
+        return _refuse(f"{shown} has a word or unit after the number: type the number alone, e.g. {number}")
+    return _refuse(f"{shown} is not a number: type digits, with a point for a decimal (e.g. {example})")
+
+
+def _refuse(message: str) -> float:
+    raise ValueError(message)

@@ -18,6 +18,7 @@ import contextlib
 import ctypes
 import errno
 import filecmp
+import json
 import os
 import signal
 import socket
@@ -169,7 +170,7 @@ def copy_lessons(folder: str | Path, replace_edited: Callable[[Path], bool] | No
         if not copy.exists():
             _atomic.copy_file(source, copy)
             report.copied.append(name)
-        elif filecmp.cmp(source, copy, shallow=False):
+        elif filecmp.cmp(source, copy, shallow=False) or _same_cells(source, copy):
             report.unchanged.append(name)
         elif replace_edited is not None and replace_edited(copy):
             number = 1
@@ -181,6 +182,23 @@ def copy_lessons(folder: str | Path, replace_edited: Callable[[Path], bool] | No
         else:
             report.kept.append(name)
     return report
+
+
+def _same_cells(source: Path, copy: Path) -> bool:
+    """Whether two notebooks hold the same cells, word for word: a copy that was only run and saved (outputs,
+    execution counts, metadata) is not a copy the student edited."""
+    if source.suffix != ".ipynb":
+        return False
+
+    def cells(path: Path) -> list[tuple[str, str]] | None:
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+            return [(c["cell_type"], "".join(c["source"])) for c in notebook["cells"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    mine = cells(copy)
+    return mine is not None and mine == cells(source)
 
 
 def _root_flag() -> list[str]:
@@ -291,11 +309,19 @@ def present_command(
 ) -> list[str]:
     """The command that serves one notebook in Voila: outputs only, no code, optionally dark and large.
 
-    Run it with the environment :func:`present_env` adds (the theme for figures, the large-text template).
+    The page is the ``sarcoma-edu`` template (Voila's lab page without the Font Awesome style sheets it
+    would fetch from a CDN: it works in a room with no internet), or ``sarcoma-edu-large``. Cells run
+    with the page already connected (Voila's progressive rendering), so each widget's model reaches
+    the page before the widget is drawn: rendered ahead of the connection, a lesson with many widgets
+    on a busy computer could show "Error displaying widget: model not found" until reloaded (the
+    widget manager waits 2 s for a model while it loads them all from the kernel).
+
+    Run it with the environment :func:`present_env` adds (the theme for figures, the templates' folder).
     """
     command = [sys.executable, "-m", "voila", str(lesson), "--strip_sources=True"]
+    command += ["--VoilaConfiguration.progressive_rendering=True"]
     command += ["--theme=dark"] if dark else []
-    command += ["--template=sarcoma-edu-large"] if large_text else []
+    command += [f"--template={'sarcoma-edu-large' if large_text else 'sarcoma-edu'}"]
     command += [f"--port={check_port(port)}", "--Voila.port_retries=0"] if port is not None else []
     return command + ([] if browser else ["--no-browser"])
 
@@ -304,14 +330,14 @@ def present_env(dark: bool = False, large_text: bool = False) -> dict[str, str]:
     """Environment variables for :func:`present_command`, inherited by the lesson's kernel.
 
     ``SARCOMA_EDU_PRESENT`` and ``SARCOMA_EDU_THEME`` (and ``SARCOMA_EDU_LARGE_TEXT``) are read by the
-    figure builders and the table display (:mod:`sarcoma_edu.presentation`); with ``large_text`` the
-    Voila template folder is put first on ``JUPYTER_PATH``.
+    figure builders and the table display (:mod:`sarcoma_edu.presentation`); the toolkit's Voila
+    templates' folder is put first on ``JUPYTER_PATH``.
     """
     env = {presentation.PRESENT_ENV: "1", presentation.THEME_ENV: "dark" if dark else "light"}
     if large_text:
         env[presentation.LARGE_TEXT_ENV] = "1"
-        paths = [str(presentation.template_root()), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
-        env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    paths = [str(presentation.template_root()), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
     return env
 
 

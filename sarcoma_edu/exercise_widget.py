@@ -8,8 +8,16 @@ under the exercise's id (``ex-03-...``), so progress shows it with its lesson.
 
 Keyboard use: **Tab** moves between answers and buttons, **Space** or **Enter** presses a button or
 ticks a box. An ordering exercise gives each line a "Move ... up" and a "Move ... down" button that
-names the item, and says where the item went after each move. A problem is shown as a message
-(``role="alert"``), never as a traceback.
+names the item, says where the item went after each move, and keeps the keyboard on the moved item's
+button. A number is typed as digits with a point for a decimal; anything else ("five", "3-4", "12,5")
+is refused with a message and nothing is recorded. A problem is shown as a message (``role="alert"``),
+never as a traceback.
+
+An exercise answered in an earlier session shows as answered (the answer, when, the feedback and the
+reveal), with **Answer again** to try it afresh; under ``sarcoma-edu present`` every exercise starts
+unanswered and the room's answers are not saved in the presenter's progress (see
+:mod:`sarcoma_edu.exercise_reveal`, which also keeps the lesson's other cells that settle a
+prediction closed until it is answered).
 """
 
 from __future__ import annotations
@@ -17,24 +25,28 @@ from __future__ import annotations
 import html
 import random
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 import ipywidgets as w
 
+from sarcoma_edu import _checks, presentation
+from sarcoma_edu.exercise_reveal import after_answering, answered_before, default_store, mark_answered, shown
 from sarcoma_edu.exercises import Exercise, check_answer, exercise, load_exercises
 from sarcoma_edu.progress import ProgressStore
 from sarcoma_edu.quiz import Feedback, key_line, tick_hint
 from sarcoma_edu.quiz_widget import _box
 
-__all__ = ["ExerciseWidget", "SelfCheck", "predict", "self_check"]
+__all__ = ["ExerciseWidget", "SelfCheck", "after_answering", "predict", "self_check"]
 
 _STYLE = (
     "<style>.sarcoma-edu-exercise .sarcoma-edu-answer{white-space:normal;height:auto;min-height:2.2em;"
     "text-align:left;padding:0.35em 0.8em;line-height:1.35}"
-    ".sarcoma-edu-exercise .widget-checkbox label{white-space:normal}</style>"
+    ".sarcoma-edu-exercise .widget-checkbox{height:auto;min-height:var(--jp-widgets-inline-height);"
+    "align-items:flex-start;margin-bottom:0.3em}"
+    ".sarcoma-edu-exercise .widget-checkbox label{white-space:normal;height:auto;line-height:1.35}</style>"
 )
 _ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
-_STORE: list[ProgressStore | None] = []  # the kernel's default store, opened once
-_STORE_PROBLEM: list[str] = []
+_TIME = "%d %b %Y, %H:%M"  # when an earlier answer was given, in the student's local time
 
 
 def _alert(message: str) -> str:
@@ -44,41 +56,13 @@ def _alert(message: str) -> str:
     )
 
 
+def _sentence(error: Exception) -> str:
+    text = str(error)
+    return f"{text[:1].upper()}{text[1:]}."
+
+
 def _ordinal(n: int) -> str:
     return _ORDINALS.get(n, f"{n}th")
-
-
-def _default_store() -> tuple[ProgressStore | None, str]:
-    """The default progress store, opened once per kernel; (None, why) when it cannot be opened."""
-    if not _STORE:
-        try:
-            _STORE.append(ProgressStore())
-            _STORE_PROBLEM.append("")
-        except Exception as error:  # never let storage stop a lesson; the widget says why nothing is saved
-            _STORE.append(None)
-            _STORE_PROBLEM.append(str(error))
-    return _STORE[0], _STORE_PROBLEM[0]
-
-
-def _display_data(obj: object) -> dict:
-    """An output record showing ``obj`` as a notebook would (a plotly figure, a table, a printed text)."""
-    bundle = getattr(obj, "_repr_mimebundle_", None)
-    if callable(bundle):  # a plotly figure: the same bundle the calculators show
-        return {"output_type": "display_data", "data": bundle(), "metadata": {}}
-    from IPython.core.formatters import DisplayFormatter
-
-    data, metadata = DisplayFormatter().format(obj)
-    return {"output_type": "display_data", "data": data, "metadata": metadata}
-
-
-def _display_outputs(obj: object) -> tuple[dict, ...]:
-    """The outputs for a revealed object: a figure is followed by its text alternative, as in the lessons."""
-    outputs = [_display_data(obj)]
-    if hasattr(obj, "to_plotly_json") or type(obj).__name__ == "Figure":
-        from sarcoma_edu.figure_text import alternative_bundle
-
-        outputs.append({"output_type": "display_data", "data": alternative_bundle(obj), "metadata": {}})
-    return tuple(outputs)
 
 
 class ExerciseWidget(w.VBox):
@@ -89,6 +73,7 @@ class ExerciseWidget(w.VBox):
         feedback: the :class:`~sarcoma_edu.quiz.Feedback` once answered, else None.
         revealed: what ``reveal`` built after the attempt (None before, or when there is no reveal).
         order: for an ordering exercise, the items as they stand now.
+        restored: the earlier answer shown when the exercise was answered in an earlier session, else None.
     """
 
     def __init__(
@@ -110,6 +95,7 @@ class ExerciseWidget(w.VBox):
         self._storage_problem = storage_problem
         self.feedback: Feedback | None = None
         self.revealed: object | None = None
+        self.restored: object | None = None
         heading = title or ("Predict, then check" if ex.role == "predict" else "Self-check")
         self.heading = w.HTML(f"<p style='margin:0.2em 0;color:#444'><b>{html.escape(heading)}</b></p>")
         self.text = w.HTML(
@@ -117,24 +103,21 @@ class ExerciseWidget(w.VBox):
             layout=w.Layout(max_width="48em"),
         )
         self.hint = w.HTML()
-        if ex.reveals:
-            then = (
-                "appears here once you have answered"
-                if reveal is not None
-                else "follows below: read it after answering"
-            )
-            self.hint.value = (
-                f"<p style='margin:0.2em 0;color:#444'>Answer first: {html.escape(ex.reveals)} {then}.</p>"
-            )
         self.choices = w.VBox()
-        self.check_button = w.Button(
-            description="Check my answer", button_style="primary", layout=w.Layout(width="auto")
-        )
+        left = w.Layout(width="auto", align_self="flex-start")  # a button as wide as its words, at the left
+        self.check_button = w.Button(description="Check my answer", button_style="primary", layout=left)
         self.check_button.on_click(lambda _b: self._check_current())
-        self.number = w.FloatText(description="Your answer", value=0.0)
+        self.number = w.Text(description="Your answer", placeholder="type a number", value="")
         self.message = w.HTML()
         self.result = w.HTML(layout=w.Layout(max_width="48em"))
+        self.again_button = w.Button(
+            description="Answer again",
+            tooltip="Hide the answer and what it reveals, and answer this one afresh",
+            layout=w.Layout(width="auto", display="none"),
+        )
+        self.again_button.on_click(lambda _b: self.answer_again())
         self.reveal_box = w.VBox()
+        self.reveal_box.add_class("sarcoma-edu-reveal")
         self.order: list[str] = []
         self._rows: list[tuple[w.HTML, w.Button, w.Button]] = []
         self._build_choices()
@@ -147,11 +130,30 @@ class ExerciseWidget(w.VBox):
                 self.choices,
                 self.message,
                 self.result,
+                self.again_button,
                 self.reveal_box,
             ],
             layout=w.Layout(border="1px solid #ccc", padding="0.4em 0.8em", margin="0.5em 0"),
         )
         self.add_class("sarcoma-edu-exercise")
+        self.add_class(f"sarcoma-edu-{ex.role}")
+        self._set_hint()
+        earlier = answered_before([ex.id], progress).get(ex.id)
+        if earlier is not None:
+            self._restore(earlier)
+
+    def _set_hint(self) -> None:
+        ex = self.exercise
+        if not ex.reveals:
+            self.hint.value = ""
+            return
+        what = html.escape(ex.reveals)
+        hint = (
+            f"Answer first: {what} will show here once you have answered."
+            if self._reveal is not None
+            else f"Answer first, then read {what} below."
+        )
+        self.hint.value = f"<p style='margin:0.2em 0;color:#444'>{hint}</p>"
 
     # --- building the inputs -----------------------------------------------------------------
 
@@ -170,11 +172,11 @@ class ExerciseWidget(w.VBox):
                 down = w.Button(layout=w.Layout(width="auto"))
                 self._rows.append((label, up, down))
             for position, (_, up, down) in enumerate(self._rows):
-                up.on_click(lambda _b, p=position: self.move(self.order[p], -1))
-                down.on_click(lambda _b, p=position: self.move(self.order[p], +1))
+                up.on_click(lambda _b, p=position: self.move(self.order[p], -1, focus=True))
+                down.on_click(lambda _b, p=position: self.move(self.order[p], +1, focus=True))
             self._render_order()
             intro = w.HTML("<p style='margin:0'>Put the items in order, the first at the top, then check:</p>")
-            rows = [w.HBox([label, up, down]) for label, up, down in self._rows]
+            rows = [w.HBox([label, up, down], layout=w.Layout(flex_flow="row wrap")) for label, up, down in self._rows]
             self.choices.children = [intro, *rows, self.status, self.check_button]
             return
         order = list(ex.question.choices)
@@ -189,12 +191,14 @@ class ExerciseWidget(w.VBox):
             self.choices.children = [w.HTML("<p style='margin:0'>Choose one answer:</p>"), *buttons]
         elif ex.type == "many_choice":
             boxes = [
-                w.Checkbox(description=text, indent=False, value=False, layout=w.Layout(width="auto")) for text in order
+                w.Checkbox(description=text, indent=False, value=False, layout=w.Layout(width="auto", max_width="46em"))
+                for text in order
             ]
             hint = w.HTML(f"<p style='margin:0'>{html.escape(tick_hint(ex.question))}</p>")
             self.choices.children = [hint, *boxes, self.check_button]
         else:
-            self.choices.children = [self.number, self.check_button]
+            note = w.HTML("<p style='margin:0'>Type a number (digits, with a point for a decimal), then check:</p>")
+            self.choices.children = [note, self.number, self.check_button]
 
     def _render_order(self) -> None:
         last = len(self.order) - 1
@@ -209,10 +213,12 @@ class ExerciseWidget(w.VBox):
 
     # --- answering -------------------------------------------------------------------------
 
-    def move(self, item: str, step: int) -> list[str]:
+    def move(self, item: str, step: int, focus: bool = False) -> list[str]:
         """Move ``item`` one place up (``step=-1``) or down (``+1``); return the new order (ordering exercises).
 
-        This is what the item's Move up / Move down buttons do.
+        This is what the item's Move up / Move down buttons do; pressed on the page (``focus``), the
+        keyboard then stays with the moved item: on its button in the same direction, or on its other
+        button when it has reached the top or the bottom, so pressing Enter again moves it further.
         """
         if self.exercise.type != "ordering":
             self.message.value = _alert("This exercise has no items to order.")
@@ -232,11 +238,15 @@ class ExerciseWidget(w.VBox):
         self._render_order()
         self.message.value = ""
         listing = "; ".join(f"{k + 1}. {x}" for k, x in enumerate(self.order))
-        place = _ordinal(self.order.index(item) + 1)
+        now = self.order.index(item)
         self.status.value = (
-            f"<p role='status' style='margin:0.2em 0'>{html.escape(item)} is now {place} of {len(self.order)}. "
-            f"The order: {html.escape(listing)}.</p>"
+            f"<p role='status' style='margin:0.2em 0'>{html.escape(item)} is now {_ordinal(now + 1)} of "
+            f"{len(self.order)}. The order: {html.escape(listing)}.</p>"
         )
+        if focus:
+            _label, up, down = self._rows[now]
+            same, other = (up, down) if step < 0 else (down, up)
+            (other if same.disabled else same).focus()
         return list(self.order)
 
     def _check_current(self) -> None:
@@ -247,7 +257,12 @@ class ExerciseWidget(w.VBox):
             ticked = [c.description for c in self.choices.children if isinstance(c, w.Checkbox) and c.value]
             self.answer(ticked)
         else:
-            self.answer(self.number.value)
+            try:
+                number = _checks.typed_number(self.number.value, example="5")
+            except ValueError as error:
+                self.message.value = _alert(f"{_sentence(error)} Nothing was recorded.")
+                return
+            self.answer(int(number) if number.is_integer() else number)
 
     def answer(self, value: object) -> Feedback | None:
         """Answer (a text, a list of texts, a number, or the items in order); show feedback, then the reveal.
@@ -261,21 +276,76 @@ class ExerciseWidget(w.VBox):
         if self.exercise.type == "many_choice" and isinstance(value, list | tuple) and not value:
             self.message.value = _alert("Tick at least one answer, then press 'Check my answer'.")
             return None
+        if self.exercise.type == "numeric" and (isinstance(value, bool) or not isinstance(value, int | float)):
+            try:
+                value = _checks.typed_number(value, example="5")
+            except ValueError as error:
+                self.message.value = _alert(f"{_sentence(error)} Nothing was recorded.")
+                return None
         try:
             feedback = check_answer(self.exercise, value)
         except (TypeError, ValueError) as error:
             self.message.value = _alert(f"Please check your answer: {error}")
             return None
-        self.feedback, self.message.value, self.hint.value = feedback, "", ""
         saved = self._save(value, feedback.correct)
+        self._show_answered(value, feedback, saved)
+        return feedback
+
+    def _show_answered(self, value: object, feedback: Feedback, saved: str) -> None:
+        """Show the exercise as answered with ``value``: inputs locked, feedback, the reveal, its boxes opened."""
+        self.feedback, self.message.value, self.hint.value = feedback, "", ""
         for child in self.choices.children:
             if hasattr(child, "disabled"):
                 child.disabled = True
+            if isinstance(child, w.Checkbox):
+                child.value = child.description in value if isinstance(value, list | tuple) else False
+        self.number.disabled = True
         if self.exercise.type == "ordering":
             self._render_order()
         self.result.value = self._feedback_html(value, feedback, saved)
         self._show_reveal()
-        return feedback
+        mark_answered(self.exercise.id)
+
+    def _restore(self, attempt: object) -> None:
+        """Show an answer given in an earlier session as answered, saying when; nothing is recorded again."""
+        value = attempt.answer
+        if self.exercise.type == "ordering" and isinstance(value, str):
+            value = value.split(" → ")
+        try:
+            feedback = check_answer(self.exercise, value)
+        except (TypeError, ValueError):  # the exercise changed since: ask it afresh
+            return
+        if self.exercise.type == "ordering":
+            self.order = list(value)
+        elif self.exercise.type == "numeric":
+            self.number.value = f"{value:g}" if isinstance(value, float) else str(value)
+        when = attempt.answered_at.tz_convert(datetime.now().astimezone().tzinfo).strftime(_TIME)
+        self.restored = value
+        note = (
+            f"<span role='status'>You answered this on {html.escape(when)}. Press 'Answer again' to try it "
+            "afresh (the answer and what it reveals are hidden until you have).</span>"
+        )
+        self._show_answered(value, feedback, note)
+        self.again_button.layout.display = None
+
+    def answer_again(self) -> None:
+        """Put an answered exercise back as unanswered: inputs open, feedback and reveal hidden, boxes closed."""
+        self.feedback, self.revealed, self.restored = None, None, None
+        self.result.value = self.message.value = ""
+        self.reveal_box.children = ()
+        self.again_button.layout.display = "none"
+        for child in self.choices.children:
+            if hasattr(child, "disabled"):
+                child.disabled = False
+            if isinstance(child, w.Checkbox):
+                child.value = False
+        self.number.disabled, self.number.value = False, ""
+        if self.exercise.type == "ordering":
+            self.order = [*self.order[1:], self.order[0]] if self.order == list(self.exercise.items) else self.order
+            self._render_order()
+            self.status.value = ""
+        self._set_hint()
+        mark_answered(self.exercise.id, False)
 
     def _feedback_html(self, value: object, feedback: Feedback, saved: str) -> str:
         ex = self.exercise
@@ -299,7 +369,9 @@ class ExerciseWidget(w.VBox):
         return _box("right" if feedback.correct else "wrong", title, lines)
 
     def _save(self, value: object, correct: bool) -> str:
-        """Record the attempt; return "" or a sentence saying it was checked but not saved, and why."""
+        """Record the attempt; return a sentence saying it was saved, or checked but not saved and why."""
+        if presentation.is_presenting():
+            return "<small role='status'>Presenting: the room's answer is checked, not saved.</small>"
         if self.progress is None:
             why = self._storage_problem or "this exercise was made without a progress store"
             return f"<span role='status'>Checked, but not saved: {html.escape(why)}.</span>"
@@ -322,14 +394,7 @@ class ExerciseWidget(w.VBox):
             return
         self.revealed = built
         intro = w.HTML(f"<p style='margin:0.4em 0 0.2em'><b>Now check: {html.escape(self.exercise.reveals)}.</b></p>")
-        if isinstance(built, w.Widget):
-            shown: w.Widget = built
-        elif isinstance(built, str):
-            shown = w.HTML(f"<pre style='white-space:pre-wrap'>{html.escape(built)}</pre>")
-        else:
-            shown = w.Output()
-            shown.outputs = _display_outputs(built)
-        self.reveal_box.children = [intro, shown]
+        self.reveal_box.children = [intro, shown(built)]
 
 
 class SelfCheck(w.VBox):
@@ -356,7 +421,7 @@ class SelfCheck(w.VBox):
 
 def _store(progress: ProgressStore | None) -> tuple[ProgressStore | None, str]:
     if progress is None:
-        return _default_store()
+        return default_store()
     if not isinstance(progress, ProgressStore):
         raise TypeError(f"progress={progress!r} is not a ProgressStore (or None for the default one)")
     return progress, ""

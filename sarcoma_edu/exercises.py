@@ -58,6 +58,16 @@ _SCHEMA = "exercise.schema.json"
 _MAX_BYTES = 1_000_000
 _ID = re.compile(r"ex-(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*")
 NO_STAGE_GROUP = "no stage group"
+# quiz bank questions a lesson also asks in its own cells, by lesson (lesson 05's "What would you watch for?")
+LESSON_BANK_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "05_treatment": (
+        "dr-mesna",
+        "dr-doxorubicin-dose-limit",
+        "dr-ifosfamide-brain",
+        "dr-afami-cel-watch",
+        "dr-checkpoint-autoimmune",
+    ),
+}
 
 
 class ExerciseFileError(QuizBankError):

@@ -92,17 +92,32 @@ class Figure(go.Figure):
 _THEMES = {"light": ("plotly_white", "#222222"), "dark": ("plotly_dark", "#F2F2F2")}
 
 
+# under `present --large-text` every text of a figure grows by this much (16 px body text becomes 22 px, as
+# the page's); the figure grows taller with it so that labels keep their room
+LARGE_TEXT_SCALE = presentation.LARGE_TEXT_PX / FONT["size"]
+
+
 def _style(fig: go.Figure, title: str, *, height: int = 480) -> go.Figure:
+    """Title, fonts, theme and margins; under large text every font size set in the figure is scaled too."""
     template, colour = _THEMES[presentation.theme()]
-    scale = 1.125 if presentation.large_text() else 1.0  # 18 px: larger still keeps the stage map ticks apart
+    scale = LARGE_TEXT_SCALE if presentation.large_text() else 1.0
     fig.update_layout(
         title={"text": title, "font": {"size": round(22 * scale)}},
         font={**FONT, "color": colour, "size": round(FONT["size"] * scale)},
-        height=round(height * (1.1 if scale > 1 else 1)),
+        height=round(height * (1 + (scale - 1) * 0.8)),
         template=template,
         hoverlabel={"font_size": round(15 * scale)},
-        margin={"l": 80, "r": 40, "t": 90, "b": 70},
+        margin={"l": round(80 * scale), "r": 40, "t": round(90 * scale), "b": round(70 * scale)},
     )
+    if scale != 1:
+        for note in fig.layout.annotations:
+            note.font.size = round((note.font.size or FONT["size"]) * scale)
+            if note.yshift:
+                note.yshift = round(note.yshift * scale)
+        for trace in fig.data:
+            textfont = getattr(trace, "textfont", None)
+            if textfont is not None and textfont.size:
+                textfont.size = round(textfont.size * scale)
     return fig
 
 
@@ -154,16 +169,18 @@ def fnclcc_figure() -> go.Figure:
         for d in (1, 2, 3):
             results = [fnclcc(d, int(m_value), n_value) for m_value in mitoses.values()]
             grid.append([r.grade for r in results])
-            text.append([f"{r.total} → G{r.grade}" for r in results])
+            text.append([f"{r.total}<br>G{r.grade}" for r in results])  # two short lines: no cell spills over
             hover.append([_wrap(r.explanation) for r in results])  # wrapped: a long line runs off the figure
         fig.add_trace(
             go.Heatmap(
                 z=grid,
-                x=[f"mitosis {s}" for s in mitoses],
-                y=[f"differentiation {d}" for d in (1, 2, 3)],
+                x=[str(s) for s in mitoses],  # the axis titles name the scores: short ticks leave the cells room
+                y=[str(d) for d in (1, 2, 3)],
                 text=text,
                 texttemplate="%{text}",
-                textfont={"size": 18},
+                textfont={"size": 16},
+                xgap=2,
+                ygap=2,
                 customdata=hover,
                 hovertemplate="%{customdata}<extra></extra>",
                 zmin=1,
@@ -175,8 +192,8 @@ def fnclcc_figure() -> go.Figure:
             row=1,
             col=col,
         )
-        fig.update_xaxes(title_text="Mitosis score", row=1, col=col)
-    fig.update_yaxes(title_text="Differentiation score", autorange="reversed", row=1, col=1)
+        fig.update_xaxes(title_text="Mitosis score", type="category", row=1, col=col)
+    fig.update_yaxes(title_text="Differentiation score", type="category", autorange="reversed", row=1, col=1)
     return _style(fig, "FNCLCC: total score (2-8) and grade, by the three component scores", height=460)
 
 
@@ -191,8 +208,8 @@ def _t_sizes(site: str) -> list[tuple[str, float, str]]:
             words = f"> {above:g} cm"
         elif above == 0:
             words = f"≤ {float(up_to):g} cm"
-        else:
-            words = f"> {above:g}-{float(up_to):g} cm"
+        else:  # one bound a line: short enough not to run into the next column, in large text too
+            words = f"> {above:g} cm<br>≤ {float(up_to):g} cm"
         out.append((row.t, float(up_to) if up_to else above + 1, words))
     return out
 
@@ -281,7 +298,8 @@ def stage_map_figure(patient: StageResult | None = None) -> go.Figure:
     title = "AJCC 8 stage groups: the same size and grade, two sites"
     if patient is not None and patient.stage is None:  # a second, smaller line, so the title fits
         title += "<br><span style='font-size:0.75em'>This patient has no stage group, so is not marked</span>"
-    fig = _style(fig, title, height=520)
+    fig = _style(fig, title, height=540)
+    fig.update_layout(margin={"b": fig.layout.margin.b + 30})  # three lines of tick labels under the tables
     if patient is not None and patient.stage is None:
         fig.update_layout(margin={"t": 125})
     return figure_text.describe(fig, _patient_words(patient))
@@ -521,16 +539,25 @@ def survival_figure(cohort_stage_share: pd.Series | None = None) -> go.Figure:
     return _style(fig, "Survival by SEER stage (population) and the teaching cohort's stage mix", height=480)
 
 
+# how mastery is worked out, in the words the progress figure prints under its bars
+MASTERY_WORDS = (
+    "Mastery of a question is 0% while your last answer to it was wrong. Once you answer it right it is the "
+    "chance you still recall it: 100% that day, then lower as the days pass (more slowly after right answers "
+    "spread over several days), worked out by FSRS. A topic's or objective's mastery is the mean over the "
+    "questions you answered for it."
+)
+
+
 def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) -> go.Figure:
     """Quiz progress per topic: questions attempted and answered right, and mastery (FSRS) with them.
 
     Args:
         summary: ``ProgressStore.summary(by="topic")`` (columns topic, attempts, correct).
         mastery: ``sarcoma_edu.review.mastery(store)`` (per topic: shown beside the counts) or
-            ``mastery(store, by="objective")`` (per learning objective: shown under them), or None
-            for the counts alone. Mastery is the share of the answered questions the student is
-            likely to recall now (mean FSRS retrievability); it is written on each bar and, for
-            every topic or objective, in a sentence under the figure.
+            ``mastery(store, by="objective")`` (per learning objective, named in words: shown under
+            them), or None for the counts alone. Mastery is 0 for a question last answered wrongly and
+            otherwise the chance it is recalled now (FSRS); :data:`MASTERY_WORDS` says so under the
+            figure, with every topic's or objective's mastery in a sentence.
     """
     missing = {"topic", "attempts", "correct"} - set(summary.columns)
     if missing:
@@ -556,13 +583,14 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
         fig.update_yaxes(visible=False)
         return _style(fig, "Your quiz progress by topic", height=320)
     topics = [t or "(no topic)" for t in summary["topic"].astype(str)]
-    labels = topics if key != "objective" else list(mastery["objective"].astype(str))
+    labels = topics if key != "objective" else _objective_labels(mastery)
     if key is None:
         fig, where = Figure(make_subplots(rows=1, cols=1)), None
     elif key == "topic":
         fig, where = Figure(make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.08)), (1, 2)
     else:
-        heights = [len(topics), max(1, len(labels))]
+        lines_per = [label.count("<br>") + 1 for label in labels]
+        heights = [len(topics), max(1, sum(lines_per) / 1.6)]
         grid = make_subplots(
             rows=2, cols=1, row_heights=heights, vertical_spacing=min(0.3, 1.6 / (len(topics) + len(labels) + 2))
         )
@@ -586,45 +614,66 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
             row=1,
             col=1,
         )
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2 if key != "objective" else -0.08})
+    # by objective the legend goes above the counts: under them it would sit on the mastery axis title
+    legend = {"orientation": "h", "y": -0.2} if key != "objective" else {"orientation": "h", "x": 0, "y": 1.0,
+                                                                            "yanchor": "bottom"}  # fmt: skip
+    fig.update_layout(barmode="group", legend=legend)
     fig.update_xaxes(title_text="Answers (all sessions)", rangemode="tozero", row=1, col=1)
     fig.update_xaxes(range=[0, 1.3 * max(1, int(summary["attempts"].max()))], row=1, col=1)
     fig.update_yaxes(title_text="Topic", autorange="reversed", row=1, col=1)
     title, lines = "Your quiz progress by topic: attempted and right", []
     if mastery is not None and where is not None:
-        by_label = mastery.assign(label=[t or "(no topic)" for t in mastery[key].astype(str)]).set_index("label")
-        shown = by_label.reindex(labels)
+        shown = mastery.assign(label=labels if key == "objective" else [t or "(no topic)" for t in mastery[key]])
+        right = shown["right"] if "right" in shown.columns else [None] * len(shown)
         words = [
-            f"{label} {round(100 * row['mastery'])}% (of {int(row['items'])} answered)"
-            for label, row in shown.dropna(subset=["mastery"]).iterrows()
+            f"{_plain_label(label)} {round(100 * m)}% ({_right_of(r, n)})"
+            for label, m, r, n in zip(shown["label"], shown["mastery"], right, shown["items"], strict=True)
+            if m == m
         ]
         # wrapped between words so no line runs past the figure (at 1366 x 768 too)
-        wrapped = textwrap.wrap("; ".join(words) + ".", width=70, break_long_words=False, break_on_hyphens=False)
-        lines = ["In words, the share likely recalled now:", *wrapped]
-        about = [_wrap(a, 50) for a in (list(shown["text"]) if "text" in shown.columns else labels)]
+        # the sentences start at the figure's left edge and wrap to its width (fewer letters a line in large text)
+        width = round(100 / (LARGE_TEXT_SCALE if presentation.large_text() else 1))
+        explained = textwrap.wrap(MASTERY_WORDS, width=width, break_long_words=False, break_on_hyphens=False)
+        wrapped = textwrap.wrap("; ".join(words) + ".", width=width, break_long_words=False, break_on_hyphens=False)
+        lines = [*explained, "In words:", *wrapped]
+        about = [_wrap(t, 50) for t in (shown["text"] if "text" in shown.columns else shown["label"])]
         fig.add_trace(
             go.Bar(
-                name="Likely to recall now",
-                y=labels,
+                name="Mastery now",
+                y=list(shown["label"]),
                 x=100 * shown["mastery"],
                 orientation="h",
                 marker={"color": OKABE_ITO["blue"]},
-                text=[f"{round(100 * m)}% likely recalled" if m == m else "" for m in shown["mastery"]],
-                textposition="auto",
-                customdata=about,
-                hovertemplate="%{y}<br>%{customdata}<br>%{x:.0f}% likely recalled now<extra></extra>",
+                text=[f"{round(100 * m)}% mastery" if m == m else "" for m in shown["mastery"]],
+                # written beside a short bar (0% too), inside a long one
+                textposition=["outside" if m == m and m < 0.3 else "inside" for m in shown["mastery"]],
+                cliponaxis=False,
+                customdata=[[a, _right_of(r, n)] for a, r, n in zip(about, right, shown["items"], strict=True)],
+                hovertemplate="%{customdata[0]}<br>%{x:.0f}% mastery now (%{customdata[1]})<extra></extra>",
             ),
             row=where[0],
             col=where[1],
         )
-        fig.update_xaxes(title_text="Mastery: likely to recall now (%)", range=[0, 100], row=where[0], col=where[1])
+        fig.update_xaxes(title_text="Mastery now (%)", range=[0, 100], row=where[0], col=where[1])
         if key == "objective":
-            fig.update_yaxes(title_text="Learning objective", autorange="reversed", row=2, col=1)
+            fig.update_yaxes(title_text="", autorange="reversed", row=2, col=1)
+            fig.add_annotation(
+                text="<b>Mastery of each learning objective</b>",
+                x=0,
+                xref="paper",
+                xanchor="left",
+                y=1,
+                yref="y2 domain",
+                yanchor="bottom",
+                showarrow=False,
+                font={"size": 15},
+            )
         fig.add_annotation(
             text="<br>".join(lines) if words else f"In words: no answered question counts for a {key} yet.",
             showarrow=False,
             x=0,
             y=0,
+            xshift=-(LEFT_MARGIN[key] - 12),  # from the plot's left edge back to the figure's
             yshift=-120,
             xref="paper",
             yref="paper",
@@ -633,9 +682,30 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
             align="left",
             font={"size": 14},
         )
-        title = f"Quiz progress: answers, and likely to recall now (by {key})"
-    rows = len(summary) + (len(labels) + 2 if key == "objective" else 0)
-    fig = _style(fig, title, height=200 + 60 * rows + (24 * len(lines) + 40 if where else 0))
+        title = f"Quiz progress: your answers, and your mastery by {key}"
+    label_lines = sum(label.count("<br>") + 1 for label in labels) if key == "objective" else 0
+    rows = len(summary) + (label_lines / 1.6 + 2 if key == "objective" else 0)
+    fig = _style(fig, title, height=round(200 + 60 * rows + (24 * len(lines) + 40 if where else 0)))
     if where:
-        fig.update_layout(margin={"b": 150 + 24 * len(lines), "l": 220 if key == "objective" else 80})
+        fig.update_layout(margin={"b": 150 + 24 * len(lines), "l": LEFT_MARGIN[key]})
     return fig
+
+
+# the progress figure's left margin: room for the topics, or for the objectives written out
+LEFT_MARGIN = {"topic": 80, "objective": 330}
+
+
+def _objective_labels(mastery: pd.DataFrame) -> list[str]:
+    """Each objective in words (its text, wrapped onto short lines), or its id when the words are not there."""
+    texts = mastery["text"] if "text" in mastery.columns else mastery["objective"]
+    return [_wrap(str(text)[:1].upper() + str(text)[1:], 38) for text in texts]
+
+
+def _plain_label(label: str) -> str:
+    return label.replace("<br>", " ")
+
+
+def _right_of(right: object, items: object) -> str:
+    if right is None or right != right:
+        return f"{int(items)} answered"
+    return f"{int(right)} of {int(items)} right the last time"

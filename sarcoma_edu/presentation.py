@@ -104,7 +104,7 @@ def is_presenting() -> bool:
 
 
 def template_root() -> Path:
-    """The Jupyter data folder holding the ``sarcoma-edu-large`` Voila template (for ``JUPYTER_PATH``)."""
+    """The Jupyter data folder holding the ``sarcoma-edu`` and ``sarcoma-edu-large`` Voila templates."""
     return Path(__file__).resolve().parent / "jupyter"
 
 

@@ -26,11 +26,12 @@ import math
 import os
 import random
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import ipywidgets as w
 
 from sarcoma_edu import _checks
+from sarcoma_edu.exercises import LESSON_BANK_QUESTIONS
 from sarcoma_edu.progress import ProgressBusyError, ProgressReadOnlyError, ProgressStore, ProgressWarning
 from sarcoma_edu.quiz import Feedback, Question, check, key_line, tick_hint
 from sarcoma_edu.quiz_cases import SEED_LIMIT, generate_case_question, question_from_id
@@ -55,7 +56,9 @@ _CASE_LABELS = {
 _STYLE = (
     "<style>.sarcoma-edu-quiz .sarcoma-edu-answer{white-space:normal;height:auto;min-height:2.2em;"
     "text-align:left;padding:0.35em 0.8em;line-height:1.35}"
-    ".sarcoma-edu-quiz .widget-checkbox label{white-space:normal}"
+    # a checkbox's label wraps onto more lines: the row grows with it instead of overlapping the next one
+    ".sarcoma-edu-quiz .widget-checkbox{height:auto;min-height:var(--jp-widgets-inline-height);align-items:flex-start;"
+    "margin-bottom:0.3em}.sarcoma-edu-quiz .widget-checkbox label{white-space:normal;height:auto;line-height:1.35}"
     ".sarcoma-edu-quiz .jupyter-button.sarcoma-edu-chosen,.sarcoma-edu-quiz .jupyter-button.sarcoma-edu-chosen:disabled"
     "{outline:3px solid #0072B2;outline-offset:1px;font-weight:bold;opacity:1;color:#222}</style>"
 )
@@ -91,7 +94,13 @@ class QuizWidget(ReviewControls, w.VBox):
             :class:`~sarcoma_edu.quiz_review.ReviewControls`).
     """
 
-    def __init__(self, questions: Sequence[Question], progress: ProgressStore | None, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        questions: Sequence[Question],
+        progress: ProgressStore | None,
+        seed: int | None = None,
+        lesson: str = "07_quiz",
+    ) -> None:
         if not questions or not all(isinstance(q, Question) for q in questions):
             raise TypeError("questions must be a non-empty list of Question objects (see load_bank)")
         seed_note = ""
@@ -102,6 +111,8 @@ class QuizWidget(ReviewControls, w.VBox):
         self.questions = list(questions)
         self.by_id = {q.id: q for q in self.questions}
         self.progress = progress
+        self.lesson = lesson  # the lesson this quiz is in: a question another lesson asks is that lesson's answer
+        self.on_answer: list[Callable[[str], None]] = []  # called with the question's id after each answer
         self.score = (0, 0)
         self.feedback: Feedback | None = None
         self.queue: list[Question] = []
@@ -193,17 +204,46 @@ class QuizWidget(ReviewControls, w.VBox):
             self.queue = interleave(self.questions)
         else:
             self.queue = [q for q in self.questions if q.topic == topic]
-        where = resume_point(self.queue, self._attempts())
+        attempts = self._attempts()
+        elsewhere = {i: lesson for lesson, ids in LESSON_BANK_QUESTIONS.items() if lesson != self.lesson for i in ids}
+        here = attempts[~attempts["question_id"].isin(elsewhere)] if len(attempts) else attempts
+        where = resume_point(self.queue, here)
         self._show(self.queue[where.index])
-        if welcome and where.last is not None:
-            total, last = len(self.queue), self.queue[where.last]
-            done = "every question" if where.answered == total else f"{where.answered} of the {total} questions"
-            self._note(
-                f"Welcome back. So far you have answered {done} here, {where.right} of them right the last "
-                f"time you answered. You were at question {where.last + 1} of {total} ({last.topic}); here is "
-                f"question {where.index + 1}, "
-                + ("the next one you have not answered yet." if where.answered < total else "the one after it.")
+        if not welcome:
+            return
+        also = self._answered_in_lessons(attempts, elsewhere)
+        if where.last is None:  # never used here: no welcome back, but say what the lessons recorded
+            if also:
+                self._note(f"You have already answered {also}. Here is question 1.")
+            return
+        total, last = len(self.queue), self.queue[where.last]
+        done = "every question" if where.answered == total else f"{where.answered} of the {total} questions"
+        self._note(
+            f"Welcome back. So far you have answered {done} here, {where.right} of them right the last "
+            f"time you answered. You were at question {where.last + 1} of {total} ({last.topic}); here is "
+            f"question {where.index + 1}, "
+            + ("the next one you have not answered yet." if where.answered < total else "the one after it.")
+            + (f" You have also answered {also}." if also else "")
+        )
+
+    def _answered_in_lessons(self, attempts, elsewhere: dict[str, str]) -> str:
+        """What was answered outside this quiz, in words: this set's questions asked in a lesson, and exercises."""
+        if not len(attempts):
+            return ""
+        ids = set(attempts["question_id"])
+        in_set = {q.id for q in self.queue}
+        lessons = sorted({elsewhere[i] for i in ids & in_set & set(elsewhere)})
+        shared = len(ids & in_set & set(elsewhere))
+        exercises = sum(str(i).startswith("ex-") for i in ids) if self.lesson == "07_quiz" else 0
+        parts = []
+        if shared:
+            where = ", ".join(f"lesson {lesson[:2]}" for lesson in lessons)
+            parts.append(f"{shared} of these questions in {where} (the quiz asks them again when you reach them)")
+        if exercises:
+            parts.append(
+                f"{exercises} exercise{'s' if exercises > 1 else ''} in the lessons (predictions and self-checks)"
             )
+        return " and ".join(parts) + (", all saved with your progress" if parts else "")
 
     def _attempts(self):
         """The saved attempts and this session's (the session's alone while the file cannot be read)."""
@@ -295,7 +335,10 @@ class QuizWidget(ReviewControls, w.VBox):
                 buttons.append(button)
             self.choices.children = [w.HTML("<p style='margin:0'>Choose one answer:</p>"), *buttons]
         elif question.type == "many_choice":
-            boxes = [w.Checkbox(description=text, indent=False, value=False) for text in order]
+            boxes = [
+                w.Checkbox(description=text, indent=False, value=False, layout=w.Layout(width="auto", max_width="46em"))
+                for text in order
+            ]
             hint = w.HTML(f"<p style='margin:0'>{html.escape(tick_hint(question))}</p>")
             self.choices.children = [hint, *boxes, self.check_button]
         else:
@@ -376,6 +419,8 @@ class QuizWidget(ReviewControls, w.VBox):
                 child.description = f"➜ {value} (your answer)"
                 child.add_class("sarcoma-edu-chosen")
         self._answered(feedback.correct, saved=not saved)
+        for callback in self.on_answer:
+            callback(self.question.id)
         self.next_button.focus()  # keyboard users go on from under the feedback, not from the top of the page
         return feedback
 
@@ -447,7 +492,11 @@ def _seed_from_environment() -> tuple[int | None, str]:
 
 
 def quiz_widget(
-    questions: Sequence[Question], progress: ProgressStore | None = None, case_seed: int | None = None
+    questions: Sequence[Question],
+    progress: ProgressStore | None = None,
+    case_seed: int | None = None,
+    *,
+    lesson: str = "07_quiz",
 ) -> QuizWidget:
     """A quiz widget over ``questions`` that records every answer.
 
@@ -458,6 +507,9 @@ def quiz_widget(
         case_seed: the first "New case" patient (then ``case_seed + 1``, ...), so a whole class sees the
             same patients; None uses ``$SARCOMA_EDU_CASE_SEED`` if set, otherwise a fresh random seed
             each time the widget is made. Each case is recorded by its id (``case-<kind>-<seed>``).
+        lesson: the lesson the quiz is in. Reopened, it welcomes back only a student who answered
+            here: a question another lesson also asks (:data:`~sarcoma_edu.exercises.LESSON_BANK_QUESTIONS`)
+            answered there is named as that lesson's answer, not as quiz use.
 
     Raises:
         TypeError, ValueError: ``case_seed`` is not a whole number 0 or more.
@@ -473,7 +525,7 @@ def quiz_widget(
             progress = ProgressStore()
         except Exception as error:  # never let storage stop the quiz; the widget says why nothing is saved
             progress, problem = None, str(error)
-    widget = QuizWidget(questions, progress, seed=case_seed)
+    widget = QuizWidget(questions, progress, seed=case_seed, lesson=lesson)
     if problem:
         widget._storage_problem = problem
         widget._note(f"Your answers are checked but not saved: {problem}", standing=True)

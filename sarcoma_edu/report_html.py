@@ -103,24 +103,44 @@ def _mastery_bar(summary: pd.DataFrame, label: str) -> go.Figure:
     return fig
 
 
+# each student's row is at least this tall, so every name is written beside the heatmap without overlapping
+_ROW_PX = 24
+
+
 def _heatmap(table: pd.DataFrame, label: str) -> go.Figure:
+    students = [_plotly_text(s) for s in table.index]
     fig = go.Figure(
         go.Heatmap(
             z=table.to_numpy(),
             x=[_plotly_text(c) for c in table.columns],
-            y=[_plotly_text(s) for s in table.index],
+            y=students,
             zmin=0,
             zmax=1,
             colorscale="Viridis",
-            colorbar={"title": "mastery", "tickformat": ".0%"},
+            # five ticks, well apart even when the class is small and the figure short
+            colorbar={
+                "title": {"text": "mastery", "side": "top"},
+                "tickvals": [0, 0.25, 0.5, 0.75, 1],
+                "ticktext": ["0%", "25%", "50%", "75%", "100%"],
+                "len": 1,
+                "lenmode": "fraction",
+            },
             hovertemplate="%{y}, %{x}: %{z:.0%}<extra></extra>",
         )
     )
     fig.update_layout(
         title=f"Students x {label}s (empty: not answered)",
-        height=min(3000, 160 + 16 * len(table)),
-        yaxis={"autorange": "reversed", "title": "student"},
-        xaxis={"title": label},
+        height=max(360, 200 + _ROW_PX * len(students)),
+        # every student is named: one tick per row, never every other one
+        yaxis={
+            "autorange": "reversed",
+            "title": "student",
+            "tickmode": "array",
+            "tickvals": students,
+            "ticktext": students,
+            "automargin": True,
+        },
+        xaxis={"title": label, "automargin": True},
     )
     return fig
 

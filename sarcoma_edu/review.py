@@ -35,11 +35,12 @@ disagree with a stored schedule, and a later ``fsrs`` release or new scheduler s
 the whole history at once with no migration. The cost is the replay: 10,000 attempts take well
 under a second.
 
-**Mastery** of a topic is the mean FSRS retrievability, now, of the topic's answered items: the
-share of them the student is likely to recall. FSRS counts elapsed time in whole days, so an item
-answered today (even wrongly: the right answer was just shown) counts as fully recalled until
-tomorrow. Mastery is per topic, or per learning objective of ``datasets/objectives.csv``: each
-item then counts for every objective its question assesses.
+**Mastery** of a topic is the mean, over the topic's answered items, of each item's mastery now:
+0 when its most recent answer was wrong (a wrong answer is never mastery, however recent), and
+otherwise FSRS's retrievability, the chance the student still recalls it (1 on the day it was
+answered right, then falling as the days pass, more slowly after several right answers spread over
+time). FSRS counts elapsed time in whole days. Mastery is per topic, or per learning objective of
+``datasets/objectives.csv``: each item then counts for every objective its question assesses.
 """
 
 from __future__ import annotations
@@ -90,12 +91,14 @@ class ReviewItem:
         topic: the topic of its most recent attempt.
         reviews: how many attempts were replayed.
         card: the ``fsrs.Card`` (its ``due``, ``stability``, ``difficulty``, ``state``).
+        last_correct: whether the most recent attempt was right.
     """
 
     question_id: str
     topic: str
     reviews: int
     card: fsrs.Card
+    last_correct: bool = True
 
     @property
     def due(self) -> datetime:
@@ -110,6 +113,10 @@ class ReviewItem:
     def retrievability(self, now: datetime | None = None) -> float:
         """FSRS's probability, between 0 and 1, that the student recalls this item at ``now``."""
         return float(_scheduler().get_card_retrievability(self.card, _now(now)))
+
+    def mastery(self, now: datetime | None = None) -> float:
+        """0 when the last answer was wrong; otherwise :meth:`retrievability` (a wrong answer is never mastery)."""
+        return self.retrievability(now) if self.last_correct else 0.0
 
 
 def rating(correct: bool, confidence: str | None = None) -> fsrs.Rating:
@@ -145,7 +152,7 @@ def schedule(attempts: pd.DataFrame | ProgressStore) -> list[ReviewItem]:
         card = fsrs.Card(card_id=number, due=history[0].answered_at)
         for attempt in history:
             card, _log = scheduler.review_card(card, attempt.rating, review_datetime=attempt.answered_at)
-        items.append(ReviewItem(question_id, history[-1].topic, len(history), card))
+        items.append(ReviewItem(question_id, history[-1].topic, len(history), card, history[-1].correct))
     return sorted(items, key=lambda item: (item.due, item.question_id))
 
 
@@ -168,7 +175,7 @@ def mastery(
     by: Literal["topic", "objective"] = "topic",
     questions: Iterable[Question] | None = None,
 ) -> pd.DataFrame:
-    """Mastery per topic or per learning objective: the mean FSRS retrievability at ``now`` of its items.
+    """Mastery per topic or per learning objective: the mean of its items' :meth:`ReviewItem.mastery` at ``now``.
 
     Args:
         attempts: a :class:`~sarcoma_edu.progress.ProgressStore` or a table like its ``attempts()``.
@@ -181,23 +188,24 @@ def mastery(
 
     Returns:
         One row per topic (sorted) or per objective (in course order): topic or objective (with its
-        lesson and its words), items (answered items), due (of them, due now), and mastery
-        (between 0 and 1: the share of the items the student is likely to recall now).
+        lesson and its words), items (answered items), right (of them, right the last time), due (of
+        them, due now), and mastery (between 0 and 1: 0 for an item last answered wrongly, else the
+        chance it is recalled now; the mean over the items).
     """
     by = _checks.choice("by", by, ("topic", "objective"))
     moment = _now(now)
     items = schedule(attempts)
     if by == "topic":
-        rows = [(i.topic, i.retrievability(moment), i.due <= moment) for i in items]
+        rows = [(i.topic, i.mastery(moment), i.last_correct, i.due <= moment) for i in items]
     else:
         assessed = _objectives_of(questions)
-        rows = [(o, i.retrievability(moment), i.due <= moment) for i in items for o in assessed(i.question_id)]
-    table = pd.DataFrame(rows, columns=[by, "retrievability", "due"])
+        rows = [(o, i.mastery(moment), i.last_correct, i.due <= moment) for i in items for o in assessed(i.question_id)]
+    table = pd.DataFrame(rows, columns=[by, "value", "right", "due"])
     out = table.groupby(by, sort=True).agg(
-        items=("retrievability", "size"), due=("due", "sum"), mastery=("retrievability", "mean")
+        items=("value", "size"), right=("right", "sum"), due=("due", "sum"), mastery=("value", "mean")
     )
-    out["due"] = out["due"].astype(int)
-    out = out.reset_index()[[by, "items", "due", "mastery"]]
+    out[["right", "due"]] = out[["right", "due"]].astype(int)
+    out = out.reset_index()[[by, "items", "right", "due", "mastery"]]
     if by == "objective":
         known = load_objectives()
         order = {key: number for number, key in enumerate(known)}
@@ -244,6 +252,7 @@ class _Attempt:
     topic: str
     answered_at: datetime
     rating: fsrs.Rating
+    correct: bool
 
 
 def _attempts(attempts: pd.DataFrame | ProgressStore) -> list[_Attempt]:
@@ -265,5 +274,6 @@ def _attempts(attempts: pd.DataFrame | ProgressStore) -> list[_Attempt]:
         if moment.tzinfo is None:
             raise ValueError(f"answered_at={str(when)!r} has no time zone; expected e.g. 2026-03-02T14:05:09+00:00")
         sure = sure if isinstance(sure, str) else None  # None or NaN: not given
-        out.append(_Attempt(str(question_id), str(topic), moment.to_pydatetime().astimezone(UTC), rating(right, sure)))
+        when = moment.to_pydatetime().astimezone(UTC)
+        out.append(_Attempt(str(question_id), str(topic), when, rating(right, sure), bool(right)))
     return sorted(out, key=lambda a: a.answered_at)

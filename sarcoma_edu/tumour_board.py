@@ -36,6 +36,7 @@ from sarcoma_edu.progress import ProgressStore
 from sarcoma_edu.quiz import Feedback, check
 from sarcoma_edu.quiz_widget import _FRESH_SEEDS, _STYLE, _box, _case_seed, _seed_from_environment, seed_sequence
 from sarcoma_edu.staging import SITES
+from sarcoma_edu.widgets import NumberBox
 
 __all__ = ["NEW_PATIENT", "TumourBoard", "tumour_board"]
 
@@ -70,7 +71,10 @@ class TumourBoard(w.VBox):
     def __init__(self, cases: Sequence[Case], progress: ProgressStore | None, presenter: bool = False,
                  problems: Sequence[str] = (), seed: int | None = None) -> None:  # fmt: skip
         self.cases = {case.id: case for case in cases}
-        self.progress = progress
+        # on the projector the room's answers are not the presenter's: nothing is read from or saved to their
+        # progress (no case of their own mistakes, no answers of the room in their file)
+        self.presenting = presentation.is_presenting()
+        self.progress = None if self.presenting else progress
         self.case: Case | None = None
         self.position = 0
         self.answers: list[tuple] = []
@@ -88,10 +92,11 @@ class TumourBoard(w.VBox):
             # as wide as the longest case title, so none is cut off (the page's width at most)
             layout=w.Layout(width=f"{round(0.62 * max(len(label) for label, _ in options)) + 8}em", max_width="100%"),
         )
-        self.start_button = w.Button(
-            description="Start this case", button_style="primary", layout=w.Layout(width="auto")
-        )
-        self.mistakes_button = w.Button(description="Practise my mistakes", layout=w.Layout(width="auto"),
+        # flex "0 0 auto": beside a wide case picker the buttons keep their whole label (large text on a
+        # projector too); the row wraps instead of squeezing them
+        keep = {"width": "auto", "flex": "0 0 auto"}
+        self.start_button = w.Button(description="Start this case", button_style="primary", layout=w.Layout(**keep))
+        self.mistakes_button = w.Button(description="Practise my mistakes", layout=w.Layout(**keep),
                                         tooltip="Start again a case with a step you got wrong")  # fmt: skip
         self.presenter = w.Checkbox(
             value=presenter,
@@ -118,8 +123,7 @@ class TumourBoard(w.VBox):
         self.fact = w.Dropdown(options=_FACTS, description="Change", style={"description_width": "initial"})
         self.site_value = w.Dropdown(options=[(s.replace("_", " "), s) for s in SITES if s != "visceral"],
                                      description="New site", style={"description_width": "initial"})  # fmt: skip
-        self.size_value = w.BoundedFloatText(value=5.0, min=0.1, max=100.0, step=0.5, description="New size (cm)",
-                                             style={"description_width": "initial"})  # fmt: skip
+        self.size_value = NumberBox(5, "New size (cm)")  # read as typed: a bad size is refused, never clamped
         self.grade_value = w.Dropdown(options=["G1", "G2", "G3", "GX"], description="New grade")
         self.yes_no = w.Dropdown(options=[("Yes", True), ("No", False)], description="Present?")
         self.what_if_button = w.Button(
@@ -144,7 +148,7 @@ class TumourBoard(w.VBox):
             [
                 w.HTML(_STYLE + "<h3 style='margin:0.2em 0'>Tumour board: virtual patients</h3>"),
                 self.problems,
-                w.HBox([self.picker, self.start_button, self.mistakes_button]),
+                w.HBox([self.picker, self.start_button, self.mistakes_button], layout=w.Layout(flex_flow="row wrap")),
                 self.presenter,
                 self.status,
                 self.vignette,
@@ -285,6 +289,8 @@ class TumourBoard(w.VBox):
         self.next_button.disabled = False
 
     def _save(self, step, text: str, correct: bool) -> str:
+        if self.presenting:
+            return "<small>Presenting: the room's answers are not saved.</small>"
         if self.progress is None:
             return "<small>Progress is not being saved.</small>"
         try:
@@ -361,10 +367,12 @@ class TumourBoard(w.VBox):
             self._note(_START_FIRST)
             return []
         fact = fact or self.fact.value
-        if value is None:
-            controls = {"site": self.site_value, "size_cm": self.size_value, "grade": self.grade_value}
-            value = controls.get(fact, self.yes_no).value
         try:
+            if value is None and fact == "size_cm":
+                value = self.size_value.number()
+            elif value is None:
+                controls = {"site": self.site_value, "grade": self.grade_value}
+                value = controls.get(fact, self.yes_no).value
             facts, changes = what_if(self.case, **{fact: value})
         except (TypeError, ValueError) as error:
             self.what_if_html.value = (

@@ -9,17 +9,22 @@ keeps the last valid result; results are text, never colour alone.
 from __future__ import annotations
 
 import html
+import numbers
 import os
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
+import numpy as np
 import pandas as pd
+import traitlets
 from IPython import get_ipython
 
-from sarcoma_edu import figure_text, notebook, presentation
+from sarcoma_edu import _checks, figure_text, notebook, presentation
 from sarcoma_edu.catalog import load_drugs, load_histologies, load_risk_factors
 from sarcoma_edu.data import load_table
+from sarcoma_edu.exercises import LESSON_BANK_QUESTIONS
 from sarcoma_edu.grading import FnclccResult, fnclcc, grade_words
 from sarcoma_edu.progress import ProgressStore
 from sarcoma_edu.quiz_widget import QuizWidget, quiz_widget
@@ -37,6 +42,7 @@ notebook.install_error_display()
 
 __all__ = [
     "FnclccCalculator",
+    "NumberBox",
     "PathwayExplorer",
     "QuizWidget",
     "StagingCalculator",
@@ -68,12 +74,17 @@ _LABELS = {
 }
 
 
-def _alert(message: str) -> str:
+def _alert(message: str, kept: str = "") -> str:
     for name, label in _LABELS.items():
         message = message.replace(name, label)
+    still = (
+        f"The result below is still the one for the last value accepted: {kept}."
+        if kept
+        else "The last valid result is still shown."
+    )
     return (
         '<div role="alert" style="border-left:5px solid #D55E00;padding:0.3em 0.7em;background:#FFF4EC;'
-        f'color:#222">Please check the input: {html.escape(message)}. The last valid result is still shown.</div>'
+        f'color:#222">Please check the input: {html.escape(message)}. {html.escape(still)}</div>'
     )
 
 
@@ -139,15 +150,57 @@ def _fits(options: Sequence[object], description: str) -> w.Layout:
     return w.Layout(width=f"{round(0.62 * longest) + 5}em", max_width="100%")
 
 
-def _number_box(value: float, description: str, **options: object) -> w.FloatText:
-    """A number box that sends what is typed as it is typed (ipywidgets 8 ``continuous_update``).
+def _plain(number: numbers.Real) -> str:
+    """A number as a student would type it: 7, 12.5, 0.001 (never 7.0 or 1e-03)."""
+    if isinstance(number, numbers.Integral):
+        return str(int(number))
+    return np.format_float_positional(float(number), trim="-")
 
-    Its page view sends a number on each keystroke and never sends an empty box or a lone sign or
-    point ("", "-", "."), so a half-typed entry keeps the last result; when the box is left empty it
-    shows the last value again. A count is a FloatText too, checked as a whole number by the
-    library: an IntText's page view deletes a typed point, so "12.5" would arrive as 125.
+
+class _TypedText(traitlets.Unicode):
+    """Text as typed; a number set from Python (``box.value = 12``) is written as the student would type it."""
+
+    def validate(self, obj: object, value: object) -> str:
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            value = _plain(value)
+        return super().validate(obj, value)
+
+
+class NumberBox(w.Text):
+    """A labelled box a number is typed into, read exactly as typed.
+
+    The page sends every keystroke (``continuous_update``) and the calculator reads the text with
+    :func:`sarcoma_edu._checks.typed_number`: digits, a sign and a point for a decimal. Anything else
+    ("ten", "12,5", "3-4", "30%") is refused with a message naming the box; nothing is silently read as
+    another number (a number box of the browser's own would drop a comma or a point, turning 12,5 or
+    12.5 into 125, and would ignore a word). Setting ``value`` from Python to a number writes it as text.
     """
-    return w.FloatText(value=value, description=description, style=_LABEL, continuous_update=True, **options)
+
+    value = _TypedText("", help="the text typed in the box").tag(sync=True)
+
+    def __init__(self, value: float | str, description: str, **options: object) -> None:
+        super().__init__(value=value, description=description, style=_LABEL, continuous_update=True, **options)
+        self.add_class("sarcoma-edu-number")
+
+    def number(self) -> int | float:
+        """The number typed (an int when typed without a point).
+
+        Raises:
+            ValueError: the text is not a plain number; the message names the box and says what to type.
+        """
+        try:
+            number = _checks.typed_number(self.value)
+        except ValueError as error:
+            raise ValueError(f"{self.description}: {error}") from None
+        return int(number) if _WHOLE.fullmatch(self.value.strip()) else number
+
+
+_WHOLE = re.compile(r"[+-]?\d+")
+
+
+def _number_box(value: float, description: str) -> NumberBox:
+    """A :class:`NumberBox` for a calculator input."""
+    return NumberBox(value, description)
 
 
 def _later(delay_s: float, callback: Callable[[], None]) -> bool:
@@ -164,6 +217,17 @@ def _later(delay_s: float, callback: Callable[[], None]) -> bool:
     return True
 
 
+# long choices wrap onto more lines, and their row grows with them
+_CALCULATOR_STYLE = (
+    "<style>.sarcoma-edu-calculator .widget-radio-box{height:auto}"
+    ".sarcoma-edu-calculator .widget-radio-box label{white-space:normal;height:auto;line-height:1.35;"
+    "margin:0.15em 0;max-width:46em;display:flex;flex-direction:row-reverse;justify-content:flex-end;"
+    "align-items:flex-start}"  # the page puts each button after its words and floats it left: keep it left
+    ".sarcoma-edu-calculator .widget-radio-box label input{flex:0 0 auto;height:auto;margin:0.3em 0.5em 0 1px}"
+    "</style>"
+)
+
+
 class _Calculator(w.VBox):
     """Shared behaviour: recompute on every input change; show a message instead of a traceback.
 
@@ -174,34 +238,92 @@ class _Calculator(w.VBox):
 
     def __init__(self, inputs: Sequence[w.Widget], outputs: Sequence[w.Widget], title: str) -> None:
         self.message = w.HTML()
-        heading = w.HTML(f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>")
+        heading = w.HTML(_CALCULATOR_STYLE + f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>")
         super().__init__([heading, *inputs, self.message, *outputs], layout=w.Layout(padding="0.5em"))
         self.add_class("sarcoma-edu-calculator")
         self.result = None  # the last valid result; subclasses define _compute() and _render()
         self._pending: object | None = None  # the message waiting for a pause in the typing
+        self._accepted: dict[NumberBox, tuple[str, str]] = {}  # each number box's text and number for the result
+        self._settled: tuple | None = None  # (result, accepted) of the last value meant (paused on, or chosen)
+        self._typing: tuple | None = None  # (number box, (result, accepted)) while a value is being typed
+        self._edits = 0  # changes of the inputs so far
+        self.on_result: list[Callable[[], None]] = []  # called when a refused value brings the settled result back
         for control in inputs:
             if hasattr(control, "value"):
-                control.observe(lambda _change: self.update(), names="value")
+                control.observe(lambda change: self.update(change["owner"]), names="value")
 
-    def update(self) -> None:
-        """Recompute from the inputs; on bad input show a message and keep the last result."""
+    def _number_boxes(self) -> list[NumberBox]:
+        found, stack = [], list(self.children)
+        while stack:
+            widget = stack.pop(0)
+            if isinstance(widget, NumberBox):
+                found.append(widget)
+            elif isinstance(widget, w.Box):
+                stack.extend(widget.children)
+        return found
+
+    def _kept(self) -> str:
+        """The values the result on screen was made from, for the boxes now holding something else."""
+        changed = [(box, number) for box, (text, number) in self._accepted.items() if box.value.strip() != text]
+        return "; ".join(f"{box.description} = {number}" for box, number in changed)
+
+    def update(self, source: w.Widget | None = None) -> None:
+        """Recompute from the inputs (``source`` is the one that changed); on bad input show a message and keep
+        the last result.
+
+        A valid value shows its result at once. A result reached by typing in a number box is the one kept
+        (settled) only once the typing pauses, or the student moves on to another input: a number typed
+        key by key passes through values it does not mean (1 on the way to 12,5), and the page may send
+        only some of them. A choice (a drop-down, a box ticked) is kept at once. When a refused value is
+        reported, the result on screen goes back to the settled one, and the message names the value it
+        was made from.
+        """
         self._pending = None
+        self._edits += 1
+        edit = self._edits
+        if self._typing is not None and self._typing[0] is not source:  # moved on: what was typed is meant
+            self._settled, self._typing = self._typing[1], None
         try:
             result = self._compute()
         except (TypeError, ValueError) as error:
-            message, token = _alert(str(error)), object()
+            token, problem = object(), str(error)
             self._pending = token
 
             def show() -> None:
-                if self._pending is token:  # nothing was typed since
-                    self.message.value = message
+                if self._pending is not token:  # something was typed since
+                    return
+                if self._settled is not None and self.result is not self._settled[0]:
+                    self.result, self._accepted = self._settled[0], dict(self._settled[1])
+                    self._typing = None
+                    self._render(self.result)
+                    for callback in self.on_result:
+                        callback()
+                self.message.value = _alert(problem, self._kept())
 
             if not _later(MESSAGE_PAUSE_S, show):
                 show()
             return
         self.message.value = ""
         self.result = result
+        self._accepted = {}
+        for box in self._number_boxes():
+            try:
+                self._accepted[box] = (box.value.strip(), _plain(box.number()))
+            except ValueError:  # a box the result does not use (the size when 'Size unknown' is ticked)
+                continue
         self._render(result)
+        snapshot = (result, dict(self._accepted))
+        if self._settled is None or not isinstance(source, NumberBox):
+            self._settled, self._typing = snapshot, None
+            return
+        self._typing = (source, snapshot)
+
+        def settle() -> None:
+            if self._edits == edit:  # the typing paused on this value: the student meant it
+                self._settled, self._typing = snapshot, None
+
+        if not _later(MESSAGE_PAUSE_S, settle):
+            settle()
 
 
 def _site_options() -> list[tuple[str, str]]:
@@ -254,17 +376,19 @@ class StagingCalculator(_Calculator):
             style=_LABEL,
             layout=w.Layout(width="32em"),  # room for "Abdominal and thoracic visceral organs"
         )
-        self.size = _number_box(size_cm, "Greatest size (cm)", step=0.5)
+        self.size = _number_box(size_cm, "Greatest size (cm)")
         self.size_unknown = w.Checkbox(value=False, description="Size unknown", style=_LABEL, indent=False)
         self.grade = w.Dropdown(options=_GRADE_OPTIONS, value=grade, description="Grade", style=_LABEL)
         self.nodes = w.Checkbox(value=nodes, description="Spread to nearby lymph nodes (N1)", indent=False)
         self.metastasis = w.Checkbox(value=metastasis, description="Spread to distant sites (M1)", indent=False)
-        # shown only for the head and neck (invasion, T4a/T4b) and visceral organs (extent, T1-T4c)
-        self.extent = w.Dropdown(
-            options=[("", "")], value="", description="Extent", style=_LABEL, layout=w.Layout(width="48em")
+        # shown only for the head and neck (invasion, T4a/T4b) and visceral organs (extent, T1-T4c); choices, not
+        # a drop-down, since their words are long (a T4b invasion is 130 letters) and a drop-down would cut them
+        self.extent = w.RadioButtons(
+            options=[("", "")], value="", description="Extent", style=_LABEL, layout=w.Layout(width="auto")
         )
+        self.extent.add_class("sarcoma-edu-extent")
         # a FloatText checked by stage(): a bounded box would silently turn 1 into 2, an IntText 2.5 into 25
-        self.sites = _number_box(2, "Number of sites", step=1)
+        self.sites = _number_box(2, "Number of sites")
         self.badge, self.tnm, self.explanation = w.HTML(), w.HTML(), w.HTML(layout=_WIDE)
         self.figure = None
         self.map_output = w.Output() if show_map else None
@@ -282,7 +406,7 @@ class StagingCalculator(_Calculator):
         self.site.observe(lambda _change: self._set_extent_choices(), names="value")
         super().__init__(inputs, outputs, "Staging calculator (AJCC 8th edition)")
         for control in (self.size, self.size_unknown):
-            control.observe(lambda _change: self.update(), names="value")
+            control.observe(lambda change: self.update(change["owner"]), names="value")
         self.update()
 
     def _set_extent_choices(self) -> None:
@@ -294,7 +418,7 @@ class StagingCalculator(_Calculator):
         self.extent.layout.display = None if options else "none"
 
     def _compute(self) -> StageResult:
-        size = None if self.size_unknown.value else self.size.value
+        size = None if self.size_unknown.value else self.size.number()
         extent = self.extent.value or None
         self.sites.layout.display = None if extent == "multifocal" else "none"
         return stage(
@@ -304,7 +428,7 @@ class StagingCalculator(_Calculator):
             self.nodes.value,
             self.metastasis.value,
             extent=extent,
-            sites=self.sites.value if extent == "multifocal" else None,
+            sites=self.sites.number() if extent == "multifocal" else None,
         )
 
     def _render(self, result: StageResult) -> None:
@@ -339,8 +463,8 @@ class FnclccCalculator(_Calculator):
             style=_LABEL,
             layout=w.Layout(width=f"{round(0.62 * longest) + 4}em", max_width="100%"),
         )
-        self.mitoses = _number_box(mitoses, "Mitoses per 10 high-power fields", step=1)
-        self.necrosis = _number_box(necrosis_pct, "Tumour necrosis (%)", step=1)
+        self.mitoses = _number_box(mitoses, "Mitoses per 10 high-power fields")
+        self.necrosis = _number_box(necrosis_pct, "Tumour necrosis (%)")
         self.badge, self.scores, self.explanation = w.HTML(), w.HTML(), w.HTML(layout=_WIDE)
         super().__init__(
             [self.differentiation, self.mitoses, self.necrosis],
@@ -350,7 +474,7 @@ class FnclccCalculator(_Calculator):
         self.update()
 
     def _compute(self) -> FnclccResult:
-        return fnclcc(self.differentiation.value, self.mitoses.value, self.necrosis.value)
+        return fnclcc(self.differentiation.value, self.mitoses.number(), self.necrosis.number())
 
     def _render(self, result: FnclccResult) -> None:
         self.badge.value = _BADGE.format(f"Grade {result.grade} ({result.label}) &middot; {result.g}")
@@ -435,6 +559,7 @@ class TreatmentPlanner(w.VBox):
         )
         for control in (self.radiation, self.chemotherapy, self.resectable, self.metastases_removable, self.recurrent):
             control.observe(lambda _change: self.update(), names="value")
+        self.staging.on_result.append(self.update)  # a refused size brings back the stage: the plan follows it
         for control in (
             self.staging.site,
             self.staging.size,
@@ -507,11 +632,25 @@ class PathwayExplorer(w.VBox):
 
 
 class TableExplorer(w.VBox):
-    """A table with a dropdown filter per chosen column and a text search over every column."""
+    """A table with a dropdown filter per chosen column and a text search over every column.
 
-    def __init__(self, frame: pd.DataFrame, filters: Sequence[str], columns: Sequence[str], title: str) -> None:
+    ``details`` columns are not given a column of their own, so a wide table fits the lesson and stays
+    short: a "Details of the <item>" dropdown (over the rows shown) picks one row, whose details are
+    written in full above the table.
+    """
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        filters: Sequence[str],
+        columns: Sequence[str],
+        title: str,
+        details: Sequence[str] = (),
+        item: str = "row",
+    ) -> None:
         self.frame = frame
         self.columns = list(columns)
+        self.details = list(details)
         self.filters = {
             c: w.Dropdown(
                 options=["all", *sorted(frame[c].dropna().unique())],
@@ -522,17 +661,30 @@ class TableExplorer(w.VBox):
             for c in filters
         }
         self.search = w.Text(description="Search", placeholder="type a word, e.g. lung", style=_LABEL)
-        self.table = w.HTML()
+        self.table = w.HTML(layout=w.Layout(max_width="100%"))
         self.count = w.HTML()
+        names = [str(v) for v in frame[self.columns[0]]]
+        label = f"Details of the {item}"
+        self.detail_choice = w.Dropdown(options=names, description=label, style=_LABEL, layout=_fits(names, label))
+        self.detail = w.HTML(layout=w.Layout(max_width="52em"))
+        shown_details = [self.detail_choice, self.detail] if self.details else []
         super().__init__(
-            [w.HTML(f"<h3>{html.escape(title)}</h3>"), *self.filters.values(), self.search, self.count, self.table]
+            [
+                w.HTML(f"<h3>{html.escape(title)}</h3>"),
+                *self.filters.values(),
+                self.search,
+                self.count,
+                *shown_details,
+                self.table,
+            ]
         )
         for control in (*self.filters.values(), self.search):
             control.observe(lambda _change: self.update(), names="value")
+        self.detail_choice.observe(lambda _change: self._show_detail(), names="value")
         self.update()
 
     def shown(self) -> pd.DataFrame:
-        """The rows the current filters and search select."""
+        """The rows the current filters and search select (the search reads the details too)."""
         rows = self.frame
         for column, control in self.filters.items():
             if control.value != "all":
@@ -546,35 +698,67 @@ class TableExplorer(w.VBox):
         return rows
 
     def update(self) -> None:
-        """Redraw the table for the current filters."""
+        """Redraw the table (and the rows offered for details) for the current filters."""
         rows = self.shown()
         self.count.value = f"<p aria-live='polite'>{len(rows)} of {len(self.frame)} rows shown</p>"
         head = "".join(f"<th scope='col'>{html.escape(presentation.plain_column(c))}</th>" for c in self.columns)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in r) + "</tr>"
+            "<tr>" + "".join(f"<td>{html.escape('' if _missing(v) else str(v))}</td>" for v in r) + "</tr>"
             for r in rows[self.columns].itertuples(index=False)
         )
-        self.table.value = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        style = "max-width:100%;white-space:normal;overflow-wrap:break-word;border-collapse:collapse"
+        self.table.value = (
+            "<style>.sarcoma-edu-explorer td,.sarcoma-edu-explorer th{white-space:normal;text-align:left;"
+            "vertical-align:top;padding:0.3em 0.6em}</style>"
+            f"<table class='sarcoma-edu-explorer' style='{style}'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
+        if self.details:
+            names = [str(v) for v in rows[self.columns[0]]]
+            self.detail_choice.options = names or ["(no row shown)"]
+            self._show_detail()
+
+    def _show_detail(self) -> None:
+        """Write the chosen row's details in full: each column's plain name, then its value."""
+        chosen = self.frame[self.frame[self.columns[0]].astype(str) == self.detail_choice.value]
+        if chosen.empty:
+            self.detail.value = ""
+            return
+        row = chosen.iloc[0]
+        items = "".join(
+            f"<dt style='font-weight:bold'>{html.escape(presentation.plain_column(c))}</dt>"
+            f"<dd style='margin:0 0 0.4em 1em'>{html.escape(str(row[c]))}</dd>"
+            for c in [*self.columns[1:], *self.details]
+            if not _missing(row[c]) and str(row[c]).strip()
+        )
+        self.detail.value = (
+            f"<div role='region' aria-label='Details of {html.escape(str(row[self.columns[0]]))}' "
+            "style='border-left:4px solid #0072B2;padding:0.2em 0.8em;margin:0.3em 0 0.6em'>"
+            f"<p style='margin:0.2em 0'><b>{html.escape(str(row[self.columns[0]]))}</b></p><dl>{items}</dl></div>"
+        )
+
+
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value)) if not isinstance(value, list | tuple) else False
 
 
 def drug_explorer() -> TableExplorer:
-    """The drug catalog, filterable by modality, class and status."""
-    columns = (
-        "name",
+    """The drug catalog, filterable by modality, class and status: each drug's class, US status and source
+    in columns; what it is used for, how it is given, its side effects and its approval for the drug chosen
+    in "Details of the drug"."""
+    columns = ("name", "drug_class", "status", "source")
+    details = (
         "brand",
-        "drug_class",
         "indication",
+        "how_it_works",
         "route_schedule",
         "side_effects",
-        "status",
         "status_note",
         "approval_year",
         "approved_for",
-        "source",
     )
-    return TableExplorer(
-        load_drugs(), ("modality", "drug_class", "status"), columns, "Drugs used in soft tissue sarcoma"
-    )
+    filters = ("modality", "drug_class", "status")
+    return TableExplorer(load_drugs(), filters, columns, "Drugs used in soft tissue sarcoma", details, item="drug")
 
 
 def risk_factor_explorer() -> TableExplorer:
@@ -593,13 +777,7 @@ def drug_safety_table() -> TableExplorer:
 
 
 # lesson 05's nursing exercise: why mesna, doxorubicin's dose limit, after afami-cel, checkpoint reactions
-WATCH_FOR_QUESTIONS = (
-    "dr-mesna",
-    "dr-doxorubicin-dose-limit",
-    "dr-ifosfamide-brain",
-    "dr-afami-cel-watch",
-    "dr-checkpoint-autoimmune",
-)
+WATCH_FOR_QUESTIONS = LESSON_BANK_QUESTIONS["05_treatment"]
 
 
 def watch_for_exercise(progress: ProgressStore | None = None) -> QuizWidget:
@@ -607,19 +785,58 @@ def watch_for_exercise(progress: ProgressStore | None = None) -> QuizWidget:
 
     The questions are those of :data:`WATCH_FOR_QUESTIONS` from the drugs bank, so an answer here
     is recorded (and comes back in "Practise my mistakes") exactly like the same question in the quiz.
+    Under them, the table of what to watch for drug by drug (:func:`drug_safety_table`), which gives
+    every answer, opens once all of them are answered (here or in an earlier session).
 
     Args:
         progress: where answers are saved; None opens the default store, as :func:`quiz_widget` does.
     """
+    from sarcoma_edu.exercise_reveal import AfterAnswering, mark_answered
     from sarcoma_edu.quiz import bank_paths, load_bank
 
     bank = {q.id: q for q in load_bank([p for p in bank_paths() if p.name == "drugs.json"])}
     missing = [i for i in WATCH_FOR_QUESTIONS if i not in bank]
     if missing:
         raise ValueError(f"the drugs bank (datasets/quiz/drugs.json) lacks the question(s) {missing}")
-    quiz = quiz_widget([bank[i] for i in WATCH_FOR_QUESTIONS], progress)
+    quiz = quiz_widget([bank[i] for i in WATCH_FOR_QUESTIONS], progress, lesson="05_treatment")
+    quiz.on_answer.append(mark_answered)
     # only these questions: no made-up patients here
     quiz.children = tuple(c for c in quiz.children if quiz.case_button not in getattr(c, "children", ()))
     title = quiz.children[0]
     title.value = title.value.replace("Self-study quiz", "What would you watch for?")
+    table = AfterAnswering(
+        WATCH_FOR_QUESTIONS,
+        _checked_against_the_table,
+        what="the table of what to watch for, drug by drug",
+        progress=quiz.progress,
+    )
+    quiz.children = (*quiz.children, table)
     return quiz
+
+
+# What a nurse checks for ifosfamide and why a fever matters: shown with the table, once the questions are answered
+# (it answers some of them). Each claim is the reference's (FDA label for ifosfamide; ACS for infection risk and
+# afami-cel); where the course reads a check from a harm, or the sources give no threshold, it says so.
+_NURSE_NOTES = (
+    "<p style='margin:0.4em 0'>The <b>US status</b> column says what each approval covers: pembrolizumab, for "
+    "example, is approved for tumours of any site with the gene changes MSI-H or TMB-H, not for soft tissue "
+    "sarcoma as such.</p>"
+    "<p style='margin:0.4em 0'>Ifosfamide's harms are bladder bleeding (haemorrhagic cystitis), prevented with "
+    "mesna and fluids, kidney damage, brain toxicity (encephalopathy) and severe low blood counts (FDA label). "
+    "What the nurse checks follows from them, in this course's reading: the urine for blood, kidney function, "
+    "whether the patient is confused or sleepy, and the blood counts. Low blood counts bring a risk of infection "
+    "with chemotherapy (ACS), and afami-cel can cause serious infections, with low blood counts that can last "
+    "several weeks (ACS): that is why a fever during chemotherapy or after afami-cel matters. No source of this "
+    "course says at what temperature or how soon it needs urgent care, so the course gives no threshold: ask the "
+    "treating team. For afami-cel the reference names cytokine release syndrome as a risk but does not list its "
+    "warning signs, so the course does not either.</p>"
+)
+
+
+def _checked_against_the_table() -> w.VBox:
+    intro = w.HTML(
+        "<p style='margin:0.6em 0 0.2em'><b>Now check your answers against the whole picture:</b> each drug with "
+        "its own harms, what is given, checked or limited because of them, and the source of every line. Type a "
+        "word such as <code>heart</code> or <code>lungs</code> to narrow the table.</p>" + _NURSE_NOTES
+    )
+    return w.VBox([intro, drug_safety_table()])

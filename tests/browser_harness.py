@@ -155,3 +155,61 @@ def run_all(page) -> None:
     )
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=120_000)
     page.wait_for_timeout(500)  # let widget views and figures finish drawing
+
+
+def answer_predictions(page, root: str = PANEL) -> int:
+    """Answer, as a student would by keyboard, every prediction on the page not answered yet; return how many.
+
+    A choice is focused and pressed with Space (the first answer); a tick-box exercise has its first box
+    ticked and "Check my answer" pressed; a number exercise has 5 typed into its box; an ordering is
+    checked as it stands. Each then waits for its feedback.
+    """
+    widgets = page.locator(f"{root} .sarcoma-edu-predict")
+    answered = 0
+    for index in range(widgets.count()):
+        widget = widgets.nth(index)
+        if "Your answer:" in widget.inner_text():
+            continue
+        widget.scroll_into_view_if_needed()
+        choices = widget.locator(".sarcoma-edu-answer")
+        if choices.count():
+            choices.first.focus()
+            page.keyboard.press("Space")
+        else:
+            boxes = widget.locator("input[type=checkbox]")
+            if boxes.count():
+                boxes.first.focus()
+                page.keyboard.press("Space")
+            number = widget.locator("input[type=text]")
+            if number.count():
+                number.first.click()
+                page.keyboard.type("5")
+            widget.get_by_role("button", name="Check my answer").focus()
+            page.keyboard.press("Space")
+        widget.get_by_text("Your answer:").wait_for(timeout=15_000)
+        answered += 1
+    return answered
+
+
+def answer_quiz(page, quiz, questions: int) -> None:
+    """Answer ``questions`` questions of a quiz widget in turn (the first answer, or the first box ticked)."""
+    for number in range(questions):
+        choices = quiz.locator(".sarcoma-edu-answer:not([disabled])")
+        if choices.count():
+            choices.first.click()
+        else:
+            quiz.locator("input[type=checkbox]").first.check()
+            quiz.get_by_role("button", name="Check answer").click()
+        quiz.locator(".sarcoma-edu-feedback").get_by_text("Source:").wait_for(timeout=15_000)
+        if number < questions - 1:
+            quiz.get_by_role("button", name="Next question").click()
+            page.wait_for_timeout(300)
+
+
+# what each place that holds back a prediction's answer shows now: visible, and holding something
+REVEALS_JS = """(root) => [...document.querySelectorAll(root + ' .sarcoma-edu-reveal')].map(el => ({
+    kind: el.closest('.sarcoma-edu-after-answering') ? 'box' : 'prediction',
+    visible: el.checkVisibility(),
+    filled: el.innerText.trim().length > 0 || !!el.querySelector('.js-plotly-plot, table, .jupyter-widgets'),
+    text: el.innerText.trim().slice(0, 80),
+}))"""

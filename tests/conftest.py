@@ -20,3 +20,15 @@ def read_cases(name: str) -> list[dict[str, str]]:
 def case_params(name: str) -> list:
     """Return pytest params for a case table, each named by its clinical sentence."""
     return [pytest.param(row, id=row["case"]) for row in read_cases(name)]
+
+
+@pytest.fixture(autouse=True)
+def _a_fresh_lesson_kernel():
+    """Each test starts as a new lesson kernel would: no exercise answered yet in it, no box waiting."""
+    import sys
+
+    reveal = sys.modules.get("sarcoma_edu.exercise_reveal")
+    if reveal is not None:
+        reveal._ANSWERED.clear()
+        reveal._BOXES.clear()
+    yield

@@ -21,12 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_edu.classroom import present_command
+from sarcoma_edu.classroom import present_command, present_env
 from tests.browser_harness import (
     AXE,
     LESSONS,
     PANEL,
+    REVEALS_JS,
     ROOT,
+    answer_predictions,
+    answer_quiz,
     copy_lessons,
     free_port,
     launch,
@@ -90,10 +93,41 @@ def browser():
         instance.close()
 
 
-def _open_and_run(browser, lab, name: str):
-    """Open a lesson, run all cells, wait until every code cell has run; return the page."""
+def _open_and_run(browser, lab, name: str, progress: Path | None = None, answer: bool = False):
+    """Open a lesson, run all cells, wait until every code cell has run; return the page.
+
+    With ``progress`` the lesson's kernel saves to that file of the test's own (so no answer of another
+    test is restored); with ``answer`` every prediction is then answered, so what it held back is on screen.
+    """
     page = open_lesson(browser, *lab, name)
+    if progress is not None:
+        _own_progress(page, progress)
     run_all(page)
+    if answer:
+        answer_predictions(page)
+        if name == "05_treatment.ipynb":  # "What would you watch for?": its table opens after the five questions
+            answer_quiz(page, page.locator(f"{PANEL} .sarcoma-edu-quiz").first, 5)
+        page.wait_for_timeout(1500)  # revealed figures finish drawing
+    return page
+
+
+# the calculator with its stage map in lesson 03: it opens once the lesson's first three predictions are answered
+STAGING_03 = f"{PANEL} .sarcoma-edu-after-answering .sarcoma-edu-calculator"
+
+
+def _open_03_with_its_calculator(browser, lab, progress: Path):
+    """Open 03, run it, answer its three predictions by keyboard; return the page with the calculator open."""
+    page = open_lesson(browser, *lab, "03_staging.ipynb")
+    _own_progress(page, progress)
+    run_all(page)
+    assert page.locator(STAGING_03).count() == 0  # closed until the predictions are answered
+    for exercise in ("A 12 cm high-grade sarcoma of the thigh", "An 8 cm high-grade sarcoma of the retro",
+                     "The same 8 cm high-grade tumour"):  # fmt: skip
+        widget = page.locator(f"{PANEL} .sarcoma-edu-predict").filter(has_text=exercise)
+        _press(page, widget.locator(".sarcoma-edu-answer").first)
+        widget.get_by_text("Your answer:").wait_for(timeout=15_000)
+    page.locator(STAGING_03).wait_for(timeout=30_000)
+    page.locator(f"{STAGING_03} ~ * .js-plotly-plot, {STAGING_03} .js-plotly-plot").first.wait_for(timeout=60_000)
     return page
 
 
@@ -204,9 +238,10 @@ def _figure_problems(page, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", LESSONS)
-def test_lesson_runs_in_jupyterlab_without_errors_and_passes_axe(browser, lab, name):
-    """Each lesson runs with no error output, each figure named and described, and no serious or critical axe issue."""
-    page = _open_and_run(browser, lab, name)
+def test_lesson_runs_in_jupyterlab_without_errors_and_passes_axe(browser, lab, name, tmp_path):
+    """Each lesson runs with no error output and, its predictions answered, each figure named and described and no
+    serious or critical axe issue."""
+    page = _open_and_run(browser, lab, name, tmp_path / "progress.sqlite3", answer=True)
     try:
         _shot(page, name.replace(".ipynb", ".png"))
         assert _errors(page) == []
@@ -231,18 +266,18 @@ def _wait_for_badge(page, text: str) -> None:
     )
 
 
-def test_staging_calculator_by_keyboard(browser, lab):
+def test_staging_calculator_by_keyboard(browser, lab, tmp_path):
     """In 03_staging the widget and a figure render; typing a size and choosing a grade by keyboard updates the badge."""  # noqa: E501
-    page = _open_and_run(browser, lab, "03_staging.ipynb")
+    page = _open_03_with_its_calculator(browser, lab, tmp_path / "progress.sqlite3")
     try:
-        assert page.locator(f"{PANEL} .js-plotly-plot").count() >= 1
-        assert _badge(page) == "Stage IIIA"
-        size = page.get_by_label("Greatest size (cm)")
+        calculator = page.locator(STAGING_03)
+        assert calculator.locator(".sarcoma-edu-badge").inner_text() == "Stage IIIA"
+        size = calculator.get_by_label("Greatest size (cm)")
         size.click()
         page.keyboard.press("Control+A")
         page.keyboard.type("12")
         page.keyboard.press("Tab")
-        _wait_for_badge(page, "Stage IIIB")
+        _wait_for_text(page, calculator, "Stage IIIB")  # the badge is redrawn: wait on the calculator around it
         page.keyboard.press("Tab")  # past the "Size unknown" box to the grade drop-down
         assert (
             page.evaluate("document.activeElement.closest('.widget-dropdown')?.querySelector('label')?.innerText")
@@ -253,24 +288,35 @@ def test_staging_calculator_by_keyboard(browser, lab):
         page.keyboard.press("ArrowUp")
         page.keyboard.press("ArrowUp")
         page.keyboard.press("Enter")
-        _wait_for_badge(page, "Stage IB")
-        assert "larger than 10 cm but not larger than 15 cm (T3), low grade (G1)" in page.inner_text(PANEL)
-        _readme_shot(page.locator(f"{PANEL} .sarcoma-edu-calculator").first, "staging-calculator.png")
+        _wait_for_text(page, calculator, "Stage IB")
+        assert "larger than 10 cm but not larger than 15 cm (T3), low grade (G1)" in calculator.inner_text()
+        _readme_shot(calculator, "staging-calculator.png")
         size.click()
         page.keyboard.press("Control+A")
         page.keyboard.type("0")
         page.keyboard.press("Tab")
         page.wait_for_selector(f"{PANEL} [role=alert]")
-        assert "Greatest size (cm) = 0.0" in page.locator(f"{PANEL} [role=alert]").inner_text()
-        assert _badge(page) == "Stage IB"  # the last valid result stays
+        alert = calculator.locator("[role=alert]").inner_text()
+        assert "Greatest size (cm) = 0 is not greater than 0" in alert
+        assert "the last value accepted: Greatest size (cm) = 12." in alert
+        assert calculator.locator(".sarcoma-edu-badge").inner_text() == "Stage IB"  # the last valid result stays
+        size.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("12,5")  # a decimal comma is refused, never read as 125 or 12
+        page.wait_for_function(
+            "(el) => el.innerText.includes('has a comma: write a decimal with a point, e.g. 12.5')",
+            arg=calculator.element_handle(),
+            timeout=10_000,
+        )
+        assert calculator.locator(".sarcoma-edu-badge").inner_text() == "Stage IB"
         _shot(page, "03_staging_keyboard.png")
     finally:
         page.close()
 
 
-def test_fnclcc_calculator_by_keyboard(browser, lab):
+def test_fnclcc_calculator_by_keyboard(browser, lab, tmp_path):
     """In 02_grade typing mitoses and necrosis with the keyboard turns grade 2 into grade 3."""
-    page = _open_and_run(browser, lab, "02_grade.ipynb")
+    page = _open_and_run(browser, lab, "02_grade.ipynb", tmp_path / "progress.sqlite3")
     try:
         assert _badge(page).startswith("Grade 2")
         mitoses = page.get_by_label("Mitoses per 10 high-power fields")
@@ -289,24 +335,36 @@ def test_fnclcc_calculator_by_keyboard(browser, lab):
 
 
 def test_staging_lesson_in_voila_hides_code(browser, tmp_path):
-    """Presented as `sarcoma-edu present` does it, the staging lesson shows its widget and figure, no code."""
+    """Presented as `sarcoma-edu present` does it, the staging lesson shows no code and fetches nothing from another
+    machine; the room's three answers open the calculator and its stage map."""
     _require_browser()
     port = free_port()
     lesson = copy_lessons(tmp_path) / "03_staging.ipynb"  # a pristine copy, as `present` serves
     command = [*present_command(lesson, port=port, browser=False), "--Voila.ip=127.0.0.1"]
+    env = {**os.environ, **present_env(), "SARCOMA_EDU_PROGRESS": str(tmp_path / "progress.sqlite3")}
     # probe a static file: a request for the page itself would start a kernel and render the notebook
     ready = f"http://127.0.0.1:{port}/voila/static/no-such-file"
-    process = start_server(command, ready, tmp_path / "voila.log", dict(os.environ))
+    process = start_server(command, ready, tmp_path / "voila.log", env)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    elsewhere: list[str] = []
+    page.on("request", lambda r: elsewhere.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else 0)
     try:
         page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
-        page.wait_for_selector(".sarcoma-edu-badge", timeout=120_000)
-        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-        assert page.locator(".sarcoma-edu-badge").first.inner_text() == "Stage IIIA"
+        page.locator(".sarcoma-edu-predict").nth(3).wait_for(timeout=120_000)
+        assert page.locator(".sarcoma-edu-after-answering .sarcoma-edu-badge").count() == 0
+        answer_predictions(page, "body")
+        badge = page.locator(".sarcoma-edu-after-answering .sarcoma-edu-badge")
+        badge.wait_for(timeout=30_000)
+        page.locator(".sarcoma-edu-after-answering .js-plotly-plot").first.wait_for(timeout=60_000)
+        assert badge.inner_text() == "Stage IIIA"
         text = page.inner_text("body")
         assert "StagingCalculator(" not in text and "import" not in text
+        assert "the room's answer is checked, not saved" in text
+        assert elsewhere == [], elsewhere  # Font Awesome and all: nothing from a CDN
         _shot(page, "03_staging_voila.png")
-        _readme_shot(page.locator("body"), "staging-voila.png")
+        heading = page.get_by_role("heading", name="Staging calculator", exact=True)
+        _readme_clip(heading, page.locator(".sarcoma-edu-after-answering .js-plotly-plot").first,
+                     page.locator("#rendered_cells"), "staging-voila.png")  # fmt: skip
     finally:
         page.close()
         stop(process)
@@ -365,10 +423,13 @@ def test_voila_inside_jupyterlab_server_renders_the_staging_lesson(browser, lab)
     try:
         page.goto(f"{base}/voila/render/03_staging.ipynb?token={token}", wait_until="commit")
         try:
-            page.wait_for_selector(".sarcoma-edu-badge", timeout=120_000)
+            page.locator(".sarcoma-edu-predict").nth(3).wait_for(timeout=120_000)
         except Exception as error:
-            raise AssertionError(f"no staging widget; the page says: {page.inner_text('body')[:600]}") from error
-        assert page.locator(".sarcoma-edu-badge").first.inner_text() == "Stage IIIA"
+            raise AssertionError(f"no prediction widget; the page says: {page.inner_text('body')[:600]}") from error
+        answer_predictions(page, "body")
+        badge = page.locator(".sarcoma-edu-after-answering .sarcoma-edu-badge")
+        badge.wait_for(timeout=30_000)
+        assert badge.inner_text() == "Stage IIIA"
         assert "StagingCalculator(" not in page.inner_text("body")
     finally:
         page.close()
@@ -383,7 +444,6 @@ def _press(page, locator) -> None:
 def test_tumour_board_case_worked_by_keyboard_in_jupyterlab_and_a_step_revealed_in_voila(browser, lab, tmp_path):
     """In 08 a case is worked to its summary and what-if by keyboard; in Voila a presenter step passes axe."""
     from sarcoma_edu.cases import load_cases
-    from sarcoma_edu.classroom import present_env
 
     case = next(c for c in load_cases() if c.id == "head-neck")
     page = _open_and_run(browser, lab, "08_tumour_board.ipynb")
@@ -476,17 +536,24 @@ def _choose(page, select, text: str) -> None:
     page.keyboard.press("Enter")
 
 
+def _tick_by_keyboard(page, choices, starting: str) -> None:
+    """Choose, among radio choices, the one whose words start with ``starting``: focus it and press Space."""
+    choice = choices.locator("label").filter(has_text=starting).first.locator("input[type=radio]")
+    choice.focus()
+    page.keyboard.press("Space")
+
+
 def _wait_for_text(page, locator, text: str) -> None:
     page.wait_for_function("([el, text]) => el.innerText.includes(text)", arg=[locator.element_handle(), text])
 
 
-def test_staging_calculator_extent_by_keyboard_for_head_and_neck_and_visceral(browser, lab):
+def test_staging_calculator_extent_by_keyboard_for_head_and_neck_and_visceral(browser, lab, tmp_path):
     """In 03 the Invasion and Extent inputs appear for their sites and are set by keyboard: T4a, then T4b by sites."""
-    page = _open_and_run(browser, lab, "03_staging.ipynb")
+    page = _open_03_with_its_calculator(browser, lab, tmp_path / "progress.sqlite3")
     try:
-        calculator = page.locator(f"{PANEL} .sarcoma-edu-calculator").first
+        calculator = page.locator(STAGING_03)
         site = calculator.locator(".widget-dropdown:has(label:text-is('Site of the tumour')) select")
-        extent = calculator.locator(".widget-dropdown:has(label:text-is('Invasion')) select")
+        extent = calculator.locator(".widget-radio:has(label:text-is('Invasion'))")
         assert extent.count() == 0 or not extent.is_visible()  # hidden for a limb
         _choose(page, site, "Head and neck")
         extent.wait_for(state="visible", timeout=10_000)
@@ -496,19 +563,20 @@ def test_staging_calculator_extent_by_keyboard_for_head_and_neck_and_visceral(br
         page.keyboard.type("1.5")
         page.keyboard.press("Tab")
         _wait_for_text(page, calculator, "T1; no invasion of adjoining structures given")
-        options = extent.evaluate("s => [...s.options].map(o => o.text)")
-        _choose(page, extent, next(o for o in options if o.startswith("T4a")))
+        _tick_by_keyboard(page, extent, "T4a")  # a long choice, written out in full (it wraps)
         _wait_for_text(page, calculator, "invasion decides T4")
-        assert "T4a" in calculator.inner_text() and "No stage group" in _badge(page)
+        choice = extent.locator("label", has_text="T4a")
+        assert choice.evaluate("l => l.scrollWidth <= l.clientWidth + 1 && l.innerText.includes('pterygoid muscles')")
+        badge = calculator.locator(".sarcoma-edu-badge").inner_text()
+        assert "T4a" in calculator.inner_text() and "No stage group" in badge
         _readme_shot(calculator, "staging-head-and-neck.png")
         _shot(page, "03_staging_head_and_neck.png")
 
         _choose(page, site, "Abdominal and thoracic visceral organs")
-        visceral = calculator.locator(".widget-dropdown:has(label:text-is('Extent')) select")
+        visceral = calculator.locator(".widget-radio:has(label:text-is('Extent'))")
         visceral.wait_for(state="visible", timeout=10_000)
-        options = visceral.evaluate("s => [...s.options].map(o => o.text)")
-        _choose(page, visceral, next(o for o in options if o.startswith("T4a-T4c")))
-        sites = calculator.get_by_label("Number of sites")
+        _tick_by_keyboard(page, visceral, "T4a-T4c")
+        sites = calculator.get_by_label("Number of sites", exact=True)
         sites.wait_for(state="visible", timeout=10_000)
         sites.click()
         page.keyboard.press("Control+A")
@@ -523,9 +591,10 @@ def test_staging_calculator_extent_by_keyboard_for_head_and_neck_and_visceral(br
         page.close()
 
 
-def test_prediction_answered_by_keyboard_reveals_the_calculator_only_afterwards(browser, lab):
+def test_prediction_answered_by_keyboard_reveals_the_calculator_only_afterwards(browser, lab, tmp_path):
     """In 03 the retroperitoneal prediction is answered by keyboard; only then do the feedback and calculator show."""
     page = open_lesson(browser, *lab, "03_staging.ipynb")
+    _own_progress(page, tmp_path / "progress.sqlite3")  # never answers another test gave (they would be shown)
     # collapsed cells show no execution count, which run_all waits for: show the code first
     page.evaluate("window.jupyterapp.commands.execute('notebook:show-all-cell-code')")
     run_all(page)
@@ -652,6 +721,20 @@ _CUT_OFF_JS = """(panel) => {
             }
         }
     }
+    // tick boxes one under another: the words of a label wrapped onto two lines must not run into the next one's
+    const inked = (box) => {  // where the label's words are drawn
+        const range = document.createRange();
+        range.selectNodeContents(box.querySelector('.widget-label-basic') || box);
+        return range.getBoundingClientRect();
+    };
+    for (const list of root.querySelectorAll('.jp-OutputArea .widget-vbox')) {
+        const boxes = [...list.children].filter(c => c.classList.contains('widget-checkbox') && c.offsetParent);
+        for (let k = 1; k < boxes.length; k++) {
+            if (inked(boxes[k - 1]).bottom > inked(boxes[k]).top + 2) {
+                found.push(`tick-box labels overlap: "${words(boxes[k - 1])}"`);
+            }
+        }
+    }
     const labels = '.jp-OutputArea .widget-label, .jp-OutputArea .widget-inline-hbox > label';
     for (const label of root.querySelectorAll(labels)) {
         if (!label.offsetParent || !words(label)) continue;
@@ -692,14 +775,19 @@ def _hover_everywhere(page) -> list[str]:
 
 
 @pytest.mark.parametrize("name", LESSONS)
-def test_nothing_is_cut_off_at_1366_by_768(browser, lab, name):
-    """At 1366 by 768 no figure title, axis label or hover text leaves its figure, no dropdown choice is cut."""
+def test_nothing_is_cut_off_at_1366_by_768(browser, lab, name, tmp_path):
+    """At 1366 by 768, predictions answered, no figure title, axis label or hover text leaves its figure, no dropdown
+    choice is cut."""
     page = open_lesson(browser, *lab, name)
     try:
         page.set_viewport_size({"width": 1366, "height": 768})
         page.wait_for_timeout(300)
+        _own_progress(page, tmp_path / "progress.sqlite3")
         run_all(page)
-        page.wait_for_timeout(1000)  # figures finish their layout
+        answer_predictions(page)  # what they held back is measured too
+        if name == "05_treatment.ipynb":
+            answer_quiz(page, page.locator(f"{PANEL} .sarcoma-edu-quiz").first, 5)
+        page.wait_for_timeout(1500)  # figures finish their layout
         problems = list(page.evaluate(_CUT_OFF_JS, PANEL))
         problems += _hover_everywhere(page)
         assert not problems, "\n".join(dict.fromkeys(problems))
@@ -787,3 +875,116 @@ def test_a_hostile_student_name_in_the_class_report_is_text_not_a_link(browser, 
     assert dialogs == [] and page.url == out.as_uri()
     _shot(page, "class-report-hostile-name.png")
     page.close()
+
+
+PREDICTION_LESSONS = [name for name in LESSONS if name[:2] <= "08"]
+
+
+@pytest.mark.parametrize("name", PREDICTION_LESSONS)
+def test_after_run_all_nothing_that_settles_a_prediction_shows_until_it_is_answered(browser, lab, name, tmp_path):
+    """After Run All every place holding a prediction's answer is closed or empty; once the predictions (and lesson
+    05's five drug questions) are answered, each one shows what it held back."""
+    from sarcoma_edu.exercises import load_exercises
+
+    lesson = name.removesuffix(".ipynb")
+    predictions = [e for e in load_exercises(lesson) if e.role == "predict"]
+    page = open_lesson(browser, *lab, name)
+    try:
+        page.set_viewport_size({"width": 1366, "height": 768})
+        _own_progress(page, tmp_path / "progress.sqlite3")
+        run_all(page)
+        page.wait_for_timeout(1000)
+        before = page.evaluate(REVEALS_JS, PANEL)
+        shown = [r["text"] or r["kind"] for r in before if r["visible"] and r["filled"]]
+        assert shown == [], f"shown before any answer: {shown}"
+        widgets = page.locator(f"{PANEL} .sarcoma-edu-predict")
+        assert widgets.count() == len(predictions) and "Now check:" not in page.inner_text(PANEL)
+        boxes = [r for r in before if r["kind"] == "box"]
+        promise = "will show here once you have answered"
+        with_reveal = [w.inner_text() for w in widgets.all() if promise in w.inner_text()]
+        _shot(page, f"{lesson}_before_answering.png")
+        assert answer_predictions(page) == len(predictions)
+        if name == "05_treatment.ipynb":
+            answer_quiz(page, page.locator(f"{PANEL} .sarcoma-edu-quiz").first, 5)
+        page.wait_for_timeout(1500)
+        after = [r for r in page.evaluate(REVEALS_JS, PANEL) if r["kind"] == "box"]
+        assert len(after) == len(boxes) and all(r["visible"] and r["filled"] for r in after), after
+        assert page.inner_text(PANEL).count("Now check:") == len(with_reveal)
+        assert _errors(page) == []
+        _shot(page, f"{lesson}_after_answering.png")
+    finally:
+        page.close()
+
+
+def test_on_the_projector_the_tumour_boards_buttons_keep_their_labels_and_figures_their_large_text(browser, tmp_path):
+    """`present 08 --large-text` at 1280 x 720: 'Start this case' and 'Practise my mistakes' show their whole label,
+    the page says nothing of running cells or of the presenter's progress, and a case's timeline text is 18 px or more.
+    """
+    _require_browser()
+    port = free_port()
+    lesson = copy_lessons(tmp_path) / "08_tumour_board.ipynb"
+    command = [*present_command(lesson, port=port, browser=False, large_text=True), "--Voila.ip=127.0.0.1"]
+    env = {**os.environ, **present_env(large_text=True), "SARCOMA_EDU_PROGRESS": str(tmp_path / "progress.sqlite3")}
+    process = start_server(command, f"http://127.0.0.1:{port}/voila/static/no-such-file", tmp_path / "voila.log", env)
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
+        board = page.locator(".sarcoma-edu-tumour-board")
+        board.wait_for(timeout=120_000)
+        page.get_by_text("Question 1 of").first.wait_for(timeout=120_000)  # the self-check: the last cell has run
+        for label in ("Start this case", "Practise my mistakes"):
+            button = board.get_by_role("button", name=label)
+            fits = button.evaluate(
+                "b => ({whole: b.scrollWidth <= b.clientWidth + 1, width: b.getBoundingClientRect().width,"
+                " text: b.innerText.trim()})"
+            )
+            assert fits["whole"] and fits["text"] == label and fits["width"] > 100, fits
+        text = page.inner_text("body").lower()
+        assert "run this cell" not in text and "not shown while presenting" in text
+        board.scroll_into_view_if_needed()
+        _shot(page, "08_tumour_board_projector.png")
+        case = board.get_by_label("Case", exact=True)
+        case.select_option(index=0)
+        board.get_by_role("button", name="Start this case").click()
+        while board.get_by_role("button", name="See the summary").count() == 0 or (
+            board.get_by_role("button", name="See the summary").is_disabled()
+        ):
+            board.locator(".sarcoma-edu-answer:not([disabled])").first.click()
+            board.get_by_role("button", name="Reveal").click()
+            board.get_by_text("Source:").first.wait_for(timeout=10_000)
+            following = board.get_by_role("button", name="Next step")
+            if following.count() and following.is_enabled():
+                following.click()
+        board.get_by_role("button", name="See the summary").click()
+        plot = board.locator(".js-plotly-plot").first
+        plot.wait_for(timeout=60_000)
+        smallest = plot.evaluate(
+            "p => Math.min(...[...p.querySelectorAll('text')].filter(t => t.textContent.trim())"
+            ".map(t => parseFloat(getComputedStyle(t).fontSize)))"
+        )
+        assert smallest >= 18, smallest
+        plot.scroll_into_view_if_needed()
+        _shot(page, "08_tumour_board_projector_timeline.png")
+    finally:
+        page.close()
+        stop(process)
+
+
+def test_a_phase_moved_by_keyboard_keeps_the_focus_so_enter_moves_it_again(browser, lab, tmp_path):
+    """In 05's ordering exercise, Enter on 'Move <phase> up' moves it, and Enter again moves the same phase further up,
+    never back: the keyboard follows the moved phase."""
+    page = _open_and_run(browser, lab, "05_treatment.ipynb", tmp_path / "progress.sqlite3")
+    try:
+        widget = page.locator(f"{PANEL} .sarcoma-edu-predict").filter(has_text="Put the phases")
+        widget.scroll_into_view_if_needed()
+        lines = widget.locator(".widget-hbox")
+        last = lines.nth(lines.count() - 1).inner_text().split("\n")[0].split(". ", 1)[1].strip()
+        widget.get_by_role("button", name=f"Move {last} up").focus()
+        page.keyboard.press("Enter")
+        _wait_for_text(page, widget, f"{last} is now {['1st', '2nd', '3rd'][lines.count() - 2]} of")
+        page.keyboard.press("Enter")
+        _wait_for_text(page, widget, f"{last} is now {['1st', '2nd', '3rd'][lines.count() - 3]} of")
+        focused = page.evaluate("document.activeElement.innerText || document.activeElement.textContent")
+        assert focused.strip() == f"Move {last} up"
+    finally:
+        page.close()

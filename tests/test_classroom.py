@@ -33,7 +33,9 @@ def test_an_edited_lesson_is_kept_unless_the_student_says_replace(tmp_path):
     """A student's edited copy is kept by default; replacing it first saves a backup."""
     classroom.copy_lessons(tmp_path)
     edited = tmp_path / "03_staging.ipynb"
-    edited.write_text(edited.read_text() + " ")
+    notebook = json.loads(edited.read_text())
+    notebook["cells"].append({"cell_type": "markdown", "id": "mine", "metadata": {}, "source": "My own note"})
+    edited.write_text(json.dumps(notebook))
     mine = edited.read_bytes()
     asked = []
     report = classroom.copy_lessons(tmp_path, replace_edited=lambda p: asked.append(p.name) or False)
@@ -43,6 +45,21 @@ def test_an_edited_lesson_is_kept_unless_the_student_says_replace(tmp_path):
     assert report.replaced == ["03_staging.ipynb"]
     assert (tmp_path / "03_staging.edited-1.ipynb").read_bytes() == mine
     assert classroom.copy_lessons(tmp_path).copied == []
+
+
+def test_a_lesson_only_run_and_saved_is_not_taken_for_an_edited_one(tmp_path):
+    """A copy holding the lesson's cells word for word, with outputs and metadata from running, is not asked about."""
+    classroom.copy_lessons(tmp_path)
+    run = tmp_path / "03_staging.ipynb"
+    notebook = json.loads(run.read_text())
+    notebook["metadata"]["widgets"] = {"state": {}}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            cell.update(execution_count=1, outputs=[{"output_type": "stream", "name": "stdout", "text": "IIIB"}])
+    run.write_text(json.dumps(notebook, indent=2))
+    asked = []
+    report = classroom.copy_lessons(tmp_path, replace_edited=lambda p: asked.append(p.name) or False)
+    assert asked == [] and "03_staging.ipynb" in report.unchanged and report.kept == []
 
 
 @pytest.mark.parametrize(

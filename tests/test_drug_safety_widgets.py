@@ -68,3 +68,23 @@ def test_the_safety_table_shows_each_drugs_harms_in_full_without_an_index():
         assert drugs.loc[name, "watch_for"] in page
     assert "echocardiogram or MUGA" in page and "at least 7 days" in page
     assert "9 of 9 rows shown" in table.count.value
+
+
+def test_the_table_of_answers_opens_only_once_all_five_questions_are_answered(store):
+    """The drug-by-drug table, which gives every answer, waits under the questions until the fifth is answered."""
+    widget = watch_for_exercise(progress=store)
+    box = widget.children[-1]
+    for number, _ in enumerate(WATCH_FOR_QUESTIONS):
+        assert not box.opened and f"({number} answered)" in box.note.value
+        question = widget.question
+        widget.answer(
+            [a.answer for a in question.correct_answers]
+            if question.type == "many_choice"
+            else question.correct_answers[0].answer
+        )
+        widget.next()
+    assert (
+        box.opened and "Now check your answers against the whole picture" in box.content.children[0].children[0].value
+    )
+    reopened = watch_for_exercise(progress=ProgressStore(store.path))
+    assert reopened.children[-1].opened  # answered in an earlier session: open at once

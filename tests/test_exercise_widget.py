@@ -84,7 +84,7 @@ def test_an_answer_not_offered_is_an_alert_and_reveals_nothing(store):
 def test_a_number_is_typed_then_checked(store):
     """The FNCLCC total is typed in the number box and checked with the button: 8 is right."""
     widget = predict("ex-02-total-score", progress=store)
-    widget.number.value = 8
+    widget.number.value = "8"
     widget.check_button.click()
     assert widget.feedback.correct and store.attempts()["answer"].tolist() == [8.0]
 
@@ -194,12 +194,15 @@ def test_a_reveal_that_fails_is_a_message_and_the_feedback_stays(store):
 
 
 def test_a_table_or_a_text_reveal_is_shown_as_a_table_or_as_text():
-    """A pandas table reveal becomes an HTML output; a text reveal a pre-formatted block, escaped."""
+    """A revealed table has plain column names and no row numbers, as every lesson table; a text is escaped."""
     import pandas as pd
 
-    table = ExerciseWidget(exercise("ex-04-retro-local"), None, lambda: pd.DataFrame({"a": [1]}))
+    frame = pd.DataFrame({"size_cm": [12.0], "pdq_wording": ["stage IIIB"]}, index=[7])
+    table = ExerciseWidget(exercise("ex-04-retro-local"), None, lambda: frame)
     table.answer("Spread to distant sites (distant metastasis)")
-    assert "text/html" in table.reveal_box.children[-1].outputs[0]["data"]
+    shown = table.reveal_box.children[-1].value
+    assert ">Size (cm)</th>" in shown and ">PDQ wording</th>" in shown and "size_cm" not in shown
+    assert ">7<" not in shown  # the row number is not shown
     text = ExerciseWidget(exercise("ex-08-two-readings"), None, lambda: "Step 1 <b>")
     text.answer(["Treatment of Stage IV Soft Tissue Sarcoma"])
     assert "<pre" in text.reveal_box.children[-1].value and "&lt;b&gt;" in text.reveal_box.children[-1].value
@@ -245,9 +248,9 @@ def test_a_lessons_self_check_records_each_question_with_the_lesson(store):
     assert (row["answered"], row["right_last_time"]) == (len(expected), len(expected))
 
 
-def test_a_self_check_answer_still_shows_the_answer_after_a_wrong_attempt():
+def test_a_self_check_answer_still_shows_the_answer_after_a_wrong_attempt(tmp_path):
     """A wrong self-check answer shows the right answer and the explanation the old Show answer held."""
-    (first, *_rest) = self_check("02_grade", progress=None).exercises
+    (first, *_rest) = self_check("02_grade", progress=ProgressStore(tmp_path / "p.sqlite3")).exercises
     wrong = next(a.answer for a in first.exercise.question.answers if not a.correct)
     first.answer(wrong)
     assert "The right answer: Grade 2" in first.result.value and "2 + 2 + 1 = 5" in first.result.value
@@ -267,3 +270,49 @@ def test_a_revealed_figure_comes_with_its_text_alternative(tmp_path):
     widget.answer(widget.exercise.question.correct_answers[0].answer)
     shown = widget.reveal_box.children[-1].outputs
     assert len(shown) == 2 and "Figure:" in shown[1]["data"]["text/html"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("five", "'five' is not a number"),
+        ("3-4", "'3-4' is a range: type one number, e.g. 3"),
+        ("12,5", "'12,5' has a comma: write a decimal with a point, e.g. 12.5"),
+        ("", "the box is empty"),
+    ],
+    ids=["a word", "a range", "a decimal comma", "nothing"],
+)
+def test_a_number_prediction_refuses_what_it_cannot_read_and_records_nothing(store, typed, says):
+    """Text that is not a plain number is refused with a visible message; nothing is recorded or revealed."""
+    reveal = Reveal()
+    widget = predict("ex-02-total-score", reveal=reveal, progress=store)
+    widget.number.value = typed
+    widget.check_button.click()
+    message = widget.message.value.replace("&#x27;", "'")
+    assert "role='alert'" in message and says.lower() in message.lower() and "Nothing was recorded" in message
+    assert widget.feedback is None and reveal.calls == 0 and store.attempts().empty
+    assert "Your answer: 0" not in widget.result.value
+
+
+def test_a_prediction_answered_in_an_earlier_session_shows_that_answer_and_when(store):
+    """Reopened, an answered prediction shows the earlier answer, its feedback and reveal, and records nothing new."""
+    store.record("ex-03-retro-nodes", "IV", False, "staging")
+    reveal = Reveal()
+    widget = predict("ex-03-retro-nodes", reveal=reveal, progress=ProgressStore(store.path))
+    assert widget.restored == "IV" and not widget.feedback.correct and reveal.calls == 1
+    assert "Your answer: IV" in widget.result.value and "You answered this on " in widget.result.value
+    assert widget.again_button.layout.display is None and len(store.attempts()) == 1
+
+
+def test_a_moved_phase_keeps_the_keyboard(store, monkeypatch):
+    """After Move up is pressed, focus goes to the moved phase's own button, so Enter moves it again, never back."""
+    widget = predict("ex-05-order-preop", progress=store)
+    focused = []
+    for _label, up, down in widget._rows:
+        for button in (up, down):
+            monkeypatch.setattr(button, "focus", lambda b=button: focused.append(b.description))
+    item = widget.order[2]
+    _row_buttons(widget)[2][0].click()  # "Move <item> up" on the third line
+    assert widget.order.index(item) == 1 and focused == [f"Move {item} up"]
+    _row_buttons(widget)[1][0].click()  # Enter again on the focused button: the same phase goes up again
+    assert widget.order.index(item) == 0 and focused[-1] == f"Move {item} down"  # at the top: its other button

@@ -304,52 +304,84 @@ def test_every_prediction_is_asked_in_its_lesson_once(lesson):
             assert sum(f'"{ex.id}"' in s and "predict(" in s for s in sources) == 1, ex.id
 
 
+# What settles each prediction, and how it waits for the answer: "reveal" (built by the predict cell itself,
+# after the answer), "after" (a later cell in after_answering(...) naming the prediction: its output stays
+# hidden until then) or "prose" (the lesson's text after the prediction, which its hint says to read after)
 REVEALS = [
-    ("00_welcome", "ex-00-retro-nodes", 'print(stage("retroperitoneum", 7, "high", nodes=True).stage)'),
-    ("00_welcome", "ex-00-fnclcc-total", "print(fnclcc(differentiation=2, mitoses=12, necrosis_pct=30).explanation)"),
-    ("07_quiz", "ex-07-trunk-9-mid", "generate_case_question(seed=5"),
-    ("01_what_is_sarcoma", "ex-01-limb-share", "site_distribution_figure()"),
-    ("01_what_is_sarcoma", "ex-01-not-inherited", "risk_factor_explorer()"),
-    ("01_what_is_sarcoma", "ex-01-li-fraumeni-gene", 'loc["Li-Fraumeni syndrome", "gene"]'),
-    ("01_what_is_sarcoma", "ex-01-myxoid-extra-tests", "kind in ['staging test', 'extra staging']"),
-    ("02_grade", "ex-02-total-score", "FnclccCalculator()"),
-    ("02_grade", "ex-02-grade-2-to-3", "fnclcc_figure()"),
-    ("02_grade", "ex-02-high-grade-by-definition", 'query("high_grade_by_definition")'),
-    ("03_staging", "ex-03-thigh-12-high", "query(\"site == 'extremity'\")"),
-    ("03_staging", "ex-03-retro-nodes", 'for site in ("retroperitoneum", "leg")'),
-    ("03_staging", "ex-03-limb-twin", 'for site in ("retroperitoneum", "leg")'),
-    ("03_staging", "ex-03-neck-t", 'for site in ("head_and_neck", "visceral")'),
-    ("04_metastasis", "ex-04-blood-route", 'routes()[["label", "description"]]'),
-    ("04_metastasis", "ex-04-myxoid-where", "PathwayExplorer()"),
-    ("04_metastasis", "ex-04-nodes-share", "destination == 'lymph nodes'"),
-    ("04_metastasis", "ex-04-retro-local", "scope == 'site:retroperitoneum'"),
-    ("05_treatment", "ex-05-only-cure", "the only way to cure"),
-    ("05_treatment", "ex-05-ifosfamide-status", "drug_explorer()"),
-    ("05_treatment", "ex-05-stage-i-options", "TreatmentPlanner()"),
-    ("05_treatment", "ex-05-order-preop", "TreatmentPlanner()"),
-    ("05_treatment", "ex-05-wound", "## Radiation before or after surgery?"),
-    ("06_cases", "ex-06-no-group-sites", "<NA>` means no stage group applies"),
-    ("06_cases", "ex-06-most-common-site", 'groupby("site")["stage"].value_counts()'),
-    ("06_cases", "ex-06-seer-distant", "survival_figure(share)"),
-    ("08_tumour_board", "ex-08-case1-stage", 'cases["limb-preop-radiation"].walkthrough()'),
-    ("08_tumour_board", "ex-08-case1-order", 'cases["limb-preop-radiation"].walkthrough()'),
-    ("08_tumour_board", "ex-08-two-readings", "The toolkit accepts both answers"),
-    ("08_tumour_board", "ex-08-what-if-retro", "would be stage IIIB"),
+    ("00_welcome", "ex-00-retro-nodes", "after", 'print(stage("retroperitoneum", 7, "high", nodes=True).stage)'),
+    ("00_welcome", "ex-00-fnclcc-total", "after", "fnclcc(differentiation=2, mitoses=12, necrosis_pct=30).explanation"),
+    ("07_quiz", "ex-07-trunk-9-mid", "reveal", 'StagingCalculator("trunk", 9, "G2")'),
+    ("01_what_is_sarcoma", "ex-01-limb-share", "reveal", "site_distribution_figure"),
+    ("01_what_is_sarcoma", "ex-01-not-inherited", "after", "show=risk_factor_explorer"),
+    ("01_what_is_sarcoma", "ex-01-li-fraumeni-gene", "after", 'loc["Li-Fraumeni syndrome", "gene"]'),
+    ("01_what_is_sarcoma", "ex-01-li-fraumeni-gene", "after", "show=risk_factor_explorer"),
+    ("01_what_is_sarcoma", "ex-01-myxoid-extra-tests", "reveal", "kind in ['staging test', 'extra staging']"),
+    ("02_grade", "ex-02-total-score", "after", "fnclcc(differentiation=3, mitoses=25, necrosis_pct=60).explanation"),
+    ("02_grade", "ex-02-grade-2-to-3", "reveal", "fnclcc_figure"),
+    ("02_grade", "ex-02-high-grade-by-definition", "reveal", 'query("high_grade_by_definition")'),
+    ("03_staging", "ex-03-thigh-12-high", "reveal", "query(\"site == 'extremity'\")"),
+    ("03_staging", "ex-03-thigh-12-high", "after", "StagingCalculator(show_map=True)"),
+    ("03_staging", "ex-03-retro-nodes", "after", "StagingCalculator(show_map=True)"),
+    ("03_staging", "ex-03-retro-nodes", "after", 'for site in ("retroperitoneum", "leg")'),
+    ("03_staging", "ex-03-retro-nodes", "after", 'stage("retroperitoneum", 8, "high", nodes=True).explanation'),
+    ("03_staging", "ex-03-limb-twin", "after", "StagingCalculator(show_map=True)"),
+    ("03_staging", "ex-03-limb-twin", "after", 'for site in ("retroperitoneum", "leg")'),
+    ("03_staging", "ex-03-neck-t", "after", 'for site in ("head_and_neck", "visceral")'),
+    ("04_metastasis", "ex-04-blood-route", "reveal", 'routes()[["label", "description"]]'),
+    ("04_metastasis", "ex-04-myxoid-where", "reveal", 'PathwayExplorer("extremity", "myxoid_liposarcoma")'),
+    ("04_metastasis", "ex-04-nodes-share", "reveal", "destination == 'lymph nodes'"),
+    ("04_metastasis", "ex-04-retro-local", "reveal", "scope == 'site:retroperitoneum'"),
+    ("04_metastasis", "ex-04-retro-local", "after", 'for row in spread_patterns("retroperitoneum")'),
+    ("05_treatment", "ex-05-only-cure", "reveal", "load_modalities()"),
+    ("05_treatment", "ex-05-ifosfamide-status", "reveal", "drug_explorer"),
+    ("05_treatment", "ex-05-stage-i-options", "reveal", 'treatment_options(stage("leg", 4, "low"))'),
+    ("05_treatment", "ex-05-order-preop", "reveal", 'timeline_figure(plan_treatment(stage("leg", 7, "high")'),
+    (
+        "05_treatment",
+        "ex-05-order-preop",
+        "after",
+        'plan_treatment(stage("leg", 7, "high"), radiation="before").describe()',
+    ),
+    ("05_treatment", "ex-05-wound", "prose", "## Radiation before or after surgery?"),
+    ("06_cases", "ex-06-no-group-sites", "reveal", 't["stage"].isna(), "site"'),
+    ("06_cases", "ex-06-no-group-sites", "after", "show=first_rows"),
+    ("06_cases", "ex-06-most-common-site", "after", "show=by_site"),
+    ("06_cases", "ex-06-seer-distant", "reveal", "survival_figure(seer_stage_share(cohort))"),
+    ("08_tumour_board", "ex-08-case1-stage", "reveal", 'StagingCalculator("extremity", 12, "G3")'),
+    ("08_tumour_board", "ex-08-case1-stage", "after", 'cases["limb-preop-radiation"].walkthrough()'),
+    ("08_tumour_board", "ex-08-case1-order", "after", 'cases["limb-preop-radiation"].walkthrough()'),
+    ("08_tumour_board", "ex-08-two-readings", "after", 'cases["limb-nodes-clear-cell"].walkthrough()'),
+    (
+        "08_tumour_board",
+        "ex-08-what-if-retro",
+        "after",
+        'what_if(cases["limb-nodes-clear-cell"], site="retroperitoneum")',
+    ),
 ]
 
 
 def test_the_reveal_table_lists_every_prediction():
-    """Every predict exercise has a row below naming the lesson cell that settles it."""
-    assert sorted(i for _, i, _ in REVEALS) == sorted(e.id for e in load_exercises() if e.role == "predict")
+    """Every predict exercise has a row below naming what settles it."""
+    assert sorted({i for _, i, _, _ in REVEALS}) == sorted(e.id for e in load_exercises() if e.role == "predict")
 
 
-@pytest.mark.parametrize(("lesson", "exercise_id", "reveal"), REVEALS, ids=[i for _, i, _ in REVEALS])
-def test_a_prediction_comes_before_the_cell_that_settles_it(lesson, exercise_id, reveal):
-    """The student commits in the predict cell before the calculator, figure, table or text that gives the answer."""
-    texts = ["".join(c["source"]) for c in _cells(lesson)]
+@pytest.mark.parametrize(("lesson", "exercise_id", "how", "text"), REVEALS, ids=[f"{i} {t}" for _, i, _, t in REVEALS])
+def test_what_settles_a_prediction_waits_for_its_answer(lesson, exercise_id, how, text):
+    """What settles a prediction is built by it after the answer, or sits after it in a cell that waits for it."""
+    cells = _cells(lesson)
+    texts = ["".join(c["source"]) for c in cells]
     (asked,) = [k for k, t in enumerate(texts) if f'"{exercise_id}"' in t and "predict(" in t]
-    shown = next(k for k, t in enumerate(texts) if reveal in t and "predict(" not in t)
+    if how == "reveal":
+        assert text in texts[asked] and "reveal=" in texts[asked]
+        return
+    (shown,) = [k for k, t in enumerate(texts) if text in t and "predict(" not in t]
     assert asked < shown
+    if how == "after":  # the cell shows it only once the prediction is answered
+        assert cells[shown]["cell_type"] == "code" and "after_answering(" in texts[shown]
+        assert f'"{exercise_id}"' in texts[shown].split("after_answering(", 1)[1].split(")")[0]
+    else:
+        assert cells[shown]["cell_type"] == "markdown"
+        assert exercise(exercise_id).reveals and "reveal=" not in texts[asked]  # its hint says: read it after
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

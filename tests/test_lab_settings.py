@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -18,6 +19,7 @@ from tests.hub_harness import guide_block, hub_config
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = "@jupyterlab/apputils-extension:notification"
+TRACKER = "@jupyterlab/notebook-extension:tracker"
 SCHEMA = Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas" / "@jupyterlab" / "apputils-extension"
 
 
@@ -85,7 +87,8 @@ def test_the_hub_guide_gives_students_servers_the_defaults():
 
 
 def test_a_jupyterlab_started_with_the_defaults_serves_them(tmp_path):
-    """A real JupyterLab started with lab_env serves news and update checks turned off as the defaults."""
+    """A real JupyterLab started with lab_env serves the defaults (no news or update checks, a kernel stopped with its
+    tab) and saves a lesson without its outputs."""
     port, token = free_port(), "lab-settings-test"
     env = {**os.environ, **lab_settings.lab_env(), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings")}
     env["JUPYTER_RUNTIME_DIR"] = str(tmp_path / "runtime")
@@ -95,12 +98,46 @@ def test_a_jupyterlab_started_with_the_defaults_serves_them(tmp_path):
         "--allow-root",
     ]  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    shutil.copy(classroom.lessons_dir() / "03_staging.ipynb", tmp_path / "03_staging.ipynb")
     process = start_server(command, f"{base}/api/status?token={token}", tmp_path / "lab.log", env)
     try:
         with urllib.request.urlopen(f"{base}/lab/api/settings/{PLUGIN}?token={token}", timeout=30) as answer:
             properties = json.load(answer)["schema"]["properties"]
+        with urllib.request.urlopen(f"{base}/lab/api/settings/{TRACKER}?token={token}", timeout=30) as answer:
+            tracker = json.load(answer)["schema"]["properties"]
+        saved = {}
+        for name in ("03_staging.ipynb", "my-own.ipynb"):
+            saved[name] = _save_as_jupyterlab_does(base, token, tmp_path / "03_staging.ipynb", name, tmp_path)
     finally:
         process.terminate()
         process.wait(30)
     assert properties["fetchNews"]["default"] == "false"
     assert properties["checkForUpdates"]["default"] is False
+    assert tracker["kernelShutdown"]["default"] is True  # closing a lesson's tab stops its kernel
+    # a lesson is saved without its outputs (it reopens without 'model not found'); a notebook of one's own keeps them
+    assert saved["03_staging.ipynb"] == ([], "IIIB is what I typed")
+    assert saved["my-own.ipynb"][0] != []
+
+
+def _save_as_jupyterlab_does(base: str, token: str, lesson: Path, name: str, folder: Path) -> tuple[list, str]:
+    """Save a run lesson (a widget output, a changed cell) through the server's contents API; read the file back."""
+    notebook = json.loads(lesson.read_text(encoding="utf-8"))
+    code = next(c for c in notebook["cells"] if c["cell_type"] == "code")
+    code["source"] = "IIIB is what I typed"
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            view = {"version_major": 2, "version_minor": 0, "model_id": "gone-with-the-kernel"}
+            data = {"application/vnd.jupyter.widget-view+json": view, "text/plain": "a widget"}
+            cell.update(execution_count=3, outputs=[{"output_type": "display_data", "data": data, "metadata": {}}])
+    body = json.dumps({"type": "notebook", "format": "json", "content": notebook}).encode()
+    request = urllib.request.Request(
+        f"{base}/api/contents/{name}?token={token}",
+        data=body,
+        method="PUT",
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=30).close()
+    stored = json.loads((folder / name).read_text(encoding="utf-8"))
+    outputs = [o for c in stored["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    first = next(c for c in stored["cells"] if c["cell_type"] == "code")
+    return outputs, "".join(first["source"])

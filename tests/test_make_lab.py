@@ -1,4 +1,5 @@
-"""`make lab` talks: it shows each step and pip's progress, then where to open JupyterLab and how to stop it."""
+"""`make lab` talks (each step, pip's progress, a line when pip is silent, where to open JupyterLab and how to stop
+it) and opens copies of the lessons in a fresh workspace."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,12 +26,56 @@ def _recipe(target: str) -> str:
 
 
 def test_the_lab_install_shows_pip_progress_and_names_its_steps():
-    """The environment and install steps print 'Step N of 3' and pip runs without --quiet, with its progress bar."""
+    """The environment and install steps print 'Step N of 3'; pip runs without --quiet, with its progress bar,
+    through keep_talking.py, which speaks up when pip is silent."""
     install = _recipe("$(VENV)/.installed")
     assert "--quiet" not in install and "-q " not in install and "--progress-bar on" in install
+    assert "scripts/keep_talking.py" in install.split("pip install")[0]
     assert "Step 2 of 3" in install and "Step 1 of 3" in _recipe("$(BIN)/python")
     assert "--quiet" not in _recipe("$(BIN)/python")
-    assert "Step 3 of 3: starting JupyterLab" in _recipe("lab")
+    assert "Step 3 of 3: your own copies of the lessons" in _recipe("lab")
+
+
+def test_a_silent_command_is_told_to_be_still_working_and_its_output_and_status_pass_through():
+    """keep_talking prints a 'still working' line after each stretch of silence, and passes on output and exit code."""
+    code = "import sys, time; print('Collecting', flush=True); time.sleep(2.6); print('Done'); sys.exit(3)"
+    command = [sys.executable, "scripts/keep_talking.py", "--what", "installing", "--every", "1", "--"]
+    done = subprocess.run([*command, sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Collecting" and lines[-1] == "Done"
+    notes = [line for line in lines if line.startswith("... still working: installing (")]
+    assert 2 <= len(notes) <= 3 and len(lines) == len(notes) + 2
+
+
+def test_make_lab_opens_copies_of_the_lessons_and_a_fresh_workspace():
+    """`make -n lab` copies the lessons to my-lessons/, serves that folder, and empties the workspace folder first."""
+    commands = _dry_run().replace("\\\n", " ")
+    assert "scripts/copy_lessons.py 'my-lessons'" in commands
+    assert "--ServerApp.root_dir='my-lessons'" in commands and "--ServerApp.root_dir=notebooks" not in commands
+    assert "rm -rf .lab-workspaces" in commands and "--LabApp.workspaces_dir=.lab-workspaces" in commands
+    assert commands.index("rm -rf .lab-workspaces") < commands.index("jupyter lab")
+    assert "--ServerApp.root_dir='our class'" in _dry_run("LESSONS=our class").replace("\\\n", " ")
+    home = os.path.expanduser("~")  # a folder given as ~/... (as typed, quoted) is in the home folder
+    assert f"copy_lessons.py '{home}/sarcoma-lessons'" in _dry_run("LESSONS=~/sarcoma-lessons")
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "my-lessons/" in ignored and ".lab-workspaces/" in ignored
+
+
+def test_the_lesson_copies_are_made_and_an_edited_one_is_kept(tmp_path):
+    """copy_lessons.py puts every lesson in the folder; run again, it keeps a copy the student edited (no terminal)."""
+    folder = tmp_path / "my lessons"
+    first = subprocess.run([sys.executable, "scripts/copy_lessons.py", str(folder)], cwd=ROOT, capture_output=True,
+                           text=True, timeout=60, stdin=subprocess.DEVNULL)  # fmt: skip
+    assert first.returncode == 0 and "copied: 00_welcome.ipynb" in first.stdout
+    edited = folder / "03_staging.ipynb"
+    notebook = json.loads(edited.read_text(encoding="utf-8"))
+    notebook["cells"][0]["source"] = "# My staging notes"
+    edited.write_text(json.dumps(notebook), encoding="utf-8")
+    again = subprocess.run([sys.executable, "scripts/copy_lessons.py", str(folder)], cwd=ROOT, capture_output=True,
+                           text=True, timeout=60, stdin=subprocess.DEVNULL)  # fmt: skip
+    assert "kept as you edited them: 03_staging.ipynb" in again.stdout
+    assert json.loads(edited.read_text(encoding="utf-8"))["cells"][0]["source"] == "# My staging notes"
 
 
 def _dry_run(*variables: str) -> str:

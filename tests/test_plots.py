@@ -46,8 +46,9 @@ def test_fnclcc_figure_cells_match_fnclcc():
     """The FNCLCC grid shows total and grade: differentiation 3, mitosis 3, necrosis 2 is 8 -> G3."""
     fig = plots.fnclcc_figure()
     _titled(fig)
-    assert fig.data[2].text[2][2] == "8 → G3"
-    assert fig.data[0].text[0][0] == "2 → G1"
+    assert fig.data[2].text[2][2] == "8<br>G3"  # total, then grade, on two short lines
+    assert fig.data[0].text[0][0] == "2<br>G1"
+    assert list(fig.data[0].x) == ["1", "2", "3"] and fig.layout.xaxis.title.text == "Mitosis score"
 
 
 def test_pathway_figure_links_and_key():

@@ -207,3 +207,64 @@ def test_a_student_who_answered_the_whole_set_is_welcomed_back_with_every_questi
     later = quiz_widget(questions, progress=ProgressStore(store.path))
     assert "answered every question here, 2 of them right" in later.status.value
     assert "the one after it" in later.status.value and later.question == later.queue[0]
+
+
+def _answer_the_watch_for_questions(store) -> None:
+    from sarcoma_edu.widgets import WATCH_FOR_QUESTIONS, watch_for_exercise
+
+    lesson = watch_for_exercise(progress=store)
+    for number, _ in enumerate(WATCH_FOR_QUESTIONS):
+        lesson.answer(_right(lesson))
+        if number < len(WATCH_FOR_QUESTIONS) - 1:
+            lesson.next()
+
+
+def test_answers_given_in_lesson_05_do_not_welcome_a_first_time_quiz_user_back(store):
+    """After lesson 05's five drug questions, the quiz's first visit starts at question 1 and names those answers."""
+    _answer_the_watch_for_questions(store)
+    store.record("ex-03-retro-nodes", "IIIB", True, "staging")
+    widget = quiz_widget(BANK, progress=ProgressStore(store.path))
+    status = widget.status.value
+    assert "Welcome back" not in status and widget.question == widget.queue[0]
+    assert "5 of these questions in lesson 05" in status and "1 exercise in the lessons" in status
+
+
+def test_a_returning_quiz_user_is_welcomed_back_with_the_lesson_answers_named_apart(store):
+    """Welcome back counts only what was answered in the quiz, then says what the lessons added."""
+    _answer_the_watch_for_questions(store)
+    first = quiz_widget(BANK, progress=store)
+    first.answer(_right(first))
+    later = quiz_widget(BANK, progress=ProgressStore(store.path))
+    status = later.status.value
+    assert "Welcome back" in status and "answered 1 of the 126 questions here" in status
+    assert "You were at question 1 of 126" in status and "also answered 5 of these questions in lesson 05" in status
+    assert later.question == later.queue[1]
+
+
+def test_lesson_05_welcomes_back_only_to_its_own_questions(store):
+    """Reopened, lesson 05's exercise counts its own five answers as its own, not as answers given elsewhere."""
+    from sarcoma_edu.widgets import watch_for_exercise
+
+    _answer_the_watch_for_questions(store)
+    again = watch_for_exercise(progress=ProgressStore(store.path))
+    assert "Welcome back" in again.status.value and "every question" in again.status.value
+    assert "in lesson 05" not in again.status.value
+
+
+def test_progress_by_lesson_updates_with_its_button_and_stays_off_the_projector(store, monkeypatch):
+    """Lesson 08's progress table updates when Update is pressed (no cell to run again); presenting, it is not shown."""
+    from sarcoma_edu import presentation
+    from sarcoma_edu.quiz_progress import lesson_progress
+
+    widget = lesson_progress(store)
+    intro, table, status, button = widget.children
+    assert ">Right the last time</th>" in table.value and "press Update" in status.value
+    assert "run this cell" not in (intro.value + status.value).lower()
+    store.record("ex-03-retro-nodes", "IIIB", True, "staging")
+    assert "03_staging</td><td" in table.value
+    before = table.value
+    button.click()
+    assert table.value != before
+    monkeypatch.setenv(presentation.PRESENT_ENV, "1")
+    (note,) = lesson_progress(store).children
+    assert "not shown while presenting" in note.value and "<table" not in note.value

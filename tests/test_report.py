@@ -576,3 +576,17 @@ def test_a_file_name_in_another_encoding_still_gives_a_report(hand_class, tmp_pa
     os.rename(hand_class / "results-ana.json", os.fsencode(hand_class) + b"/results-l\xe9a.json")
     page = write_report(class_report(hand_class), tmp_path / "r.html").read_text(encoding="utf-8")
     assert "l\ufffda" in page and "l\ufffd\ufffd" not in page
+
+
+def test_the_students_by_topics_heatmap_names_every_student_and_keeps_its_scale_readable():
+    """Six students: six names beside six rows at least 24 px tall, and a colour scale of five labels, 0% to 100%."""
+    from sarcoma_edu.report_html import _heatmap
+
+    names = [f"Student {letter}" for letter in "ABCDEF"]
+    table = pd.DataFrame([[0.2, 0.9], [1.0, 0.5], [0.0, None], [0.7, 0.7], [0.4, 0.1], [0.95, 0.6]], index=names,
+                         columns=["staging", "grade"])  # fmt: skip
+    figure = _heatmap(table, "topic")
+    assert list(figure.layout.yaxis.ticktext) == names and list(figure.layout.yaxis.tickvals) == names
+    assert figure.layout.height >= 200 + 24 * len(names)
+    bar = figure.data[0].colorbar
+    assert list(bar.ticktext) == ["0%", "25%", "50%", "75%", "100%"] and bar.len == 1

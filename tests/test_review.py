@@ -125,8 +125,8 @@ def test_due_lists_what_is_due_now_most_overdue_first():
     assert review.due(_attempts(), now) == [] and review.next_due(_attempts(), now) is None
 
 
-def test_mastery_is_the_mean_fsrs_retrievability_of_a_topics_items_now():
-    """Mastery per topic is the mean of fsrs's retrievability of its items, and falls as time passes."""
+def test_mastery_is_the_mean_of_its_items_recall_with_a_wrong_last_answer_counting_nothing():
+    """Mastery per topic is the mean over its items of fsrs's retrievability, 0 for an item last answered wrongly."""
     attempts = _attempts(
         ("a", "staging", True, 0, "sure"), ("b", "staging", False, 0, None), ("c", "grade", True, 0, "guessed")
     )
@@ -134,12 +134,10 @@ def test_mastery_is_the_mean_fsrs_retrievability_of_a_topics_items_now():
     table = review.mastery(attempts, later).set_index("topic")
     scheduler = fsrs.Scheduler(enable_fuzzing=False)
     items = {i.question_id: i for i in review.schedule(attempts)}
-    expected = (
-        scheduler.get_card_retrievability(items["a"].card, later)
-        + scheduler.get_card_retrievability(items["b"].card, later)
-    ) / 2
+    expected = (scheduler.get_card_retrievability(items["a"].card, later) + 0) / 2  # b was answered wrongly
     assert table.loc["staging", "mastery"] == pytest.approx(expected)
     assert table.loc["staging", "items"] == 2 and table.loc["grade", "items"] == 1
+    assert table.loc["staging", "right"] == 1 and table.loc["grade", "right"] == 1
     assert 0 < table.loc["staging", "mastery"] < 1
     assert (
         review.mastery(attempts, START + timedelta(days=60)).set_index("topic").loc["staging", "mastery"]
@@ -158,7 +156,8 @@ def test_mastery_per_objective_counts_each_item_for_every_objective_its_question
     later = START + timedelta(days=10)
     table = review.mastery(attempts, later, by="objective", questions=BANK).set_index("objective")
     assert set(table.index) == set(first.objectives) | set(second.objectives)
-    items = {i.question_id: i.retrievability(later) for i in review.schedule(attempts)}
+    items = {i.question_id: i.mastery(later) for i in review.schedule(attempts)}
+    assert items[second.id] == 0  # its only answer was wrong
     for objective, row in table.iterrows():
         counted = [q.id for q in (first, second) if objective in q.objectives]
         assert row["items"] == len(counted)
@@ -303,7 +302,7 @@ def test_without_a_progress_file_review_uses_this_sessions_answers(tmp_path, mon
 
 
 def test_the_progress_figure_shows_mastery_per_topic_in_bars_and_in_words(tmp_path):
-    """With mastery, a second panel shows each topic's likely recall now, on the bars and in a sentence."""
+    """With mastery, a second panel shows each topic's mastery now, on the bars and in a sentence with the rule."""
     path = tmp_path / "p.sqlite3"
     shutil.copyfile(OLD_FILE, path)
     store = ProgressStore(path)
@@ -311,28 +310,43 @@ def test_the_progress_figure_shows_mastery_per_topic_in_bars_and_in_words(tmp_pa
     table = review.mastery(store, now)
     fig = plots.progress_figure(store.summary(by="topic"), table)
     bars = fig.data[2]
-    staging = round(100 * table.set_index("topic").loc["staging", "mastery"])
+    staging = table.set_index("topic").loc["staging"]
+    percent = round(100 * staging["mastery"])
     assert bars.xaxis == "x2" and list(bars.y) == [t or "(no topic)" for t in table["topic"]]
-    assert f"{staging}% likely recalled" in bars.text
-    words = fig.layout.annotations[-1].text
-    assert (
-        words.startswith("In words, the share likely recalled now:") and f"staging {staging}% (of 2 answered)" in words
-    )
-    assert "likely to recall now" in fig.layout.title.text and "Mastery" in fig.layout.xaxis2.title.text
+    assert f"{percent}% mastery" in bars.text
+    words = fig.layout.annotations[-1].text.replace("<br>", " ")
+    assert words.startswith(plots.MASTERY_WORDS[:60]) and "0% while your last answer to it was wrong" in words
+    assert f"staging {percent}% ({int(staging['right'])} of 2 right the last time)" in words
+    assert "mastery by topic" in fig.layout.title.text and "Mastery" in fig.layout.xaxis2.title.text
 
 
-def test_the_progress_figure_shows_mastery_per_learning_objective_under_the_counts(tmp_path):
-    """By objective, the mastery bars sit under the counts, one per objective, and the words name each."""
+def test_the_progress_figure_names_each_learning_objective_in_words_under_the_counts(tmp_path):
+    """By objective, the mastery bars sit under the counts, each labelled with the objective's words, not its id."""
     store = ProgressStore(tmp_path / "p.sqlite3")
     question = BANK[0]
     store.record(question.id, question.correct_answers[0].answer, True, question.topic)
     table = review.mastery(store, by="objective")
     fig = plots.progress_figure(store.summary(by="topic"), table)
     bars = fig.data[2]
-    assert bars.yaxis == "y2" and list(bars.y) == list(question.objectives)
-    assert fig.layout.yaxis2.title.text == "Learning objective"
-    assert f"{question.objectives[0]} 100% (of 1 answered)" in fig.layout.annotations[-1].text
-    assert "(by objective)" in fig.layout.title.text
+    words = load_objectives()[question.objectives[0]].objective
+    assert bars.yaxis == "y2" and len(bars.y) == len(question.objectives)
+    assert bars.y[0].replace("<br>", " ").lower() == words.lower() and question.objectives[0] not in bars.y[0]
+    assert f"{words[:1].upper()}{words[1:]} 100% (1 of 1 right the last time)" in (
+        fig.layout.annotations[-1].text.replace("<br>", " ")
+    )
+    assert "mastery by objective" in fig.layout.title.text
+
+
+def test_an_objective_answered_only_wrongly_is_never_shown_as_mastered(tmp_path):
+    """Right after a session, an objective whose questions were all answered wrongly shows 0% mastery, not 100%."""
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    question = BANK[0]
+    wrong = next(a.answer for a in question.answers if not a.correct)
+    store.record(question.id, wrong, False, question.topic)
+    table = review.mastery(store, by="objective")
+    assert table["mastery"].tolist() == [0.0] * len(question.objectives) and table["right"].sum() == 0
+    fig = plots.progress_figure(store.summary(by="topic"), table)
+    assert list(fig.data[2].text) == ["0% mastery"] * len(question.objectives)
 
 
 def test_the_progress_figure_without_mastery_keeps_its_counts_and_labels(tmp_path):

@@ -1,9 +1,11 @@
-"""docs/teaching.md holds up as written: menu path, session plans, the results merge, the lessons' objectives."""
+"""docs/teaching.md holds up as written: menu path, session plans, every snippet run as written, the objectives."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sarcoma_edu.progress import ProgressStore
+from tests.hub_harness import guide_block, guide_blocks, hub_config
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
@@ -84,22 +87,93 @@ def test_each_plan_says_where_every_lesson_goes(title):
     )
 
 
-def test_the_results_merge_snippet_runs_as_written_on_exports_named_after_students(tmp_path):
-    """The guide's merge code, run as written in a folder of results-<name>.csv exports, gives a row per student."""
-    for student, answers in (("ana-garcia", [True, False]), ("ben-okafor", [True])):
-        store = ProgressStore(tmp_path / f"{student}.sqlite3")
-        for k, correct in enumerate(answers):
-            store.record(f"stage-q{k}", "Stage IIIA", correct, "staging")
-        store.export_csv(tmp_path / f"results-{student}.csv")
-    assert 'store.export_csv("results-ana-garcia.csv")' in GUIDE
-    (snippet,) = re.findall(r"```python\n(.*?)```", GUIDE.split("**Collecting results:**", 1)[1], re.S)[:1]
-    code = "\n".join(line.removeprefix("  ") for line in snippet.splitlines())
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert "staging" in lines[0]
+def _export(folder: Path, student: str, answers: list[bool], kind: str) -> None:
+    store = ProgressStore(folder / f".{student}.sqlite3")
+    for k, correct in enumerate(answers):
+        store.record(f"stage-q{k}", "Stage IIIA", correct, "staging")
+    getattr(store, f"export_{kind}")(folder / f"results-{student}.{kind}")
+
+
+def _run(code: str, folder: Path, language: str = "python", **env: str) -> subprocess.CompletedProcess:
+    """Run a snippet of the guide as written, in ``folder``, with the toolkit's commands on the PATH."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    command = [sys.executable, "-c", code] if language == "python" else ["bash", "-c", code]
+    environment = {**os.environ, "PATH": path, **env}
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=120, env=environment)
+
+
+# every fenced block of the guide, by its language and first line: run below, or why not here
+RUN_HERE = {
+    ("python", "import json"): "the results merge",
+    ("json", "{"): "the example case, checked and loaded",
+    ("bash", "sarcoma-edu case check my_case.json"): "checking the example case",
+    ("python", "from sarcoma_edu import load_cases"): "loading the example case",
+    ("bash", "sarcoma-edu report handed-in/"): "the class report",
+    ("bash", "sarcoma-edu progress recover"): "bringing a moved-aside progress file back",
+    ("python", "# jupyterhub_config.py"): "the hub configuration, read as JupyterHub reads it",
+}
+RUN_ELSEWHERE = {
+    ("text", "https://<your hub>/hub/user-redirect/git-pull?"): "the link template: tests/test_hub.py fills it in",
+    ("bash", "pip install <path or URL"): "installs a hub: tests/test_hub.py runs one from `make hub-deps`",
+    ("dockerfile", "# Dockerfile"): "builds a container image (not built by the tests)",
+    ("yaml", "# config.yaml"): "values for a Kubernetes chart (not deployed by the tests)",
+}
+
+
+def test_every_snippet_of_the_guide_is_run_here_or_said_where():
+    """Each code block of docs/teaching.md is run by the test below or named with where it is run, or why not."""
+    found = {(language, text.splitlines()[0]) for language, text in guide_blocks()}
+    known = set(RUN_HERE) | set(RUN_ELSEWHERE)
+    for block in found:
+        assert any(block[0] == lang and block[1].startswith(first) for lang, first in known), block
+    assert len(found) == len(known)
+
+
+def test_the_guides_snippets_run_as_written(tmp_path):
+    """Merging CSV and JSON hand-ins, checking and loading the example case, the class report and recovering a
+    moved-aside progress file all work exactly as the guide writes them."""
+    # collecting results: a CSV and a JSON hand-in, and a file that is neither, which is named
+    for student, answers, kind in (("ana-garcia", [True, False], "csv"), ("ben-okafor", [True], "json")):
+        _export(tmp_path, student, answers, kind)
+    (tmp_path / "results-notes.txt").write_text("not an export")
+    merged = _run(guide_block("python", "import json"), tmp_path)
+    assert merged.returncode == 0, merged.stderr
+    lines = merged.stdout.splitlines()
+    assert lines[0] == "Left out results-notes.txt: not a CSV or JSON export" and "staging" in lines[1]
     assert any(line.split()[:2] == ["ana-garcia", "0.5"] for line in lines)
-    assert any(line.split()[:2] == ["ben-okafor", "1.0"] for line in lines)
+    assert any(line.split()[:2] == ["ben-okafor", "1.0"] for line in lines)  # the JSON hand-in is not left out
+    # writing a case: the example, checked, then loaded in a cell
+    (tmp_path / "my_case.json").write_text(guide_block("json", "{"), encoding="utf-8")
+    checked = _run(guide_block("bash", "sarcoma-edu case check my_case.json"), tmp_path, "bash")
+    assert checked.returncode == 0 and "my_case.json: OK" in checked.stdout, checked.stdout + checked.stderr
+    loaded = _run(guide_block("python", "from sarcoma_edu import load_cases"), tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    # the class report, from a folder of hand-ins
+    (tmp_path / "handed-in").mkdir()
+    for student, answers, kind in (("ana-garcia", [True, False], "csv"), ("ben-okafor", [True], "json")):
+        _export(tmp_path / "handed-in", student, answers, kind)
+    report = _run(guide_block("bash", "sarcoma-edu report handed-in/"), tmp_path, "bash")
+    assert report.returncode == 0 and (tmp_path / "class-report.html").stat().st_size > 0, report.stderr
+    # bringing back a progress file moved aside, at the very path the guide names (~ is this test's home)
+    (moved,) = re.findall(r"recover (~/\S+)", guide_block("bash", "sarcoma-edu progress recover"))
+    copy = tmp_path / moved.removeprefix("~/")
+    copy.parent.mkdir(parents=True)
+    old = ProgressStore(tmp_path / "old.sqlite3")
+    old.record("stage-q0", "Stage IIIA", True, "staging")
+    shutil.copyfile(old.path, copy)
+    home = {"HOME": str(tmp_path), "SARCOMA_EDU_PROGRESS": ""}
+    recovered = _run(guide_block("bash", "sarcoma-edu progress recover"), tmp_path, "bash", **home)
+    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
+    assert len(ProgressStore(tmp_path / ".sarcoma_edu" / "progress.sqlite3").attempts()) == 1
+
+
+def test_the_guides_hub_configuration_runs_as_written():
+    """The guide's jupyterhub_config.py runs as JupyterHub reads it (get_config given) and sets a home per student."""
+    from traitlets.config import Config
+
+    config = Config()
+    exec(compile(hub_config(), "jupyterhub_config.py", "exec"), {"get_config": lambda: config})
+    assert config.SimpleLocalProcessSpawner.home_dir_template.endswith("{username}")
 
 
 def test_lesson_00_says_each_lesson_has_several_objectives_and_each_one_does():

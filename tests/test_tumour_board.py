@@ -259,3 +259,38 @@ def test_the_summary_and_what_if_before_a_case_has_started_say_to_start_one_firs
     assert "Start a case first" in board.status.value and board.what_if_html.value == ""
     board.start("head-neck")
     assert board.show_what_if("size_cm", 12.0)  # once a case has started it works
+
+
+@pytest.mark.parametrize("typed", ["12,5", "ten", "0"], ids=["a decimal comma", "a word", "zero"])
+def test_a_what_if_size_that_cannot_be_used_is_refused_and_never_clamped(typed):
+    """A what-if size typed with a comma, as a word or as 0 gives a message; nothing is silently changed to fit."""
+    board = tumour_board(progress=None)
+    board.progress = None  # nothing saved: this test is about the what-if box
+    board.start("limb-preop-radiation")
+    while board.position < len(board.case.steps):
+        step = board.case.steps[board.position]
+        board.answer(step.question.correct_answers[0].answer)
+        board.next_step()
+    board.fact.value = "size_cm"
+    board.size_value.value = typed
+    assert board.show_what_if() == [] and "Please check the change" in board.what_if_html.value
+    assert board.size_value.value == typed
+    board.size_value.value = "20"
+    assert any(change.changed for change in board.show_what_if())
+
+
+def test_on_the_projector_the_board_neither_reads_nor_saves_the_presenters_progress(tmp_path, monkeypatch):
+    """Under `present` the room's answers are not saved and 'Practise my mistakes' ignores the presenter's own."""
+    from sarcoma_edu import presentation
+
+    store = ProgressStore(tmp_path / "progress.sqlite3")
+    store.record("case:limb-preop-radiation:stage", "Stage IIIA", False, "cases")  # the presenter's own mistake
+    monkeypatch.setenv(presentation.PRESENT_ENV, "1")
+    board = tumour_board(progress=store)
+    assert board.presenter.value and board.practise_mistakes() is None
+    board.start("limb-preop-radiation")
+    step = board.case.steps[0]
+    board.answer(step.question.correct_answers[0].answer)
+    board.reveal()
+    assert "the room's answers are not saved" in board.result.value
+    assert len(store.attempts()) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as w
 import pytest
 
@@ -58,7 +60,8 @@ def test_staging_calculator_bad_size_shows_message_and_keeps_result():
     calc = widgets.StagingCalculator()
     calc.size.value = 0
     assert 'role="alert"' in calc.message.value
-    assert "Greatest size (cm) = 0.0" in calc.message.value
+    assert "Greatest size (cm) = 0 is not greater than 0" in calc.message.value
+    assert "still the one for the last value accepted: Greatest size (cm) = 7." in calc.message.value
     assert calc.result.stage == "IIIA" and "Stage IIIA" in calc.badge.value
     calc.size.value = 3
     assert calc.message.value == "" and calc.result.stage == "II"
@@ -156,8 +159,8 @@ def test_table_explorer_filters_and_escapes():
     explorer.filters["drug_class"].value = "all"
     explorer.search.value = "synovial"
     assert explorer.shown().name.tolist() == ["afamitresgene autoleucel"]
-    assert "HLA-A*02" in explorer.table.value
-    assert "<script" not in explorer.table.value
+    assert "HLA-A*02" in explorer.detail.value  # found in its details, which show for the one drug left
+    assert "<script" not in explorer.table.value + explorer.detail.value
 
 
 def test_risk_factor_explorer_genes():
@@ -248,15 +251,47 @@ def _number_boxes(widget) -> list:
     "build", [widgets.StagingCalculator, widgets.FnclccCalculator, widgets.TreatmentPlanner], ids=lambda f: f.__name__
 )
 def test_every_number_box_updates_as_the_student_types(build):
-    """Each number box sends on every keystroke (continuous_update) and none is an IntText, which rewrites 12.5."""
+    """Each number box sends every keystroke as typed text: the browser's number views drop a comma or a point."""
     boxes = _number_boxes(build())
     assert boxes
     for box in boxes:
         assert box.continuous_update is True, box.description
-        assert not isinstance(box, w.IntText | w.BoundedIntText), box.description
-        # the page view of a FloatText sends nothing for "", "-" or "." (ipywidgets 8), so a half-typed
-        # entry keeps the last result; an IntText's view deletes a typed point ("12.5" becomes 125)
-        assert box._view_name == "FloatTextView"
+        # a FloatText's page view silently reads "12,5" as 12 and ignores "ten"; an IntText's deletes a typed
+        # point ("12.5" becomes 125): the text view sends exactly what was typed, and the calculator reads it
+        assert isinstance(box, widgets.NumberBox) and box._view_name == "TextView", box.description
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("ten", "'ten' is not a number"),
+        ("12,5", "'12,5' has a comma: write a decimal with a point, e.g. 12.5"),
+        ("3-4", "'3-4' is a range: type one number"),
+        ("12 cm", "type the number alone, e.g. 12"),
+        ("1e3", "'1e3' is not a number"),
+        ("", "the box is empty"),
+    ],
+    ids=["a word", "a decimal comma", "a range", "a unit", "an exponent", "nothing"],
+)
+def test_a_size_that_is_not_a_plain_number_is_refused_visibly_and_never_reinterpreted(typed, says):
+    """What is typed is read exactly: a word, a comma, a range or a unit is refused with a message naming the box."""
+    calc = widgets.StagingCalculator("extremity", 12, "G3")
+    calc.size.value = typed
+    assert calc.size.value == typed  # kept as typed, never rewritten
+    message = calc.message.value.replace("&#x27;", "'")
+    assert 'role="alert"' in message and "Greatest size (cm): " in message and says in message
+    assert calc.result.t == "T3" and "Stage IIIB" in calc.badge.value  # 12 cm, not 125 or 3
+    assert "the last value accepted: Greatest size (cm) = 12." in message
+
+
+def test_the_result_kept_after_a_refused_count_is_the_one_for_the_last_count_accepted():
+    """Typing 12.5 mitoses key by key (1, 12, 12., 12.5): 12.5 is refused and the result shown is for 12 mitoses."""
+    calc = widgets.FnclccCalculator(differentiation=2, mitoses=4, necrosis_pct=30)
+    for typed in ("1", "12", "12.", "12.5"):
+        calc.mitoses.value = typed
+    assert "12.5 is not a whole number" in calc.message.value
+    assert calc.result.mitosis_score == 2 and calc.result.total == 5  # the grade of 12 mitoses
+    assert "the last value accepted: Mitoses per 10 high-power fields = 12." in calc.message.value
 
 
 def test_mitoses_of_12_5_are_refused_and_not_graded_as_125_or_12():
@@ -264,9 +299,10 @@ def test_mitoses_of_12_5_are_refused_and_not_graded_as_125_or_12():
     calc = widgets.FnclccCalculator(differentiation=2, mitoses=4, necrosis_pct=30)
     assert calc.result.mitosis_score == 1 and calc.result.total == 4
     calc.mitoses.value = 12.5
-    assert calc.mitoses.value == 12.5  # kept as typed, never rounded or truncated
+    assert calc.mitoses.value == "12.5"  # kept as typed, never rounded or truncated
     assert "Mitoses per 10 high-power fields = 12.5 is not a whole number" in calc.message.value
-    assert 'role="alert"' in calc.message.value and "last valid result is still shown" in calc.message.value
+    assert 'role="alert"' in calc.message.value
+    assert "still the one for the last value accepted: Mitoses per 10 high-power fields = 4." in calc.message.value
     assert calc.result.mitosis_score == 1 and calc.result.total == 4  # not 2 (from 12) nor 3 (from 125)
     calc.mitoses.value = 25
     assert calc.message.value == "" and calc.result.mitosis_score == 3
@@ -424,3 +460,60 @@ def test_the_message_timer_is_set_from_the_kernels_own_loop(monkeypatch):
     assert calc.message.value == "" and len(loop.timers) == 1
     loop.timers[0]()
     assert "12.5 is not a whole number" in calc.message.value
+
+
+def test_the_drug_catalog_shows_four_columns_and_the_rest_for_the_drug_chosen():
+    """Each drug's class, US status and source show in columns; what it is for, how it is given, its side effects
+    and its approval are written out for the drug chosen in 'Details of the drug', among the drugs shown."""
+    explorer = widgets.drug_explorer()
+    heads = re.findall(r"<th scope='col'>([^<]*)</th>", explorer.table.value)
+    assert heads == ["Name", "Drug class", "Status", "Source"]
+    assert explorer.detail_choice.description == "Details of the drug"
+    explorer.detail_choice.value = "ifosfamide"
+    detail = explorer.detail.value
+    assert "<dt style='font-weight:bold'>Indication</dt>" in detail and ">Side effects</dt>" in detail
+    assert "aria-label='Details of ifosfamide'" in detail and "off-label" in detail
+    explorer.filters["drug_class"].value = "PD-1"
+    assert explorer.detail_choice.options == ("pembrolizumab", "nivolumab")
+    assert "Details of pembrolizumab" in explorer.detail.value
+
+
+def test_a_refused_value_brings_back_the_result_the_typing_last_paused_on(monkeypatch):
+    """Typing 12,5 over a size of 12 quickly, the page may send only '1' and '12,5': once 12,5 is refused, the
+    result is the 12 cm one again and the message names 12, not the 1 that passed on the way."""
+    import sarcoma_edu.widgets as widgets_module
+
+    shell = _FakeTypingShell()
+    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
+    monkeypatch.setattr(widgets_module, "_show", lambda output, figure: None)
+    planner = widgets_module.TreatmentPlanner("extremity", 12.0, "G1")
+    calc = planner.staging
+    assert calc.result.stage == "IB"
+    calc.size.value = "1"  # shown at once: T1, stage IA
+    assert calc.result.stage == "IA" and "Radiation therapy after surgery" not in planner.plan_html.value
+    calc.size.value = "12,5"
+    shell.pause()
+    message = calc.message.value.replace("&#x27;", "'")
+    assert "'12,5' has a comma" in message and "the last value accepted: Greatest size (cm) = 12." in message
+    assert calc.result.t == "T3" and "Stage IB" in calc.badge.value
+    assert "Radiation therapy after surgery" in planner.plan_html.value  # the plan follows the stage brought back
+    calc.size.value = "3"
+    shell.pause()
+    calc.size.value = "3x"
+    shell.pause()
+    assert calc.result.t == "T1" and "Greatest size (cm) = 3." in calc.message.value  # 3 was paused on: kept
+
+
+def test_a_size_the_student_moved_on_from_is_kept_without_a_pause(monkeypatch):
+    """Typing 12, then choosing a grade at once, then typing 0: the 0 is refused and the result kept is 12 cm's."""
+    import sarcoma_edu.widgets as widgets_module
+
+    shell = _FakeTypingShell()
+    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
+    monkeypatch.setattr(widgets_module, "_show", lambda output, figure: None)
+    calc = widgets_module.StagingCalculator()
+    calc.size.value = "12"
+    calc.grade.value = "G1"  # no pause: the student moved on from the size box
+    calc.size.value = "0"
+    shell.pause()
+    assert "Stage IB" in calc.badge.value and "the last value accepted: Greatest size (cm) = 12." in calc.message.value
