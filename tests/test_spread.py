@@ -319,3 +319,19 @@ def test_no_statement_leans_on_a_row_it_may_be_shown_without():
     statements = load_table("spread_patterns.csv").statement.tolist()
     assert len(statements) > 20
     assert not [s for s in statements if s.lower().startswith("in the same")]
+
+
+def test_lesson_04_never_says_a_histology_overrides_the_site():
+    """In the retroperitoneum local recurrence dominates and liposarcoma tends to recur locally (reference section 4):
+    lesson 04 says neither that a histology's pattern overrides the site's nor that a retroperitoneal myxoid
+    liposarcoma's blood route is drawn wider than local recurrence, and the figure agrees."""
+    import json
+    from pathlib import Path
+
+    lesson = Path(__file__).resolve().parent.parent / "notebooks" / "04_metastasis.ipynb"
+    cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+    text = " ".join(" ".join("".join(c["source"]).split()) for c in cells if c["cell_type"] == "markdown")
+    assert "overrides" not in text and "is drawn wider than local recurrence" not in text
+    frame = pathway("retroperitoneum", "myxoid_liposarcoma").to_frame()
+    routes = frame[frame["from"].str.startswith("Primary")].set_index("to").value
+    assert routes["Route: Blood"] < routes["Route: Tissue"]
