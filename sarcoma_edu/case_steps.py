@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sarcoma_edu.data import load_table
 from sarcoma_edu.grading import FNCLCC_SOURCE, fnclcc
-from sarcoma_edu.spread import LUNG, METASTATIC_TUMOUR, spread_patterns
+from sarcoma_edu.spread import LUNG, METASTATIC_TUMOUR, UMBRELLA, band_widths, spread_patterns
 from sarcoma_edu.staging import STAGES, StageResult, stage
 from sarcoma_edu.treatment import TreatmentPlan, plan_treatment, treatment_options
 
@@ -323,26 +323,39 @@ def _specific_first(rows) -> list:
 
 
 def _spread(facts, _settings: dict) -> Computed:
+    """Which pathways the reference stresses most: the figure's bands from the widest down, none of a width left out.
+
+    The widest bands are right; where a histology's own distant bands are drawn as wide as the lung
+    (retroperitoneal leiomyosarcoma, which tends to spread distantly; myxoid liposarcoma outside the
+    retroperitoneum, which often spreads outside the lung), every band as wide as the lung is right, the lung
+    itself included. 'Other distant sites' is not offered where the sites outside the lung it covers are named and
+    right: it would be neither wrong nor a pathway of its own.
+    """
     patterns = spread_patterns(facts.site, facts.histology)
     routes = dict(zip(*load_table("spread_routes.csv")[["route", "label"]].T.values, strict=True))
+    widths_of = band_widths(patterns)
     grouped: dict[str, list] = {}
+    widths: dict[str, int] = {}
     for row in patterns.itertuples():
         text = f"{row.destination[0].upper()}{row.destination[1:]} (route: {routes[row.route].lower()})"
         grouped.setdefault(text, []).append(row)
-    widths = {text: max(r.width for r in rows) for text, rows in grouped.items()}
-    top = max(widths.values())
-    lung = max(r.width for rows in grouped.values() for r in rows if r.destination == LUNG)
+        widths[text] = widths_of[(row.route, row.destination)]
+    lung = widths_of[("blood", LUNG)]
+    own = any(
+        widths[text] >= lung and rows[0].route == "blood" and any("histology:" in r.scope for r in rows)
+        for text, rows in grouped.items()
+    )
+    threshold = lung if own else max(widths.values())
 
     def said(rows) -> str:
         return " ".join(r.statement + (" (approximate)" if r.approximate else "") + "." for r in _specific_first(rows))
 
-    # the widest pathways, and any the reference stresses for this histology as much as the lung, the most common
-    # distant site: retroperitoneal leiomyosarcoma tends to spread distantly and myxoid liposarcoma often spreads
-    # outside the lung, even where local recurrence dominates; raised nodal spread (SCARE) is drawn narrower
-    own = {
-        text for text, rows in grouped.items() if widths[text] >= lung and any("histology:" in r.scope for r in rows)
-    }
-    stressed = [text for text, width in widths.items() if width == top or text in own]
+    stressed = [text for text, width in widths.items() if width >= threshold]
+    named_sites = [
+        grouped[text][0].destination
+        for text in stressed
+        if grouped[text][0].route == "blood" and grouped[text][0].destination not in (LUNG, UMBRELLA)
+    ]
     named = " and ".join(text[0].lower() + text[1:] for text in stressed)
     places = [grouped[text][0].destination for text in stressed]
     accepted = (
@@ -355,11 +368,17 @@ def _spread(facts, _settings: dict) -> Computed:
     wrong = {
         text: f"{said(grouped[text])} Even so, the reference stresses {named} more for this patient."
         for text, width in sorted(widths.items(), key=lambda kv: -kv[1])
-        if text not in right
+        if text not in right and not (named_sites and grouped[text][0].destination == UMBRELLA)
     }
     sources = "; ".join(dict.fromkeys(r.source for text in right for r in _specific_first(grouped[text])))
     because = " ".join(said(grouped[text]) for text in stressed)
-    explanation = f"The reference stresses {named} most for this tumour: {because} {METASTATIC_TUMOUR}"
+    explanation = f"The reference stresses {named} most for this tumour: {because}"
+    if named_sites:
+        explanation += (
+            f" 'Other distant sites' is not offered: the sites outside the lung it covers are named here "
+            f"({', '.join(named_sites[:-1])} and {named_sites[-1]})."
+        )
+    explanation += f" {METASTATIC_TUMOUR}"
     question = (
         "Which pathway of spread does the reference stress most for this patient's tumour? Where it stresses more "
         "than one, each of them is right."

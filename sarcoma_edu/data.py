@@ -149,7 +149,7 @@ def _scope(v: str) -> bool:
     if v == "all":
         return True
     parts = [part.partition(":") for part in v.split("&")]
-    return all(kind in ("site", "histology") and bool(name) for kind, _, name in parts)
+    return all(kind in ("site", "histology") and bool(name.removeprefix("!")) for kind, _, name in parts)
 
 
 _INTEGER = ("a whole number", _integer)
@@ -266,11 +266,11 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
         _col("situation", _alternatives(_SITUATION_NAMES)),
         _col("site", _one_of((*_SITES, "any")), required=False),
         _col("stage", _one_of(("IA", "IB", "I", "II", "IIIA", "IIIB", "III", "IV")), required=False),
-        _col("grade", _one_of(_G), required=False),
+        _col("grade", _joined(_G), required=False),
         _col("path", _alternatives(PLAN_PATHS)),
         _col("modality", _one_of(("radiation", "chemotherapy", "surgery"))),
         _col("timing", _joined(("before", "after", "none", "primary"))),
-        _col("action", _one_of(("default", "keep", "left_out", "drug"))),
+        _col("action", _one_of(("default", "keep", "left_out", "drug", "main"))),
         _col("note"),
         _col("limb_note", required=False),
         _col("source"),
@@ -302,7 +302,13 @@ _SCHEMAS: dict[str, tuple[_Column, ...]] = {
     "spread_patterns.csv": (
         _col("destination"),
         _col("route", _ROUTES),
-        _col("scope", ("'all', or 'site:NAME' and/or 'histology:NAME' joined by '&'", _scope)),
+        _col(
+            "scope",
+            (
+                "'all', or 'site:NAME' and/or 'histology:NAME' joined by '&' ('site:!NAME': every site but NAME)",
+                _scope,
+            ),
+        ),
         _col("statement"),
         _col("value_pct", _PERCENT, required=False),
         _col("value_low_pct", _PERCENT, required=False),

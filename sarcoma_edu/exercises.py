@@ -186,7 +186,13 @@ _LIST_FIELDS = {
 
 
 def _cell_matches(cell: object, wanted: object) -> bool:
-    """A table cell equals the wanted value, or lists it among values separated by '|'."""
+    """A table cell equals the wanted value, or lists it among values separated by '|'.
+
+    A list of wanted values matches a cell that matches any of them (``"scope": ["histology:x",
+    "histology:x&site:!retroperitoneum"]``).
+    """
+    if isinstance(wanted, list):
+        return any(_cell_matches(cell, one) for one in wanted)
     if isinstance(cell, str) and isinstance(wanted, str):
         return cell == wanted or wanted in cell.split("|")
     return cell == wanted

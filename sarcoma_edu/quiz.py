@@ -9,7 +9,10 @@ live in ``datasets/quiz/``; their JSON Schema is ``datasets/quiz/quiz_bank.schem
 A ``many_choice`` question is right when exactly its correct answers are ticked. With our field
 ``"accept_any_correct": true`` its correct answers are alternatives (for example two readings of a
 source that can both be defended): any of them ticked, and no wrong answer, is right. jupyterquiz
-ignores the field, so such a bank still loads there.
+ignores the field, so such a bank still loads there, but grades it as an ordinary many_choice
+question: a student who ticks one alternative sees a count such as "[1/2]", as if the answer were
+incomplete. :meth:`Question.to_jupyterquiz` therefore adds :data:`ANY_CORRECT_NOTE` to the question
+text; a bank file loaded into jupyterquiz directly shows the question as written.
 Questions built from random patients are in :mod:`sarcoma_edu.quiz_cases`.
 
 Bank text is untrusted: this module keeps it as plain text, and every renderer escapes it.
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     import jsonschema
 
 __all__ = [
+    "ANY_CORRECT_NOTE",
     "DIFFICULTIES",
     "QUESTION_TYPES",
     "TOPICS",
@@ -62,6 +66,11 @@ TOPICS: tuple[str, ...] = (
 )
 QUESTION_TYPES: tuple[str, ...] = ("multiple_choice", "many_choice", "numeric")
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+# added to an accept_any_correct question exported to jupyterquiz, which counts the right answers ticked ("[1/2]")
+ANY_CORRECT_NOTE = (
+    "(Any one of the right answers is right on its own, and so are several, with no wrong one: a count such as "
+    "[1/2] beside the feedback does not mean your answer is incomplete.)"
+)
 
 
 class QuizBankError(ValueError):
@@ -123,8 +132,13 @@ class Question:
         return tuple(a for a in self.answers if a.correct)
 
     def to_jupyterquiz(self) -> dict[str, Any]:
-        """Return the plain dict jupyterquiz's ``display_quiz`` accepts for this question."""
-        out: dict[str, Any] = {"question": self.question, "type": self.type, "answers": []}
+        """Return the plain dict jupyterquiz's ``display_quiz`` accepts for this question.
+
+        jupyterquiz has no ``accept_any_correct``: such a question's text ends with
+        :data:`ANY_CORRECT_NOTE`, so a student who ticks one alternative is told it is enough.
+        """
+        text = f"{self.question} {ANY_CORRECT_NOTE}" if self.accept_any_correct else self.question
+        out: dict[str, Any] = {"question": text, "type": self.type, "answers": []}
         for a in self.answers:
             if self.type == "numeric":
                 item: dict[str, Any] = {"range": list(a.range)} if a.range else {"value": a.value}

@@ -2,8 +2,11 @@
 
 Tables: ``datasets/spread_routes.csv`` (tissue, lymph system, blood) and
 ``datasets/spread_patterns.csv`` (destination by route, for all sarcomas, for a site or for a
-histology, with the figures the reference gives; approximate figures are flagged). Each pattern row
-has a ``width`` (1 to 6) that ranks how strongly the reference stresses the pathway:
+histology, with the figures the reference gives; approximate figures are flagged). A row's
+``scope`` says where it applies: ``all``, ``site:NAME``, ``histology:NAME``, or both joined by
+``&``; ``site:!NAME`` means every site but NAME. Each pattern row has a ``width`` (1 to 7) that
+ranks how strongly the reference stresses the pathway, and the most particular row that applies
+(a site and a histology, then one of them, then all sarcomas) sets a band's width:
 
 - the lung, the most common distant site, is 3 everywhere, and no other distant band is wider;
 - the sites outside the lung that myxoid (round cell) liposarcoma often spreads to (bone and spine,
@@ -14,9 +17,10 @@ has a ``width`` (1 to 6) that ranks how strongly the reference stresses the path
 - local recurrence in the retroperitoneum, where it dominates, is 6: wider than the whole blood
   route there (lung 3 + other distant sites 1, + the brain 1 where staging adds brain imaging); for
   leiomyosarcoma, which tends to spread distantly, the blood route is as wide (lung 3 + other
-  distant sites 3). Where a histology's own distant sites make the blood route as wide as local
-  recurrence or wider (leiomyosarcoma; myxoid liposarcoma, whose three sites add 9), the figure's
-  explanation says so, and a case accepts both;
+  distant sites 3), and the figure's explanation says so; liposarcoma, which tends to recur
+  locally, is 7 there in every form, and a myxoid (round cell) liposarcoma's own sites outside the
+  lung are 1 there, with no abdomen band for a tumour that already lies in the abdomen, so local
+  recurrence stays wider than the whole blood route (3 + 1 + 1 + 1);
 - a destination the reference names without stressing it (the brain, where staging adds imaging
   but no figure is given) stays at 1.
 """
@@ -32,15 +36,25 @@ from sarcoma_edu import _checks
 from sarcoma_edu.data import load_table
 from sarcoma_edu.staging import normalize_site
 
-__all__ = ["METASTATIC_TUMOUR", "Pathway", "PathwayLink", "normalize_histology", "pathway", "routes", "spread_patterns"]
+__all__ = [
+    "METASTATIC_TUMOUR",
+    "Pathway",
+    "PathwayLink",
+    "band_widths",
+    "normalize_histology",
+    "pathway",
+    "routes",
+    "spread_patterns",
+]
 
 METASTATIC_TUMOUR = (
     "A metastatic tumour is the same type of cancer as the primary tumour: sarcoma that spreads to "
     "the lung is metastatic sarcoma, not lung cancer (PDQ-PT 2023-06-02, for this sentence)."
 )
 ROUTE_ORDER = ("tissue", "lymph", "blood")
-BASE_VALUE, MAX_WIDTH = 1, 6
+BASE_VALUE, MAX_WIDTH = 1, 7
 LUNG = "lung"  # the most common distant site: no other distant band is drawn wider
+UMBRELLA = "other distant sites"  # every distant site but the lung: it covers the sites outside the lung a row names
 
 
 def routes() -> pd.DataFrame:
@@ -67,14 +81,50 @@ def normalize_histology(histology: object) -> str | None:
 
 
 def _applies(scope: str, site: str | None, histology: str | None) -> bool:
+    """Whether a row's scope covers the patient: every condition holds.
+
+    ``site:!NAME`` holds for any site but NAME, and with no site given (the row states a general fact
+    with one exception).
+    """
     if scope == "all":
         return True
     wanted = {"site": site, "histology": histology}
-    return all(wanted[kind] == name for kind, _, name in (p.partition(":") for p in scope.split("&")))
+    for kind, _, name in (p.partition(":") for p in scope.split("&")):
+        if name.startswith("!"):
+            if wanted[kind] == name[1:]:
+                return False
+        elif wanted[kind] != name:
+            return False
+    return True
+
+
+def _particular(scope: str) -> int:
+    """How particular a scope is: 0 for all sarcomas, 1 for a site or a histology, 2 for both."""
+    return 0 if scope == "all" else scope.count("&") + 1
+
+
+def band_widths(patterns: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """The width of each (route, destination) band: the most particular rows that apply set it.
+
+    A row for a site and a histology outranks one for either, which outranks one for all sarcomas;
+    among equally particular rows the widest counts. So a histology stressed everywhere can be drawn
+    narrower where a site row for that histology says so (myxoid liposarcoma in the retroperitoneum).
+
+    Args:
+        patterns: rows of :func:`spread_patterns` for one site and histology.
+    """
+    best: dict[tuple[str, str], tuple[int, int]] = {}
+    for row in patterns.itertuples():
+        key, rank = (row.route, row.destination), (_particular(row.scope), row.width)
+        best[key] = max(best.get(key, rank), rank)
+    return {key: width for key, (_, width) in best.items()}
 
 
 def spread_patterns(site: str | None = None, histology: str | None = None) -> pd.DataFrame:
     """Return the spread pattern rows that apply to a site and histology (all rows for all sarcomas).
+
+    With no site given, a row for one site is left out, and a row for every site but one
+    (``site:!NAME``) is kept.
 
     Args:
         site: an anatomic site (any spelling ``stage()`` accepts), or None for no particular site.
@@ -83,7 +133,8 @@ def spread_patterns(site: str | None = None, histology: str | None = None) -> pd
     Returns:
         Columns ``destination``, ``route``, ``scope``, ``statement``, ``value_pct``,
         ``value_low_pct``, ``value_high_pct`` (numbers or ``<NA>``), ``approximate`` (bool),
-        ``width`` (1 to 6: how strongly the reference stresses the pathway) and ``source``.
+        ``width`` (1 to 7: how strongly the reference stresses the pathway; see :func:`band_widths`)
+        and ``source``.
     """
     site_name = None if site is None else normalize_site(site)
     hist = normalize_histology(histology)
@@ -124,9 +175,10 @@ class Pathway:
     """Primary -> route -> destination data for a Sankey figure, with its explanation.
 
     Link widths show emphasis, not measured proportions: each comes from the ``width`` column of
-    ``datasets/spread_patterns.csv`` (the widest row that applies), so no distant band is drawn
+    ``datasets/spread_patterns.csv`` (the most particular rows that apply), so no distant band is drawn
     wider than the lung, and a pathway the reference singles out for this site or histology is drawn
-    wider than the same pathway elsewhere. Figures are in the labels.
+    wider than the same pathway elsewhere (or narrower, where the site outweighs it: myxoid
+    liposarcoma's sites outside the lung in the retroperitoneum). Figures are in the labels.
     """
 
     nodes: tuple[str, ...]
@@ -173,11 +225,11 @@ def pathway(site: str, histology: str | None = None, nodes: bool = False, metast
     route_names = dict(zip(routes().route, routes().label, strict=True))
     node_names = [primary, *(f"Route: {route_names[r]}" for r in ROUTE_ORDER)]
 
-    # one link per (route, destination), as wide as the widest row that applies to it
+    # one link per (route, destination), as wide as the most particular rows that apply to it say
     grouped: dict[tuple[str, str], list] = {}
     for row in patterns.itertuples():
         grouped.setdefault((row.route, row.destination), []).append(row)
-    widths = {key: max(r.width for r in rows) for key, rows in grouped.items()}
+    widths = band_widths(patterns)
     emphasised = {key for key, width in widths.items() if width > BASE_VALUE}
     observed_routes = {route for route, flag in (("lymph", has_nodes), ("blood", has_mets)) if flag}
 
@@ -236,8 +288,9 @@ def _outweighed(grouped: dict, widths: dict, totals: dict[str, int]) -> str:
     """A sentence when a histology's own distant sites draw the blood route as wide as a stressed local recurrence.
 
     In the retroperitoneum local recurrence dominates (its band is wider than the whole blood route),
-    but a histology the reference says spreads distantly (leiomyosarcoma there; myxoid liposarcoma
-    anywhere) adds distant bands of its own: the figure then says that both are stressed.
+    but a histology the reference says spreads distantly there (leiomyosarcoma) adds distant bands of
+    its own: the figure then says that both are stressed. Liposarcoma, myxoid included, tends to recur
+    locally there, so its blood route stays narrower and no sentence is needed.
     """
     local = widths.get(("tissue", "local recurrence"), BASE_VALUE)
     if local == BASE_VALUE or totals["blood"] < local:

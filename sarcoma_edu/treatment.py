@@ -404,7 +404,7 @@ def _rule(found: _Situation, path: str, modality: str, action: str, timing: str 
             _matches(row["situation"], found.situation)
             and row["site"] in ("", found.site)
             and row["stage"] in ("", found.stage)
-            and row["grade"] in ("", found.grade)
+            and (row["grade"] == "" or (found.grade or "") in row["grade"].split("|"))
             and _matches(row["path"], path)
             and row["modality"] == modality
             and row["action"] == action
@@ -482,14 +482,21 @@ def _systemic(found: _Situation, path: str, radiation: str, chemotherapy: str, n
         kept = _rule(found, path, "radiation", "keep", radiation)
         if kept is not None:
             notes.append(kept["note"])
-            ids.append("rt_palliative")
+            # 'not part of a plan to cure' is said only where the cancer has spread to distant sites
+            ids.append("rt_palliative" if found.metastasis else "rt_palliative_local")
         else:
             notes.append(_rule(found, path, "radiation", "left_out", radiation)["note"])
     return ids
 
 
-def _sequence(found: _Situation, radiation: str, chemotherapy: str, resectable: bool) -> tuple[list[str], list[str]]:
-    """Return the phase ids in order and the adjustments made to the choices."""
+def _sequence(
+    found: _Situation, radiation: str, chemotherapy: str, resectable: bool, radiation_chosen: bool = True
+) -> tuple[list[str], list[str]]:
+    """Return the phase ids in order and the adjustments made to the choices.
+
+    Where radiation is the main treatment (the tumour cannot be removed), a radiation choice the user made
+    (before, after or no radiation) is not silently replaced: a note says what became of it.
+    """
     chosen = _path(found, resectable)
     path, notes = chosen["path"], [chosen["note"]] if chosen["note"] else []
     if path == "remove_all":
@@ -500,9 +507,12 @@ def _sequence(found: _Situation, radiation: str, chemotherapy: str, resectable: 
         return [*_systemic(found, path, radiation, chemotherapy, notes), "follow_up"], notes
     if path in _MAIN_RADIATION:
         main = _MAIN_RADIATION[path]
-        if chemotherapy != "none":
-            kept = _rule(found, path, "chemotherapy", "keep", chemotherapy)
-            notes.append((kept or _rule(found, path, "chemotherapy", "left_out", chemotherapy))["note"])
+        if radiation_chosen:
+            notes.append(_rule(found, path, "radiation", "main", radiation)["note"])
+        if chemotherapy != "none":  # a row that leaves it out (stage I, a low grade) comes before one that keeps it
+            left_out = _rule(found, path, "chemotherapy", "left_out", chemotherapy)
+            kept = None if left_out else _rule(found, path, "chemotherapy", "keep", chemotherapy)
+            notes.append((left_out or kept)["note"])
             main = "chemoradiation_main" if kept else main
         return [main, "follow_up"], notes
     return [*_local(found, path, radiation, chemotherapy, notes), "follow_up"], notes
@@ -533,6 +543,11 @@ def _drug_words(drug: str, row: dict[str, str]) -> str:
         f"{drug[0].upper()}{drug[1:]} ({row['drug_class']}, {row['modality']}): {_lower(row['how_it_works'])}. "
         f"Use: {_lower(row['indication'])}. How it is given: {given}. US status: {drug_status_words(row)}"
     )
+
+
+def _plan_sources(row: dict[str, str]) -> str:
+    """A drug's citations for what a plan shows of it: those marked ``(monitoring)`` are for its checks, not shown."""
+    return "; ".join(part.strip() for part in row["source"].split(";") if "(monitoring)" not in part)
 
 
 _AROUND_SURGERY = ("chemo_before", "chemo_after")
@@ -578,7 +593,7 @@ def _drug_phase(drug: str, found: _Situation, phase: Phase, phase_id: str, notes
             f"{_lower(row['indication'])}."
         )
     short = phase.phase.split(":")[0].split(" (")[0]
-    source = "; ".join(dict.fromkeys(part.strip() for part in f"{phase.source}; {row['source']}".split(";")))
+    source = "; ".join(dict.fromkeys(part.strip() for part in f"{phase.source}; {_plan_sources(row)}".split(";")))
     return dataclasses.replace(phase, phase=f"{short}: {drug}", modality=row["modality"], note=note, source=source)
 
 
@@ -622,10 +637,13 @@ def plan_treatment(
     metastases; lymph node spread adds a lymphadenectomy to the surgery; a recurrence or a
     node-positive tumour that cannot be removed keeps the chemotherapy chosen and gets only what its
     PDQ list gives (no high-dose radiation; radiation chosen eases symptoms where nothing is
-    operated on). A stage I-III tumour that cannot be removed gets PDQ's high-dose radiation, a
-    tumour without a stage group radiation as the main treatment (ACS); with chemotherapy chosen
-    (stage II-III, or no stage group) the radiation is given with it (chemoradiation, ACS). The notes
-    and defaults come from ``datasets/plan_rules.csv``.
+    operated on). A tumour of stage I-III without lymph node spread that cannot be removed gets
+    PDQ's high-dose radiation, a tumour without a stage group radiation as the main treatment (ACS),
+    and a note says what became of the radiation chosen, since there is no operation for it to come
+    before or after. With chemotherapy chosen the radiation is given with it (chemoradiation, ACS) for
+    stage II-III and for a tumour without a stage group that is not low grade; a stage I tumour, and
+    a low-grade (G1 or GX) one without a stage group, gets radiation alone. The notes and defaults
+    come from ``datasets/plan_rules.csv``.
 
     Args:
         result_or_stage: as for :func:`treatment_options`.
@@ -679,12 +697,13 @@ def plan_treatment(
             ": the sequence below keeps your choices in the usual order of treatment." if path == "local" else "."
         )
     chosen: list[str] = []
+    radiation_chosen = radiation is not None
     if radiation is None:
         default = _rule(found, "any", "radiation", "default")
         radiation = default["timing"] if default else "none"
         if default and path in ("local", "remove_all", "neoadjuvant"):
             chosen.append(default["note"])  # said where the plan has an operation for radiation to go around
-    ids, adjustments = _sequence(found, radiation, chemotherapy, resectable)
+    ids, adjustments = _sequence(found, radiation, chemotherapy, resectable, radiation_chosen)
     adjustments = chosen + adjustments
     if drug is not None and _systemic_drugs()[drug]["modality"] != "chemotherapy" and "chemo_systemic" in ids:
         ids.insert(ids.index("chemo_systemic") + 1, "drug_systemic")  # the chemotherapy chosen, then the drug

@@ -55,13 +55,16 @@ def library_answer(facts, step) -> set[str]:
         )
         return {" → ".join(p.phase for p in plan.phases)}
     rows = spread_patterns(facts.site, facts.histology)
-    widest = rows.groupby(["route", "destination"])["width"].max()
-    # the widest pathways, and those the reference stresses for this histology as much as the lung (reference
-    # section 4: retroperitoneal leiomyosarcoma spreads distantly, myxoid liposarcoma often outside the lung)
-    lung = widest[("blood", "lung")]
-    mine = rows[rows.scope.str.contains("histology:")]
-    own = {key for key in mine.set_index(["route", "destination"]).index if widest[key] >= lung}
-    top = [key for key, width in widest.items() if width == widest.max() or key in own]
+    # a band's width: the most particular rows that apply (site and histology, then one, then all sarcomas)
+    rows = rows.assign(particular=[0 if s == "all" else s.count("&") + 1 for s in rows.scope])
+    width = rows.sort_values(["particular", "width"]).groupby(["route", "destination"]).width.last()
+    # the widest bands; where a histology's own distant bands are as wide as the lung (reference section 4:
+    # retroperitoneal leiomyosarcoma spreads distantly, myxoid liposarcoma often outside the lung), every band as wide
+    # as the lung, the lung included
+    lung = width[("blood", "lung")]
+    mine = rows[rows.scope.str.contains("histology:") & (rows.route == "blood")]
+    own = any(width[key] >= lung for key in mine.set_index(["route", "destination"]).index)
+    top = [key for key, w in width.items() if w >= (lung if own else width.max())]
     labels = dict(load_table("spread_routes.csv")[["route", "label"]].itertuples(index=False))
     return {f"{d[0].upper()}{d[1:]} (route: {labels[r].lower()})" for r, d in top}
 
@@ -198,28 +201,75 @@ def test_the_retroperitoneal_leiomyosarcoma_feedback_says_why_a_distant_answer_i
     assert "Where it stresses more than one, each of them is right" in made.question
 
 
-def test_a_retroperitoneal_myxoid_liposarcoma_accepts_local_recurrence_and_the_sites_outside_the_lung():
-    """Local recurrence dominates in the retroperitoneum, and myxoid liposarcoma often spreads to bone and spine, soft
-    tissue and the abdomen: each is right, as for retroperitoneal leiomyosarcoma (reference section 4)."""
-    assert set(_spread_step("retroperitoneum", "myxoid_liposarcoma").right) == {
-        "Local recurrence (route: tissue)", "Bone and spine (route: blood)", "Soft tissue (route: blood)",
-        "Abdomen (route: blood)",
-    }  # fmt: skip
+# reference section 4 (PDQ-HP; TARPSWG, Gronchi 2016): the lung is the most common distant site; myxoid (round cell)
+# liposarcoma often spreads outside the lung (bone, spine, soft tissue, abdomen); in the retroperitoneum local
+# recurrence dominates, liposarcoma tends to recur locally and leiomyosarcoma distantly
+SPREAD_KEYS = [
+    ("A myxoid liposarcoma of a limb: the lung and the sites outside it that the reference names are right alike, "
+     "and 'other distant sites', which covers them, is not offered", "extremity", "myxoid_liposarcoma",
+     {"Lung", "Bone and spine", "Soft tissue", "Abdomen"}, {"Other distant sites"}),
+    ("A round-cell liposarcoma of the trunk is the myxoid form: the same answers", "trunk", "round_cell_liposarcoma",
+     {"Lung", "Bone and spine", "Soft tissue", "Abdomen"}, {"Other distant sites"}),
+    ("A head and neck myxoid liposarcoma: the same answers", "head_and_neck", "myxoid_liposarcoma",
+     {"Lung", "Bone and spine", "Soft tissue", "Abdomen"}, {"Other distant sites"}),
+    ("A retroperitoneal myxoid liposarcoma is a liposarcoma, which tends to recur locally there: local recurrence is "
+     "right, and the abdomen, where the tumour already lies, is not offered as a distant site", "retroperitoneum",
+     "myxoid_liposarcoma", {"Local recurrence"}, {"Abdomen"}),
+    ("A retroperitoneal round-cell liposarcoma: local recurrence alone, no abdomen", "retroperitoneum",
+     "round_cell_liposarcoma", {"Local recurrence"}, {"Abdomen"}),
+    ("A retroperitoneal well-differentiated liposarcoma tends to recur locally", "retroperitoneum",
+     "well_differentiated_liposarcoma", {"Local recurrence"}, set()),
+    ("A retroperitoneal leiomyosarcoma tends to spread distantly while local recurrence dominates there: local "
+     "recurrence, the lung and other distant sites are right", "retroperitoneum", "leiomyosarcoma",
+     {"Local recurrence", "Lung", "Other distant sites"}, set()),
+    ("A leiomyosarcoma of a limb: the lung, the most common distant site", "extremity", "leiomyosarcoma", {"Lung"},
+     set()),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sentence", "site", "histology", "right", "not_offered"), SPREAD_KEYS, ids=[k[0] for k in SPREAD_KEYS]
+)
+def test_the_spread_step_accepts_what_the_reference_stresses(sentence, site, histology, right, not_offered):
+    """Each clinical sentence (reference section 4) is the spread step's key; the options it names are not offered."""
+    made = _spread_step(site, histology)
+    offered = {text.split(" (route")[0] for text in (*made.right, *made.wrong)}
+    assert {text.split(" (route")[0] for text in made.right} == right, sentence
+    assert not offered & not_offered, sentence
+
+
+def test_a_myxoid_liposarcoma_spread_step_says_why_other_distant_sites_is_not_offered():
+    """The explanation names the sites outside the lung that 'other distant sites' would cover (reference section 4)."""
+    made = _spread_step("extremity", "myxoid_liposarcoma")
+    assert "'Other distant sites' is not offered: the sites outside the lung it covers are named here" in (
+        made.explanation
+    )
+    assert "(bone and spine, soft tissue and abdomen)" in made.explanation
 
 
 @pytest.mark.parametrize("site", ["trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral"])
 @pytest.mark.parametrize("histology", [None, *load_table("histologies.csv").histology], ids=str)
 def test_the_spread_key_and_the_figure_agree(site, histology):
-    """Every pathway a spread step accepts is drawn as stressed in the figure, and a blood route drawn as wide as
-    local recurrence or wider has one of its destinations accepted (reference section 4)."""
+    """The spread key is the figure read from its widest band down: every accepted pathway is drawn as stressed, every
+    band drawn as wide as an accepted one is accepted too (so the lung whenever a site outside it is: reference section
+    4, the lung is the most common distant site), 'other distant sites' is not offered where the sites it covers are
+    accepted, and a blood route drawn as wide as local recurrence or wider has a destination accepted."""
     from sarcoma_edu.spread import pathway
 
     frame = pathway(site, histology).to_frame()
-    emphasised = set(frame[frame.emphasis & ~frame["from"].str.startswith("Primary")].to)
-    accepted = {text.split(" (route")[0] for text in _spread_step(site, histology).right}
+    bands = frame[~frame["from"].str.startswith("Primary")].set_index("to")
+    emphasised = set(bands[bands.emphasis].index)
+    made = _spread_step(site, histology)
+    accepted = {text.split(" (route")[0] for text in made.right}
+    offered = accepted | {text.split(" (route")[0] for text in made.wrong}
     assert accepted <= emphasised, (site, histology)
+    narrowest = min(bands.value[d] for d in accepted)
+    as_wide = {d for d in bands.index if bands.value[d] >= narrowest}
+    assert as_wide - accepted <= {"Other distant sites"} - offered, (site, histology)
+    blood = set(bands[bands["from"] == "Route: Blood"].index)
+    if accepted & (blood - {"Lung", "Other distant sites"}):
+        assert "Lung" in accepted and "Other distant sites" not in offered, (site, histology)
     routes = frame[frame["from"].str.startswith("Primary")].set_index("to").value
-    blood = set(frame[frame["from"] == "Route: Blood"].to)
     if "Local recurrence" in emphasised and routes["Route: Blood"] >= routes["Route: Tissue"]:
         assert accepted & blood, (site, histology)
 

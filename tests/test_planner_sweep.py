@@ -200,15 +200,64 @@ def test_no_high_dose_radiation_where_the_pdq_list_gives_none():
 
 def test_a_site_without_a_stage_group_that_cannot_be_removed_gets_radiation_as_the_main_treatment_from_acs():
     """Head and neck or visceral, N0 M0, not removable: 'Radiation as the main treatment' (or with chemotherapy, if
-    chosen), citing ACS only, never PDQ's 'high-dose' (reference section 5: ACS, radiation alone when surgery is not
-    possible; section 6: high-dose radiation is on PDQ's stage lists only)."""
+    chosen and the tumour is not low grade), citing ACS only, never PDQ's 'high-dose' (reference section 5: ACS,
+    radiation alone when surgery is not possible; section 6: high-dose radiation is on PDQ's stage lists only)."""
 
     def check(patient, plan):
         if plan.situation != "no_stage_group" or patient["nodes"] or patient["metastasis"] or _removable(patient):
             return True
         main = plan.phases[0]
-        expected = MAIN_RADIATION if patient["chemotherapy"] == "none" else CHEMORADIATION
+        alone = patient["chemotherapy"] == "none" or patient["grade"] in ("G1", "GX")
+        expected = MAIN_RADIATION if alone else CHEMORADIATION
         return main.phase == expected and main.source.startswith("ACS") and "PDQ" not in main.source
+
+    assert _failures(check) == []
+
+
+def test_a_low_grade_tumour_that_cannot_be_removed_gets_radiation_alone_with_or_without_a_stage_group():
+    """N0 M0, not recurrent, not removable, chemotherapy chosen: it is given with the radiation exactly when the tumour
+    is not low grade (G2 or G3), whether or not the site has a stage group, since ACS gives radiation with or without
+    chemotherapy among its stage II and III additions and PDQ lists no chemotherapy for stage I (G1 or GX)
+    (reference sections 3 and 6)."""
+
+    def check(patient, plan):
+        if patient["nodes"] or patient["metastasis"] or patient["recurrent"] or _removable(patient):
+            return True
+        if patient["chemotherapy"] == "none":
+            return True
+        with_chemo = _phases(plan)[0] == CHEMORADIATION
+        said = any(a.startswith("Chemotherapy was left out") for a in plan.adjustments)
+        return with_chemo == (patient["grade"] not in ("G1", "GX")) and said == (not with_chemo)
+
+    assert _failures(check) == []
+
+
+def test_a_radiation_choice_is_never_replaced_silently_where_radiation_is_the_main_treatment():
+    """Not removable, N0 M0, not recurrent, radiation chosen: before or after surgery is said not to apply (there is no
+    operation), and 'no radiation' is answered by why the plan still shows it and that the decision is the team's and
+    the patient's (reference sections 5 and 6: PDQ-PT high-dose radiation; ACS radiation as the main treatment,
+    supportive care whether or not treatment continues); left to the situation, nothing is said."""
+
+    def check(patient, plan):
+        if patient["nodes"] or patient["metastasis"] or patient["recurrent"] or _removable(patient):
+            return True
+        text = " ".join(plan.adjustments)
+        if patient["radiation"] in ("before", "after"):
+            return "'before' or 'after surgery' does not apply" in text
+        if patient["radiation"] == "none":
+            return "You chose no radiation, but the plan still shows it as the main treatment" in text
+        return "You chose" not in text.replace("You chose chemotherapy", "")
+
+    assert _failures(check) == []
+
+
+def test_radiation_to_ease_symptoms_is_called_no_part_of_a_plan_to_cure_only_with_distant_metastasis():
+    """'Not part of a plan to cure' is said only where the cancer has spread to distant sites: for a recurrence that
+    cannot be removed, without distant spread, the reference says nothing about whether it can be cured (reference
+    section 5, ACS: palliative radiation eases symptoms; radiation alone can be the main treatment)."""
+
+    def check(patient, plan):
+        return patient["metastasis"] or "not part of a plan to cure" not in _text(plan)
 
     assert _failures(check) == []
 

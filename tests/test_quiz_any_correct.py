@@ -102,6 +102,28 @@ def test_the_flag_keeps_the_bank_loadable_by_jupyterquiz():
     jsonschema.validate(GAP.to_jupyterquiz(), schema)
 
 
+def test_in_jupyterquiz_the_node_positive_thigh_question_says_that_either_reading_alone_is_right():
+    """jupyterquiz has no accept_any_correct and shows one reading ticked as '[1/2]': the exported question says that
+    any one of the right answers is right on its own (reference section 3: never mark either reading as the only
+    right answer, nor as incomplete); a question without the flag is exported as written."""
+    from sarcoma_edu.quiz import ANY_CORRECT_NOTE
+
+    exported = GAP.to_jupyterquiz()
+    assert exported["question"] == f"{GAP.question} {ANY_CORRECT_NOTE}"
+    assert "right on its own" in ANY_CORRECT_NOTE and "[1/2]" in ANY_CORRECT_NOTE
+    assert [a["correct"] for a in exported["answers"]] == [a.correct for a in GAP.answers]
+    plain = next(q for q in load_bank() if q.type == "many_choice" and not q.accept_any_correct)
+    assert plain.to_jupyterquiz()["question"] == plain.question
+
+
+@pytest.mark.parametrize("where", ["README.md", "docs/teaching.md", "notebooks/07_quiz.ipynb"])
+def test_the_docs_say_what_jupyterquiz_does_with_a_question_whose_answers_are_alternatives(where):
+    """README, the teaching guide and lesson 07, where they say the banks load in jupyterquiz, warn that jupyterquiz
+    shows one alternative ticked as '[1/2]' and say to export through to_jupyterquiz(), which adds the note."""
+    text = (ROOT / where).read_text(encoding="utf-8")
+    assert "[1/2]" in text and "to_jupyterquiz()" in text, where
+
+
 @pytest.mark.parametrize(
     ("change", "words"),
     [

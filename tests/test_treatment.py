@@ -462,3 +462,51 @@ def test_a_tumour_of_unknown_grade_gets_surgery_alone_by_default_only_when_it_is
     plan = plan_treatment(stage("leg", size, "GX"))
     assert stage("leg", size, "GX").stage == stage_group
     assert [p.phase for p in plan.phases] == phases
+
+
+def test_ifosfamide_in_a_plan_is_given_with_mesna_and_fluids_to_protect_the_bladder():
+    """Wherever a plan gives ifosfamide (around surgery or as systemic therapy) its phase says it is given with mesna
+    and fluids to protect the bladder, and cites no source for the nurse's checks it does not show; the drug safety
+    table, which shows them, still marks them as following from the harms (reference sections 5 and 5b)."""
+    from sarcoma_edu.catalog import drug_safety
+
+    plans = [
+        plan_treatment(stage("leg", 7, 3), chemotherapy="before", drug="ifosfamide"),
+        plan_treatment(stage("leg", 7, 3, metastasis=True), drug="ifosfamide"),
+    ]
+    for plan in plans:
+        phase = next(p for p in plan.phases if p.phase.endswith(": ifosfamide"))
+        assert "with mesna and fluids to protect the bladder" in phase.note
+        assert "teaching" not in phase.source and "FDA label (ifosfamide, boxed warning)" in phase.source
+    table = drug_safety().set_index("name")
+    assert "teaching (monitoring): the checks follow from the harms" in table.loc["ifosfamide", "source"]
+
+
+def _sentences(text: str) -> list[str]:
+    import re
+
+    plain = re.sub(r"\[([^\]]+)\]\([^)]*\"[^\"]*\"\)", r"\1", text)  # glossary links -> their words
+    return [s for s in re.split(r"(?<=[.;])\s", " ".join(plain.split())) if s]
+
+
+def test_the_docs_give_high_dose_radiation_to_stage_i_to_iii_only_without_lymph_node_spread():
+    """README, lesson 05 and plan_treatment's docstring say 'without lymph node spread' wherever a stage I-III tumour
+    that cannot be removed gets high-dose radiation: a node-positive retroperitoneal IIIB tumour gets treatment before
+    surgery instead, as the PDQ list for stage III with lymph node spread gives (reference section 6, PDQ-PT)."""
+    import json
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    lesson = json.loads((root / "notebooks" / "05_treatment.ipynb").read_text(encoding="utf-8"))
+    texts = {
+        "README.md": (root / "README.md").read_text(encoding="utf-8"),
+        "05_treatment": " ".join("".join(c["source"]) for c in lesson["cells"] if c["cell_type"] == "markdown"),
+        "plan_treatment": plan_treatment.__doc__,
+    }
+    for name, text in texts.items():
+        said = [s for s in _sentences(text) if "high-dose radiation" in s and re.search(r"stage (I-III|I to III)", s)]
+        assert said, name
+        assert all("without lymph node spread" in s for s in said), (name, said)
+    plan = plan_treatment(stage("retroperitoneum", 12, 3, nodes=True), resectable=False)
+    assert plan.situation == "stage_III_N1" and not any("High-dose" in p.phase for p in plan.phases)
