@@ -1,7 +1,7 @@
 """Class report speed: 500 students x 150 questions (75,000 attempts) from their export files to the HTML file.
 
 Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_report.py [STUDENTS] [QUESTIONS]``). A
-synthetic class (:func:`sarcoma_edu.report.synthetic_class`, no second attempts, so exactly
+synthetic class (:func:`sarcoma_edu.report.class_report.synthetic_class`, no second attempts, so exactly
 students x questions attempts) is written as one export per student into a temporary folder
 (not timed), then the report is built from the JSON files and from the CSV files as
 ``sarcoma-edu report`` builds it: read and merge, analyse, write the HTML. Target on a 2-core
@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sarcoma_edu.report import analyse, class_report, synthetic_class, write_report
+from sarcoma_edu.report.class_report import analyse, class_report, synthetic_class, write_report
 
 TARGET_S = 10.0
 

@@ -15,10 +15,7 @@ virtual patient cases for the tumour board
 Importing the package does not import plotly or ipywidgets.
 """
 
-from sarcoma_edu import notebook as _notebook
-from sarcoma_edu import presentation as _presentation
-from sarcoma_edu.cases import Case, CaseError, check_cases, generate_case, load_cases, what_if
-from sarcoma_edu.catalog import (
+from sarcoma_edu.clinical.catalog import (
     drug_safety,
     load_drugs,
     load_histologies,
@@ -27,17 +24,28 @@ from sarcoma_edu.catalog import (
     load_survival,
     load_tests,
 )
-from sarcoma_edu.data import DatasetError, list_datasets, load_table
-from sarcoma_edu.grading import FnclccResult, fnclcc, normalize_grade
-from sarcoma_edu.objectives import Objective, load_objectives
-from sarcoma_edu.progress import ProgressStore
-from sarcoma_edu.progress_file import ProgressBusyError, ProgressReadOnlyError, ProgressStorageError
-from sarcoma_edu.quiz import BankCheck, Feedback, Question, QuizBankError, check, check_banks, load_bank
-from sarcoma_edu.quiz_cases import generate_case_question
-from sarcoma_edu.sources import bibliography, load_sources
-from sarcoma_edu.spread import METASTATIC_TUMOUR, Pathway, normalize_histology, pathway, routes, spread_patterns
-from sarcoma_edu.staging import EXTENTS, SITES, STAGES, StageResult, normalize_site, stage, stage_frame, t_category
-from sarcoma_edu.treatment import (
+from sarcoma_edu.clinical.grading import FnclccResult, fnclcc, normalize_grade
+from sarcoma_edu.clinical.sources import bibliography, load_sources
+from sarcoma_edu.clinical.spread import (
+    METASTATIC_TUMOUR,
+    Pathway,
+    normalize_histology,
+    pathway,
+    routes,
+    spread_patterns,
+)
+from sarcoma_edu.clinical.staging import (
+    EXTENTS,
+    SITES,
+    STAGES,
+    StageResult,
+    normalize_site,
+    stage,
+    stage_frame,
+    t_category,
+)
+from sarcoma_edu.clinical.tables import DatasetError, list_datasets, load_table
+from sarcoma_edu.clinical.treatment import (
     Phase,
     TreatmentOption,
     TreatmentOptions,
@@ -45,10 +53,18 @@ from sarcoma_edu.treatment import (
     plan_treatment,
     treatment_options,
 )
+from sarcoma_edu.course.cases import Case, CaseError, check_cases, generate_case, load_cases, what_if
+from sarcoma_edu.course.generated import generate_case_question
+from sarcoma_edu.course.objectives import Objective, load_objectives
+from sarcoma_edu.course.quiz import BankCheck, Feedback, Question, QuizBankError, check, check_banks, load_bank
+from sarcoma_edu.display import errors as _notebook
+from sarcoma_edu.display import presentation as _presentation
+from sarcoma_edu.progress.files import ProgressBusyError, ProgressReadOnlyError, ProgressStorageError
+from sarcoma_edu.progress.store import ProgressStore
 
 # in a lesson's kernel every table shows whole, with plain column names (nothing happens outside IPython)
 _presentation.install_table_display()
-# and the toolkit's own errors show as their one helpful line (sarcoma_edu.notebook)
+# and the toolkit's own errors show as their one helpful line (sarcoma_edu.display.errors)
 _notebook.install_error_display()
 
 __version__ = "0.1.0"

@@ -33,9 +33,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from sarcoma_edu import DISCLAIMER, __version__, _atomic, classroom, lab_settings, report_cli
-from sarcoma_edu.grading import fnclcc
-from sarcoma_edu.staging import SITES, stage
+from sarcoma_edu import DISCLAIMER, __version__
+from sarcoma_edu.clinical.grading import fnclcc
+from sarcoma_edu.clinical.staging import SITES, stage
+from sarcoma_edu.common import atomic as _atomic
+from sarcoma_edu.report import command as report_cli
+from sarcoma_edu.serve import classroom, lab_settings
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_NOT_WRITTEN", "main"]
 
@@ -256,7 +259,7 @@ def _add_progress_parser(commands) -> None:
 
 
 def _bank_check(args: argparse.Namespace) -> int:
-    from sarcoma_edu.quiz import check_banks  # reads JSON Schema: only this command needs it
+    from sarcoma_edu.course.quiz import check_banks  # reads JSON Schema: only this command needs it
 
     checks = check_banks(args.files)
     for c in checks:
@@ -290,7 +293,7 @@ def _add_case_parser(commands) -> None:
 
 
 def _case_check(args: argparse.Namespace) -> int:
-    from sarcoma_edu.cases import check_cases  # reads JSON Schema: only this command needs it
+    from sarcoma_edu.course.cases import check_cases  # reads JSON Schema: only this command needs it
 
     checks = check_cases(args.files)
     for c in checks:
@@ -440,7 +443,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command in report_cli.COMMANDS:
             return report_cli.run(args)
         if args.command == "progress":
-            from sarcoma_edu.progress_recover import command  # only this command needs the progress store
+            from sarcoma_edu.progress.recover import command  # only this command needs the progress store
 
             return command(args.file, args.into)
         if args.command == "lab":

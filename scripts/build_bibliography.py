@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sarcoma_edu.sources import bibliography, bibliography_line, citation_key, load_sources  # noqa: E402
+from sarcoma_edu.clinical.sources import bibliography, bibliography_line, citation_key, load_sources  # noqa: E402
 
 README_INTRO = (
     "Every fact in the lessons, tables and quiz names its source; the keys below are the ones used "

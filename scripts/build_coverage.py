@@ -1,7 +1,7 @@
 """Write the objectives coverage table of docs/teaching.md from the objectives, quiz banks, exercises and cases.
 
 For each learning objective of datasets/objectives.csv the table gives how many quiz questions,
-in-lesson exercises and tumour-board case steps assess it (see sarcoma_edu/coverage.py for what
+in-lesson exercises and tumour-board case steps assess it (see sarcoma_edu/course/coverage.py for what
 is counted). The table sits between two marker comments in docs/teaching.md; the rest of the
 file is never touched.
 
@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sarcoma_edu.coverage import coverage, coverage_problems  # noqa: E402
-from sarcoma_edu.objectives import load_objectives  # noqa: E402
+from sarcoma_edu.course.coverage import coverage, coverage_problems  # noqa: E402
+from sarcoma_edu.course.objectives import load_objectives  # noqa: E402
 
 DOC = ROOT / "docs" / "teaching.md"
 START = "<!-- objectives-coverage:start (written by scripts/build_coverage.py from the data; do not edit) -->"

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sarcoma_edu.sources import bibliography_line, citation_key  # noqa: E402
+from sarcoma_edu.clinical.sources import bibliography_line, citation_key  # noqa: E402
 
 NOTEBOOKS = ROOT / "notebooks"
 GLOSSARY_CSV = ROOT / "datasets" / "glossary.csv"

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sarcoma_edu.objectives import Objective, load_objectives  # noqa: E402
+from sarcoma_edu.course.objectives import Objective, load_objectives  # noqa: E402
 
 MARKER = "**Learning objectives.**"
 _ITEM = re.compile(r"^\d+\. ")

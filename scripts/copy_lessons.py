@@ -3,7 +3,7 @@
 The lessons in ``notebooks/`` are the course as it is in the repository: students run and change
 their copies, so the repository's files never change by being used. A copy the student has edited is
 never replaced without asking (and is backed up first); a copy that was only run counts as unedited,
-so a newer lesson simply takes its place (see :func:`sarcoma_edu.classroom.copy_lessons`).
+so a newer lesson simply takes its place (see :func:`sarcoma_edu.serve.classroom.copy_lessons`).
 
     python scripts/copy_lessons.py my-lessons
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sarcoma_edu import classroom  # noqa: E402
+from sarcoma_edu.serve import classroom  # noqa: E402
 
 
 def ask(path: Path) -> bool:

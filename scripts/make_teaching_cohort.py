@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sarcoma_edu.cohort import COHORT_N, COHORT_SEED, generate
+from sarcoma_edu.clinical.cohort import COHORT_N, COHORT_SEED, generate
 
 TARGET = Path(__file__).resolve().parent.parent / "datasets" / "teaching_cohort.csv"
 

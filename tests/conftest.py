@@ -27,7 +27,7 @@ def _a_fresh_lesson_kernel():
     """Each test starts as a new lesson kernel would: no exercise answered yet in it, no box waiting."""
     import sys
 
-    reveal = sys.modules.get("sarcoma_edu.exercise_reveal")
+    reveal = sys.modules.get("sarcoma_edu.widgets.reveal")
     if reveal is not None:
         reveal._ANSWERED.clear()
         reveal._BOXES.clear()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_edu.binder import LAB_PATH, VOILA_PATH, binder_links, origin_repo, repo_from_remote
+from sarcoma_edu.serve.binder import LAB_PATH, VOILA_PATH, binder_links, origin_repo, repo_from_remote
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).parent / "sarcoma-edu"

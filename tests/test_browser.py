@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_edu.classroom import present_command, present_env
+from sarcoma_edu.serve.classroom import present_command, present_env
 from tests.browser_harness import (
     AXE,
     LESSONS,
@@ -189,7 +189,7 @@ def _axe(page) -> list[str]:
     return list(result)
 
 
-# every figure output and the region after it that names and describes it (sarcoma_edu.figure_text)
+# every figure output and the region after it that names and describes it (sarcoma_edu.display.figure_text)
 _FIGURE_TEXTS_JS = """(panel) => [...document.querySelectorAll(panel + ' .js-plotly-plot')].map(plot => {
     const child = plot.closest('.jp-OutputArea-child');
     const next = child && child.nextElementSibling;
@@ -443,7 +443,7 @@ def _press(page, locator) -> None:
 
 def test_tumour_board_case_worked_by_keyboard_in_jupyterlab_and_a_step_revealed_in_voila(browser, lab, tmp_path):
     """In 08 a case is worked to its summary and what-if by keyboard; in Voila a presenter step passes axe."""
-    from sarcoma_edu.cases import load_cases
+    from sarcoma_edu.course.cases import load_cases
 
     case = next(c for c in load_cases() if c.id == "head-neck")
     page = _open_and_run(browser, lab, "08_tumour_board.ipynb")
@@ -628,9 +628,9 @@ def test_prediction_answered_by_keyboard_reveals_the_calculator_only_afterwards(
 
 def test_quiz_reopened_by_keyboard_welcomes_back_and_resumes(browser, lab, tmp_path):
     """With three questions answered before, 07_quiz says welcome back, the score, and shows question 4 of the set."""
-    from sarcoma_edu.progress import ProgressStore
-    from sarcoma_edu.quiz import load_bank
-    from sarcoma_edu.quiz_progress import interleave
+    from sarcoma_edu.course.quiz import load_bank
+    from sarcoma_edu.progress.store import ProgressStore
+    from sarcoma_edu.study.quiz_progress import interleave
 
     path = tmp_path / "progress.sqlite3"
     first = interleave(load_bank())[:3]
@@ -822,7 +822,7 @@ HOSTILE = '<a href="javascript:alert(1)">x</a>'
 def test_a_hostile_student_name_in_the_class_report_is_text_not_a_link(browser, tmp_path):
     """Plotly reads HTML in axis labels, hover and text: a student's `<a href="javascript:...">` shows as those
     characters in every figure of the class report, is no link, and clicking or hovering it runs nothing."""
-    from sarcoma_edu.report import class_report, write_report
+    from sarcoma_edu.report.class_report import class_report, write_report
 
     def export(name: str, student: str, rows: list[tuple[str, str, bool]]) -> None:
         attempts = [
@@ -884,7 +884,7 @@ PREDICTION_LESSONS = [name for name in LESSONS if name[:2] <= "08"]
 def test_after_run_all_nothing_that_settles_a_prediction_shows_until_it_is_answered(browser, lab, name, tmp_path):
     """After Run All every place holding a prediction's answer is closed or empty; once the predictions (and lesson
     05's five drug questions) are answered, each one shows what it held back."""
-    from sarcoma_edu.exercises import load_exercises
+    from sarcoma_edu.course.exercises import load_exercises
 
     lesson = name.removesuffix(".ipynb")
     predictions = [e for e in load_exercises(lesson) if e.role == "predict"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from sarcoma_edu.cases import generate_case
-from sarcoma_edu.progress import ProgressStore
-from sarcoma_edu.quiz import load_bank
-from sarcoma_edu.quiz_cases import SEED_LIMIT, question_from_id
-from sarcoma_edu.quiz_widget import CASE_SEED_ENV
-from sarcoma_edu.tumour_board import tumour_board
-from sarcoma_edu.widgets import quiz_widget
+from sarcoma_edu.course.cases import generate_case
+from sarcoma_edu.course.generated import SEED_LIMIT, question_from_id
+from sarcoma_edu.course.quiz import load_bank
+from sarcoma_edu.progress.store import ProgressStore
+from sarcoma_edu.widgets.lessons import quiz_widget
+from sarcoma_edu.widgets.quiz import CASE_SEED_ENV
+from sarcoma_edu.widgets.tumour_board import tumour_board
 
 BANK = load_bank()
 

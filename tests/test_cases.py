@@ -9,7 +9,11 @@ import jsonschema
 import pytest
 
 from sarcoma_edu import ProgressStore, load_table
-from sarcoma_edu.cases import (
+from sarcoma_edu.clinical.grading import fnclcc
+from sarcoma_edu.clinical.spread import spread_patterns
+from sarcoma_edu.clinical.staging import stage
+from sarcoma_edu.clinical.treatment import plan_treatment, treatment_options
+from sarcoma_edu.course.cases import (
     TOPIC,
     CaseError,
     case_paths,
@@ -19,10 +23,6 @@ from sarcoma_edu.cases import (
     load_cases,
     what_if,
 )
-from sarcoma_edu.grading import fnclcc
-from sarcoma_edu.spread import spread_patterns
-from sarcoma_edu.staging import stage
-from sarcoma_edu.treatment import plan_treatment, treatment_options
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "datasets" / "cases" / "case.schema.json").read_text(encoding="utf-8"))
@@ -182,8 +182,8 @@ def test_built_in_cases_teach_what_the_reference_says(sentence, case_id, step_id
 
 
 def _spread_step(site: str, histology: str | None):
-    from sarcoma_edu.case_steps import build
-    from sarcoma_edu.cases import CaseFacts
+    from sarcoma_edu.course.case_steps import build
+    from sarcoma_edu.course.cases import CaseFacts
 
     return build("spread", CaseFacts(site=site, size_cm=8.0, grade="G3", histology=histology))
 
@@ -254,7 +254,7 @@ def test_the_spread_key_and_the_figure_agree(site, histology):
     band drawn as wide as an accepted one is accepted too (so the lung whenever a site outside it is: reference section
     4, the lung is the most common distant site), 'other distant sites' is not offered where the sites it covers are
     accepted, and a blood route drawn as wide as local recurrence or wider has a destination accepted."""
-    from sarcoma_edu.spread import pathway
+    from sarcoma_edu.clinical.spread import pathway
 
     frame = pathway(site, histology).to_frame()
     bands = frame[~frame["from"].str.startswith("Primary")].set_index("to")
@@ -526,7 +526,7 @@ def test_case_check_checks_the_built_in_cases_without_a_problem(capsys):
 )
 def test_a_case_step_is_rebuilt_from_its_progress_id_for_practising_mistakes(question_id, rebuilt):
     """step_question gives back the same question for a built-in or generated step id, None for other ids."""
-    from sarcoma_edu.cases import step_question
+    from sarcoma_edu.course.cases import step_question
 
     question = step_question(question_id)
     assert (question is not None) == rebuilt
@@ -552,7 +552,7 @@ def test_what_if_the_recurrence_had_lung_metastases_the_plan_becomes_the_recurre
 def test_a_metastatic_tumour_without_a_stage_group_accepts_the_stage_iv_list_and_says_why_both_apply(site):
     """With distant metastasis and no stage group, the PDQ-list step accepts the stage IV list and 'no stage
     group', each answer's feedback naming the other reading (an interpretation is never the only answer)."""
-    from sarcoma_edu import case_steps
+    from sarcoma_edu.course import case_steps
 
     facts, _changes = what_if(CASES["head-neck"], metastasis=True)
     facts = facts.changed(site=site) if site != "head_and_neck" else facts
@@ -621,8 +621,8 @@ def test_no_order_is_marked_wrong_where_the_reference_gives_none(facts, settings
     """Swapping two steps whose order no source gives (two treatments before surgery, the two operations of a
     patient whose metastases can be removed, systemic therapy and palliative radiation) is not offered as a mistake
     (reference sections 5 and 6 give no order for them)."""
-    from sarcoma_edu.case_steps import build
-    from sarcoma_edu.cases import CaseFacts
+    from sarcoma_edu.course.case_steps import build
+    from sarcoma_edu.course.cases import CaseFacts
 
     made = build("plan_order", CaseFacts(**facts), settings)
     plan = made.extra["plan"]

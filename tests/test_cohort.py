@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from sarcoma_edu import fnclcc, load_histologies, stage_frame
-from sarcoma_edu.cohort import COHORT_N, COHORT_SEED, generate, load_cohort, parameters
+from sarcoma_edu.clinical.cohort import COHORT_N, COHORT_SEED, generate, load_cohort, parameters
 
 
 def test_committed_cohort_is_the_generator_output():
@@ -148,7 +148,7 @@ def test_synovial_sarcoma_gets_no_raised_nodal_rate_in_the_cohort():
 
 def test_a_bad_teaching_constraint_is_refused():
     """A constraint row naming an unknown histology or grade raises naming the row and what is allowed."""
-    from sarcoma_edu.cohort import _constraints
+    from sarcoma_edu.clinical.cohort import _constraints
 
     with pytest.raises(ValueError, match=r"grade_allowed:no_such='G1' is not allowed; expected a histology"):
         _constraints({"grade_allowed:no_such": "G1"}, "grade_allowed")
@@ -158,7 +158,7 @@ def test_a_bad_teaching_constraint_is_refused():
 
 def test_seer_survival_rows_name_the_years_they_describe():
     """Each SEER row gives the years of diagnosis (2010-2016) in its own column and in its source."""
-    from sarcoma_edu.data import load_table
+    from sarcoma_edu.clinical.tables import load_table
 
     table = load_table("survival_seer.csv")
     assert (table.years_diagnosed == "2010-2016").all() and table.source.str.contains("2010-2016").all()

@@ -6,8 +6,8 @@ import ipywidgets as w
 import pytest
 
 from sarcoma_edu import stage_frame
-from sarcoma_edu.cohort import load_cohort
-from sarcoma_edu.cohort_widget import NO_GROUP, CohortQuestions, StageMixExplorer
+from sarcoma_edu.clinical.cohort import load_cohort
+from sarcoma_edu.widgets.cohort import NO_GROUP, CohortQuestions, StageMixExplorer
 
 STAGED = stage_frame(load_cohort())
 

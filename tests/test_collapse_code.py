@@ -30,7 +30,9 @@ def test_every_lesson_cell_is_collapsed_or_visible_as_the_rule_says():
 @pytest.mark.parametrize(
     ("source", "tags", "collapsed"),
     [
-        pytest.param("from sarcoma_edu.widgets import StagingCalculator", [], True, id="an import cell is collapsed"),
+        pytest.param(
+            "from sarcoma_edu.widgets.lessons import StagingCalculator", [], True, id="an import cell is collapsed"
+        ),
         pytest.param("StagingCalculator(show_map=True)", [], True, id="a widget call is collapsed"),
         pytest.param("store = ProgressStore()\ntumour_board(progress=store)", [], True, id="a widget built on setup"),
         pytest.param('load_tests().query("kind == \'biopsy\'")[["name"]]', [], True, id="a table display is collapsed"),

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_edu import data, generate_case, load_cases, load_objectives
-from sarcoma_edu.cases import CaseError
-from sarcoma_edu.coverage import MIN_QUIZ_QUESTIONS, coverage, coverage_problems, load_exercises
+from sarcoma_edu import generate_case, load_cases, load_objectives
+from sarcoma_edu.clinical import tables as data
+from sarcoma_edu.course.cases import CaseError
+from sarcoma_edu.course.coverage import MIN_QUIZ_QUESTIONS, coverage, coverage_problems, load_exercises
 
 ROOT = Path(__file__).resolve().parent.parent
 AWAITING = ROOT / "tests" / "cases" / "objectives_awaiting_exercises.txt"

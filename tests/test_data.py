@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_edu import DatasetError, data, list_datasets, load_table
+from sarcoma_edu import DatasetError, list_datasets, load_table
+from sarcoma_edu.clinical import tables as data
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV_TABLES = [name for name in list_datasets() if name.endswith(".csv")]

@@ -9,8 +9,8 @@ import ipywidgets as w
 import pytest
 
 from sarcoma_edu import load_drugs
-from sarcoma_edu.progress import ProgressStore
-from sarcoma_edu.widgets import WATCH_FOR_QUESTIONS, drug_safety_table, watch_for_exercise
+from sarcoma_edu.progress.store import ProgressStore
+from sarcoma_edu.widgets.lessons import WATCH_FOR_QUESTIONS, drug_safety_table, watch_for_exercise
 
 
 @pytest.fixture

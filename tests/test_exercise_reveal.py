@@ -6,10 +6,10 @@ import ipywidgets as w
 import pandas as pd
 import pytest
 
-from sarcoma_edu import presentation
-from sarcoma_edu.exercise_reveal import REVEAL_CLASS, after_answering
-from sarcoma_edu.exercise_widget import predict
-from sarcoma_edu.progress import ProgressStore
+from sarcoma_edu.display import presentation
+from sarcoma_edu.progress.store import ProgressStore
+from sarcoma_edu.widgets.exercise import predict
+from sarcoma_edu.widgets.reveal import REVEAL_CLASS, after_answering
 
 
 @pytest.fixture

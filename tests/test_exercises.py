@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sarcoma_edu import fnclcc, plan_treatment, spread_patterns, stage, treatment_options
-from sarcoma_edu.exercises import (
+from sarcoma_edu.course.exercises import (
     ExerciseFileError,
     check_answer,
     derived_key,
@@ -21,8 +21,8 @@ from sarcoma_edu.exercises import (
     load_exercises,
     progress_by_lesson,
 )
-from sarcoma_edu.objectives import load_objectives
-from sarcoma_edu.progress import ProgressStore
+from sarcoma_edu.course.objectives import load_objectives
+from sarcoma_edu.progress.store import ProgressStore
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = (
@@ -405,7 +405,7 @@ def test_each_lesson_has_a_think_about_it_prompt_with_a_model_answer(lesson):
 
 def test_a_quiz_can_ask_the_lessons_exercises_again_under_their_ids(tmp_path):
     """exercise_questions() gives the quiz every exercise but the orderings; a wrong one comes back in its mistakes."""
-    from sarcoma_edu.quiz_widget import QuizWidget
+    from sarcoma_edu.widgets.quiz import QuizWidget
 
     questions = exercise_questions()
     assert {q.id for q in questions} == {e.id for e in load_exercises() if e.type != "ordering"}

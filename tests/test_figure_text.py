@@ -7,9 +7,11 @@ from html import escape
 import pandas as pd
 import pytest
 
-from sarcoma_edu import pathway, plan_treatment, plots, stage, widgets
-from sarcoma_edu.cohort import load_cohort, seer_stage_share
-from sarcoma_edu.figure_text import alternative_bundle, alternative_html, description, figure_name, figure_table
+from sarcoma_edu import pathway, plan_treatment, stage
+from sarcoma_edu.clinical.cohort import load_cohort, seer_stage_share
+from sarcoma_edu.display import plots
+from sarcoma_edu.display.figure_text import alternative_bundle, alternative_html, description, figure_name, figure_table
+from sarcoma_edu.widgets import lessons as widgets
 
 SUMMARY = pd.DataFrame({"topic": ["staging", "grade"], "attempts": [4, 2], "correct": [3, 1]})
 BUILDERS = {

@@ -64,7 +64,7 @@ UPSTREAM = "Course update: this line was added by the course team after the firs
 # by clicking its buttons, exactly as a student clicks them, and the progress is exported.
 ANSWER = """
 import json, os
-from sarcoma_edu.quiz_widget import QuizWidget
+from sarcoma_edu.widgets.quiz import QuizWidget
 quiz = [value for value in Out.values() if isinstance(value, QuizWidget)][-1]
 quiz.topic.value = {topic!r}
 for _ in range({count}):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-from sarcoma_edu import classroom, cli, lab_settings
+from sarcoma_edu import cli
+from sarcoma_edu.serve import classroom, lab_settings
 from tests.browser_harness import free_port, start_server
 from tests.hub_harness import guide_block, hub_config
 
@@ -64,7 +65,7 @@ def test_make_lab_starts_jupyterlab_with_the_defaults():
 def test_binder_writes_the_defaults_into_its_environment():
     """Binder's postBuild installs the toolkit and then writes the JupyterLab defaults into the environment."""
     lines = [line.strip() for line in (ROOT / "binder" / "postBuild").read_text().splitlines()]
-    assert lines.index("python -m sarcoma_edu.lab_settings") > lines.index("python -m pip install --no-deps .")
+    assert lines.index("python -m sarcoma_edu.serve.lab_settings") > lines.index("python -m pip install --no-deps .")
 
 
 def test_installing_the_defaults_keeps_other_settings(tmp_path):
@@ -83,7 +84,7 @@ def test_the_hub_guide_gives_students_servers_the_defaults():
     config = Config()
     exec(compile(hub_config(), "jupyterhub_config.py", "exec"), {"get_config": lambda: config})
     assert _first_config_folder(config.Spawner.environment["JUPYTER_CONFIG_PATH"]) == lab_settings.LAB_CONFIG
-    assert "RUN python -m sarcoma_edu.lab_settings" in guide_block("dockerfile", "# Dockerfile")
+    assert "RUN python -m sarcoma_edu.serve.lab_settings" in guide_block("dockerfile", "# Dockerfile")
 
 
 def test_a_jupyterlab_started_with_the_defaults_serves_them(tmp_path):

@@ -76,7 +76,7 @@ def test_the_table_check_finds_what_pandas_shows_by_default():
     """The check itself: pandas' own HTML of a long-text table with row numbers is reported, a plain table is not."""
     import pandas as pd
 
-    from sarcoma_edu.presentation import table_html
+    from sarcoma_edu.display.presentation import table_html
 
     frame = pd.DataFrame({"statement": ["word " * 40]})
     with pd.option_context("display.max_colwidth", 50):
@@ -91,8 +91,8 @@ _ANSWER_ALL = """
 import json
 import ipywidgets as _w
 from ipywidgets.widgets.widget import _instances
-from sarcoma_edu.exercise_widget import ExerciseWidget
-from sarcoma_edu.quiz_widget import QuizWidget
+from sarcoma_edu.widgets.exercise import ExerciseWidget
+from sarcoma_edu.widgets.quiz import QuizWidget
 
 for _widget in list(_instances.values()):
     if isinstance(_widget, ExerciseWidget) and _widget.feedback is None:

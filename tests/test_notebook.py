@@ -8,7 +8,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
-from sarcoma_edu import notebook
+from sarcoma_edu.display import errors as notebook
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_an_error_raised_inside_pandas_is_not_shortened():
 
 def test_a_python_error_inside_the_toolkit_is_not_shortened():
     """A ValueError Python raises on a toolkit line that is not a raise statement (a bug) keeps its traceback."""
-    from sarcoma_edu import _checks
+    from sarcoma_edu.common import checks as _checks
 
     # a function whose code is placed on line 1 of a toolkit module (its docstring, not a raise)
     code = compile('int("x")', _checks.__file__, "exec")

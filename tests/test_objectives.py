@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_edu import DatasetError, data, load_objectives
-from sarcoma_edu import objectives as objectives_module
-from sarcoma_edu.objectives import unknown_objectives
+from sarcoma_edu import DatasetError, load_objectives
+from sarcoma_edu.clinical import tables as data
+from sarcoma_edu.course import objectives as objectives_module
+from sarcoma_edu.course.objectives import unknown_objectives
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -197,7 +198,7 @@ def test_the_class_report_maps_each_built_in_question_to_its_objectives():
     """By default the class report knows st-nodes-retro assesses staging-nodal-rule, so mastery by objective works."""
     import pandas as pd
 
-    from sarcoma_edu.report import _default_objectives, mastery
+    from sarcoma_edu.report.class_report import _default_objectives, mastery
 
     links, note = _default_objectives()
     assert "built-in quiz questions" in note

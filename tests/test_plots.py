@@ -7,8 +7,9 @@ import math
 
 import pytest
 
-from sarcoma_edu import pathway, plan_treatment, plots, stage
-from sarcoma_edu.cohort import load_cohort
+from sarcoma_edu import pathway, plan_treatment, stage
+from sarcoma_edu.clinical.cohort import load_cohort
+from sarcoma_edu.display import plots
 
 
 def _titled(fig) -> None:
@@ -115,7 +116,7 @@ def test_displaying_a_figure_avoids_the_slow_renderer_import():
     """Showing a figure in IPython does not import plotly's renderer module (and its ~9 s grammar compile)."""
     code = (
         "import sys; from IPython.core.interactiveshell import InteractiveShell; shell = InteractiveShell.instance();"
-        "from sarcoma_edu.plots import stage_map_figure; from IPython.display import display;"
+        "from sarcoma_edu.display.plots import stage_map_figure; from IPython.display import display;"
         "display(stage_map_figure());"
         "print(sorted(m for m in ('plotly.io._renderers', 'rfc3987_syntax', 'nbformat') if m in sys.modules))"
     )

@@ -16,8 +16,9 @@ import plotly.io as pio
 import pytest
 from IPython.core.formatters import HTMLFormatter
 
-from sarcoma_edu import classroom, presentation
-from sarcoma_edu.staging import stage
+from sarcoma_edu.clinical.staging import stage
+from sarcoma_edu.display import presentation
+from sarcoma_edu.serve import classroom
 
 C = "style='text-align:left;vertical-align:top;white-space:normal'"
 TEMPLATE = presentation.template_root() / "voila" / "templates" / "sarcoma-edu-large"
@@ -46,7 +47,7 @@ def _contrast(a: str, b: str) -> float:
 
 
 def _figures():
-    from sarcoma_edu import plots
+    from sarcoma_edu.display import plots
 
     return {
         "stage map": plots.stage_map_figure(stage("leg", 7, "high")),
@@ -132,8 +133,8 @@ def test_an_unknown_theme_warns_by_name_and_falls_back_to_light(monkeypatch):
 def test_large_text_makes_every_figure_text_as_large_as_the_page_text(monkeypatch):
     """Under `present --large-text` a figure's body text is 22 px like the page's, and its labels, cell texts
     and notes (13-18 px otherwise) grow in the same proportion; without it nothing changes."""
-    from sarcoma_edu import plots
-    from sarcoma_edu.treatment import plan_treatment
+    from sarcoma_edu.clinical.treatment import plan_treatment
+    from sarcoma_edu.display import plots
 
     def sizes(figure) -> list[int]:
         notes = [a.font.size for a in figure.layout.annotations if a.font.size]
@@ -222,10 +223,10 @@ def test_in_a_lesson_kernel_every_table_is_shown_plainly(monkeypatch):
 
 
 def test_the_presentation_module_loads_neither_plotly_nor_ipywidgets():
-    """sarcoma_edu.presentation is read by the CLI and the figures alike, so it imports neither."""
+    """sarcoma_edu.display.presentation is read by the CLI and the figures alike, so it imports neither."""
     import subprocess
 
-    code = "import sarcoma_edu.presentation, sys; print('plotly' in sys.modules, 'ipywidgets' in sys.modules)"
+    code = "import sarcoma_edu.display.presentation, sys; print('plotly' in sys.modules, 'ipywidgets' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
 

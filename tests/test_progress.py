@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sarcoma_edu.progress import ENV_VAR, ProgressStore, ProgressWarning, default_path
+from sarcoma_edu.progress.store import ENV_VAR, ProgressStore, ProgressWarning, default_path
 
 
 def test_attempts_survive_reopening(tmp_path):

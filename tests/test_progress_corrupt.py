@@ -10,8 +10,8 @@ import warnings
 
 import pytest
 
-from sarcoma_edu import progress_file
-from sarcoma_edu.progress import ProgressStorageError, ProgressStore, ProgressWarning
+from sarcoma_edu.progress import files as progress_file
+from sarcoma_edu.progress.store import ProgressStorageError, ProgressStore, ProgressWarning
 
 NOT_A_DATABASE = b"this is not a database" * 50
 DAMAGED_DATABASE = b"SQLite format 3\x00" + b"\xff" * 4000

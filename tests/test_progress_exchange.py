@@ -14,13 +14,14 @@ from datetime import UTC, datetime, timedelta
 import jsonschema
 import pytest
 
-from sarcoma_edu import progress_exchange, quiz_cases
-from sarcoma_edu._atomic import OutputError
-from sarcoma_edu.progress import ProgressStore, ProgressWarning
-from sarcoma_edu.quiz import TOPICS, load_bank
-from sarcoma_edu.quiz_cases import generate_case_question
-from sarcoma_edu.report import read_exports
-from sarcoma_edu.widgets import quiz_widget
+from sarcoma_edu.common.atomic import OutputError
+from sarcoma_edu.course import generated as quiz_cases
+from sarcoma_edu.course.generated import generate_case_question
+from sarcoma_edu.course.quiz import TOPICS, load_bank
+from sarcoma_edu.progress import exchange as progress_exchange
+from sarcoma_edu.progress.store import ProgressStore, ProgressWarning
+from sarcoma_edu.report.class_report import read_exports
+from sarcoma_edu.widgets.lessons import quiz_widget
 
 SCHEMA = progress_exchange.load_schema()
 GOOD = {

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_edu import progress_schema
-from sarcoma_edu.progress import ProgressStorageError, ProgressStore
-from sarcoma_edu.progress_schema import APPLICATION_ID, ForeignDatabaseError
-from sarcoma_edu.quiz import load_bank
-from sarcoma_edu.widgets import quiz_widget
+from sarcoma_edu.course.quiz import load_bank
+from sarcoma_edu.progress import schema as progress_schema
+from sarcoma_edu.progress.schema import APPLICATION_ID, ForeignDatabaseError
+from sarcoma_edu.progress.store import ProgressStorageError, ProgressStore
+from sarcoma_edu.widgets.lessons import quiz_widget
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -11,11 +11,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from sarcoma_edu import progress_exchange, progress_file, progress_schema
-from sarcoma_edu.progress import ENV_VAR, ProgressStore
-from sarcoma_edu.progress_recover import recover
-from sarcoma_edu.quiz import load_bank
-from sarcoma_edu.widgets import quiz_widget
+from sarcoma_edu.course.quiz import load_bank
+from sarcoma_edu.progress import exchange as progress_exchange
+from sarcoma_edu.progress import files as progress_file
+from sarcoma_edu.progress import schema as progress_schema
+from sarcoma_edu.progress.recover import recover
+from sarcoma_edu.progress.store import ENV_VAR, ProgressStore
+from sarcoma_edu.widgets.lessons import quiz_widget
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OLD_FILE = FIXTURES / "progress_v1.sqlite3"  # written by the store of 9f71ec2: see fixtures/README.md

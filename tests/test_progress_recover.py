@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from sarcoma_edu.cli import main
-from sarcoma_edu.progress import ProgressStore, ProgressWarning
-from sarcoma_edu.progress_recover import recover
+from sarcoma_edu.progress.recover import recover
+from sarcoma_edu.progress.store import ProgressStore, ProgressWarning
 
 PAGE = 4096
 SCRIPT = Path(sys.executable).parent / "sarcoma-edu"

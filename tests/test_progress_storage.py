@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from sarcoma_edu import progress_file
-from sarcoma_edu.progress import (
+from sarcoma_edu.progress import files as progress_file
+from sarcoma_edu.progress.store import (
     DEFAULT_TIMEOUT,
     TIMEOUT_ENV_VAR,
     ProgressBusyError,

@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 
 from sarcoma_edu import fnclcc, stage, t_category, treatment_options
-from sarcoma_edu.quiz import TOPICS, Question, QuizBankError, bank_paths, check, load_bank
-from sarcoma_edu.quiz_cases import CASE_KINDS, generate_case_question, question_from_id
+from sarcoma_edu.course.generated import CASE_KINDS, generate_case_question, question_from_id
+from sarcoma_edu.course.quiz import TOPICS, Question, QuizBankError, bank_paths, check, load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "datasets" / "quiz" / "quiz_bank.schema.json").read_text())
@@ -69,7 +69,7 @@ def test_bank_has_at_least_80_questions_over_every_topic():
 
 def test_every_question_has_explanation_source_and_unique_id():
     """Ids are unique; every question explains its answer and cites a source of the reference."""
-    from sarcoma_edu.sources import unknown_citations
+    from sarcoma_edu.clinical.sources import unknown_citations
 
     assert len({q.id for q in BANK}) == len(BANK)
     for q in BANK:
@@ -213,7 +213,7 @@ def test_instructor_bank_loads_alongside_builtin(tmp_path):
 
 def test_bank_text_is_rendered_escaped(tmp_path):
     """HTML or script in a bank shows as text in the quiz widget, never as markup."""
-    from sarcoma_edu.widgets import quiz_widget
+    from sarcoma_edu.widgets.lessons import quiz_widget
 
     evil = {
         **GOOD,

@@ -18,13 +18,13 @@ import jsonschema
 import pandas as pd
 import pytest
 
-from sarcoma_edu.exercise_widget import ExerciseWidget
-from sarcoma_edu.exercises import load_exercises
-from sarcoma_edu.progress import ProgressStore
-from sarcoma_edu.quiz import check, check_banks, key_line, load_bank, tick_hint
-from sarcoma_edu.report_items import item_analysis
-from sarcoma_edu.review import schedule
-from sarcoma_edu.widgets import quiz_widget
+from sarcoma_edu.course.exercises import load_exercises
+from sarcoma_edu.course.quiz import check, check_banks, key_line, load_bank, tick_hint
+from sarcoma_edu.progress.store import ProgressStore
+from sarcoma_edu.report.items import item_analysis
+from sarcoma_edu.study.review import schedule
+from sarcoma_edu.widgets.exercise import ExerciseWidget
+from sarcoma_edu.widgets.lessons import quiz_widget
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / ".venv" / "bin" / "sarcoma-edu"
@@ -106,7 +106,7 @@ def test_in_jupyterquiz_the_node_positive_thigh_question_says_that_either_readin
     """jupyterquiz has no accept_any_correct and shows one reading ticked as '[1/2]': the exported question says that
     any one of the right answers is right on its own (reference section 3: never mark either reading as the only
     right answer, nor as incomplete); a question without the flag is exported as written."""
-    from sarcoma_edu.quiz import ANY_CORRECT_NOTE
+    from sarcoma_edu.course.quiz import ANY_CORRECT_NOTE
 
     exported = GAP.to_jupyterquiz()
     assert exported["question"] == f"{GAP.question} {ANY_CORRECT_NOTE}"

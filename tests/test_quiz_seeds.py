@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sarcoma_edu.quiz_cases import CASE_KINDS, SEED_LIMIT, generate_case_question, question_from_id
+from sarcoma_edu.course.generated import CASE_KINDS, SEED_LIMIT, generate_case_question, question_from_id
 
 
 @pytest.mark.parametrize("seed", [0, 2**53 + 1, 10**30, SEED_LIMIT - 1], ids=["0", "2**53 + 1", "10**30", "limit - 1"])

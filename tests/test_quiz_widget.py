@@ -5,9 +5,9 @@ from __future__ import annotations
 import ipywidgets as w
 import pytest
 
-from sarcoma_edu.progress import ProgressStore
-from sarcoma_edu.quiz import load_bank
-from sarcoma_edu.widgets import QuizWidget, quiz_widget
+from sarcoma_edu.course.quiz import load_bank
+from sarcoma_edu.progress.store import ProgressStore
+from sarcoma_edu.widgets.lessons import QuizWidget, quiz_widget
 
 BANK = load_bank()
 

@@ -124,7 +124,7 @@ def test_lesson_structure(path):
     recorded = 0  # a self-check may be recorded questions: a self_check(lesson) cell just after the heading
     after = text.index(checks[0]) + 1
     if any(t.startswith("self_check(") for t in text[after : after + 2]):
-        from sarcoma_edu.exercises import load_exercises
+        from sarcoma_edu.course.exercises import load_exercises
 
         recorded = sum(e.role == "self-check" for e in load_exercises(path.stem))
     assert checks[0].count("<details><summary>Show answer</summary>") + recorded >= 3

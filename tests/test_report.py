@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from sarcoma_edu import ProgressStore
-from sarcoma_edu._atomic import OutputError
 from sarcoma_edu.cli import main
-from sarcoma_edu.report import (
+from sarcoma_edu.common.atomic import OutputError
+from sarcoma_edu.report.class_report import (
     ReportWarning,
     analyse,
     class_report,
@@ -29,7 +29,7 @@ from sarcoma_edu.report import (
     synthetic_class,
     write_report,
 )
-from sarcoma_edu.report_items import FLAG_DISTRACTOR, FLAG_NEGATIVE, item_analysis, rank_correlation
+from sarcoma_edu.report.items import FLAG_DISTRACTOR, FLAG_NEGATIVE, item_analysis, rank_correlation
 
 SCRIPT = Path(sys.executable).parent / "sarcoma-edu"
 
@@ -219,7 +219,7 @@ def test_anonymised_names_are_stable_pseudonyms(hand_class, tmp_path):
 
 def test_two_names_whose_short_codes_collide_stay_two_students(monkeypatch):
     """If two names share a short code, both get longer codes, so two students never merge into one."""
-    from sarcoma_edu import report_files
+    from sarcoma_edu.report import files as report_files
 
     real = report_files.pseudonym
     monkeypatch.setattr(report_files, "pseudonym", lambda name, digits=6: real(name, 1 if digits == 6 else digits))
@@ -342,7 +342,7 @@ def test_write_report_refuses_a_missing_folder(hand_class, tmp_path):
 def test_report_modules_do_not_import_plotly():
     """Reading and analysing exports loads neither plotly nor jsonschema; only write_report loads plotly."""
     code = (
-        "import sys, sarcoma_edu.report as r; r.analyse(r.synthetic_class(10, 5, 0).results()); "
+        "import sys, sarcoma_edu.report.class_report as r; r.analyse(r.synthetic_class(10, 5, 0).results()); "
         "print(sorted(m for m in ('plotly', 'jsonschema', 'ipywidgets') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
@@ -432,7 +432,7 @@ def test_a_failed_report_never_empties_the_previous_one(hand_class, tmp_path, mo
     """If writing the new report fails half-way, the earlier report file is still there, byte for byte."""
     out = write_report(class_report(hand_class), tmp_path / "class.html")
     before = out.read_bytes()
-    monkeypatch.setattr("sarcoma_edu.report_html.report_html", lambda report: "<p>new</p>\ud800")
+    monkeypatch.setattr("sarcoma_edu.report.html.report_html", lambda report: "<p>new</p>\ud800")
     with pytest.raises(UnicodeEncodeError):
         write_report(class_report(hand_class), out)
     monkeypatch.undo()
@@ -580,7 +580,7 @@ def test_a_file_name_in_another_encoding_still_gives_a_report(hand_class, tmp_pa
 
 def test_the_students_by_topics_heatmap_names_every_student_and_keeps_its_scale_readable():
     """Six students: six names beside six rows at least 24 px tall, and a colour scale of five labels, 0% to 100%."""
-    from sarcoma_edu.report_html import _heatmap
+    from sarcoma_edu.report.html import _heatmap
 
     names = [f"Student {letter}" for letter in "ABCDEF"]
     table = pd.DataFrame([[0.2, 0.9], [1.0, 0.5], [0.0, None], [0.7, 0.7], [0.4, 0.1], [0.95, 0.6]], index=names,

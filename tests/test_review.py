@@ -11,12 +11,13 @@ import ipywidgets as w
 import pandas as pd
 import pytest
 
-from sarcoma_edu import plots, review
-from sarcoma_edu.cases import case_from_step_id
-from sarcoma_edu.objectives import load_objectives
-from sarcoma_edu.progress import ProgressStore
-from sarcoma_edu.quiz import load_bank
-from sarcoma_edu.widgets import quiz_widget
+from sarcoma_edu.course.cases import case_from_step_id
+from sarcoma_edu.course.objectives import load_objectives
+from sarcoma_edu.course.quiz import load_bank
+from sarcoma_edu.display import plots
+from sarcoma_edu.progress.store import ProgressStore
+from sarcoma_edu.study import review
+from sarcoma_edu.widgets.lessons import quiz_widget
 
 BANK = load_bank()
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -47,7 +48,7 @@ RATING_CASES = [
 
 @pytest.mark.parametrize(("correct", "confidence", "expected"), RATING_CASES)
 def test_each_attempt_is_rated_from_right_or_wrong_and_confidence(correct, confidence, expected):
-    """The FSRS rating of an attempt follows the table in sarcoma_edu.review's docstring."""
+    """The FSRS rating of an attempt follows the table in sarcoma_edu.study.review's docstring."""
     assert review.rating(correct, confidence) is expected
 
 
@@ -361,7 +362,7 @@ def test_the_progress_figure_without_mastery_keeps_its_counts_and_labels(tmp_pat
 
 def test_an_exercise_answered_in_a_lesson_comes_back_in_the_quiz_when_due_and_as_a_mistake(tmp_path):
     """A wrong in-lesson prediction is asked again by the quiz: under 'Due for review' and 'Practise my mistakes'."""
-    from sarcoma_edu.exercises import exercise_questions
+    from sarcoma_edu.course.exercises import exercise_questions
 
     exercise = exercise_questions()[0]
     store = ProgressStore(tmp_path / "p.sqlite3")

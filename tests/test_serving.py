@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from sarcoma_edu import classroom
+from sarcoma_edu.serve import classroom
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals are needed")
@@ -171,7 +171,7 @@ while True:
 
 _RUNNER = """
 import sys
-from sarcoma_edu import classroom
+from sarcoma_edu.serve import classroom
 sys.exit(classroom.run_server([sys.executable, "-c", sys.argv[1], *sys.argv[2:]], grace=float(sys.argv[-1])))
 """
 

@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 
 from sarcoma_edu import stage
-from sarcoma_edu.data import load_table
+from sarcoma_edu.clinical.tables import load_table
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = (
     *sorted((ROOT / "notebooks").glob("*.ipynb")),
     *sorted((ROOT / "datasets" / "quiz").glob("*.json")),
     *sorted((ROOT / "datasets" / "cases").glob("*.json")),
-    ROOT / "sarcoma_edu" / "quiz_cases.py",  # the words of the generated quiz questions
-    ROOT / "sarcoma_edu" / "case_generator.py",  # and of the generated patients
+    ROOT / "sarcoma_edu" / "course" / "generated.py",  # the words of the generated quiz questions
+    ROOT / "sarcoma_edu" / "course" / "case_generator.py",  # and of the generated patients
 )
 _WHERE = re.compile(
     r"\b(?:sarcomas?|liposarcoma|leiomyosarcoma|tumou?rs?|lump|swelling)(?: deep)? (?:of|in|on) "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_edu.sources import bibliography_line, citation_key, load_sources, unknown_citations
+from sarcoma_edu.clinical.sources import bibliography_line, citation_key, load_sources, unknown_citations
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -161,7 +161,7 @@ def test_a_scare_subtype_with_raised_nodal_spread_is_drawn_wider_than_other_subt
 
 def test_no_table_gives_synovial_sarcoma_a_raised_nodal_rate():
     """Synovial sarcoma has no raised nodal rate (Jacobs 2018): no figure, base width, the overall cohort rate."""
-    from sarcoma_edu.cohort import _nodal_rate
+    from sarcoma_edu.clinical.cohort import _nodal_rate
 
     rows = spread_patterns(histology="synovial_sarcoma")
     nodal = rows[rows.destination == "lymph nodes"]
@@ -198,7 +198,7 @@ def test_in_the_retroperitoneum_local_recurrence_is_drawn_widest():
 
 def test_a_pattern_row_with_a_bad_width_is_refused():
     """A width outside 1-7 in spread_patterns.csv raises naming the file, row, column and what is allowed."""
-    from sarcoma_edu import spread
+    from sarcoma_edu.clinical import spread
 
     with pytest.raises(ValueError, match=r"row 5, column 'width': '9' is not allowed; expected a whole number from 1"):
         spread._width("9", 3)
@@ -295,7 +295,7 @@ def test_a_retroperitoneal_myxoid_liposarcoma_draws_its_sites_outside_the_lung_n
 def test_the_most_particular_row_sets_a_bands_width():
     """A row for a site and a histology outranks a row for the histology alone, which outranks one for all sarcomas,
     whichever is wider."""
-    from sarcoma_edu.spread import band_widths
+    from sarcoma_edu.clinical.spread import band_widths
 
     widths = band_widths(spread_patterns("retroperitoneum", "myxoid_liposarcoma"))
     assert widths[("blood", "bone and spine")] == 1 and widths[("tissue", "local recurrence")] == 7
@@ -305,7 +305,7 @@ def test_the_most_particular_row_sets_a_bands_width():
 @pytest.mark.parametrize("scope", ["site:!", "site:!retroperitoneum&histology:", "organ:!lung"])
 def test_a_spread_scope_without_a_name_is_refused(scope):
     """The table check refuses a scope that names no site ('site:!') or an unknown kind, and takes 'site:!NAME'."""
-    from sarcoma_edu.data import _scope
+    from sarcoma_edu.clinical.tables import _scope
 
     assert not _scope(scope)
     assert _scope("histology:myxoid_liposarcoma&site:!retroperitoneum")
@@ -314,7 +314,7 @@ def test_a_spread_scope_without_a_name_is_refused(scope):
 def test_no_statement_leans_on_a_row_it_may_be_shown_without():
     """A band's words stand alone: no statement opens with 'In the same series', which has no referent in a hover
     label or case feedback shown by itself (reference section 4 names each series)."""
-    from sarcoma_edu.data import load_table
+    from sarcoma_edu.clinical.tables import load_table
 
     statements = load_table("spread_patterns.csv").statement.tolist()
     assert len(statements) > 20

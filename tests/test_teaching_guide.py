@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_edu.progress import ProgressStore
+from sarcoma_edu.progress.store import ProgressStore
 from tests.hub_harness import guide_block, guide_blocks, hub_config
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -274,7 +274,7 @@ def test_radiation_after_surgery_is_taught_with_its_reasons():
 
 def test_no_text_says_radiation_before_surgery_is_simply_right():
     """No phase, rule or option text presents radiation before surgery as the only right order."""
-    from sarcoma_edu.data import load_table
+    from sarcoma_edu.clinical.tables import load_table
 
     texts = [
         *load_table("sequencing_phases.csv").to_numpy().ravel().tolist(),
@@ -468,7 +468,7 @@ def test_ifosfamide_in_a_plan_is_given_with_mesna_and_fluids_to_protect_the_blad
     """Wherever a plan gives ifosfamide (around surgery or as systemic therapy) its phase says it is given with mesna
     and fluids to protect the bladder, and cites no source for the nurse's checks it does not show; the drug safety
     table, which shows them, still marks them as following from the harms (reference sections 5 and 5b)."""
-    from sarcoma_edu.catalog import drug_safety
+    from sarcoma_edu.clinical.catalog import drug_safety
 
     plans = [
         plan_treatment(stage("leg", 7, 3), chemotherapy="before", drug="ifosfamide"),

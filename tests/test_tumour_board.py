@@ -8,7 +8,7 @@ import ipywidgets as w
 import pytest
 
 from sarcoma_edu import ProgressStore
-from sarcoma_edu.tumour_board import NEW_PATIENT, tumour_board
+from sarcoma_edu.widgets.tumour_board import NEW_PATIENT, tumour_board
 from tests.test_cases import small_case, write_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,7 +237,7 @@ def test_hiding_the_reveal_button_hides_no_other_control(store):
 
 def test_the_progress_figure_counts_the_case_steps_under_cases(store):
     """After two steps, the progress figure by topic has a 'cases' bar with 2 attempted and 1 right."""
-    from sarcoma_edu.plots import progress_figure
+    from sarcoma_edu.display.plots import progress_figure
 
     board = tumour_board(progress=store, presenter=False)
     board.start("head-neck")
@@ -281,7 +281,7 @@ def test_a_what_if_size_that_cannot_be_used_is_refused_and_never_clamped(typed):
 
 def test_on_the_projector_the_board_neither_reads_nor_saves_the_presenters_progress(tmp_path, monkeypatch):
     """Under `present` the room's answers are not saved and 'Practise my mistakes' ignores the presenter's own."""
-    from sarcoma_edu import presentation
+    from sarcoma_edu.display import presentation
 
     store = ProgressStore(tmp_path / "progress.sqlite3")
     store.record("case:limb-preop-radiation:stage", "Stage IIIA", False, "cases")  # the presenter's own mistake

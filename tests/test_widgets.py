@@ -7,7 +7,7 @@ import re
 import ipywidgets as w
 import pytest
 
-from sarcoma_edu import widgets
+from sarcoma_edu.widgets import lessons as widgets
 
 
 def _inputs(widget) -> list:
@@ -190,7 +190,7 @@ class _FakeKernelShell:
 
 def test_in_a_kernel_the_first_figure_waits_for_the_cell_to_finish(monkeypatch):
     """The calculator appears first; its stage map is drawn after the cell, later changes at once."""
-    import sarcoma_edu.widgets as widgets_module
+    import sarcoma_edu.widgets.lessons as widgets_module
 
     shell = _FakeKernelShell()
     monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
@@ -206,8 +206,8 @@ def test_in_a_kernel_the_first_figure_waits_for_the_cell_to_finish(monkeypatch):
 
 def test_a_figure_that_fails_after_the_cell_says_so_in_the_widget(monkeypatch):
     """Drawn off the cell's run, a failing figure shows a message where it would be, not only in a log."""
-    import sarcoma_edu.plots as plots
-    import sarcoma_edu.widgets as widgets_module
+    import sarcoma_edu.display.plots as plots
+    import sarcoma_edu.widgets.lessons as widgets_module
 
     def broken(_result):
         raise ValueError("no axes")
@@ -341,7 +341,7 @@ class _FakeTypingShell:
 
 def test_a_half_typed_size_is_not_reported_as_an_error(monkeypatch):
     """Typing 0.5 passes 0 on the way: no message while typing, the result follows 0.5, none after a pause."""
-    import sarcoma_edu.widgets as widgets_module
+    import sarcoma_edu.widgets.lessons as widgets_module
 
     shell = _FakeTypingShell()
     monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
@@ -358,7 +358,7 @@ def test_a_half_typed_size_is_not_reported_as_an_error(monkeypatch):
 
 def test_a_bad_value_left_in_the_box_is_reported_after_a_pause(monkeypatch):
     """A size of 0 that the student leaves shows the message once typing stops; the last result stays."""
-    import sarcoma_edu.widgets as widgets_module
+    import sarcoma_edu.widgets.lessons as widgets_module
 
     shell = _FakeTypingShell()
     monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
@@ -435,7 +435,7 @@ def test_planner_never_assumes_a_stage_iv_patient_can_have_all_disease_removed()
 
 def test_the_message_timer_is_set_from_the_kernels_own_loop(monkeypatch):
     """The pause timer is set inside a loop callback: set from another thread it waited for the next message."""
-    import sarcoma_edu.widgets as widgets_module
+    import sarcoma_edu.widgets.lessons as widgets_module
 
     class Loop:
         def __init__(self) -> None:
@@ -481,7 +481,7 @@ def test_the_drug_catalog_shows_four_columns_and_the_rest_for_the_drug_chosen():
 def test_a_refused_value_brings_back_the_result_the_typing_last_paused_on(monkeypatch):
     """Typing 12,5 over a size of 12 quickly, the page may send only '1' and '12,5': once 12,5 is refused, the
     result is the 12 cm one again and the message names 12, not the 1 that passed on the way."""
-    import sarcoma_edu.widgets as widgets_module
+    import sarcoma_edu.widgets.lessons as widgets_module
 
     shell = _FakeTypingShell()
     monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
@@ -506,7 +506,7 @@ def test_a_refused_value_brings_back_the_result_the_typing_last_paused_on(monkey
 
 def test_a_size_the_student_moved_on_from_is_kept_without_a_pause(monkeypatch):
     """Typing 12, then choosing a grade at once, then typing 0: the 0 is refused and the result kept is 12 cm's."""
-    import sarcoma_edu.widgets as widgets_module
+    import sarcoma_edu.widgets.lessons as widgets_module
 
     shell = _FakeTypingShell()
     monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)

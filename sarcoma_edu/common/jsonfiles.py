@@ -1,0 +1,127 @@
+"""Reading JSON data files a user gives us, and saying in plain words what their JSON Schema refuses.
+
+Used by the quiz banks; any other JSON file validated against a schema can use it too. Problems
+are returned as one-line strings, never raised, so a checker can list every one of them.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sarcoma_edu.common import checks as _checks
+
+if TYPE_CHECKING:
+    import jsonschema
+
+JSON_WORDS = {
+    "string": "a string",
+    "boolean": "true or false",
+    "number": "a number",
+    "integer": "a whole number",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the field {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def json_kind(value: object) -> str:
+    """The JSON name of a parsed value's type: object, array, string, number, boolean or null."""
+    kinds = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return kinds.get(type(value), "null")
+
+
+def real_path(path: str | Path) -> Path:
+    """The file ``path`` names, links followed; a link loop or a dangling link comes back as far as it resolves.
+
+    Unlike ``Path.resolve()`` (RuntimeError on a link loop in Python 3.11) it never raises, so a
+    checker can go on and report the file as unreadable.
+    """
+    return Path(os.path.realpath(path))
+
+
+def read_json(path: Path, *, what: str, max_bytes: int) -> tuple[Any, str | None]:
+    """Return (the parsed JSON, None), or (None, a one-line problem naming ``path``).
+
+    A folder, a device or FIFO, a file over ``max_bytes``, text that is not UTF-8 (a byte-order
+    mark is allowed), NaN or Infinity, a field given twice in one object and JSON nested too
+    deeply are problems, not exceptions. A number too large for a float reads as ``inf`` (or
+    as a huge int): the caller, who knows which field it is in, says so.
+    """
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            return None, f"{path}: is a folder, not a {what}; give the path of a .json file"
+        if not stat.S_ISREG(info.st_mode):
+            return None, f"{path}: is not a regular file; a {what} is a .json file"
+        if info.st_size > max_bytes:
+            return None, f"{path}: is {info.st_size:,} bytes; a {what} is at most {max_bytes:,} bytes"
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, f"{path}: no such file" + (" (it is a link to a missing file)" if path.is_symlink() else "")
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return None, f"{path}: is a link that leads round in a loop (to itself through other links); give a file"
+        return None, f"{path}: cannot be read ({error.strerror or error})"
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark, as some editors save, is allowed
+    except UnicodeDecodeError as error:
+        return None, f"{path}: not valid JSON (not UTF-8 text at byte {error.start})"
+    try:
+        return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys), None
+    except json.JSONDecodeError as error:
+        return None, f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+    except RecursionError:
+        return None, f"{path}: not a {what}: its JSON is nested too deeply"
+    except ValueError as error:  # raised by the hooks above, or a whole number with thousands of digits
+        return None, f"{path}: not valid JSON ({error})"
+
+
+def field_name(parts: Sequence[str | int], whole: str) -> str:
+    """``["answers", 0, "correct"]`` as ``"answers[0].correct"``; ``whole`` for an empty path."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or whole
+
+
+def schema_problems(
+    error: jsonschema.ValidationError, parts: list[str | int], where: Callable[[str, str], str], whole: str
+) -> list[str]:
+    """Plain words for one schema error at ``parts`` (a path inside one record), via ``where(field, problem)``.
+
+    A field missing or not allowed, a wrong type, a value not in a list, or a rule whose schema
+    has a ``description`` (said as "VALUE is not DESCRIPTION"); jsonschema's own words otherwise.
+    """
+    name, value, rule, kind = field_name(parts, whole), error.instance, error.validator_value, error.validator
+    if kind == "required":
+        return [where(field_name([*parts, n], whole), "is missing") for n in rule if n not in value]
+    if kind == "additionalProperties":
+        known = error.schema.get("properties", {})
+        return [where(field_name([*parts, n], whole), "is not an allowed field here") for n in value if n not in known]
+    if kind == "type":
+        return [where(name, f"{_checks.show(value)} is not {JSON_WORDS.get(rule, rule)}")]
+    if kind in ("enum", "const"):
+        allowed = rule if kind == "enum" else [rule]
+        return [where(name, f"{_checks.show(value)} is not one of {', '.join(map(str, allowed))}")]
+    if "description" in error.schema:
+        return [where(name, f"{_checks.show(value)} is not {error.schema['description']}")]
+    return [where(name, error.message)]

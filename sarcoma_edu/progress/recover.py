@@ -1,0 +1,245 @@
+"""Bring back the answers in a progress file that was moved aside: ``sarcoma-edu progress recover FILE``.
+
+A file SQLite proved broken is kept as ``<name>.corrupt-<UTC time>`` next to the progress file; a
+copy cut short (an interrupted copy or upload), one whose last pages were lost, or one whose header
+gives the wrong number of pages is such a file too. Recovery uses SQLite's own reading, not
+hand-parsing of the file's bytes, and brings back every attempt SQLite can still read:
+
+- the file is opened read-only (``mode=ro&immutable=1``, so it is never changed) with
+  ``PRAGMA writable_schema=ON``, which lets SQLite load a schema whose tables point past the end of
+  a cut file instead of refusing the whole file as malformed;
+- the attempts table is read whole when it can be; otherwise row by row, by row number: the row
+  numbers are gathered from every part of the table and of its attempt-id index that can be read
+  (scanned from either end), and every number from 1 up to the highest is asked for; when the
+  table's last page is lost, the numbers after it are asked for too, until more numbers in a row
+  than the file could hold rows have come back empty. A damaged or missing page then loses only
+  the attempts stored on it.
+
+The store never deletes a row, so its row numbers run from 1 without gaps: every number asked for
+that SQLite cannot read is an attempt lost, and the command says how many. When the end of the
+table itself is lost (a file cut short) nothing says how many rows were stored after it, and the
+command says "at least" that many. Every row read is checked like any stored row and merged by
+attempt id, so running it twice adds nothing. A file of any version is read; the students'
+confidence comes back too where the file has it. A file with another program's application id, or
+whose attempts table is not a progress file's, is refused. (The ``sqlite3`` shell's ``.recover``
+is not used: it is often not installed.)
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+from sarcoma_edu.common import atomic as _atomic
+from sarcoma_edu.progress import exchange
+from sarcoma_edu.progress import schema as progress_schema
+from sarcoma_edu.progress.files import ProgressStorageError
+from sarcoma_edu.progress.store import ProgressStore
+
+__all__ = ["Recovery", "recover"]
+
+_FIELDS = f"SELECT {', '.join(exchange.FIELDS)} FROM attempts"
+# rows a page can hold at most: each stored attempt takes well over 24 bytes of a page
+_MIN_ROW_BYTES = 24
+
+
+def _select(db: sqlite3.Connection) -> str:
+    """Select the six fields, and confidence when the file has it (when its schema can be read at all)."""
+    try:
+        stored = {row[1] for row in db.execute("PRAGMA table_info(attempts)")}
+    except sqlite3.DatabaseError:
+        return _FIELDS
+    extra = [c for c in exchange.OPTIONAL_FIELDS if c in stored]
+    return _FIELDS.replace(" FROM", "".join(f", {c}" for c in extra) + " FROM", 1)
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """What :func:`recover` brought back.
+
+    Attributes:
+        source: the file read.
+        into: the progress store the attempts were merged into.
+        readable: attempts read intact from ``source``.
+        added: of those, how many were new in ``into`` (the others were already there).
+        lost: attempts that could not be read, or None when the damage hides how many there were.
+        lost_at_least: attempts known to be lost (equal to ``lost`` when that is known).
+    """
+
+    source: Path
+    into: Path
+    readable: int
+    added: int
+    lost: int | None
+    lost_at_least: int = 0
+
+    def describe(self) -> str:
+        """One plain sentence for the student."""
+        if self.lost is not None:
+            lost = f"{self.lost} could not be read"
+        elif self.lost_at_least:
+            lost = f"at least {self.lost_at_least} could not be read (the end of the file is lost: there may be more)"
+        else:
+            lost = "an unknown number could not be read (the end of the file is lost)"
+        return (
+            f"Recovered {self.readable} attempt(s) from {self.source} into {self.into} "
+            f"({self.added} new, {self.readable - self.added} already there); {lost}."
+        )
+
+
+def recover(file: str | Path, into: str | Path | None = None) -> Recovery:
+    """Merge every attempt SQLite can still read from a damaged or moved-aside progress file into a progress store.
+
+    Args:
+        file: the moved-aside file, e.g. ``~/.sarcoma_edu/progress.sqlite3.corrupt-20260302T140509123456Z``,
+            or any copy of a progress file (cut short, or with lost pages).
+        into: the store to merge into; None uses the default store (``$SARCOMA_EDU_PROGRESS``).
+
+    Raises:
+        ValueError: ``file`` is missing, not a regular file, not a SQLite database, another program's
+            database, holds no attempts table, or is the store itself.
+        ProgressStorageError: the store could not be opened or written (busy, read-only, damaged).
+    """
+    source = Path(file).expanduser()
+    if not source.is_file():
+        what = "does not exist" if not source.exists() else "is not a regular file"
+        raise ValueError(f"FILE {str(source)!r} {what}; give the moved-aside file (<name>.corrupt-<time>)")
+    if not os.access(source, os.R_OK):
+        raise ValueError(f"FILE {str(source)!r} cannot be read (permission denied)")
+    store = ProgressStore(into)
+    if os.path.realpath(source) == os.path.realpath(store.path):
+        raise ValueError(f"FILE {str(source)!r} is the progress store itself; give the moved-aside copy")
+    rows, lost, complete = _salvage(source)
+    attempts = []
+    for row in rows:
+        attempt, _problem = exchange.attempt_from_row(row)
+        if attempt is None:  # a row garbled by the damage
+            lost += 1
+        else:
+            attempts.append(attempt)
+    added = store.add_attempts(attempts, "nothing was recovered") if attempts else 0
+    return Recovery(source, store.path, len(attempts), added, lost if complete else None, lost)
+
+
+def _open(source: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(f"file:{urllib.parse.quote(str(source))}?mode=ro&immutable=1", uri=True)
+    db.execute("PRAGMA writable_schema=ON")  # a schema pointing past the end of a cut file still loads
+    return db
+
+
+def _refuse(source: Path, db: sqlite3.Connection) -> None:
+    """Refuse a file that is not a SQLite database, or is another program's, or holds no attempts table."""
+    try:
+        mark = progress_schema.application_id(db)
+        stored = [row[1] for row in db.execute("PRAGMA table_info(attempts)")]
+    except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF == 26 or "not a database" in str(error):
+            raise ValueError(f"FILE {str(source)!r} is not a SQLite database: nothing in it can be recovered") from None
+        raise ValueError(f"FILE {str(source)!r}: SQLite cannot read even its list of tables ({error})") from None
+    if mark not in (0, progress_schema.APPLICATION_ID):
+        raise ValueError(
+            f"FILE {str(source)!r} is a database of another program (application id {mark:#010x}); "
+            "nothing was recovered"
+        )
+    if not stored:
+        raise ValueError(f"FILE {str(source)!r} holds no quiz attempts (it has no attempts table)")
+    if stored[: len(exchange.FIELDS)] != list(exchange.FIELDS):
+        raise ValueError(
+            f"FILE {str(source)!r} has an attempts table with the columns {', '.join(stored)}, not a progress "
+            "file's; nothing was recovered"
+        )
+
+
+def _salvage(source: Path) -> tuple[list[tuple], int, bool]:
+    """Every attempts row SQLite can still read, how many it could not, and whether that count is complete."""
+    db = _open(source)
+    try:
+        _refuse(source, db)
+        select = _select(db)
+        try:
+            return db.execute(f"{select} ORDER BY rowid").fetchall(), 0, True
+        except sqlite3.DatabaseError:
+            pass
+        known, end = _row_numbers(db)
+        rows = [row for rowid in range(1, max(known, default=0) + 1) if (row := _row(db, select, rowid)) is not None]
+        lost = max(known, default=0) - len(rows)  # no row is ever deleted: a number not read is an attempt lost
+        if end is not None:
+            return rows, lost, True
+        # the table's last page is lost: look past the highest number known for rows on pages that survive
+        rowid, missed, limit = max(known, default=0), 0, _most_rows(source)
+        while missed < limit:
+            rowid += 1
+            row = _row(db, select, rowid)
+            if row is None:
+                missed += 1
+            else:
+                rows.append(row)
+                lost, missed = lost + missed, 0
+        return rows, lost, False
+    finally:
+        db.close()
+
+
+def _row(db: sqlite3.Connection, select: str, rowid: int) -> tuple | None:
+    """The row numbered ``rowid``, or None when SQLite cannot read it (a damaged page may also read as no row)."""
+    try:
+        return db.execute(f"{select} WHERE rowid = ?", (rowid,)).fetchone()
+    except sqlite3.DatabaseError:
+        return None
+
+
+def _row_numbers(db: sqlite3.Connection) -> tuple[set[int], int | None]:
+    """Row numbers found in whatever can be read of the table and its index, and the highest when it is known.
+
+    Each is scanned from both ends until the damage stops it; ``max(rowid)`` reads the table's last page.
+    """
+    rowids: set[int] = set()
+    index = "INDEXED BY sqlite_autoindex_attempts_1 ORDER BY attempt_id"
+    for query in (
+        "SELECT rowid FROM attempts ORDER BY rowid",
+        "SELECT rowid FROM attempts ORDER BY rowid DESC",
+        f"SELECT rowid FROM attempts {index}",
+        f"SELECT rowid FROM attempts {index} DESC",
+    ):
+        try:
+            for (rowid,) in db.execute(query):
+                rowids.add(rowid)
+        except sqlite3.DatabaseError:
+            continue
+    try:
+        end = db.execute("SELECT max(rowid) FROM attempts").fetchone()[0] or 0
+    except sqlite3.DatabaseError:
+        return rowids, None
+    rowids.add(end)
+    return rowids, end
+
+
+def _most_rows(source: Path) -> int:
+    """More rows than the file could hold: how far to look past the last row number known."""
+    try:
+        size = max(source.stat().st_size, 4096)
+    except OSError:
+        size = 4096
+    return size // _MIN_ROW_BYTES + 1
+
+
+def command(file: str, into: str | None) -> int:
+    """``sarcoma-edu progress recover FILE [--into PATH]``: print what was recovered.
+
+    Returns 0; 2 with one line when FILE cannot be read (bad input); 1 with one line naming the
+    progress file and why when the attempts could not be written into it.
+    """
+    try:
+        result = recover(file, into)
+    except (ProgressStorageError, _atomic.OutputError) as error:
+        print(f"sarcoma-edu progress recover: error: nothing was recovered: {error}", file=sys.stderr)
+        return 1
+    except (ValueError, OSError) as error:
+        print(f"sarcoma-edu progress recover: error: {error}", file=sys.stderr)
+        return 2
+    print(result.describe())
+    return 0

@@ -1,0 +1,2 @@
+"""The class report: reading students' files, item analysis, the HTML report, the synthetic class and the
+report command."""

@@ -1,0 +1,35 @@
+"""The lessons' interactive parts, built on ipywidgets: calculators, explorers, the planner, drug tables, the
+quiz and its review controls, exercises, the tumour board and the cohort widgets.
+
+Every name a lesson imports from ``sarcoma_edu.widgets`` is importable from here; the modules of this package
+hold them by concern."""
+
+from sarcoma_edu.widgets.lessons import (
+    FnclccCalculator,
+    NumberBox,
+    PathwayExplorer,
+    QuizWidget,
+    StagingCalculator,
+    TableExplorer,
+    TreatmentPlanner,
+    drug_explorer,
+    drug_safety_table,
+    quiz_widget,
+    risk_factor_explorer,
+    watch_for_exercise,
+)
+
+__all__ = [
+    "FnclccCalculator",
+    "NumberBox",
+    "PathwayExplorer",
+    "QuizWidget",
+    "StagingCalculator",
+    "TableExplorer",
+    "TreatmentPlanner",
+    "drug_explorer",
+    "drug_safety_table",
+    "quiz_widget",
+    "risk_factor_explorer",
+    "watch_for_exercise",
+]
