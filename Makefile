@@ -78,7 +78,7 @@ browser-deps:
 	  echo "Installing axe-core for the accessibility checks (npm ci in tests/browser) ..."; \
 	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; fi
 
-# The JupyterHub class test (tests/test_hub.py) needs git (nbgitpuller pulls with it) and npm's
+# The JupyterHub class test (tests/hub/test_hub.py) needs git (nbgitpuller pulls with it) and npm's
 # configurable-http-proxy, pinned in tests/hub/package-lock.json; as root git comes from apt-get.
 CHP := tests/hub/node_modules/.bin/configurable-http-proxy
 
@@ -123,7 +123,7 @@ present: $(VENV)/.installed
 
 # Refresh the pictures the README shows (docs/images/) from a real browser run.
 screenshots: $(VENV)/.installed-test browser-deps
-	SARCOMA_EDU_README_SHOTS=docs/images $(BIN)/python -m pytest tests/test_browser.py -k "keyboard or voila" -p no:randomly
+	SARCOMA_EDU_README_SHOTS=docs/images $(BIN)/python -m pytest tests/browser/test_browser.py -k "keyboard or voila" -p no:randomly
 
 bench: $(VENV)/.installed-test browser-deps
 	$(BIN)/python benchmarks/bench_staging.py

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser_harness import (
+from tests.browser.harness import (
     PANEL,
     answer_predictions,
     copy_lessons,

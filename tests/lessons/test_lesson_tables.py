@@ -1,0 +1,159 @@
+"""Tables a student reads in the lessons: no text cut short, no row numbers, headers in words."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CUT = ("…", "...")
+# the lessons that show no table at all (their text, widgets and figures are checked elsewhere)
+NO_TABLES = {"00_welcome.ipynb", "08_tumour_board.ipynb"}
+
+
+class _Tables(HTMLParser):
+    """Collect, for every table in an HTML output, its header texts and its body rows' cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict[str, list]] = []
+        self._cell: list[str] | None = None
+        self._part = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"head": [], "rows": []})
+        elif tag in ("thead", "tbody"):
+            self._part = tag
+        elif tag == "tr" and self.tables and self._part == "tbody":
+            self.tables[-1]["rows"].append([])
+        elif tag in ("th", "td") and self.tables:
+            self._cell = []
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None and self.tables:
+            text = "".join(self._cell).strip()
+            table = self.tables[-1]
+            if self._part == "tbody" and table["rows"]:
+                table["rows"][-1].append((tag, text))
+            else:
+                table["head"].append(text)
+            self._cell = None
+
+
+def table_problems(html: str) -> list[str]:
+    """What makes the tables in one HTML output hard to read: cut text, an unnamed column, row numbers."""
+    parser = _Tables()
+    parser.feed(html)
+    problems = []
+    for number, table in enumerate(parser.tables, start=1):
+        cells = table["head"] + [text for row in table["rows"] for _, text in row]
+        problems += [f"table {number}: cut text {text!r}" for text in cells if text.endswith(CUT)]
+        if table["head"] and not table["head"][0]:
+            problems.append(f"table {number}: a first column without a header (an index)")
+        firsts = [row[0] for row in table["rows"] if row]
+        if (
+            firsts
+            and all(tag == "th" for tag, _ in firsts)
+            and [t for _, t in firsts] == list(map(str, range(len(firsts))))
+        ):
+            problems.append(f"table {number}: row numbers 0 to {len(firsts) - 1} as its first column")
+    return problems
+
+
+def test_the_table_check_finds_what_pandas_shows_by_default():
+    """The check itself: pandas' own HTML of a long-text table with row numbers is reported, a plain table is not."""
+    import pandas as pd
+
+    from sarcoma_edu.display.presentation import table_html
+
+    frame = pd.DataFrame({"statement": ["word " * 40]})
+    with pd.option_context("display.max_colwidth", 50):
+        problems = table_problems(frame._repr_html_())  # what JupyterLab shows without the toolkit
+    assert any("cut text" in p for p in problems) and any("without a header" in p for p in problems)
+    assert table_problems(table_html(frame)) == []
+
+
+# run after the lesson, in its kernel: answer every prediction (and lesson 05's drug questions) as a student
+# might, then print the HTML of every table now on screen in a widget, what the answers opened included
+_ANSWER_ALL = """
+import json
+import ipywidgets as _w
+from ipywidgets.widgets.widget import _instances
+from sarcoma_edu.widgets.exercise import ExerciseWidget
+from sarcoma_edu.widgets.quiz import QuizWidget
+
+for _widget in list(_instances.values()):
+    if isinstance(_widget, ExerciseWidget) and _widget.feedback is None:
+        _kind = _widget.exercise.type
+        _first = _widget.exercise.question.choices[:1]
+        _widget.answer(list(_widget.order) if _kind == "ordering" else 5 if _kind == "numeric"
+                       else _first if _kind == "many_choice" else _first[0])
+    elif isinstance(_widget, QuizWidget) and _widget.feedback is None and len(_widget.queue) == 5:
+        for _ in range(5):
+            _question = _widget.question
+            _widget.answer(list(_question.choices[:1]) if _question.type == "many_choice" else _question.choices[0])
+            _widget.next()
+_shown = [_x.value for _x in list(_instances.values()) if isinstance(_x, _w.HTML)]
+_shown += [_o.get("data", {}).get("text/html", "") for _x in list(_instances.values()) if isinstance(_x, _w.Output)
+           for _o in _x.outputs]
+print(json.dumps([_html for _html in _shown if "<table" in _html]))
+"""
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """Each lesson run top to bottom in a fresh kernel, in a copy of the lessons folder (as Run All does), then
+    every prediction answered; returns the notebook and the tables the widgets show once all are answered."""
+    folder = tmp_path_factory.mktemp("lessons")
+    done = {}
+
+    def run(path: Path) -> tuple[nbformat.NotebookNode, list[str]]:
+        if path.name not in done:
+            copy = folder / path.name
+            shutil.copyfile(path, copy)
+            notebook = nbformat.read(copy, as_version=4)
+            notebook.cells.append(nbformat.v4.new_code_cell(_ANSWER_ALL))
+            NotebookClient(
+                notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+            ).execute()
+            answered = notebook.cells.pop()
+            (printed,) = [o for o in answered.outputs if o.get("name") == "stdout"]
+            done[path.name] = (notebook, json.loads(printed["text"]))
+        return done[path.name]
+
+    return run
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_every_table_a_lesson_shows_is_whole_and_without_row_numbers(path, executed):
+    """No table a lesson shows, before or after its predictions are answered, has text cut to '…', an unnamed index
+    column or row numbers; text tables are whole."""
+    problems, tables = [], 0
+    notebook, revealed = executed(path)
+    for number, shown in enumerate(revealed, start=1):
+        tables += 1
+        problems += [f"{path.name} widget table {number}: {p}" for p in table_problems(shown)]
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            where = f"{path.name} cell {cell.get('id')}"
+            if "<table" in data.get("text/html", ""):
+                tables += 1
+                problems += [f"{where}: {p}" for p in table_problems(data["text/html"])]
+            elif output.get("output_type") == "execute_result" and set(data) == {"text/plain"}:  # shown as text
+                lines = data["text/plain"].splitlines()
+                problems += [f"{where}: cut text {line.strip()!r}" for line in lines if line.rstrip().endswith(CUT)]
+    assert not problems, "\n".join(problems)
+    assert tables or path.name in NO_TABLES, f"{path.name} showed no table: the check checked nothing"
