@@ -53,6 +53,7 @@ from sarcoma_edu.clinical.treatment import (
     plan_treatment,
     treatment_options,
 )
+from sarcoma_edu.common.about import DISCLAIMER, __version__
 from sarcoma_edu.course.cases import Case, CaseError, check_cases, generate_case, load_cases, what_if
 from sarcoma_edu.course.generated import generate_case_question
 from sarcoma_edu.course.objectives import Objective, load_objectives
@@ -67,11 +68,6 @@ _presentation.install_table_display()
 # and the toolkit's own errors show as their one helpful line (sarcoma_edu.display.errors)
 _notebook.install_error_display()
 
-__version__ = "0.1.0"
-
-DISCLAIMER = (
-    "Educational use only: this is not medical advice. Real decisions belong to a multidisciplinary sarcoma team."
-)
 
 __all__ = [
     "DISCLAIMER",

@@ -33,10 +33,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
 
-from sarcoma_edu import DISCLAIMER, __version__
 from sarcoma_edu.clinical.grading import fnclcc
 from sarcoma_edu.clinical.staging import SITES, stage
 from sarcoma_edu.common import atomic as _atomic
+from sarcoma_edu.common.about import DISCLAIMER, __version__
 from sarcoma_edu.report import command as report_cli
 from sarcoma_edu.serve import classroom, lab_settings
 
