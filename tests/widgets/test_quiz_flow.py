@@ -254,7 +254,7 @@ def test_lesson_05_welcomes_back_only_to_its_own_questions(store):
 def test_progress_by_lesson_updates_with_its_button_and_stays_off_the_projector(store, monkeypatch):
     """Lesson 08's progress table updates when Update is pressed (no cell to run again); presenting, it is not shown."""
     from sarcoma_edu.display import presentation
-    from sarcoma_edu.study.quiz_progress import lesson_progress
+    from sarcoma_edu.widgets.lesson_progress import lesson_progress
 
     widget = lesson_progress(store)
     intro, table, status, button = widget.children
