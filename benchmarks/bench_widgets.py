@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sarcoma_edu.widgets import lessons as widgets
+from sarcoma_edu import widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,8 +11,8 @@ does the same for a whole session).
 Only the toolkit's own messages are shortened: a ``ValueError``, ``TypeError`` or
 :class:`~sarcoma_edu.clinical.tables.DatasetError` raised by a ``raise`` statement inside the ``sarcoma_edu``
 package. Any other error (a typing mistake in the cell, an error inside pandas, a bug) shows its
-normal traceback. Importing ``sarcoma_edu`` in IPython installs it (as ``sarcoma_edu.widgets.lessons``
-and ``sarcoma_edu.display.plots`` do), so every lesson has it from its first cell. This module imports IPython only
+normal traceback. Importing ``sarcoma_edu`` in IPython installs it (as ``sarcoma_edu.widgets.base``
+and ``sarcoma_edu.display.figure`` do), so every lesson has it from its first cell. This module imports IPython only
 when it is installed.
 """
 

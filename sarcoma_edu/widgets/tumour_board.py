@@ -35,7 +35,7 @@ from sarcoma_edu.course.cases import (
 from sarcoma_edu.course.quiz import Feedback, check
 from sarcoma_edu.display import presentation
 from sarcoma_edu.progress.store import ProgressStore
-from sarcoma_edu.widgets.lessons import NumberBox
+from sarcoma_edu.widgets.base import NumberBox
 from sarcoma_edu.widgets.quiz import _FRESH_SEEDS, _STYLE, _box, _case_seed, _seed_from_environment, seed_sequence
 
 __all__ = ["NEW_PATIENT", "TumourBoard", "tumour_board"]
@@ -320,8 +320,8 @@ class TumourBoard(w.VBox):
 
     def show_summary(self) -> None:
         """Show the student's choices, the stage explanation, the treatment timeline and the score."""
-        from sarcoma_edu.display.plots import timeline_figure
-        from sarcoma_edu.widgets.lessons import _draw
+        from sarcoma_edu.display.timeline import timeline_figure
+        from sarcoma_edu.widgets.base import _draw
 
         case = self.case
         if case is None:

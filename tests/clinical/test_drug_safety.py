@@ -254,7 +254,7 @@ def test_lesson_05_names_ifosfamides_low_blood_counts_and_links_fever_to_infecti
     label), gives the checks as the course's reading of those harms, and links a fever during chemotherapy or after
     afami-cel to the infection risk of low counts (section 5: low blood counts, infection; section 5b: afami-cel's
     serious infections, counts low for weeks) without a temperature or time no source gives."""
-    from sarcoma_edu.widgets.lessons import _checked_against_the_table
+    from sarcoma_edu.widgets.drugs import _checked_against_the_table
 
     # the paragraph answers lesson 05's watch-for questions, so it opens with the table once they are answered
     assert "watch_for_exercise()" in _lesson_cell("watch-for-exercise")

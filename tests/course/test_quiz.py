@@ -213,7 +213,7 @@ def test_instructor_bank_loads_alongside_builtin(tmp_path):
 
 def test_bank_text_is_rendered_escaped(tmp_path):
     """HTML or script in a bank shows as text in the quiz widget, never as markup."""
-    from sarcoma_edu.widgets.lessons import quiz_widget
+    from sarcoma_edu.widgets.quiz import quiz_widget
 
     evil = {
         **GOOD,

@@ -24,7 +24,7 @@ from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.report.items import item_analysis
 from sarcoma_edu.study.review import schedule
 from sarcoma_edu.widgets.exercise import ExerciseWidget
-from sarcoma_edu.widgets.lessons import quiz_widget
+from sarcoma_edu.widgets.quiz import quiz_widget
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / ".venv" / "bin" / "sarcoma-edu"

@@ -7,23 +7,27 @@ from html import escape
 import pandas as pd
 import pytest
 
-from sarcoma_edu import pathway, plan_treatment, stage
+from sarcoma_edu import pathway, plan_treatment, stage, widgets
 from sarcoma_edu.clinical.cohort import load_cohort, seer_stage_share
-from sarcoma_edu.display import plots
 from sarcoma_edu.display.figure_text import alternative_bundle, alternative_html, description, figure_name, figure_table
-from sarcoma_edu.widgets import lessons as widgets
+from sarcoma_edu.display.grade import fnclcc_figure
+from sarcoma_edu.display.pathways import pathway_figure
+from sarcoma_edu.display.population import site_distribution_figure, survival_figure
+from sarcoma_edu.display.progress_chart import progress_figure
+from sarcoma_edu.display.stage_map import stage_map_figure
+from sarcoma_edu.display.timeline import timeline_figure
 
 SUMMARY = pd.DataFrame({"topic": ["staging", "grade"], "attempts": [4, 2], "correct": [3, 1]})
 BUILDERS = {
-    "where sarcomas start": lambda: plots.site_distribution_figure(),
-    "FNCLCC grid": lambda: plots.fnclcc_figure(),
-    "stage map with a patient": lambda: plots.stage_map_figure(stage("leg", 12, "low")),
-    "stage map without a patient": lambda: plots.stage_map_figure(),
-    "spread pathway": lambda: plots.pathway_figure(pathway("leg", "synovial sarcoma", nodes=True)),
-    "treatment timeline": lambda: plots.timeline_figure(plan_treatment(stage("leg", 7, "high"), radiation="before")),
-    "survival and cohort": lambda: plots.survival_figure(seer_stage_share(load_cohort())),
-    "quiz progress": lambda: plots.progress_figure(SUMMARY),
-    "quiz progress before any answer": lambda: plots.progress_figure(SUMMARY.iloc[0:0]),
+    "where sarcomas start": lambda: site_distribution_figure(),
+    "FNCLCC grid": lambda: fnclcc_figure(),
+    "stage map with a patient": lambda: stage_map_figure(stage("leg", 12, "low")),
+    "stage map without a patient": lambda: stage_map_figure(),
+    "spread pathway": lambda: pathway_figure(pathway("leg", "synovial sarcoma", nodes=True)),
+    "treatment timeline": lambda: timeline_figure(plan_treatment(stage("leg", 7, "high"), radiation="before")),
+    "survival and cohort": lambda: survival_figure(seer_stage_share(load_cohort())),
+    "quiz progress": lambda: progress_figure(SUMMARY),
+    "quiz progress before any answer": lambda: progress_figure(SUMMARY.iloc[0:0]),
 }
 
 
@@ -45,16 +49,16 @@ def test_every_figure_has_a_name_a_description_and_its_data_as_a_table(build):
 
 def test_the_stage_map_says_where_this_patient_is_in_words():
     """The stage map's description names the patient's categories, the table and the stage (T3 G1 N0 M0, stage IB)."""
-    sentence = description(plots.stage_map_figure(stage("leg", 12, "low")))
+    sentence = description(stage_map_figure(stage("leg", 12, "low")))
     assert sentence.startswith("This patient: T3 G1 N0 M0 on the trunk and extremity table, stage IB.")
-    no_group = description(plots.stage_map_figure(stage("head_and_neck", 3, "low")))
+    no_group = description(stage_map_figure(stage("head_and_neck", 3, "low")))
     assert no_group.startswith("This patient: T2 G1 N0 M0, no stage group, not marked on the tables.")
 
 
 def test_the_timeline_lists_its_steps_in_order_in_words():
     """The timeline's description lists the plan's steps in their order, with their lengths in words."""
     plan = plan_treatment(stage("leg", 7, "high"), radiation="before")
-    sentence = description(plots.timeline_figure(plan))
+    sentence = description(timeline_figure(plan))
     positions = [sentence.index(f"{number}. {phase.phase}") for number, phase in enumerate(plan.phases, start=1)]
     assert positions == sorted(positions) and "weeks 0-5" in sentence
 
@@ -65,7 +69,7 @@ def test_the_description_follows_the_calculator(monkeypatch):
     class Shell:
         kernel = None
 
-    monkeypatch.setattr(widgets, "get_ipython", lambda: Shell())
+    monkeypatch.setattr("sarcoma_edu.widgets.base.get_ipython", lambda: Shell())
     calc = widgets.StagingCalculator(show_map=True)
     calc.size.value = 12
     calc.grade.value = "G1"
@@ -80,7 +84,7 @@ def test_a_figure_shown_in_a_cell_is_followed_by_its_text_alternative(monkeypatc
     """Displaying a figure in a lesson cell shows the figure, then its name, description and data."""
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda bundle, raw=False: shown.append(bundle))
-    figure = plots.site_distribution_figure()
+    figure = site_distribution_figure()
     figure._ipython_display_()
     assert "application/vnd.plotly.v1+json" in shown[0]
     assert shown[1] == {**shown[1], "text/plain": alternative_bundle(figure)["text/plain"]}

@@ -47,13 +47,15 @@ def _contrast(a: str, b: str) -> float:
 
 
 def _figures():
-    from sarcoma_edu.display import plots
+    from sarcoma_edu.display.grade import fnclcc_figure
+    from sarcoma_edu.display.population import site_distribution_figure, survival_figure
+    from sarcoma_edu.display.stage_map import stage_map_figure
 
     return {
-        "stage map": plots.stage_map_figure(stage("leg", 7, "high")),
-        "FNCLCC grid": plots.fnclcc_figure(),
-        "site distribution": plots.site_distribution_figure(),
-        "survival": plots.survival_figure(),
+        "stage map": stage_map_figure(stage("leg", 7, "high")),
+        "FNCLCC grid": fnclcc_figure(),
+        "site distribution": site_distribution_figure(),
+        "survival": survival_figure(),
     }
 
 
@@ -134,7 +136,7 @@ def test_large_text_makes_every_figure_text_as_large_as_the_page_text(monkeypatc
     """Under `present --large-text` a figure's body text is 22 px like the page's, and its labels, cell texts
     and notes (13-18 px otherwise) grow in the same proportion; without it nothing changes."""
     from sarcoma_edu.clinical.treatment import plan_treatment
-    from sarcoma_edu.display import plots
+    from sarcoma_edu.display.timeline import timeline_figure
 
     def sizes(figure) -> list[int]:
         notes = [a.font.size for a in figure.layout.annotations if a.font.size]
@@ -142,10 +144,10 @@ def test_large_text_makes_every_figure_text_as_large_as_the_page_text(monkeypatc
         return [figure.layout.font.size, figure.layout.hoverlabel.font.size, *notes, *cells]
 
     monkeypatch.setenv(presentation.LARGE_TEXT_ENV, "0")
-    figures = {**_figures(), "timeline": plots.timeline_figure(plan_treatment(stage("leg", 7, "high")))}
+    figures = {**_figures(), "timeline": timeline_figure(plan_treatment(stage("leg", 7, "high")))}
     small = {name: sizes(figure) for name, figure in figures.items()}
     monkeypatch.setenv(presentation.LARGE_TEXT_ENV, "1")
-    figures = {**_figures(), "timeline": plots.timeline_figure(plan_treatment(stage("leg", 7, "high")))}
+    figures = {**_figures(), "timeline": timeline_figure(plan_treatment(stage("leg", 7, "high")))}
     for name, figure in figures.items():
         large = sizes(figure)
         assert figure.layout.font.size == presentation.LARGE_TEXT_PX, name

@@ -31,7 +31,7 @@ def test_every_lesson_cell_is_collapsed_or_visible_as_the_rule_says():
     ("source", "tags", "collapsed"),
     [
         pytest.param(
-            "from sarcoma_edu.widgets.lessons import StagingCalculator", [], True, id="an import cell is collapsed"
+            "from sarcoma_edu.widgets.calculators import StagingCalculator", [], True, id="an import cell is collapsed"
         ),
         pytest.param("StagingCalculator(show_map=True)", [], True, id="a widget call is collapsed"),
         pytest.param("store = ProgressStore()\ntumour_board(progress=store)", [], True, id="a widget built on setup"),

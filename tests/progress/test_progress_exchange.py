@@ -21,7 +21,7 @@ from sarcoma_edu.course.quiz import TOPICS, load_bank
 from sarcoma_edu.progress import exchange as progress_exchange
 from sarcoma_edu.progress.store import ProgressStore, ProgressWarning
 from sarcoma_edu.report.class_report import read_exports
-from sarcoma_edu.widgets.lessons import quiz_widget
+from sarcoma_edu.widgets.quiz import quiz_widget
 
 SCHEMA = progress_exchange.load_schema()
 GOOD = {

@@ -13,7 +13,7 @@ from sarcoma_edu.course.quiz import load_bank
 from sarcoma_edu.progress import schema as progress_schema
 from sarcoma_edu.progress.schema import APPLICATION_ID, ForeignDatabaseError
 from sarcoma_edu.progress.store import ProgressStorageError, ProgressStore
-from sarcoma_edu.widgets.lessons import quiz_widget
+from sarcoma_edu.widgets.quiz import quiz_widget
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 

@@ -17,7 +17,7 @@ from sarcoma_edu.progress import files as progress_file
 from sarcoma_edu.progress import schema as progress_schema
 from sarcoma_edu.progress.recover import recover
 from sarcoma_edu.progress.store import ENV_VAR, ProgressStore
-from sarcoma_edu.widgets.lessons import quiz_widget
+from sarcoma_edu.widgets.quiz import quiz_widget
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 OLD_FILE = FIXTURES / "progress_v1.sqlite3"  # written by the store of 9f71ec2: see fixtures/README.md

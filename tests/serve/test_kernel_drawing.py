@@ -14,7 +14,7 @@ import queue
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-CELL = "from sarcoma_edu.widgets.lessons import StagingCalculator\nStagingCalculator(show_map=True)"
+CELL = "from sarcoma_edu.widgets.calculators import StagingCalculator\nStagingCalculator(show_map=True)"
 PLOTLY = "application/vnd.plotly.v1+json"
 
 

@@ -14,10 +14,10 @@ import pytest
 from sarcoma_edu.course.cases import case_from_step_id
 from sarcoma_edu.course.objectives import load_objectives
 from sarcoma_edu.course.quiz import load_bank
-from sarcoma_edu.display import plots
+from sarcoma_edu.display.progress_chart import MASTERY_WORDS, progress_figure
 from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.study import review
-from sarcoma_edu.widgets.lessons import quiz_widget
+from sarcoma_edu.widgets.quiz import quiz_widget
 
 BANK = load_bank()
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -309,14 +309,14 @@ def test_the_progress_figure_shows_mastery_per_topic_in_bars_and_in_words(tmp_pa
     store = ProgressStore(path)
     now = datetime(2026, 3, 10, tzinfo=UTC)
     table = review.mastery(store, now)
-    fig = plots.progress_figure(store.summary(by="topic"), table)
+    fig = progress_figure(store.summary(by="topic"), table)
     bars = fig.data[2]
     staging = table.set_index("topic").loc["staging"]
     percent = round(100 * staging["mastery"])
     assert bars.xaxis == "x2" and list(bars.y) == [t or "(no topic)" for t in table["topic"]]
     assert f"{percent}% mastery" in bars.text
     words = fig.layout.annotations[-1].text.replace("<br>", " ")
-    assert words.startswith(plots.MASTERY_WORDS[:60]) and "0% while your last answer to it was wrong" in words
+    assert words.startswith(MASTERY_WORDS[:60]) and "0% while your last answer to it was wrong" in words
     assert f"staging {percent}% ({int(staging['right'])} of 2 right the last time)" in words
     assert "mastery by topic" in fig.layout.title.text and "Mastery" in fig.layout.xaxis2.title.text
 
@@ -327,7 +327,7 @@ def test_the_progress_figure_names_each_learning_objective_in_words_under_the_co
     question = BANK[0]
     store.record(question.id, question.correct_answers[0].answer, True, question.topic)
     table = review.mastery(store, by="objective")
-    fig = plots.progress_figure(store.summary(by="topic"), table)
+    fig = progress_figure(store.summary(by="topic"), table)
     bars = fig.data[2]
     words = load_objectives()[question.objectives[0]].objective
     assert bars.yaxis == "y2" and len(bars.y) == len(question.objectives)
@@ -346,7 +346,7 @@ def test_an_objective_answered_only_wrongly_is_never_shown_as_mastered(tmp_path)
     store.record(question.id, wrong, False, question.topic)
     table = review.mastery(store, by="objective")
     assert table["mastery"].tolist() == [0.0] * len(question.objectives) and table["right"].sum() == 0
-    fig = plots.progress_figure(store.summary(by="topic"), table)
+    fig = progress_figure(store.summary(by="topic"), table)
     assert list(fig.data[2].text) == ["0% mastery"] * len(question.objectives)
 
 
@@ -354,10 +354,10 @@ def test_the_progress_figure_without_mastery_keeps_its_counts_and_labels(tmp_pat
     """Called as before, the figure shows attempted and right with their words, and no mastery panel."""
     store = ProgressStore(tmp_path / "p.sqlite3")
     store.record("st-ia", "IA", True, "staging")
-    fig = plots.progress_figure(store.summary(by="topic"))
+    fig = progress_figure(store.summary(by="topic"))
     assert [t.name for t in fig.data] == ["Attempted", "Right"] and fig.data[0].text == ("attempted 1",)
     with pytest.raises(ValueError, match="mastery has no column 'mastery'"):
-        plots.progress_figure(store.summary(by="topic"), pd.DataFrame({"topic": ["staging"], "items": [1]}))
+        progress_figure(store.summary(by="topic"), pd.DataFrame({"topic": ["staging"], "items": [1]}))
 
 
 def test_an_exercise_answered_in_a_lesson_comes_back_in_the_quiz_when_due_and_as_a_mistake(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from sarcoma_edu import load_drugs
 from sarcoma_edu.progress.store import ProgressStore
-from sarcoma_edu.widgets.lessons import WATCH_FOR_QUESTIONS, drug_safety_table, watch_for_exercise
+from sarcoma_edu.widgets.drugs import WATCH_FOR_QUESTIONS, drug_safety_table, watch_for_exercise
 
 
 @pytest.fixture

@@ -264,7 +264,7 @@ def test_a_lesson_without_self_check_exercises_is_refused():
 
 def test_a_revealed_figure_comes_with_its_text_alternative(tmp_path):
     """A figure shown after a prediction is followed by its name, description and data table, as in the lessons."""
-    from sarcoma_edu.display.plots import fnclcc_figure
+    from sarcoma_edu.display.grade import fnclcc_figure
 
     widget = predict("ex-02-grade-2-to-3", reveal=fnclcc_figure, progress=ProgressStore(tmp_path / "p.sqlite3"))
     widget.answer(widget.exercise.question.correct_answers[0].answer)

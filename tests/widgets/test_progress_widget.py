@@ -10,7 +10,7 @@ import pytest
 from sarcoma_edu.course.quiz import load_bank
 from sarcoma_edu.progress import files as progress_file
 from sarcoma_edu.progress.store import ProgressStore, ProgressWarning
-from sarcoma_edu.widgets.lessons import quiz_widget
+from sarcoma_edu.widgets.quiz import quiz_widget
 
 BANK = load_bank()
 

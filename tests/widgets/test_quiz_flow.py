@@ -12,7 +12,7 @@ import pytest
 from sarcoma_edu.course.quiz import load_bank
 from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.study.quiz_progress import interleave, local_time, progress_table, resume_point
-from sarcoma_edu.widgets.lessons import quiz_widget
+from sarcoma_edu.widgets.quiz import quiz_widget
 
 BANK = load_bank()
 
@@ -210,7 +210,7 @@ def test_a_student_who_answered_the_whole_set_is_welcomed_back_with_every_questi
 
 
 def _answer_the_watch_for_questions(store) -> None:
-    from sarcoma_edu.widgets.lessons import WATCH_FOR_QUESTIONS, watch_for_exercise
+    from sarcoma_edu.widgets.drugs import WATCH_FOR_QUESTIONS, watch_for_exercise
 
     lesson = watch_for_exercise(progress=store)
     for number, _ in enumerate(WATCH_FOR_QUESTIONS):
@@ -243,7 +243,7 @@ def test_a_returning_quiz_user_is_welcomed_back_with_the_lesson_answers_named_ap
 
 def test_lesson_05_welcomes_back_only_to_its_own_questions(store):
     """Reopened, lesson 05's exercise counts its own five answers as its own, not as answers given elsewhere."""
-    from sarcoma_edu.widgets.lessons import watch_for_exercise
+    from sarcoma_edu.widgets.drugs import watch_for_exercise
 
     _answer_the_watch_for_questions(store)
     again = watch_for_exercise(progress=ProgressStore(store.path))
@@ -254,7 +254,7 @@ def test_lesson_05_welcomes_back_only_to_its_own_questions(store):
 def test_progress_by_lesson_updates_with_its_button_and_stays_off_the_projector(store, monkeypatch):
     """Lesson 08's progress table updates when Update is pressed (no cell to run again); presenting, it is not shown."""
     from sarcoma_edu.display import presentation
-    from sarcoma_edu.study.quiz_progress import lesson_progress
+    from sarcoma_edu.widgets.lesson_progress import lesson_progress
 
     widget = lesson_progress(store)
     intro, table, status, button = widget.children

@@ -7,7 +7,7 @@ import pytest
 
 from sarcoma_edu.course.quiz import load_bank
 from sarcoma_edu.progress.store import ProgressStore
-from sarcoma_edu.widgets.lessons import QuizWidget, quiz_widget
+from sarcoma_edu.widgets.quiz import QuizWidget, quiz_widget
 
 BANK = load_bank()
 

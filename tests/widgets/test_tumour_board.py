@@ -237,7 +237,7 @@ def test_hiding_the_reveal_button_hides_no_other_control(store):
 
 def test_the_progress_figure_counts_the_case_steps_under_cases(store):
     """After two steps, the progress figure by topic has a 'cases' bar with 2 attempted and 1 right."""
-    from sarcoma_edu.display.plots import progress_figure
+    from sarcoma_edu.display.progress_chart import progress_figure
 
     board = tumour_board(progress=store, presenter=False)
     board.start("head-neck")

@@ -7,7 +7,7 @@ import re
 import ipywidgets as w
 import pytest
 
-from sarcoma_edu.widgets import lessons as widgets
+from sarcoma_edu import widgets
 
 
 def _inputs(widget) -> list:
@@ -190,11 +190,12 @@ class _FakeKernelShell:
 
 def test_in_a_kernel_the_first_figure_waits_for_the_cell_to_finish(monkeypatch):
     """The calculator appears first; its stage map is drawn after the cell, later changes at once."""
-    import sarcoma_edu.widgets.lessons as widgets_module
+    import sarcoma_edu.widgets.base as base
+    import sarcoma_edu.widgets.calculators as widgets_module
 
     shell = _FakeKernelShell()
-    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
-    monkeypatch.setattr(widgets_module, "_show", lambda output, figure: None)
+    monkeypatch.setattr(base, "get_ipython", lambda: shell)
+    monkeypatch.setattr(base, "_show", lambda output, figure: None)
     calculator = widgets_module.StagingCalculator(show_map=True)
     assert "Stage IIIA" in calculator.badge.value and calculator.figure is None
     shell.finish_cell()
@@ -206,15 +207,16 @@ def test_in_a_kernel_the_first_figure_waits_for_the_cell_to_finish(monkeypatch):
 
 def test_a_figure_that_fails_after_the_cell_says_so_in_the_widget(monkeypatch):
     """Drawn off the cell's run, a failing figure shows a message where it would be, not only in a log."""
-    import sarcoma_edu.display.plots as plots
-    import sarcoma_edu.widgets.lessons as widgets_module
+    import sarcoma_edu.display.stage_map as stage_map
+    import sarcoma_edu.widgets.base as base
+    import sarcoma_edu.widgets.calculators as widgets_module
 
     def broken(_result):
         raise ValueError("no axes")
 
     shell = _FakeKernelShell()
-    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
-    monkeypatch.setattr(plots, "stage_map_figure", broken)
+    monkeypatch.setattr(base, "get_ipython", lambda: shell)
+    monkeypatch.setattr(stage_map, "stage_map_figure", broken)
     calculator = widgets_module.StagingCalculator(show_map=True)
     shell.finish_cell()
     (shown,) = calculator.map_output.outputs
@@ -341,11 +343,12 @@ class _FakeTypingShell:
 
 def test_a_half_typed_size_is_not_reported_as_an_error(monkeypatch):
     """Typing 0.5 passes 0 on the way: no message while typing, the result follows 0.5, none after a pause."""
-    import sarcoma_edu.widgets.lessons as widgets_module
+    import sarcoma_edu.widgets.base as base
+    import sarcoma_edu.widgets.calculators as widgets_module
 
     shell = _FakeTypingShell()
-    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
-    monkeypatch.setattr(widgets_module, "_show", lambda output, figure: None)
+    monkeypatch.setattr(base, "get_ipython", lambda: shell)
+    monkeypatch.setattr(base, "_show", lambda output, figure: None)
     calc = widgets_module.StagingCalculator()
     calc.size.value = 0  # the first keystroke of 0.5
     assert calc.message.value == "" and calc.result.stage == "IIIA"
@@ -358,10 +361,11 @@ def test_a_half_typed_size_is_not_reported_as_an_error(monkeypatch):
 
 def test_a_bad_value_left_in_the_box_is_reported_after_a_pause(monkeypatch):
     """A size of 0 that the student leaves shows the message once typing stops; the last result stays."""
-    import sarcoma_edu.widgets.lessons as widgets_module
+    import sarcoma_edu.widgets.base as base
+    import sarcoma_edu.widgets.calculators as widgets_module
 
     shell = _FakeTypingShell()
-    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
+    monkeypatch.setattr(base, "get_ipython", lambda: shell)
     calc = widgets_module.FnclccCalculator()
     calc.necrosis.value = 150
     assert calc.message.value == ""
@@ -435,7 +439,8 @@ def test_planner_never_assumes_a_stage_iv_patient_can_have_all_disease_removed()
 
 def test_the_message_timer_is_set_from_the_kernels_own_loop(monkeypatch):
     """The pause timer is set inside a loop callback: set from another thread it waited for the next message."""
-    import sarcoma_edu.widgets.lessons as widgets_module
+    import sarcoma_edu.widgets.base as base
+    import sarcoma_edu.widgets.calculators as widgets_module
 
     class Loop:
         def __init__(self) -> None:
@@ -454,7 +459,7 @@ def test_the_message_timer_is_set_from_the_kernels_own_loop(monkeypatch):
 
     loop = Loop()
     shell = type("Shell", (), {"kernel": type("Kernel", (), {"io_loop": loop})()})()
-    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
+    monkeypatch.setattr(base, "get_ipython", lambda: shell)
     calc = widgets_module.FnclccCalculator()
     calc.mitoses.value = 12.5
     assert calc.message.value == "" and len(loop.timers) == 1
@@ -481,11 +486,12 @@ def test_the_drug_catalog_shows_four_columns_and_the_rest_for_the_drug_chosen():
 def test_a_refused_value_brings_back_the_result_the_typing_last_paused_on(monkeypatch):
     """Typing 12,5 over a size of 12 quickly, the page may send only '1' and '12,5': once 12,5 is refused, the
     result is the 12 cm one again and the message names 12, not the 1 that passed on the way."""
-    import sarcoma_edu.widgets.lessons as widgets_module
+    import sarcoma_edu.widgets.base as base
+    import sarcoma_edu.widgets.planner as widgets_module
 
     shell = _FakeTypingShell()
-    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
-    monkeypatch.setattr(widgets_module, "_show", lambda output, figure: None)
+    monkeypatch.setattr(base, "get_ipython", lambda: shell)
+    monkeypatch.setattr(base, "_show", lambda output, figure: None)
     planner = widgets_module.TreatmentPlanner("extremity", 12.0, "G1")
     calc = planner.staging
     assert calc.result.stage == "IB"
@@ -506,11 +512,12 @@ def test_a_refused_value_brings_back_the_result_the_typing_last_paused_on(monkey
 
 def test_a_size_the_student_moved_on_from_is_kept_without_a_pause(monkeypatch):
     """Typing 12, then choosing a grade at once, then typing 0: the 0 is refused and the result kept is 12 cm's."""
-    import sarcoma_edu.widgets.lessons as widgets_module
+    import sarcoma_edu.widgets.base as base
+    import sarcoma_edu.widgets.calculators as widgets_module
 
     shell = _FakeTypingShell()
-    monkeypatch.setattr(widgets_module, "get_ipython", lambda: shell)
-    monkeypatch.setattr(widgets_module, "_show", lambda output, figure: None)
+    monkeypatch.setattr(base, "get_ipython", lambda: shell)
+    monkeypatch.setattr(base, "_show", lambda output, figure: None)
     calc = widgets_module.StagingCalculator()
     calc.size.value = "12"
     calc.grade.value = "G1"  # no pause: the student moved on from the size box
