@@ -18,9 +18,10 @@ from plotly.subplots import make_subplots
 
 from sarcoma_edu.clinical.grading import fnclcc
 from sarcoma_edu.clinical.spread import Pathway
-from sarcoma_edu.clinical.staging import STAGES, StageResult, stage
+from sarcoma_edu.clinical.staging import StageResult, stage
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.clinical.treatment import TreatmentPlan
+from sarcoma_edu.clinical.vocabulary import STAGES
 from sarcoma_edu.display import errors as notebook
 from sarcoma_edu.display import figure_text, presentation
 
