@@ -21,7 +21,7 @@ import pandas as pd
 
 from sarcoma_edu.clinical.table_schemas import SCHEMAS
 
-__all__ = ["DatasetError", "dataset_path", "list_datasets", "load_table"]
+__all__ = ["DatasetError", "dataset_path", "list_datasets", "load_table", "table_rows"]
 
 
 class DatasetError(ValueError):
@@ -112,3 +112,16 @@ def load_table(name: str) -> pd.DataFrame:
     _validate(name, rows, header)
     frame = pd.DataFrame(rows, columns=header).fillna("")
     return frame.map(lambda v: v.strip() if isinstance(v, str) else v)
+
+
+@functools.cache
+def table_rows(name: str) -> tuple[dict[str, str], ...]:
+    """The rows of a table as dicts of text, read once: what a rule scans row by row, in table order.
+
+    Args:
+        name: file name inside ``datasets/``, e.g. ``"plan_rules.csv"``.
+
+    Raises:
+        DatasetError: as :func:`load_table`.
+    """
+    return tuple(load_table(name).to_dict("records"))

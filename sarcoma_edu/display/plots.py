@@ -20,7 +20,7 @@ from sarcoma_edu.clinical.grading import fnclcc
 from sarcoma_edu.clinical.spread import Pathway
 from sarcoma_edu.clinical.staging import StageResult, stage
 from sarcoma_edu.clinical.tables import load_table
-from sarcoma_edu.clinical.treatment import TreatmentPlan
+from sarcoma_edu.clinical.treatment_plan import TreatmentPlan
 from sarcoma_edu.clinical.vocabulary import STAGES
 from sarcoma_edu.display import errors as notebook
 from sarcoma_edu.display import figure_text, presentation

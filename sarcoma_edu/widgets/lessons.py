@@ -23,10 +23,12 @@ from IPython import get_ipython
 
 from sarcoma_edu.clinical.catalog import load_drugs, load_histologies, load_risk_factors
 from sarcoma_edu.clinical.grading import FnclccResult, fnclcc, grade_words
+from sarcoma_edu.clinical.planner import plan_treatment
 from sarcoma_edu.clinical.spread import Pathway, pathway
 from sarcoma_edu.clinical.staging import StageResult, stage
 from sarcoma_edu.clinical.tables import load_table
-from sarcoma_edu.clinical.treatment import TreatmentOptions, TreatmentPlan, plan_treatment, treatment_options
+from sarcoma_edu.clinical.treatment import TreatmentOptions, treatment_options
+from sarcoma_edu.clinical.treatment_plan import TreatmentPlan
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.course.exercises import LESSON_BANK_QUESTIONS
 from sarcoma_edu.display import errors as notebook
