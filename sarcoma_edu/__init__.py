@@ -25,6 +25,8 @@ from sarcoma_edu.clinical.catalog import (
     load_tests,
 )
 from sarcoma_edu.clinical.grading import FnclccResult, fnclcc, normalize_grade
+from sarcoma_edu.clinical.planner import plan_treatment
+from sarcoma_edu.clinical.sites import normalize_site
 from sarcoma_edu.clinical.sources import bibliography, load_sources
 from sarcoma_edu.clinical.spread import (
     METASTATIC_TUMOUR,
@@ -34,25 +36,13 @@ from sarcoma_edu.clinical.spread import (
     routes,
     spread_patterns,
 )
-from sarcoma_edu.clinical.staging import (
-    EXTENTS,
-    SITES,
-    STAGES,
-    StageResult,
-    normalize_site,
-    stage,
-    stage_frame,
-    t_category,
-)
+from sarcoma_edu.clinical.staging import StageResult, stage
+from sarcoma_edu.clinical.staging_frame import stage_frame
+from sarcoma_edu.clinical.t_categories import t_category
 from sarcoma_edu.clinical.tables import DatasetError, list_datasets, load_table
-from sarcoma_edu.clinical.treatment import (
-    Phase,
-    TreatmentOption,
-    TreatmentOptions,
-    TreatmentPlan,
-    plan_treatment,
-    treatment_options,
-)
+from sarcoma_edu.clinical.treatment import TreatmentOption, TreatmentOptions, treatment_options
+from sarcoma_edu.clinical.treatment_plan import Phase, TreatmentPlan
+from sarcoma_edu.clinical.vocabulary import EXTENTS, SITES, STAGES
 from sarcoma_edu.common.about import DISCLAIMER, __version__
 from sarcoma_edu.course.cases import Case, CaseError, check_cases, generate_case, load_cases, what_if
 from sarcoma_edu.course.generated import generate_case_question

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from sarcoma_edu.clinical.grading import fnclcc
-from sarcoma_edu.clinical.staging import SITES, stage
+from sarcoma_edu.clinical.staging import stage
+from sarcoma_edu.clinical.vocabulary import SITES
 from sarcoma_edu.common import atomic as _atomic
 from sarcoma_edu.common.about import DISCLAIMER, __version__
 from sarcoma_edu.report import command as report_cli

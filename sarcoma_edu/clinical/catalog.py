@@ -10,11 +10,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from sarcoma_edu.clinical.tables import APPROVAL_BASES, DRUG_STATUSES, DatasetError, load_table
+from sarcoma_edu.clinical.tables import DatasetError, load_table
 
 __all__ = [
-    "APPROVAL_BASES",
-    "DRUG_STATUSES",
     "drug_safety",
     "drug_status_words",
     "load_drugs",
@@ -44,9 +42,10 @@ def load_drugs() -> pd.DataFrame:
     inhibitor, mTOR inhibitor, PD-1, PD-L1, CTLA-4, T-cell therapy, protective), ``modality``,
     ``how_it_works``, ``indication``, ``route_schedule``, ``side_effects`` (the common ones),
     ``watch_for`` (the drug's own serious harms), ``monitoring`` (what is given, checked or limited
-    because of them), ``status`` (one of :data:`DRUG_STATUSES`), ``status_note`` (the status in
-    plain words), ``approval_agency`` (FDA), ``approval_year``, ``approval_basis`` (one of
-    :data:`APPROVAL_BASES`), ``approved_for``, ``source`` (every source the row's claims come from).
+    because of them), ``status`` (one of :data:`~sarcoma_edu.clinical.vocabulary.DRUG_STATUSES`),
+    ``status_note`` (the status in plain words), ``approval_agency`` (FDA), ``approval_year``,
+    ``approval_basis`` (one of :data:`~sarcoma_edu.clinical.vocabulary.APPROVAL_BASES`),
+    ``approved_for``, ``source`` (every source the row's claims come from).
 
     An ``approved`` row names its agency, what it is approved for, and either the year
     (``approval``) or why there is none (``label``: the label includes the use; ``approval, year

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sarcoma_edu.clinical.staging import normalize_site
+from sarcoma_edu.clinical.sites import normalize_site
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.common import checks as _checks
 

@@ -12,10 +12,13 @@ import functools
 from dataclasses import dataclass, field
 
 from sarcoma_edu.clinical.grading import FNCLCC_SOURCE, fnclcc
+from sarcoma_edu.clinical.planner import plan_treatment
 from sarcoma_edu.clinical.spread import LUNG, METASTATIC_TUMOUR, UMBRELLA, band_widths, spread_patterns
-from sarcoma_edu.clinical.staging import STAGES, StageResult, stage
+from sarcoma_edu.clinical.staging import StageResult, stage
 from sarcoma_edu.clinical.tables import load_table
-from sarcoma_edu.clinical.treatment import TreatmentPlan, plan_treatment, treatment_options
+from sarcoma_edu.clinical.treatment import treatment_options
+from sarcoma_edu.clinical.treatment_plan import TreatmentPlan
+from sarcoma_edu.clinical.vocabulary import STAGES
 
 __all__ = ["COMPUTED_KINDS", "KIND_OBJECTIVES", "Computed", "build", "stage_words"]
 

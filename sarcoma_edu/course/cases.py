@@ -26,7 +26,7 @@ from typing import Any
 from sarcoma_edu.clinical.grading import fnclcc, normalize_grade
 from sarcoma_edu.clinical.staging import StageResult, stage
 from sarcoma_edu.clinical.tables import _datasets_root, load_table
-from sarcoma_edu.clinical.treatment import TreatmentPlan
+from sarcoma_edu.clinical.treatment_plan import TreatmentPlan
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.common import jsonfiles as _jsonfiles
 from sarcoma_edu.course import case_steps

@@ -118,7 +118,7 @@ def _stage_args(args: dict[str, Any]) -> Any:
 
 
 def _plan(args: dict[str, Any]) -> Any:
-    from sarcoma_edu.clinical.treatment import plan_treatment
+    from sarcoma_edu.clinical.planner import plan_treatment
 
     rest = {k: v for k, v in args.items() if k != "stage"}
     return plan_treatment(_stage_args(args["stage"]), **rest)

@@ -15,9 +15,11 @@ import random
 import re
 
 from sarcoma_edu.clinical.grading import fnclcc, grade_words
-from sarcoma_edu.clinical.staging import STAGES, StageResult, stage, t_category
+from sarcoma_edu.clinical.staging import StageResult, stage
+from sarcoma_edu.clinical.t_categories import t_category
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.clinical.treatment import treatment_options
+from sarcoma_edu.clinical.vocabulary import STAGES
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.course.quiz import Answer, Question
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sarcoma_edu.clinical.staging import STAGES, StageResult, stage
+from sarcoma_edu.clinical.staging import StageResult, stage
 from sarcoma_edu.clinical.tables import load_table
+from sarcoma_edu.clinical.vocabulary import STAGES
 from sarcoma_edu.display import figure_text
 from sarcoma_edu.display.figure import _STAGE_RAMP, OKABE_ITO, Figure, _style, _wrap
 

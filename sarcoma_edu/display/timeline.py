@@ -12,7 +12,7 @@ import math
 
 import plotly.graph_objects as go
 
-from sarcoma_edu.clinical.treatment import TreatmentPlan
+from sarcoma_edu.clinical.treatment_plan import TreatmentPlan
 from sarcoma_edu.display import figure_text
 from sarcoma_edu.display.figure import OKABE_ITO, Figure, _style, _wrap
 

@@ -11,7 +11,9 @@ import html
 
 import ipywidgets as w
 
-from sarcoma_edu.clinical.treatment import TreatmentOptions, TreatmentPlan, plan_treatment, treatment_options
+from sarcoma_edu.clinical.planner import plan_treatment
+from sarcoma_edu.clinical.treatment import TreatmentOptions, treatment_options
+from sarcoma_edu.clinical.treatment_plan import TreatmentPlan
 from sarcoma_edu.widgets.base import _LABEL, _WIDE, _draw
 from sarcoma_edu.widgets.calculators import StagingCalculator
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from sarcoma_edu.clinical.staging import SITES
+from sarcoma_edu.clinical.vocabulary import SITES
 from sarcoma_edu.course.cases import (
     TOPIC,
     Case,

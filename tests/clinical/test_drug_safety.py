@@ -16,7 +16,8 @@ import pytest
 
 from sarcoma_edu import DatasetError, load_drugs
 from sarcoma_edu.clinical import tables as data
-from sarcoma_edu.clinical.catalog import APPROVAL_BASES, DRUG_STATUSES, drug_safety
+from sarcoma_edu.clinical.catalog import drug_safety
+from sarcoma_edu.clinical.vocabulary import APPROVAL_BASES, DRUG_STATUSES
 from tests.conftest import case_params, read_cases
 
 ROOT = Path(__file__).resolve().parents[2]

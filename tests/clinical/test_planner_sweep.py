@@ -17,7 +17,7 @@ import itertools
 import pytest
 
 from sarcoma_edu import load_drugs, plan_treatment, stage, treatment_options
-from sarcoma_edu.clinical.treatment import TreatmentPlan
+from sarcoma_edu.clinical.treatment_plan import TreatmentPlan
 from tests.conftest import case_params
 
 SITES = ("trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral")

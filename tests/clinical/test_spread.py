@@ -305,7 +305,7 @@ def test_the_most_particular_row_sets_a_bands_width():
 @pytest.mark.parametrize("scope", ["site:!", "site:!retroperitoneum&histology:", "organ:!lung"])
 def test_a_spread_scope_without_a_name_is_refused(scope):
     """The table check refuses a scope that names no site ('site:!') or an unknown kind, and takes 'site:!NAME'."""
-    from sarcoma_edu.clinical.tables import _scope
+    from sarcoma_edu.clinical.table_schemas import _scope
 
     assert not _scope(scope)
     assert _scope("histology:myxoid_liposarcoma&site:!retroperitoneum")

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sarcoma_edu import stage
-from sarcoma_edu.clinical.staging import stage_frame, t_category
+from sarcoma_edu.clinical.staging_frame import stage_frame
+from sarcoma_edu.clinical.t_categories import t_category
 from tests.conftest import case_params, read_cases
 
 

@@ -10,9 +10,10 @@ import pytest
 
 from sarcoma_edu import ProgressStore, load_table
 from sarcoma_edu.clinical.grading import fnclcc
+from sarcoma_edu.clinical.planner import plan_treatment
 from sarcoma_edu.clinical.spread import spread_patterns
 from sarcoma_edu.clinical.staging import stage
-from sarcoma_edu.clinical.treatment import plan_treatment, treatment_options
+from sarcoma_edu.clinical.treatment import treatment_options
 from sarcoma_edu.course.cases import (
     TOPIC,
     CaseError,

@@ -135,7 +135,7 @@ def test_an_unknown_theme_warns_by_name_and_falls_back_to_light(monkeypatch):
 def test_large_text_makes_every_figure_text_as_large_as_the_page_text(monkeypatch):
     """Under `present --large-text` a figure's body text is 22 px like the page's, and its labels, cell texts
     and notes (13-18 px otherwise) grow in the same proportion; without it nothing changes."""
-    from sarcoma_edu.clinical.treatment import plan_treatment
+    from sarcoma_edu.clinical.planner import plan_treatment
     from sarcoma_edu.display.timeline import timeline_figure
 
     def sizes(figure) -> list[int]:
