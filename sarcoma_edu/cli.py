@@ -259,7 +259,7 @@ def _add_progress_parser(commands) -> None:
 
 
 def _bank_check(args: argparse.Namespace) -> int:
-    from sarcoma_edu.course.quiz import check_banks  # reads JSON Schema: only this command needs it
+    from sarcoma_edu.course.banks import check_banks  # reads JSON Schema: only this command needs it
 
     checks = check_banks(args.files)
     for c in checks:

@@ -152,7 +152,7 @@ def progress_table(store: ProgressStore, questions: Iterable[Question] = ()) -> 
 
 
 def lesson_progress(store: ProgressStore | None = None):
-    """A student's progress lesson by lesson (:func:`~sarcoma_edu.course.exercises.progress_by_lesson`) with an
+    """A student's progress lesson by lesson (:func:`~sarcoma_edu.course.lesson_progress.progress_by_lesson`) with an
     **Update** button, so it can be brought up to date without running its cell again (in Voila too).
 
     Under ``sarcoma-edu present`` it shows a note instead: the presenter's own progress is not put on
@@ -168,7 +168,7 @@ def lesson_progress(store: ProgressStore | None = None):
 
     import ipywidgets as w
 
-    from sarcoma_edu.course.exercises import progress_by_lesson
+    from sarcoma_edu.course.lesson_progress import progress_by_lesson
     from sarcoma_edu.display import presentation
 
     intro = (

@@ -793,7 +793,7 @@ def watch_for_exercise(progress: ProgressStore | None = None) -> QuizWidget:
     Args:
         progress: where answers are saved; None opens the default store, as :func:`quiz_widget` does.
     """
-    from sarcoma_edu.course.quiz import bank_paths, load_bank
+    from sarcoma_edu.course.banks import bank_paths, load_bank
     from sarcoma_edu.widgets.reveal import AfterAnswering, mark_answered
 
     bank = {q.id: q for q in load_bank([p for p in bank_paths() if p.name == "drugs.json"])}

@@ -628,7 +628,7 @@ def test_prediction_answered_by_keyboard_reveals_the_calculator_only_afterwards(
 
 def test_quiz_reopened_by_keyboard_welcomes_back_and_resumes(browser, lab, tmp_path):
     """With three questions answered before, 07_quiz says welcome back, the score, and shows question 4 of the set."""
-    from sarcoma_edu.course.quiz import load_bank
+    from sarcoma_edu.course.banks import load_bank
     from sarcoma_edu.progress.store import ProgressStore
     from sarcoma_edu.study.quiz_progress import interleave
 
