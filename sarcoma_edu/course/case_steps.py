@@ -3,7 +3,7 @@
 Each builder takes the case's facts and returns a :class:`Computed`: the question, the right
 answer(s) with their feedback, wrong answers chosen to teach (the neighbouring stage, the other
 site's nodal rule or size bands, the AJCC 7 heading, the other radiation order), the explanation
-the library gives and its source. :mod:`sarcoma_edu.course.cases` turns them into quiz questions.
+the library gives and its source. :mod:`sarcoma_edu.course.case_model` turns them into quiz questions.
 """
 
 from __future__ import annotations
