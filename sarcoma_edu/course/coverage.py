@@ -71,7 +71,7 @@ def coverage() -> pd.DataFrame:
     """One row per objective, in course order: how many quiz questions, exercises and case steps assess it."""
     from sarcoma_edu.course.banks import load_bank
     from sarcoma_edu.course.case_files import load_cases
-    from sarcoma_edu.course.generated import KIND_OBJECTIVES
+    from sarcoma_edu.course.generated_patients import KIND_OBJECTIVES
 
     quiz = Counter(o for q in load_bank() for o in q.objectives)
     quiz.update(o for ids in KIND_OBJECTIVES.values() for o in ids)

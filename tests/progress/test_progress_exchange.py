@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from sarcoma_edu.common.atomic import OutputError
-from sarcoma_edu.course import generated as quiz_cases
+from sarcoma_edu.course import generated_patients as quiz_cases
 from sarcoma_edu.course.banks import load_bank
 from sarcoma_edu.course.generated import generate_case_question
 from sarcoma_edu.course.quiz import TOPICS
