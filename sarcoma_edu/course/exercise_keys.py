@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from sarcoma_edu.clinical import catalog, cohort, grading, spread, staging, tables, treatment
 from sarcoma_edu.course.question_rules import build_question
 from sarcoma_edu.course.quiz import check
 
@@ -26,36 +27,25 @@ NO_STAGE_GROUP = "no stage group"
 
 
 def _stage_args(args: dict[str, Any]) -> Any:
-    from sarcoma_edu.clinical.staging import stage
-
-    return stage(**args)
+    return staging.stage(**args)
 
 
 def _plan(args: dict[str, Any]) -> Any:
-    from sarcoma_edu.clinical.treatment import plan_treatment
-
     rest = {k: v for k, v in args.items() if k != "stage"}
-    return plan_treatment(_stage_args(args["stage"]), **rest)
+    return treatment.plan_treatment(_stage_args(args["stage"]), **rest)
 
 
 def _options(args: dict[str, Any]) -> Any:
-    from sarcoma_edu.clinical.treatment import treatment_options
-
     rest = {k: v for k, v in args.items() if k != "stage"}
-    return treatment_options(_stage_args(args["stage"]), **rest)
+    return treatment.treatment_options(_stage_args(args["stage"]), **rest)
 
 
 def _fnclcc(args: dict[str, Any]) -> Any:
-    from sarcoma_edu.clinical.grading import fnclcc
-
-    return fnclcc(**args)
+    return grading.fnclcc(**args)
 
 
 def _catalog(name: str) -> Callable[[dict[str, Any]], Any]:
     def load(args: dict[str, Any]) -> Any:
-        from sarcoma_edu.clinical import catalog, cohort, spread
-        from sarcoma_edu.clinical.tables import load_table
-
         loaders = {
             "risk_factors": catalog.load_risk_factors,
             "tests": catalog.load_tests,
@@ -64,7 +54,7 @@ def _catalog(name: str) -> Callable[[dict[str, Any]], Any]:
             "survival": catalog.load_survival,
             "routes": spread.routes,
             "spread_patterns": spread.spread_patterns,
-            "site_distribution": lambda: load_table("site_distribution.csv"),
+            "site_distribution": lambda: tables.load_table("site_distribution.csv"),
             "cohort": cohort.load_cohort,
         }
         return loaders[name](**args)
