@@ -2,7 +2,7 @@
 
 An exercise is a quiz question asked inside a lesson, before the calculator, figure or table that
 settles it. The files are ``datasets/exercises/NN_lesson.json``: lists in the quiz bank format
-(:mod:`sarcoma_edu.course.quiz`), each exercise also naming its ``lesson`` (``"03_staging"``), its
+(:mod:`sarcoma_edu.course.banks`), each exercise also naming its ``lesson`` (``"03_staging"``), its
 ``role`` (``"predict"``: asked before a reveal; ``"self-check"``: the lesson's closing questions)
 and ``reveals`` (what the student sees after answering). The id carries the lesson's number
 (``ex-03-retro-nodes``), so an attempt in the progress store says which lesson it came from.
