@@ -44,10 +44,13 @@ from sarcoma_edu.clinical.treatment import TreatmentOption, TreatmentOptions, tr
 from sarcoma_edu.clinical.treatment_plan import Phase, TreatmentPlan
 from sarcoma_edu.clinical.vocabulary import EXTENTS, SITES, STAGES
 from sarcoma_edu.common.about import DISCLAIMER, __version__
-from sarcoma_edu.course.cases import Case, CaseError, check_cases, generate_case, load_cases, what_if
+from sarcoma_edu.course.banks import BankCheck, QuizBankError, check_banks, load_bank
+from sarcoma_edu.course.case_files import CaseError, check_cases, load_cases
+from sarcoma_edu.course.case_model import Case
+from sarcoma_edu.course.cases import generate_case, what_if
 from sarcoma_edu.course.generated import generate_case_question
 from sarcoma_edu.course.objectives import Objective, load_objectives
-from sarcoma_edu.course.quiz import BankCheck, Feedback, Question, QuizBankError, check, check_banks, load_bank
+from sarcoma_edu.course.quiz import Feedback, Question, check
 from sarcoma_edu.display import errors as _notebook
 from sarcoma_edu.display import presentation as _presentation
 from sarcoma_edu.progress.files import ProgressBusyError, ProgressReadOnlyError, ProgressStorageError

@@ -260,7 +260,7 @@ def _add_progress_parser(commands) -> None:
 
 
 def _bank_check(args: argparse.Namespace) -> int:
-    from sarcoma_edu.course.quiz import check_banks  # reads JSON Schema: only this command needs it
+    from sarcoma_edu.course.banks import check_banks  # reads JSON Schema: only this command needs it
 
     checks = check_banks(args.files)
     for c in checks:
@@ -294,7 +294,7 @@ def _add_case_parser(commands) -> None:
 
 
 def _case_check(args: argparse.Namespace) -> int:
-    from sarcoma_edu.course.cases import check_cases  # reads JSON Schema: only this command needs it
+    from sarcoma_edu.course.case_files import check_cases  # reads JSON Schema: only this command needs it
 
     checks = check_cases(args.files)
     for c in checks:

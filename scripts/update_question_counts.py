@@ -53,7 +53,7 @@ def statements(root: Path) -> list[Statement]:
 def bank_count() -> int:
     """How many questions the built-in banks hold now."""
     sys.path.insert(0, str(ROOT))
-    from sarcoma_edu.course.quiz import load_bank
+    from sarcoma_edu.course.banks import load_bank
 
     return len(load_bank())
 

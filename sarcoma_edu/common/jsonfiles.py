@@ -1,12 +1,16 @@
 """Reading JSON data files a user gives us, and saying in plain words what their JSON Schema refuses.
 
-Used by the quiz banks; any other JSON file validated against a schema can use it too. Problems
+Used by the quiz banks, the exercise files and the case files; any other JSON file validated
+against a schema can use it too. :func:`check_list_file` is the one reader of a file that is a
+list of records (a bank's questions, a lesson's exercises): it reads, validates with the schema
+and names each problem's file, record (index and id) and field through :class:`Where`. Problems
 are returned as one-line strings, never raised, so a checker can list every one of them.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import stat
@@ -93,6 +97,72 @@ def read_json(path: Path, *, what: str, max_bytes: int) -> tuple[Any, str | None
         return None, f"{path}: not a {what}: its JSON is nested too deeply"
     except ValueError as error:  # raised by the hooks above, or a whole number with thousands of digits
         return None, f"{path}: not valid JSON ({error})"
+
+
+class Where:
+    """Writes problem lines that name the file, the record (index and id) and the field.
+
+    ``Where(path, "question", 3, item)("answers[0]", "is missing")`` gives
+    ``"PATH, question 3 (id 'x'), field 'answers[0]': is missing"``; the id is left out when the
+    record has none.
+    """
+
+    def __init__(self, path: Path, record: str, index: int, item: object) -> None:
+        self.path, self.record, self.index = path, record, index
+        self.id = item.get("id") if isinstance(item, dict) else None
+
+    def __call__(self, field_name: str, problem: str) -> str:
+        shown = f" (id {_checks.show(self.id)})" if self.id is not None else ""
+        return f"{self.path}, {self.record} {self.index}{shown}, field {field_name!r}: {problem}"
+
+
+@functools.cache
+def schema_validator(schema: Path) -> Any:
+    """The validator of the JSON Schema in the file ``schema``, for the draft it declares (read once)."""
+    import jsonschema  # imported when a file is first checked: it takes a while, and most lessons never need it
+
+    document = json.loads(schema.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(document)
+    cls.check_schema(document)
+    return cls(document)
+
+
+def check_list_file(
+    path: Path,
+    *,
+    schema: Path,
+    what: str,
+    list_of: str,
+    record: str,
+    max_bytes: int,
+    wording: Callable[[Where, jsonschema.ValidationError], list[str]],
+) -> tuple[list, dict[int, list[str]]]:
+    """Read a file that is a JSON list of records and validate it against ``schema``.
+
+    Args:
+        path: the file.
+        schema: the JSON Schema file the whole list is validated with.
+        what: what the file is, for :func:`read_json` (``"bank file"``).
+        list_of: what the list holds, said of the file (``"a bank is a JSON list of questions"``).
+        record: what one record is called in a problem line (``"question"``, ``"exercise"``).
+        max_bytes: the largest file read.
+        wording: turns one schema error into problem lines, given the record's :class:`Where`.
+
+    Returns:
+        (the records, the problems by record index); every index has its list, empty when the
+        schema accepts the record. A problem with the whole file (missing, unreadable, not JSON,
+        not a list) comes alone, under index -1, with no records.
+    """
+    raw, problem = read_json(path, what=what, max_bytes=max_bytes)
+    if problem is None and not isinstance(raw, list):
+        problem = f"{path}: {list_of}, not {JSON_WORDS[json_kind(raw)]}"
+    if problem is not None:
+        return [], {-1: [problem]}
+    found: dict[int, list[str]] = {index: [] for index in range(len(raw))}
+    for error in schema_validator(schema).iter_errors(raw):
+        index = error.absolute_path[0]
+        found[index].extend(wording(Where(path, record, index, raw[index]), error))
+    return raw, found
 
 
 def field_name(parts: Sequence[str | int], whole: str) -> str:

@@ -19,7 +19,7 @@ from sarcoma_edu.clinical import cohort
 from sarcoma_edu.clinical.grading import fnclcc
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.common import checks as _checks
-from sarcoma_edu.course.cases import Case, CaseFacts, computed_step
+from sarcoma_edu.course.case_model import Case, CaseFacts, computed_step
 
 __all__ = ["SEED_LIMIT", "generate"]
 

@@ -3,7 +3,7 @@
 Each builder takes the case's facts and returns a :class:`Computed`: the question, the right
 answer(s) with their feedback, wrong answers chosen to teach (the neighbouring stage, the other
 site's nodal rule or size bands, the AJCC 7 heading, the other radiation order), the explanation
-the library gives and its source. :mod:`sarcoma_edu.course.cases` turns them into quiz questions.
+the library gives and its source. :mod:`sarcoma_edu.course.case_model` turns them into quiz questions.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.clinical.treatment import treatment_options
 from sarcoma_edu.clinical.treatment_plan import TreatmentPlan
 from sarcoma_edu.clinical.vocabulary import STAGES
+from sarcoma_edu.course.plan_words import phase_order, radiation_words, swapped_feedback, team_choices
 
 __all__ = ["COMPUTED_KINDS", "KIND_OBJECTIVES", "Computed", "build", "stage_words"]
 
@@ -42,17 +43,6 @@ _SITUATION_WORDS = {
     "stage_IV": "stage IV (distant metastasis; on the trunk or a limb also lymph node spread, read literally)",
     "recurrent": "cancer that has come back after treatment (recurrent)",
     "no_stage_group": "tumours with no stage group (head and neck, visceral, or size unknown)",
-}
-_RADIATION_WORDS = {
-    "before": "radiation before surgery",
-    "after": "radiation after surgery",
-    "none": "no radiation",
-    None: "radiation as the situation decides",
-}
-_CHEMO_WORDS = {
-    "before": "chemotherapy before surgery",
-    "after": "chemotherapy after surgery",
-    "none": "no chemotherapy",
 }
 
 
@@ -245,75 +235,34 @@ def _plan(facts, radiation, chemotherapy, drug=None) -> TreatmentPlan:
     )
 
 
-def _order(plan: TreatmentPlan) -> str:
-    return " → ".join(p.phase for p in plan.phases)
-
-
-def _swapped_feedback(first, second) -> str | None:
-    """Why the first two phases of a plan come in their order, from the phases themselves; None when no source says.
-
-    A step that is the gap after the one before it (recovery after radiation, restaging after the treatment given
-    first) says what the gap is; an operation comes before what follows it; follow-up comes last. Two treatments
-    given before surgery (chemotherapy and radiation), an operation and the removal of the metastases, or systemic
-    therapy and radiation to ease symptoms have no order in the reference, so swapping them is no mistake to offer.
-    """
-    text = f"The first two phases are the wrong way round: '{first.phase}' comes before '{second.phase}'"
-    if second.timing == "follow-up":
-        return f"{text}: follow-up comes after treatment."
-    if second.timing == "gap":
-        return f"{text}: '{second.phase}' is the gap after it ({_lower(second.note)})."
-    if first.timing == "neoadjuvant" and second.modality == "surgery":
-        return f"{text}, because it is given before the operation (neoadjuvant)."
-    if first.modality == "surgery" and second.modality != "surgery":
-        return f"{text}: '{second.phase}' follows the operation."
-    return None
-
-
-def _lower(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def _radiation_words(radiation: str | None, plan: TreatmentPlan) -> str:
-    """The radiation choice in words that fit the plan: with no operation in it, radiation eases symptoms."""
-    if radiation in ("before", "after") and not any(p.modality == "surgery" for p in plan.phases):
-        return "radiation added to ease symptoms"
-    return _RADIATION_WORDS[radiation]
-
-
 def _plan_order(facts, settings: dict) -> Computed:
     radiation, chemotherapy = settings.get("radiation"), settings.get("chemotherapy", "none")
     drug = settings.get("drug")
     plan = _plan(facts, radiation, chemotherapy, drug)
-    right = _order(plan)
+    right = phase_order(plan)
     wrong: dict[str, str] = {}
     for other in ("before", "after", "none"):
         if other != radiation:
             alternative = _plan(facts, other, chemotherapy, drug)
-            text = _order(alternative)
+            text = phase_order(alternative)
             if text != right:
-                chose = _radiation_words(radiation, plan) if radiation != "none" else "no radiation"
+                chose = radiation_words(radiation, plan) if radiation != "none" else "no radiation"
                 wrong.setdefault(
                     text,
-                    f"That is the order with {_radiation_words(other, alternative)}; the team chose {chose}."
+                    f"That is the order with {radiation_words(other, alternative)}; the team chose {chose}."
                     if radiation is not None
-                    else f"That is the order with {_radiation_words(other, alternative)}; the team chose otherwise.",
+                    else f"That is the order with {radiation_words(other, alternative)}; the team chose otherwise.",
                 )
     phases = [p.phase for p in plan.phases]
     if len(phases) > 1:
         swapped = " → ".join([phases[1], phases[0], *phases[2:]])
-        why = _swapped_feedback(*plan.phases[:2])
+        why = swapped_feedback(*plan.phases[:2])
         if swapped != right and why is not None:
             wrong.setdefault(swapped, why)
         backwards = " → ".join(reversed(phases))
         wrong.setdefault(backwards, "That is the plan backwards: follow-up comes last, after treatment.")
     wrong.pop(right, None)
-    chosen = f"{_RADIATION_WORDS[radiation]} and {_CHEMO_WORDS[chemotherapy]}"
-    if drug:
-        chosen += f", with {drug}"
-    if facts.resectable is False or (facts.resectable is None and facts.metastasis):
-        chosen += "; surgery cannot remove all the cancer"
-    elif facts.metastasis:
-        chosen += "; surgery can remove the primary tumour and every metastasis"
+    chosen = team_choices(radiation, chemotherapy, drug, facts)
     question = f"The team plans {chosen}. In which order do the phases of treatment come?"
     sources = "; ".join(dict.fromkeys(part.strip() for p in plan.phases for part in p.source.split(";")))
     return Computed(question, {right: ""}, wrong, plan.explanation, sources, right,

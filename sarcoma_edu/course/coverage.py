@@ -24,6 +24,9 @@ import pandas as pd
 
 from sarcoma_edu.clinical import tables as data
 from sarcoma_edu.clinical.tables import DatasetError
+from sarcoma_edu.course.banks import load_bank
+from sarcoma_edu.course.case_files import load_cases
+from sarcoma_edu.course.generated_patients import KIND_OBJECTIVES
 from sarcoma_edu.course.objectives import load_objectives, unknown_objectives
 
 __all__ = ["COLUMNS", "MIN_QUIZ_QUESTIONS", "coverage", "coverage_problems", "exercise_paths", "load_exercises"]
@@ -69,10 +72,6 @@ def load_exercises() -> list[dict]:
 
 def coverage() -> pd.DataFrame:
     """One row per objective, in course order: how many quiz questions, exercises and case steps assess it."""
-    from sarcoma_edu.course.cases import load_cases
-    from sarcoma_edu.course.generated import KIND_OBJECTIVES
-    from sarcoma_edu.course.quiz import load_bank
-
     quiz = Counter(o for q in load_bank() for o in q.objectives)
     quiz.update(o for ids in KIND_OBJECTIVES.values() for o in ids)
     exercises = Counter(o for item in load_exercises() for o in item["objectives"])

@@ -2,7 +2,7 @@
 
 An exercise is a quiz question asked inside a lesson, before the calculator, figure or table that
 settles it. The files are ``datasets/exercises/NN_lesson.json``: lists in the quiz bank format
-(:mod:`sarcoma_edu.course.quiz`), each exercise also naming its ``lesson`` (``"03_staging"``), its
+(:mod:`sarcoma_edu.course.banks`), each exercise also naming its ``lesson`` (``"03_staging"``), its
 ``role`` (``"predict"``: asked before a reveal; ``"self-check"``: the lesson's closing questions)
 and ``reveals`` (what the student sees after answering). The id carries the lesson's number
 (``ex-03-retro-nodes``), so an attempt in the progress store says which lesson it came from.
@@ -10,9 +10,11 @@ and ``reveals`` (what the student sees after answering). The id carries the less
 A fourth type, ``"ordering"``, asks to put ``items`` (listed in the right order) in order; it is
 checked as a quiz question whose answers are the possible orders. Where the library computes the
 right answer, ``derived_from`` names the call (``stage``, ``fnclcc``, ``plan_treatment``, ...)
-and loading refuses an exercise whose key disagrees with it, so a lesson can never teach a stage
-the rules do not give. Files are validated against ``datasets/exercises/exercise.schema.json``,
-then by the quiz engine's own checks; every problem names the file, the exercise and the field.
+and loading refuses an exercise whose key disagrees with it (:mod:`sarcoma_edu.course.exercise_keys`),
+so a lesson can never teach a stage the rules do not give. Files are validated against
+``datasets/exercises/exercise.schema.json``, then by the rules every question in a file follows
+(:mod:`sarcoma_edu.course.question_rules`); every problem names the file, the exercise and the field.
+Progress lesson by lesson is in :mod:`sarcoma_edu.course.lesson_progress`.
 Exercise text is untrusted and kept as plain text: every renderer escapes it.
 """
 
@@ -20,36 +22,42 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sarcoma_edu.clinical.tables import _datasets_root
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.common import jsonfiles as _jsonfiles
-from sarcoma_edu.course import quiz as _quiz
+from sarcoma_edu.common.jsonfiles import Where
+from sarcoma_edu.course.banks import QuizBankError, builtin_ids
+from sarcoma_edu.course.exercise_keys import derived_key
 from sarcoma_edu.course.objectives import load_objectives
-from sarcoma_edu.course.quiz import Feedback, Question, QuizBankError
+from sarcoma_edu.course.question_rules import (
+    build_question,
+    question_schema_problems,
+    unexpressed_problems,
+    unknown_objective_problems,
+)
+from sarcoma_edu.course.quiz import Answer, Feedback, Question, check
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = [
+    "EXERCISE_ID",
     "ORDER_JOIN",
     "ROLES",
     "Exercise",
     "ExerciseFileError",
     "check_answer",
     "check_exercise_files",
-    "derived_key",
     "exercise",
     "exercise_paths",
     "exercise_questions",
-    "lesson_of",
     "load_exercises",
-    "progress_by_lesson",
     "question_from_exercise_id",
 ]
 
@@ -57,8 +65,7 @@ ROLES: tuple[str, ...] = ("predict", "self-check")
 ORDER_JOIN = " → "  # how an order is written as one answer text
 _SCHEMA = "exercise.schema.json"
 _MAX_BYTES = 1_000_000
-_ID = re.compile(r"ex-(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*")
-NO_STAGE_GROUP = "no stage group"
+EXERCISE_ID = re.compile(r"ex-(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*")  # group 1: the lesson's number
 # quiz bank questions a lesson also asks in its own cells, by lesson (lesson 05's "What would you watch for?")
 LESSON_BANK_QUESTIONS: dict[str, tuple[str, ...]] = {
     "05_treatment": (
@@ -108,228 +115,21 @@ class Exercise:
         return self.question.topic
 
 
-# --- what the library computes --------------------------------------------------------------
-
-
-def _stage_args(args: dict[str, Any]) -> Any:
-    from sarcoma_edu.clinical.staging import stage
-
-    return stage(**args)
-
-
-def _plan(args: dict[str, Any]) -> Any:
-    from sarcoma_edu.clinical.planner import plan_treatment
-
-    rest = {k: v for k, v in args.items() if k != "stage"}
-    return plan_treatment(_stage_args(args["stage"]), **rest)
-
-
-def _options(args: dict[str, Any]) -> Any:
-    from sarcoma_edu.clinical.treatment import treatment_options
-
-    rest = {k: v for k, v in args.items() if k != "stage"}
-    return treatment_options(_stage_args(args["stage"]), **rest)
-
-
-def _fnclcc(args: dict[str, Any]) -> Any:
-    from sarcoma_edu.clinical.grading import fnclcc
-
-    return fnclcc(**args)
-
-
-def _catalog(name: str) -> Callable[[dict[str, Any]], Any]:
-    def load(args: dict[str, Any]) -> Any:
-        from sarcoma_edu.clinical import catalog, cohort, spread
-        from sarcoma_edu.clinical.tables import load_table
-
-        loaders = {
-            "risk_factors": catalog.load_risk_factors,
-            "tests": catalog.load_tests,
-            "histologies": catalog.load_histologies,
-            "drugs": catalog.load_drugs,
-            "survival": catalog.load_survival,
-            "routes": spread.routes,
-            "spread_patterns": spread.spread_patterns,
-            "site_distribution": lambda: load_table("site_distribution.csv"),
-            "cohort": cohort.load_cohort,
-        }
-        return loaders[name](**args)
-
-    return load
-
-
-DERIVERS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "stage": _stage_args,
-    "fnclcc": _fnclcc,
-    "plan_treatment": _plan,
-    "treatment_options": _options,
-    **{
-        name: _catalog(name)
-        for name in (
-            "risk_factors",
-            "tests",
-            "histologies",
-            "drugs",
-            "survival",
-            "routes",
-            "spread_patterns",
-            "site_distribution",
-            "cohort",
-        )
-    },
-}
-# fields of a result object that are lists, read by name
-_LIST_FIELDS = {
-    "phase_names": lambda r: [p.phase for p in r.phases],
-    "option_descriptions": lambda r: [o.description for o in r.items],
-    "reading_headings": lambda r: [r.heading, *r.other_headings],
-}
-
-
-def _cell_matches(cell: object, wanted: object) -> bool:
-    """A table cell equals the wanted value, or lists it among values separated by '|'.
-
-    A list of wanted values matches a cell that matches any of them (``"scope": ["histology:x",
-    "histology:x&site:!retroperitoneum"]``).
-    """
-    if isinstance(wanted, list):
-        return any(_cell_matches(cell, one) for one in wanted)
-    if isinstance(cell, str) and isinstance(wanted, str):
-        return cell == wanted or wanted in cell.split("|")
-    return cell == wanted
-
-
-def _value(spec: dict[str, Any], args: dict[str, Any], where: dict[str, Any] | None = None) -> Any:
-    """What the library gives for one call of ``spec``: a single value, or a list of values from a table."""
-    result = DERIVERS[spec["function"]](args)
-    field = spec["field"]
-    if isinstance(result, pd.DataFrame):
-        rows = result
-        for column, wanted in (spec.get("where", {}) if where is None else where).items():
-            rows = rows[[_cell_matches(c, wanted) for c in rows[column]]]
-        values = list(rows[field])
-        reduce = spec.get("reduce")
-        if reduce == "most_common":
-            return pd.Series(values).value_counts().index[0] if values else None
-        return values
-    if field in _LIST_FIELDS:
-        return _LIST_FIELDS[field](result)
-    value = getattr(result, field)
-    if field == "stage" and value is None:
-        return NO_STAGE_GROUP
-    return value
-
-
-def _text(spec: dict[str, Any], value: object) -> str:
-    return str(spec.get("format", "{}")).format(value)
-
-
-def derived_key(item: dict[str, Any]) -> list[str]:
-    """Recompute an exercise's right answer from the library; return how its key disagrees (empty: it agrees).
-
-    Args:
-        item: an exercise as written in its file (a dict with ``derived_from``).
-
-    Returns:
-        One line per disagreement, e.g. ``the right answer is 'IV' but stage(...) gives 'IIIB'``.
-    """
-    spec = item.get("derived_from")
-    if not spec:
-        return []
-    call = f"{spec['function']}({json.dumps(spec.get('args', {}))})"
-    if "per_answer" in spec:
-        problems = []
-        answers = {a.get("answer"): a.get("correct") for a in item.get("answers", [])}
-        for text, call_for in spec["per_answer"].items():
-            if text not in answers:
-                problems.append(f"per_answer names {text!r}, which is not one of the answers")
-                continue
-            args = call_for.get("args", {})
-            value = _value(spec, args, call_for.get("where"))
-            value = value[0] if isinstance(value, list) and len(value) == 1 else value
-            expected = value == spec["target"]
-            if answers[text] is not expected:
-                problems.append(
-                    f"the answer {text!r} is marked {'right' if answers[text] else 'wrong'}, but "
-                    f"{spec['function']}({json.dumps(call_for)}).{spec['field']} is {value!r} "
-                    f"(target {spec['target']!r})"
-                )
-        missing = [t for t in answers if t not in spec["per_answer"]]
-        problems += [f"per_answer does not say how to compute the answer {t!r}" for t in missing]
-        return problems
-    value = _value(spec, spec.get("args", {}))
-    kind = item.get("type")
-    if kind == "ordering":
-        expected = [_text(spec, v) for v in value]
-        if list(item.get("items", [])) != expected:
-            return [f"the items in the right order are {item.get('items')!r}, but {call} gives {expected!r}"]
-        return []
-    right = [a for a in item.get("answers", []) if a.get("correct")]
-    if kind == "numeric":
-        values = value if isinstance(value, list) else [value]
-        question = _quiz._build({**item, "objectives": item.get("objectives", [])})
-        wrong = [v for v in values if not _quiz.check(question, float(v)).correct]
-        return [f"{call}.{spec['field']} gives {v!r}, which the right answer does not accept" for v in wrong]
-    texts = {a.get("answer") for a in right}
-    if kind == "many_choice":
-        expected_set = {_text(spec, v) for v in value}
-        if texts != expected_set:
-            return [f"the right answers are {sorted(texts)!r}, but {call} gives {sorted(expected_set)!r}"]
-        return []
-    if isinstance(value, list):
-        if len(value) != 1:
-            return [f"{call} gives {len(value)} values {value!r}; a multiple_choice key needs exactly one"]
-        value = value[0]
-    expected_text = _text(spec, value)
-    if texts != {expected_text}:
-        return [f"the right answer is {sorted(texts)[0]!r}, but {call}.{spec['field']} gives {expected_text!r}"]
-    return []
-
-
 # --- loading --------------------------------------------------------------------------------
 
 
-class _Where:
-    """Writes problem lines that name the file, the exercise (index and id) and the field."""
-
-    def __init__(self, path: Path, index: int, item: object) -> None:
-        self.path, self.index = path, index
-        self.id = item.get("id") if isinstance(item, dict) else None
-
-    def __call__(self, field_name: str, problem: str) -> str:
-        shown = f" (id {_checks.show(self.id)})" if self.id is not None else ""
-        return f"{self.path}, exercise {self.index}{shown}, field {field_name!r}: {problem}"
-
-
-@functools.cache
-def _validator() -> Any:
-    import jsonschema
-
-    schema = json.loads(Path(str(_datasets_root() / "exercises" / _SCHEMA)).read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
-
-
-def _schema_problems(where: _Where, error: Any) -> list[str]:
-    parts = list(error.absolute_path)[1:]
-    name = _jsonfiles.field_name(parts, "exercise")
-    if error.validator == "contains":
-        return [where(name, "no answer is marked correct")]
+def _schema_problems(where: Where, error: jsonschema.ValidationError) -> list[str]:
+    """Turn one schema error in an exercise into problem lines in plain words."""
     if error.validator == "maxContains":
+        name = _jsonfiles.field_name(list(error.absolute_path)[1:], "exercise")
         return [where(name, "a multiple_choice exercise needs exactly one correct answer")]
-    if error.validator == "oneOf":
-        return [where(name, "a numeric answer needs either 'value' or 'range' (one of them, not both)")]
-    flagged = _quiz._any_correct_problem(parts, error)
-    if flagged:
-        return [where(name, flagged)]
-    return _jsonfiles.schema_problems(error, parts, where, "exercise")
+    return question_schema_problems(where, error, "exercise")
 
 
 def _ordering_question(item: dict[str, Any]) -> Question:
     """The quiz question an ordering exercise is checked as: one answer per possible order, the file's order right."""
     right = tuple(item["items"])
-    answers = [_quiz.Answer(order == right, answer=ORDER_JOIN.join(order)) for order in itertools.permutations(right)]
+    answers = [Answer(order == right, answer=ORDER_JOIN.join(order)) for order in itertools.permutations(right)]
     return Question(
         id=item["id"],
         topic=item["topic"],
@@ -343,13 +143,13 @@ def _ordering_question(item: dict[str, Any]) -> Question:
     )
 
 
-def _own_rules(where: _Where, item: dict[str, Any], lessons: set[str]) -> list[str]:
+def _own_rules(where: Where, item: dict[str, Any], lessons: set[str]) -> list[str]:
     """What neither schema nor the quiz engine checks: the lesson, the id's lesson number, the derived key."""
     problems = []
     lesson = item["lesson"]
     if lesson not in lessons:
         problems.append(where("lesson", f"{lesson!r} is not a lesson of datasets/objectives.csv"))
-    number = _ID.fullmatch(item["id"]).group(1)
+    number = EXERCISE_ID.fullmatch(item["id"]).group(1)
     if number != lesson[:2]:
         problems.append(where("id", f"{item['id']!r} starts ex-{number}-, but the exercise is in lesson {lesson!r}"))
     if item["type"] == "ordering" and any(ORDER_JOIN.strip() in text for text in item["items"]):
@@ -362,29 +162,28 @@ def _own_rules(where: _Where, item: dict[str, Any], lessons: set[str]) -> list[s
 
 
 def _check_file(path: Path, lessons: set[str]) -> tuple[list[Exercise], list[str]]:
-    raw, problem = _jsonfiles.read_json(path, what="exercise file", max_bytes=_MAX_BYTES)
-    if problem is None and not isinstance(raw, list):
-        kind = _jsonfiles.JSON_WORDS[_jsonfiles.json_kind(raw)]
-        problem = f"{path}: an exercise file is a JSON list of exercises, not {kind}"
-    if problem is not None:
-        return [], [problem]
-    found: dict[int, list[str]] = {index: [] for index in range(len(raw))}
-    for error in _validator().iter_errors(raw):
-        index = error.absolute_path[0]
-        found[index].extend(_schema_problems(_Where(path, index, raw[index]), error))
+    raw, found = _jsonfiles.check_list_file(
+        path,
+        schema=Path(str(_datasets_root() / "exercises" / _SCHEMA)),
+        what="exercise file",
+        list_of="an exercise file is a JSON list of exercises",
+        record="exercise",
+        max_bytes=_MAX_BYTES,
+        wording=_schema_problems,
+    )
     exercises = []
     for index, item in enumerate(raw):
-        where = _Where(path, index, item)
+        where = Where(path, "exercise", index, item)
         if found[index]:
             continue
         if item["type"] != "ordering":
-            found[index].extend(_quiz._unexpressed(where, item))
-        found[index].extend(_quiz._unknown_objectives(where, item))
+            found[index].extend(unexpressed_problems(where, item))
+        found[index].extend(unknown_objective_problems(where, item))
         if not found[index]:
             found[index].extend(_own_rules(where, item, lessons))
         if found[index]:
             continue
-        question = _ordering_question(item) if item["type"] == "ordering" else _quiz._build(item)
+        question = _ordering_question(item) if item["type"] == "ordering" else build_question(item)
         exercises.append(
             Exercise(
                 id=item["id"],
@@ -414,7 +213,7 @@ def check_exercise_files(paths: Sequence[str | Path]) -> tuple[list[Exercise], l
     and a key that ``derived_from`` recomputes must agree with the library.
     """
     lessons = {o.lesson for o in load_objectives().values()}
-    bank_ids = set(_quiz._builtin_ids())
+    bank_ids = set(builtin_ids())
     exercises: list[Exercise] = []
     problems: list[str] = []
     seen: dict[str, Path] = {}
@@ -479,7 +278,7 @@ def exercise(exercise_id: str) -> Exercise:
     by_id = {e.id: e for e in _builtin()}
     if exercise_id in by_id:
         return by_id[exercise_id]
-    match = _ID.fullmatch(exercise_id) if isinstance(exercise_id, str) else None
+    match = EXERCISE_ID.fullmatch(exercise_id) if isinstance(exercise_id, str) else None
     near = [i for i in by_id if match and i.startswith(f"ex-{match.group(1)}-")]
     hint = (
         f"; this lesson's exercises are {', '.join(near)}" if near else "; exercise ids look like 'ex-03-retro-nodes'"
@@ -523,60 +322,4 @@ def check_answer(ex: Exercise, answer: object) -> Feedback:
                 + "; ".join(repr(i) for i in ex.items)
             )
         answer = ORDER_JOIN.join(answer)
-    return _quiz.check(ex.question, answer)
-
-
-# --- progress by lesson ---------------------------------------------------------------------
-
-_QUIZ_LESSON = "07_quiz"
-_BOARD_LESSON = "08_tumour_board"
-
-
-def lesson_of(question_id: str) -> str | None:
-    """The lesson an attempt belongs to: the exercise's lesson, 08 for a tumour board step, 07 for a quiz question.
-
-    ``ex-03-retro-nodes`` gives ``"03_staging"`` (the lesson whose number the id carries, or None if
-    no lesson has that number); ``case:...`` (a tumour board step) gives ``"08_tumour_board"``; any
-    other id is a quiz question (built-in, an instructor's or a generated ``case-stage-5``): ``"07_quiz"``.
-    """
-    if not isinstance(question_id, str):
-        raise TypeError(f"question_id={_checks.show(question_id)} is not a string")
-    match = _ID.fullmatch(question_id)
-    if match:
-        lessons = sorted({o.lesson for o in load_objectives().values()})
-        return next((lesson for lesson in lessons if lesson[:2] == match.group(1)), None)
-    if question_id.startswith("case:"):
-        return _BOARD_LESSON
-    return _QUIZ_LESSON
-
-
-def progress_by_lesson(attempts: pd.DataFrame | Any) -> pd.DataFrame:
-    """A student's progress lesson by lesson, the lessons' exercises and the quiz together.
-
-    Args:
-        attempts: :meth:`ProgressStore.attempts` (a frame with ``question_id``, ``correct`` and
-            ``answered_at``), or the store itself.
-
-    Returns:
-        One row per lesson, in course order: ``lesson``, ``exercises`` (how many the lesson has),
-        ``answered`` (how many different questions were answered there), ``right_last_time`` (of
-        those, how many were right the last time) and ``attempts`` (every answer given). Lessons
-        with no exercises appear once something was answered in them (the quiz, the tumour board).
-    """
-    frame = attempts.attempts() if hasattr(attempts, "attempts") else attempts
-    if not isinstance(frame, pd.DataFrame) or not {"question_id", "correct"} <= set(frame.columns):
-        raise TypeError("attempts must be a ProgressStore or its attempts() table (question_id, correct, answered_at)")
-    counts: dict[str, int] = {}
-    for ex in _builtin():
-        counts[ex.lesson] = counts.get(ex.lesson, 0) + 1
-    frame = frame.assign(lesson=[lesson_of(i) for i in frame["question_id"]])
-    if "answered_at" in frame.columns:
-        frame = frame.sort_values("answered_at", kind="stable")
-    last = frame.groupby("question_id", sort=False).tail(1)
-    rows = []
-    for lesson in sorted(set(counts) | {x for x in frame["lesson"] if x}):
-        mine, latest = frame[frame["lesson"] == lesson], last[last["lesson"] == lesson]
-        rows.append(
-            (lesson, counts.get(lesson, 0), latest["question_id"].nunique(), int(latest["correct"].sum()), len(mine))
-        )
-    return pd.DataFrame(rows, columns=["lesson", "exercises", "answered", "right_last_time", "attempts"])
+    return check(ex.question, answer)

@@ -101,7 +101,7 @@ def _default_objectives() -> tuple[pd.DataFrame | None, str]:
     """The built-in quiz questions' learning objectives (question_id -> objective_id), read from their banks."""
     import json
 
-    from sarcoma_edu.course.quiz import bank_paths  # the banks are read as JSON: validating them would load jsonschema
+    from sarcoma_edu.course.banks import bank_paths  # the banks are read as JSON: validating them would load jsonschema
 
     banks = [json.loads(path.read_text(encoding="utf-8")) for path in bank_paths()]
     rows = [(q["id"], objective) for bank in banks for q in bank for objective in q.get("objectives", [])]

@@ -77,7 +77,7 @@ def list_lessons(folder: str | Path | None = None) -> list[str]:
 def example_banks() -> list[Path]:
     """The built-in quiz banks and their JSON Schema: the examples copied into ``example_banks/``."""
     from sarcoma_edu.clinical.tables import _datasets_root
-    from sarcoma_edu.course.quiz import bank_paths
+    from sarcoma_edu.course.banks import bank_paths
 
     return [*bank_paths(), Path(str(_datasets_root() / "quiz" / "quiz_bank.schema.json"))]
 

@@ -217,10 +217,10 @@ def mastery(
 
 def _objectives_of(questions: Iterable[Question] | None) -> Callable[[str], tuple[str, ...]]:
     """A look-up from an item's id to the objective ids its question assesses (known ones only)."""
+    from sarcoma_edu.course.banks import load_bank
     from sarcoma_edu.course.cases import step_question
     from sarcoma_edu.course.exercises import question_from_exercise_id
     from sarcoma_edu.course.generated import question_from_id
-    from sarcoma_edu.course.quiz import load_bank
 
     by_id = {q.id: q for q in (load_bank() if questions is None else questions)}
     known = load_objectives()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ipywidgets as w
 
 from sarcoma_edu.clinical.catalog import drug_safety, load_drugs
+from sarcoma_edu.course.banks import bank_paths, load_bank
 from sarcoma_edu.course.exercises import LESSON_BANK_QUESTIONS
-from sarcoma_edu.course.quiz import bank_paths, load_bank
 from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.widgets.explorers import TableExplorer
 from sarcoma_edu.widgets.quiz import QuizWidget, quiz_widget

@@ -13,7 +13,7 @@ import warnings
 
 import ipywidgets as w
 
-from sarcoma_edu.course.exercises import progress_by_lesson
+from sarcoma_edu.course.lesson_progress import progress_by_lesson
 from sarcoma_edu.display import presentation
 from sarcoma_edu.progress.store import ProgressStore, ProgressWarning
 

@@ -21,17 +21,9 @@ from pathlib import Path
 import ipywidgets as w
 
 from sarcoma_edu.clinical.vocabulary import SITES
-from sarcoma_edu.course.cases import (
-    TOPIC,
-    Case,
-    CaseError,
-    case_from_step_id,
-    check_cases,
-    describe_facts,
-    generate_case,
-    load_cases,
-    what_if,
-)
+from sarcoma_edu.course.case_files import CaseError, check_cases, load_cases
+from sarcoma_edu.course.case_model import TOPIC, Case
+from sarcoma_edu.course.cases import case_from_step_id, describe_facts, generate_case, what_if
 from sarcoma_edu.course.quiz import Feedback, check
 from sarcoma_edu.display import presentation
 from sarcoma_edu.progress.store import ProgressStore
@@ -422,7 +414,7 @@ def tumour_board(
     """A tumour board widget: pick a case, work it step by step, see the summary and ask "what if?".
 
     Args:
-        cases: :class:`~sarcoma_edu.course.cases.Case` objects (e.g. ``load_cases("my_case.json")``), a case
+        cases: :class:`~sarcoma_edu.course.case_model.Case` objects (e.g. ``load_cases("my_case.json")``), a case
             file path or a list of paths, or None for the built-in cases. A file with problems is
             listed in the widget (file, step, field) and the other cases stay usable.
         progress: where answers are saved; None opens the default :class:`ProgressStore`.

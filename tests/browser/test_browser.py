@@ -443,7 +443,7 @@ def _press(page, locator) -> None:
 
 def test_tumour_board_case_worked_by_keyboard_in_jupyterlab_and_a_step_revealed_in_voila(browser, lab, tmp_path):
     """In 08 a case is worked to its summary and what-if by keyboard; in Voila a presenter step passes axe."""
-    from sarcoma_edu.course.cases import load_cases
+    from sarcoma_edu.course.case_files import load_cases
 
     case = next(c for c in load_cases() if c.id == "head-neck")
     page = _open_and_run(browser, lab, "08_tumour_board.ipynb")
@@ -628,7 +628,7 @@ def test_prediction_answered_by_keyboard_reveals_the_calculator_only_afterwards(
 
 def test_quiz_reopened_by_keyboard_welcomes_back_and_resumes(browser, lab, tmp_path):
     """With three questions answered before, 07_quiz says welcome back, the score, and shows question 4 of the set."""
-    from sarcoma_edu.course.quiz import load_bank
+    from sarcoma_edu.course.banks import load_bank
     from sarcoma_edu.progress.store import ProgressStore
     from sarcoma_edu.study.quiz_progress import interleave
 

@@ -242,7 +242,7 @@ def test_bank_check_says_ok_with_the_question_count_for_each_valid_file(tmp_path
 
 def test_bank_check_lists_every_problem_with_file_question_and_field_and_exits_2(tmp_path):
     """Every problem of every file is listed (file, question, field), then a count on stderr, exit status 2."""
-    from sarcoma_edu.course.quiz import bank_paths
+    from sarcoma_edu.course.banks import bank_paths
 
     builtin_id = json.loads(bank_paths()[0].read_text(encoding="utf-8"))[0]["id"]
     no_difficulty = {k: v for k, v in _QUESTION.items() if k != "difficulty"}

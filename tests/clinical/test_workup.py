@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sarcoma_edu import load_histologies, load_tests
-from sarcoma_edu.course.quiz import load_bank
+from sarcoma_edu.course.banks import load_bank
 
 ROOT = Path(__file__).resolve().parents[2]
 ABDOMEN_PELVIS = re.compile(r"abdomen,? and pelvis", re.IGNORECASE)

@@ -14,16 +14,9 @@ from sarcoma_edu.clinical.planner import plan_treatment
 from sarcoma_edu.clinical.spread import spread_patterns
 from sarcoma_edu.clinical.staging import stage
 from sarcoma_edu.clinical.treatment import treatment_options
-from sarcoma_edu.course.cases import (
-    TOPIC,
-    CaseError,
-    case_paths,
-    check_answer,
-    check_cases,
-    generate_case,
-    load_cases,
-    what_if,
-)
+from sarcoma_edu.course.case_files import CaseError, case_paths, check_cases, load_cases
+from sarcoma_edu.course.case_model import TOPIC
+from sarcoma_edu.course.cases import check_answer, generate_case, what_if
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "datasets" / "cases" / "case.schema.json").read_text(encoding="utf-8"))
@@ -183,8 +176,8 @@ def test_built_in_cases_teach_what_the_reference_says(sentence, case_id, step_id
 
 
 def _spread_step(site: str, histology: str | None):
+    from sarcoma_edu.course.case_model import CaseFacts
     from sarcoma_edu.course.case_steps import build
-    from sarcoma_edu.course.cases import CaseFacts
 
     return build("spread", CaseFacts(site=site, size_cm=8.0, grade="G3", histology=histology))
 
@@ -622,8 +615,8 @@ def test_no_order_is_marked_wrong_where_the_reference_gives_none(facts, settings
     """Swapping two steps whose order no source gives (two treatments before surgery, the two operations of a
     patient whose metastases can be removed, systemic therapy and palliative radiation) is not offered as a mistake
     (reference sections 5 and 6 give no order for them)."""
+    from sarcoma_edu.course.case_model import CaseFacts
     from sarcoma_edu.course.case_steps import build
-    from sarcoma_edu.course.cases import CaseFacts
 
     made = build("plan_order", CaseFacts(**facts), settings)
     plan = made.extra["plan"]

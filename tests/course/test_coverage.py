@@ -13,7 +13,7 @@ import pytest
 
 from sarcoma_edu import generate_case, load_cases, load_objectives
 from sarcoma_edu.clinical import tables as data
-from sarcoma_edu.course.cases import CaseError
+from sarcoma_edu.course.case_files import CaseError
 from sarcoma_edu.course.coverage import MIN_QUIZ_QUESTIONS, coverage, coverage_problems, load_exercises
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,17 +10,16 @@ import pandas as pd
 import pytest
 
 from sarcoma_edu import fnclcc, plan_treatment, spread_patterns, stage, treatment_options
+from sarcoma_edu.course.exercise_keys import derived_key
 from sarcoma_edu.course.exercises import (
     ExerciseFileError,
     check_answer,
-    derived_key,
     exercise,
     exercise_paths,
     exercise_questions,
-    lesson_of,
     load_exercises,
-    progress_by_lesson,
 )
+from sarcoma_edu.course.lesson_progress import lesson_of, progress_by_lesson
 from sarcoma_edu.course.objectives import load_objectives
 from sarcoma_edu.progress.store import ProgressStore
 

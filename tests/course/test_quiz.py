@@ -12,8 +12,9 @@ import jsonschema
 import pytest
 
 from sarcoma_edu import fnclcc, stage, t_category, treatment_options
+from sarcoma_edu.course.banks import QuizBankError, bank_paths, load_bank
 from sarcoma_edu.course.generated import CASE_KINDS, generate_case_question, question_from_id
-from sarcoma_edu.course.quiz import TOPICS, Question, QuizBankError, bank_paths, check, load_bank
+from sarcoma_edu.course.quiz import TOPICS, Question, check
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "datasets" / "quiz" / "quiz_bank.schema.json").read_text())

@@ -18,8 +18,9 @@ import jsonschema
 import pandas as pd
 import pytest
 
+from sarcoma_edu.course.banks import check_banks, load_bank
 from sarcoma_edu.course.exercises import load_exercises
-from sarcoma_edu.course.quiz import check, check_banks, key_line, load_bank, tick_hint
+from sarcoma_edu.course.quiz import check, key_line, tick_hint
 from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.report.items import item_analysis
 from sarcoma_edu.study.review import schedule

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sarcoma_edu.course.quiz import QuizBankError, bank_paths, check, check_banks, load_bank
+from sarcoma_edu.course.banks import QuizBankError, bank_paths, check_banks, load_bank
+from sarcoma_edu.course.quiz import check
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "datasets" / "quiz" / "quiz_bank.schema.json").read_text(encoding="utf-8"))

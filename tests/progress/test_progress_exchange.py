@@ -15,9 +15,10 @@ import jsonschema
 import pytest
 
 from sarcoma_edu.common.atomic import OutputError
-from sarcoma_edu.course import generated as quiz_cases
+from sarcoma_edu.course import generated_patients as quiz_cases
+from sarcoma_edu.course.banks import load_bank
 from sarcoma_edu.course.generated import generate_case_question
-from sarcoma_edu.course.quiz import TOPICS, load_bank
+from sarcoma_edu.course.quiz import TOPICS
 from sarcoma_edu.progress import exchange as progress_exchange
 from sarcoma_edu.progress.store import ProgressStore, ProgressWarning
 from sarcoma_edu.report.class_report import read_exports

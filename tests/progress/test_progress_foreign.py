@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_edu.course.quiz import load_bank
+from sarcoma_edu.course.banks import load_bank
 from sarcoma_edu.progress import schema as progress_schema
 from sarcoma_edu.progress.schema import APPLICATION_ID, ForeignDatabaseError
 from sarcoma_edu.progress.store import ProgressStorageError, ProgressStore

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from sarcoma_edu.course.quiz import load_bank
+from sarcoma_edu.course.banks import load_bank
 from sarcoma_edu.progress import exchange as progress_exchange
 from sarcoma_edu.progress import files as progress_file
 from sarcoma_edu.progress import schema as progress_schema

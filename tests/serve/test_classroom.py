@@ -236,7 +236,7 @@ def test_the_example_banks_lesson_07_points_to_are_in_the_lab_copy(tmp_path):
     """A `lab --dir` copy holds example_banks/: every built-in bank, as shipped, and the schema that accepts them."""
     import jsonschema
 
-    from sarcoma_edu.course.quiz import bank_paths
+    from sarcoma_edu.course.banks import bank_paths
 
     classroom.copy_lessons(tmp_path)
     copied = tmp_path / classroom.BANKS_FOLDER

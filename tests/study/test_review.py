@@ -11,9 +11,9 @@ import ipywidgets as w
 import pandas as pd
 import pytest
 
+from sarcoma_edu.course.banks import load_bank
 from sarcoma_edu.course.cases import case_from_step_id
 from sarcoma_edu.course.objectives import load_objectives
-from sarcoma_edu.course.quiz import load_bank
 from sarcoma_edu.display.progress_chart import MASTERY_WORDS, progress_figure
 from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.study import review

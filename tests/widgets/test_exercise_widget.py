@@ -8,7 +8,8 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from sarcoma_edu.course.exercises import exercise, load_exercises, progress_by_lesson
+from sarcoma_edu.course.exercises import exercise, load_exercises
+from sarcoma_edu.course.lesson_progress import progress_by_lesson
 from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.widgets.exercise import ExerciseWidget, predict, self_check
 

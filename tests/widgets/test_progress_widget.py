@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from sarcoma_edu.course.quiz import load_bank
+from sarcoma_edu.course.banks import load_bank
 from sarcoma_edu.progress import files as progress_file
 from sarcoma_edu.progress.store import ProgressStore, ProgressWarning
 from sarcoma_edu.widgets.quiz import quiz_widget

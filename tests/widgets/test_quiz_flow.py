@@ -9,7 +9,7 @@ import ipywidgets as w
 import pandas as pd
 import pytest
 
-from sarcoma_edu.course.quiz import load_bank
+from sarcoma_edu.course.banks import load_bank
 from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.study.quiz_progress import interleave, local_time, progress_table, resume_point
 from sarcoma_edu.widgets.quiz import quiz_widget

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 import pytest
 
-from sarcoma_edu.course.quiz import load_bank
+from sarcoma_edu.course.banks import load_bank
 from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.widgets.quiz import QuizWidget, quiz_widget
 

@@ -1,0 +1,190 @@
+"""An exercise's key recomputed by the library: where a rule gives the right answer, the file must agree.
+
+An exercise whose right answer the library computes names the call in ``derived_from``: a
+``function`` (``stage``, ``fnclcc``, ``plan_treatment``, ``treatment_options`` or a catalog such as
+``drugs``), its ``args`` and the ``field`` of the result (for a table: the column, with ``where``
+picking the rows and an optional ``reduce``), with a ``format`` for the answer text; ``per_answer``
+gives each answer its own call and the ``target`` it must reach to be right. :func:`derived_key`
+makes the call and says how the exercise's key disagrees, so loading can refuse it
+(:mod:`sarcoma_edu.course.exercises`) and a lesson never teaches a stage the rules do not give.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from sarcoma_edu.clinical import catalog, cohort, grading, planner, spread, staging, tables, treatment
+from sarcoma_edu.course.question_rules import build_question
+from sarcoma_edu.course.quiz import check
+
+__all__ = ["DERIVERS", "NO_STAGE_GROUP", "derived_key"]
+
+NO_STAGE_GROUP = "no stage group"
+
+
+def _stage_args(args: dict[str, Any]) -> Any:
+    return staging.stage(**args)
+
+
+def _plan(args: dict[str, Any]) -> Any:
+    rest = {k: v for k, v in args.items() if k != "stage"}
+    return planner.plan_treatment(_stage_args(args["stage"]), **rest)
+
+
+def _options(args: dict[str, Any]) -> Any:
+    rest = {k: v for k, v in args.items() if k != "stage"}
+    return treatment.treatment_options(_stage_args(args["stage"]), **rest)
+
+
+def _fnclcc(args: dict[str, Any]) -> Any:
+    return grading.fnclcc(**args)
+
+
+def _catalog(name: str) -> Callable[[dict[str, Any]], Any]:
+    def load(args: dict[str, Any]) -> Any:
+        loaders = {
+            "risk_factors": catalog.load_risk_factors,
+            "tests": catalog.load_tests,
+            "histologies": catalog.load_histologies,
+            "drugs": catalog.load_drugs,
+            "survival": catalog.load_survival,
+            "routes": spread.routes,
+            "spread_patterns": spread.spread_patterns,
+            "site_distribution": lambda: tables.load_table("site_distribution.csv"),
+            "cohort": cohort.load_cohort,
+        }
+        return loaders[name](**args)
+
+    return load
+
+
+DERIVERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "stage": _stage_args,
+    "fnclcc": _fnclcc,
+    "plan_treatment": _plan,
+    "treatment_options": _options,
+    **{
+        name: _catalog(name)
+        for name in (
+            "risk_factors",
+            "tests",
+            "histologies",
+            "drugs",
+            "survival",
+            "routes",
+            "spread_patterns",
+            "site_distribution",
+            "cohort",
+        )
+    },
+}
+# fields of a result object that are lists, read by name
+_LIST_FIELDS = {
+    "phase_names": lambda r: [p.phase for p in r.phases],
+    "option_descriptions": lambda r: [o.description for o in r.items],
+    "reading_headings": lambda r: [r.heading, *r.other_headings],
+}
+
+
+def _cell_matches(cell: object, wanted: object) -> bool:
+    """A table cell equals the wanted value, or lists it among values separated by '|'.
+
+    A list of wanted values matches a cell that matches any of them (``"scope": ["histology:x",
+    "histology:x&site:!retroperitoneum"]``).
+    """
+    if isinstance(wanted, list):
+        return any(_cell_matches(cell, one) for one in wanted)
+    if isinstance(cell, str) and isinstance(wanted, str):
+        return cell == wanted or wanted in cell.split("|")
+    return cell == wanted
+
+
+def _value(spec: dict[str, Any], args: dict[str, Any], where: dict[str, Any] | None = None) -> Any:
+    """What the library gives for one call of ``spec``: a single value, or a list of values from a table."""
+    result = DERIVERS[spec["function"]](args)
+    field = spec["field"]
+    if isinstance(result, pd.DataFrame):
+        rows = result
+        for column, wanted in (spec.get("where", {}) if where is None else where).items():
+            rows = rows[[_cell_matches(c, wanted) for c in rows[column]]]
+        values = list(rows[field])
+        reduce = spec.get("reduce")
+        if reduce == "most_common":
+            return pd.Series(values).value_counts().index[0] if values else None
+        return values
+    if field in _LIST_FIELDS:
+        return _LIST_FIELDS[field](result)
+    value = getattr(result, field)
+    if field == "stage" and value is None:
+        return NO_STAGE_GROUP
+    return value
+
+
+def _text(spec: dict[str, Any], value: object) -> str:
+    return str(spec.get("format", "{}")).format(value)
+
+
+def derived_key(item: dict[str, Any]) -> list[str]:
+    """Recompute an exercise's right answer from the library; return how its key disagrees (empty: it agrees).
+
+    Args:
+        item: an exercise as written in its file (a dict with ``derived_from``).
+
+    Returns:
+        One line per disagreement, e.g. ``the right answer is 'IV' but stage(...) gives 'IIIB'``.
+    """
+    spec = item.get("derived_from")
+    if not spec:
+        return []
+    call = f"{spec['function']}({json.dumps(spec.get('args', {}))})"
+    if "per_answer" in spec:
+        problems = []
+        answers = {a.get("answer"): a.get("correct") for a in item.get("answers", [])}
+        for text, call_for in spec["per_answer"].items():
+            if text not in answers:
+                problems.append(f"per_answer names {text!r}, which is not one of the answers")
+                continue
+            args = call_for.get("args", {})
+            value = _value(spec, args, call_for.get("where"))
+            value = value[0] if isinstance(value, list) and len(value) == 1 else value
+            expected = value == spec["target"]
+            if answers[text] is not expected:
+                problems.append(
+                    f"the answer {text!r} is marked {'right' if answers[text] else 'wrong'}, but "
+                    f"{spec['function']}({json.dumps(call_for)}).{spec['field']} is {value!r} "
+                    f"(target {spec['target']!r})"
+                )
+        missing = [t for t in answers if t not in spec["per_answer"]]
+        problems += [f"per_answer does not say how to compute the answer {t!r}" for t in missing]
+        return problems
+    value = _value(spec, spec.get("args", {}))
+    kind = item.get("type")
+    if kind == "ordering":
+        expected = [_text(spec, v) for v in value]
+        if list(item.get("items", [])) != expected:
+            return [f"the items in the right order are {item.get('items')!r}, but {call} gives {expected!r}"]
+        return []
+    right = [a for a in item.get("answers", []) if a.get("correct")]
+    if kind == "numeric":
+        values = value if isinstance(value, list) else [value]
+        question = build_question({**item, "objectives": item.get("objectives", [])})
+        wrong = [v for v in values if not check(question, float(v)).correct]
+        return [f"{call}.{spec['field']} gives {v!r}, which the right answer does not accept" for v in wrong]
+    texts = {a.get("answer") for a in right}
+    if kind == "many_choice":
+        expected_set = {_text(spec, v) for v in value}
+        if texts != expected_set:
+            return [f"the right answers are {sorted(texts)!r}, but {call} gives {sorted(expected_set)!r}"]
+        return []
+    if isinstance(value, list):
+        if len(value) != 1:
+            return [f"{call} gives {len(value)} values {value!r}; a multiple_choice key needs exactly one"]
+        value = value[0]
+    expected_text = _text(spec, value)
+    if texts != {expected_text}:
+        return [f"the right answer is {sorted(texts)[0]!r}, but {call}.{spec['field']} gives {expected_text!r}"]
+    return []
