@@ -3,7 +3,7 @@
 The lessons in ``notebooks/`` are the course as it is in the repository: students run and change
 their copies, so the repository's files never change by being used. A copy the student has edited is
 never replaced without asking (and is backed up first); a copy that was only run counts as unedited,
-so a newer lesson simply takes its place (see :func:`sarcoma_edu.serve.classroom.copy_lessons`).
+so a newer lesson simply takes its place (see :func:`sarcoma_edu.serve.lesson_files.copy_lessons`).
 
     python scripts/copy_lessons.py my-lessons
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sarcoma_edu.serve import classroom  # noqa: E402
+from sarcoma_edu.serve import lesson_files  # noqa: E402
 
 
 def ask(path: Path) -> bool:
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", help="where the copies go (created if missing)")
     args = parser.parse_args(argv)
     try:
-        report = classroom.copy_lessons(args.folder, replace_edited=ask)
+        report = lesson_files.copy_lessons(args.folder, replace_edited=ask)
     except (OSError, TypeError, ValueError) as error:
         print(f"The lessons could not be copied to {args.folder}: {error}", file=sys.stderr)
         return 1

@@ -1,4 +1,5 @@
-"""Bring back the answers in a progress file that was moved aside: ``sarcoma-edu progress recover FILE``.
+"""Bring back the answers in a progress file that was moved aside (``sarcoma-edu progress recover FILE``,
+:mod:`sarcoma_edu.progress.command`).
 
 A file SQLite proved broken is kept as ``<name>.corrupt-<UTC time>`` next to the progress file; a
 copy cut short (an interrupted copy or upload), one whose last pages were lost, or one whose header
@@ -29,15 +30,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from sarcoma_edu.common import atomic as _atomic
 from sarcoma_edu.progress import exchange
 from sarcoma_edu.progress import schema as progress_schema
-from sarcoma_edu.progress.files import ProgressStorageError
 from sarcoma_edu.progress.store import ProgressStore
 
 __all__ = ["Recovery", "recover"]
@@ -225,21 +223,3 @@ def _most_rows(source: Path) -> int:
     except OSError:
         size = 4096
     return size // _MIN_ROW_BYTES + 1
-
-
-def command(file: str, into: str | None) -> int:
-    """``sarcoma-edu progress recover FILE [--into PATH]``: print what was recovered.
-
-    Returns 0; 2 with one line when FILE cannot be read (bad input); 1 with one line naming the
-    progress file and why when the attempts could not be written into it.
-    """
-    try:
-        result = recover(file, into)
-    except (ProgressStorageError, _atomic.OutputError) as error:
-        print(f"sarcoma-edu progress recover: error: nothing was recovered: {error}", file=sys.stderr)
-        return 1
-    except (ValueError, OSError) as error:
-        print(f"sarcoma-edu progress recover: error: {error}", file=sys.stderr)
-        return 2
-    print(result.describe())
-    return 0

@@ -12,23 +12,9 @@ release is upgraded in place by numbered migrations that only add, so nothing in
 (:mod:`sarcoma_edu.progress.schema`). A file written by a newer sarcoma-edu is refused with a
 ``ValueError`` naming it and both versions, and is not changed.
 
-What the store does with a file it cannot use:
-
-- a path that is not a regular file (a folder, a FIFO, a socket, a device, a link to one of those):
-  refused with a ``ValueError`` before anything is opened; nothing is renamed or created;
-- a file another program holds locked: retried for ``timeout`` seconds, then
-  :class:`ProgressBusyError`; the file is left as it is;
-- a read-only file or folder: attempts are still read, and :meth:`ProgressStore.record` raises
-  :class:`ProgressReadOnlyError`;
-- another program's SQLite database (one sarcoma-edu did not make; the rule is in
-  :mod:`sarcoma_edu.progress.schema`): refused with a ``ValueError`` (a
-  :class:`~sarcoma_edu.progress.schema.ForeignDatabaseError`) before anything is written, and
-  checked again before every write, so a file swapped for another database mid-session is never
-  changed either; its bytes stay as they were;
-- only a regular file that fails SQLite's integrity check, or is not a SQLite database at all, is
-  renamed aside byte for byte (``<name>.corrupt-<UTC time>``, next to it), once even when several
-  processes find it together, with a warning naming both files; ``sarcoma-edu progress recover``
-  brings its readable attempts back.
+The store refuses rather than loses: what it does with a file it cannot use (a folder, a busy or
+read-only file, another program's database, a broken file it moves aside) is described in
+:mod:`sarcoma_edu.progress.database`, which opens, checks and writes the file for it.
 
 **Privacy.** A progress folder the store creates is private to its owner (mode 0700) and so is
 the progress file (0600), as are the exports (:meth:`ProgressStore.export_json`,
@@ -41,18 +27,13 @@ rename), so a full disk never empties an earlier export.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import sqlite3
-import time
-import urllib.parse
 import uuid
 import warnings
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
 import pandas as pd
 
@@ -60,9 +41,8 @@ from sarcoma_edu.common import atomic as _atomic
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.progress import exchange
 from sarcoma_edu.progress import files as progress_file
-from sarcoma_edu.progress import schema as progress_schema
+from sarcoma_edu.progress.database import COLUMNS, ProgressDatabase
 from sarcoma_edu.progress.files import (
-    CHOOSE,
     DEFAULT_TIMEOUT,
     TIMEOUT_ENV_VAR,
     ProgressBusyError,
@@ -84,17 +64,9 @@ __all__ = [
 ]
 
 ENV_VAR = "SARCOMA_EDU_PROGRESS"
-_COLUMNS = (*exchange.FIELDS, *exchange.OPTIONAL_FIELDS)
-_INSERT = f"INSERT INTO attempts ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+_INSERT = f"INSERT INTO attempts ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 _MERGE = _INSERT.replace("INSERT", "INSERT OR IGNORE", 1)  # an attempt id already stored is skipped
 _FILL_CONFIDENCE = "UPDATE attempts SET confidence = ? WHERE attempt_id = ? AND confidence IS NULL"
-# SQLite's primary result codes (https://www.sqlite.org/rescode.html)
-_BUSY, _LOCKED, _READONLY, _CORRUPT, _CANTOPEN, _NOTADB = 5, 6, 8, 11, 14, 26
-T = TypeVar("T")
-
-
-class _CorruptError(Exception):
-    """SQLite's own check proved the file broken."""
 
 
 def default_path() -> Path:
@@ -103,12 +75,7 @@ def default_path() -> Path:
     return Path(chosen).expanduser() if chosen else Path.home() / ".sarcoma_edu" / "progress.sqlite3"
 
 
-def _code(error: sqlite3.Error) -> int | None:
-    code = getattr(error, "sqlite_errorcode", None)
-    return code & 0xFF if isinstance(code, int) else None
-
-
-class ProgressStore:
+class ProgressStore(ProgressDatabase):
     """A student's quiz attempts in a local SQLite file.
 
     Settings for a class whose home folders are on network storage (NFS, SMB, as on many
@@ -139,166 +106,7 @@ class ProgressStore:
     def __init__(self, path: str | Path | None = None, *, timeout: float | None = None) -> None:
         if path is not None and not isinstance(path, str | Path):
             raise TypeError(f"path={_checks.show(path)} is not a str or pathlib.Path; expected a file path or None")
-        self.path = Path(path).expanduser() if path is not None else default_path()
-        self.timeout = progress_file.busy_timeout(timeout)
-        self.moved_aside: Path | None = None
-        progress_file.refuse_what_is_not_a_file(self.path)
-        self._file = Path(os.path.realpath(self.path))
-        progress_file.make_private_folder(self._file.parent)  # a read-only parent: read_only says so
-        self._open_checked("opened")
-
-    @property
-    def read_only(self) -> str | None:
-        """Why new answers cannot be saved (the file or its folder is read-only), or None."""
-        return progress_file.read_only_reason(self._file, self.path)
-
-    # --- storage ------------------------------------------------------------------------------
-
-    def _mode(self, write: bool) -> str:
-        if not self._file.exists():
-            return "rwc"
-        return "rw" if write or self.read_only is None else "ro"
-
-    @contextlib.contextmanager
-    def _connect(self, write: bool, timeout: float) -> Iterator[sqlite3.Connection]:
-        mode = self._mode(write)
-        if mode == "rwc":  # its folder may have been removed since: made again, private
-            progress_file.make_private_folder(self._file.parent)
-            progress_file.create_private(self._file)  # SQLite would create it readable by everyone
-        uri = f"file:{urllib.parse.quote(str(self._file))}?mode={mode}"
-        connection = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level="IMMEDIATE")
-        try:
-            with connection:
-                yield connection
-        finally:
-            connection.close()
-
-    def _retry(self, action: Callable[[float], T], doing: str) -> T:
-        """Run ``action(seconds left)``, retrying a busy file until the timeout; map SQLite errors."""
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                return action(max(0.0, deadline - time.monotonic()))
-            except sqlite3.Error as error:
-                code = _code(error)
-                if code in (_BUSY, _LOCKED):
-                    if time.monotonic() < deadline:
-                        time.sleep(0.05)
-                        continue
-                    raise ProgressBusyError(
-                        f"the progress file is in use by another program; {doing}; try again "
-                        f"(waited {self.timeout:g} s for {self.path})"
-                    ) from None
-                if code == _READONLY:
-                    reason = self.read_only or f"the progress file {self.path} is read-only"
-                    raise ProgressReadOnlyError(f"{reason}; {doing}") from None
-                if code in (_CORRUPT, _NOTADB):
-                    raise _CorruptError(str(error)) from None
-                if code == _CANTOPEN:
-                    what = progress_file.not_a_file(self.path)
-                    if what is not None:  # e.g. replaced by a folder since it was opened: waiting will not help
-                        raise ProgressStorageError(
-                            f"the progress file {self.path} is now {what}, not a file; {doing}; {CHOOSE}"
-                        ) from None
-                    if self.read_only:
-                        raise ProgressReadOnlyError(f"{self.read_only}; {doing}") from None
-                    if progress_file.being_moved(self._file) and time.monotonic() < deadline:
-                        # another process is moving a broken file aside this very moment: wait, as for a busy file
-                        time.sleep(0.05)
-                        continue
-                why = progress_file.cannot_create(self._file) if code == _CANTOPEN else None
-                raise ProgressStorageError(
-                    f"the progress file {self.path} could not be used ({why or error}); {doing}"
-                ) from None
-
-    def _check(self, seconds: float) -> None:
-        """Whose file it is, SQLite's own check of it, then the table (only where writing is allowed)."""
-        with self._connect(write=False, timeout=seconds) as db:
-            mark = progress_schema.application_id(db)  # the header alone: another program's file is left alone,
-            if mark not in (0, progress_schema.APPLICATION_ID):  # even a damaged one
-                progress_schema.refuse_foreign(db, self.path)
-            if db.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
-                full = db.execute("PRAGMA integrity_check").fetchall()
-                if full != [("ok",)]:
-                    raise _CorruptError(f"SQLite's integrity check found: {full[0][0]}")
-            progress_schema.refuse_foreign(db, self.path)  # before anything is written
-            progress_schema.refuse_newer(db, self.path)
-            if self.read_only is None:
-                if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
-                    db.execute("PRAGMA journal_mode=DELETE")  # WAL is unsafe on network storage
-                progress_schema.migrate(db, self.path)
-
-    def _open_checked(self, doing: str) -> None:
-        """Check the file; move it aside only when SQLite proved it broken, then start a fresh one."""
-        if self.read_only and not self._file.exists():
-            return
-        proved = progress_file.identity(self._file)
-        try:
-            self._retry(self._check, f"it could not be {doing}")
-        except _CorruptError as error:
-            self.moved_aside = progress_file.move_aside(self._file, self.path, proved, error, self.timeout)
-            try:
-                self._retry(self._check, f"it could not be {doing}")
-            except _CorruptError as again:  # the fresh file is damaged too: say so, move nothing more
-                raise ProgressStorageError(f"the progress file {self.path} is damaged ({again}); {CHOOSE}") from None
-
-    def _write(self, sql: str, rows: list[tuple], doing: str, then: tuple[str, list[tuple]] | None = None) -> int:
-        """Run ``sql`` over rows (then ``then``) in one transaction; return the rows ``sql`` changed.
-
-        A broken file is moved aside once.
-        """
-        reason = self.read_only
-        if reason:
-            raise ProgressReadOnlyError(f"{reason}; {doing}; {CHOOSE}")
-
-        def insert(seconds: float) -> int:
-            with self._connect(write=True, timeout=seconds) as db:
-                db.execute("BEGIN IMMEDIATE")  # the write lock first: the file is checked again under it
-                progress_schema.migrate(db, self.path)  # refuses another program's file, whatever it is now
-                before = db.total_changes
-                db.executemany(sql, rows)
-                changed = db.total_changes - before
-                if then is not None and then[1]:
-                    db.executemany(*then)
-                return changed
-
-        try:
-            return self._mid_session(lambda: self._retry(insert, doing), doing)
-        except _CorruptError:
-            self._open_checked("opened")
-            try:
-                return self._mid_session(lambda: self._retry(insert, doing), doing)
-            except _CorruptError as error:
-                raise ProgressStorageError(f"the progress file {self.path} is damaged ({error}); {doing}") from None
-
-    def _mid_session(self, action: Callable[[], T], doing: str) -> T:
-        """Run ``action``; a file found foreign or newer since it was opened is a storage error saying what failed."""
-        try:
-            return action()
-        except ValueError as error:  # ForeignDatabaseError, or a file newer than this code
-            raise ProgressStorageError(f"{error}; {doing}") from None
-
-    def _read(self) -> list[tuple]:
-        def select(seconds: float) -> list[tuple]:
-            if not self._file.exists():
-                return []
-            with self._connect(write=False, timeout=seconds) as db:
-                progress_schema.refuse_foreign(db, self.path)  # it may have been swapped since it was opened
-                stored = progress_schema.stored_columns(db)  # a read-only older file has no confidence
-                if not stored:
-                    return []
-                columns = ", ".join(c if c in stored else f"NULL AS {c}" for c in _COLUMNS)
-                return db.execute(f"SELECT {columns} FROM attempts ORDER BY rowid").fetchall()
-
-        doing = "your progress could not be read"
-        try:
-            return self._mid_session(lambda: self._retry(select, doing), doing)
-        except _CorruptError:
-            self._open_checked("read")
-            try:
-                return self._mid_session(lambda: self._retry(select, doing), doing)
-            except _CorruptError as error:
-                raise ProgressStorageError(f"the progress file {self.path} is damaged ({error}); {doing}") from None
+        super().__init__(Path(path).expanduser() if path is not None else default_path(), timeout)
 
     # --- recording ----------------------------------------------------------------------------
 
@@ -393,7 +201,7 @@ class ProgressStore:
                 ProgressWarning,
                 stacklevel=2,
             )
-        frame = pd.DataFrame(good, columns=list(_COLUMNS))
+        frame = pd.DataFrame(good, columns=list(COLUMNS))
         frame["correct"] = frame["correct"].astype(bool)
         frame["confidence"] = pd.Series([c if isinstance(c, str) else None for c in frame["confidence"]], dtype=object)
         frame["answered_at"] = pd.to_datetime(frame["answered_at"], utc=True, format="ISO8601")

@@ -1,9 +1,8 @@
-"""The ``sarcoma-edu report`` and ``sarcoma-edu binder-links`` commands (the parser is built in :mod:`sarcoma_edu.cli`).
+"""The ``sarcoma-edu report`` command: its options and what it runs (the top parser is :mod:`sarcoma_edu.cli`).
 
-Examples::
+Example::
 
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
-    sarcoma-edu binder-links --repo OWNER/NAME --ref main
 
 Bad input exits with status 2 and one line; a report that cannot be written exits with status 1 and
 one line naming the file and why (an earlier report there is left as it was); a skipped results
@@ -17,13 +16,16 @@ import sys
 import warnings
 from pathlib import Path
 
+from sarcoma_edu.common.atomic import OutputError
+from sarcoma_edu.report.class_report import ReportWarning, class_report, write_report
+
 __all__ = ["COMMANDS", "add_parsers", "run"]
 
-COMMANDS = ("report", "binder-links")
+COMMANDS = ("report",)
 
 
 def add_parsers(commands) -> None:
-    """Add the two commands to the ``sarcoma-edu`` sub-command parsers."""
+    """Add ``report`` to the ``sarcoma-edu`` sub-command parsers."""
     report = commands.add_parser(
         "report",
         help="class report for instructors from students' progress exports",
@@ -42,65 +44,35 @@ def add_parsers(commands) -> None:
     report.add_argument(
         "--anonymise", action="store_true", help="show stable pseudonyms (Student 7F3A9C) instead of names"
     )
-    links = commands.add_parser(
-        "binder-links",
-        help="print the Binder badges and URLs for this repository",
-        description=(
-            "Print the Markdown for the JupyterLab and Voila Binder badges and their URLs. The repository is "
-            "--repo, or else read from 'git remote get-url origin' in the current folder."
-        ),
-    )
-    links.add_argument("--repo", help="the GitHub repository as OWNER/NAME (default: from git remote origin)")
-    links.add_argument("--ref", default="main", help="branch, tag or commit to build (default: main)")
 
 
-def _fail(command: str, message: str) -> int:
-    print(f"sarcoma-edu {command}: error: {message}", file=sys.stderr)
+def _fail(message: str) -> int:
+    print(f"sarcoma-edu report: error: {message}", file=sys.stderr)
     return 2
 
 
-def _report(args: argparse.Namespace) -> int:
-    from sarcoma_edu.common.atomic import OutputError
-    from sarcoma_edu.report.class_report import ReportWarning, class_report, write_report
-
+def run(args: argparse.Namespace) -> int:
+    """Run ``report``; return the exit status (0; 1 when the report cannot be written; 2 for bad input)."""
     out = Path(args.out).expanduser()
     if out.is_dir():
-        return _fail("report", f"--out {args.out!r} is a folder; give a file name such as report.html")
+        return _fail(f"--out {args.out!r} is a folder; give a file name such as report.html")
     if not out.parent.is_dir():
-        return _fail("report", f"--out {args.out!r}: the folder {str(out.parent)!r} does not exist")
+        return _fail(f"--out {args.out!r}: the folder {str(out.parent)!r} does not exist")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ReportWarning)
         try:
             report = class_report(args.results, anonymise=args.anonymise)
         except ValueError as error:
             message = str(error).split(": ", 1)[-1] if str(error).startswith("paths=") else str(error)
-            return _fail("report", f"RESULTS {' '.join(args.results)!r}: {message}")
+            return _fail(f"RESULTS {' '.join(args.results)!r}: {message}")
     for warning in caught:
         print(f"sarcoma-edu report: warning: {warning.message}", file=sys.stderr)
     try:
         write_report(report, out)
     except ValueError as error:
-        return _fail("report", str(error).replace("out=", "--out ", 1))
+        return _fail(str(error).replace("out=", "--out ", 1))
     except OutputError as error:
         print(f"sarcoma-edu report: error: {error}", file=sys.stderr)
         return 1
     print(f"{report.describe()}\nReport written to {out}")
     return 0
-
-
-def _binder_links(args: argparse.Namespace) -> int:
-    from sarcoma_edu.serve.binder import binder_links, origin_repo
-
-    try:
-        repo = args.repo if args.repo is not None else origin_repo(".")
-        links = binder_links(repo, args.ref)
-    except ValueError as error:
-        message = str(error).replace("repo=", "--repo ").replace("ref=", "--ref ")
-        return _fail("binder-links", message)
-    print(links.describe())
-    return 0
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``report`` or ``binder-links``; return the exit status (0, or 2 for bad input)."""
-    return _report(args) if args.command == "report" else _binder_links(args)

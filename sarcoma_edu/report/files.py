@@ -1,39 +1,23 @@
-"""Reading a class's exports: files and folders, the student's name, merging, and skipping unusable files.
+"""A class's exports read and merged: files and folders, one table of attempts, shared and unusable files.
 
-- **Inputs:** CSV from :meth:`ProgressStore.export_csv` or JSON from :meth:`ProgressStore.export_json`
-  (``datasets/progress_exchange.schema.json``), given one by one or as folders, searched with their
-  sub-folders (hidden ones left out) for ``*.csv`` and ``*.json``. Every attempt is checked with the
-  exchange format's rules (:func:`sarcoma_edu.progress.exchange.attempt_problem`). A CSV cell the
-  export protected with a leading apostrophe (a formula-like text) is read as the student's own text.
-- **Progress files handed in by mistake** (``*.sqlite3``, ``*.sqlite``, ``*.db``) are read too,
-  read-only (SQLite's ``immutable`` mode: the file is never changed, not even locked), when they
-  are sarcoma-edu progress files (the rule of :mod:`sarcoma_edu.progress.schema`); another
-  program's database or a damaged file is skipped with the reason.
-- **Whose attempts:** the student's name is read from the file when it carries one (JSON: a
-  top-level ``"student"`` text; CSV: a ``student`` column), otherwise from the file name: its name
-  without the extension and without a leading ``results-`` or ``progress-`` (``results-ana.csv``
-  is ana's). A progress file with its default name (``progress.sqlite3``) carries no name: it is
-  the student of the folder it is in (``ana/progress.sqlite3`` is ana's), and is skipped when it
-  lies directly in a folder given to the report. Two files with the same name are the same student.
+- **Inputs:** files given one by one or as folders, searched with their sub-folders (hidden ones
+  left out) for ``*.csv`` and ``*.json`` exports and for progress files handed in by mistake
+  (``*.sqlite3``, ``*.sqlite``, ``*.db``). Each is read, with its student's name, by
+  :mod:`sarcoma_edu.report.student_file`. Two files with the same name are the same student.
 - **Merging:** an attempt counts once, however many files hold it (same ``attempt_id``; the first
   file in sorted order keeps it). When the files holding it are two students' (one handed in the
   other's export, or a copy of it), it is counted once, for the student whose file comes first in
-  sorted order, and a :class:`ReportWarning` names both students and how many attempts they share;
-  the report lists them too.
+  sorted order, and a :class:`~sarcoma_edu.report.student_file.ReportWarning` names both students
+  and how many attempts they share; the report lists them too.
 - **Unusable files** (unreadable, not a progress export, an attempt breaking the exchange format,
   text that is not valid Unicode, a number too large for a float) are named and skipped with a
-  :class:`ReportWarning`; the report is made from the rest.
+  :class:`~sarcoma_edu.report.student_file.ReportWarning`; the report is made from the rest.
+- **Names hidden:** with ``anonymise`` every student's name becomes a stable :func:`pseudonym`.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import json
-import os
-import re
-import sqlite3
-import urllib.parse
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,30 +27,20 @@ import pandas as pd
 
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.progress import exchange
-from sarcoma_edu.progress import schema as progress_schema
+from sarcoma_edu.report.student_file import (
+    DATABASE_SUFFIXES,
+    EXPORT_SUFFIXES,
+    ReportWarning,
+    read_csv_export,
+    read_json_export,
+    read_progress_file,
+    real_path,
+)
 
-__all__ = [
-    "ClassResults",
-    "ReportWarning",
-    "SharedAttempts",
-    "SkippedFile",
-    "pseudonym",
-    "read_exports",
-    "student_from_file_name",
-]
+__all__ = ["ClassResults", "SharedAttempts", "SkippedFile", "pseudonym", "read_exports"]
 
 COLUMNS = ("student", *exchange.FIELDS)
-_PREFIXES = ("results-", "results_", "progress-", "progress_")
-_EXPORTS = (".csv", ".json")
-_DATABASES = (".sqlite3", ".sqlite", ".db")
-_DEFAULT_NAME = "progress"  # the stem of the default progress file, which names no student
 _LINK_NOWHERE = "it is a link that leads nowhere (to a missing file, or round in a loop)"
-_SPACED_TIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) (?=[0-9])")
-_TRUE, _FALSE = {"true", "1"}, {"false", "0"}
-
-
-class ReportWarning(UserWarning):
-    """A results file was skipped: the message names it and says why."""
 
 
 @dataclass(frozen=True)
@@ -143,15 +117,6 @@ class ClassResults:
         return text + "."
 
 
-def student_from_file_name(path: str | Path) -> str:
-    """The student's name from a file name: ``results-ana.csv`` -> ``ana``; ``Ben Ode.json`` -> ``Ben Ode``."""
-    stem = Path(path).stem.strip()
-    for prefix in _PREFIXES:
-        if stem.lower().startswith(prefix) and stem[len(prefix) :].strip():
-            return stem[len(prefix) :].strip()
-    return stem
-
-
 def pseudonym(name: str, digits: int = 6) -> str:
     """A stable pseudonym for a student's name, e.g. ``Student 7F3A9C``: the same name always gives the same one.
 
@@ -172,11 +137,6 @@ def _pseudonyms(names: Iterable[str]) -> dict[str, str]:
     return {n: (pseudonym(n, 16) if taken[p] > 1 else p) for n, p in short.items()}
 
 
-def _real(path: Path) -> Path:
-    """The file a path names, links followed; a link loop is left as it is (it is then skipped as unreadable)."""
-    return Path(os.path.realpath(path))
-
-
 def _input_files(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, Path | None]], list[SkippedFile]]:
     """Each file to read with the folder given that held it (None when the file was given itself), and skips."""
     files: list[tuple[Path, Path | None]] = []
@@ -187,143 +147,20 @@ def _input_files(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, Path | N
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.suffix.lower() in (*_EXPORTS, *_DATABASES)
+                if p.suffix.lower() in (*EXPORT_SUFFIXES, *DATABASE_SUFFIXES)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             files.extend((p, path) for p in found if p.is_file())
             skipped.extend(SkippedFile(p, _LINK_NOWHERE) for p in found if not p.exists() and p.is_symlink())
         elif path.is_file():
-            if path.suffix.lower() in (*_EXPORTS, *_DATABASES):
+            if path.suffix.lower() in (*EXPORT_SUFFIXES, *DATABASE_SUFFIXES):
                 files.append((path, None))
             else:
                 skipped.append(SkippedFile(path, "it is not a .csv or .json progress export"))
         else:
             skipped.append(SkippedFile(path, _LINK_NOWHERE if path.is_symlink() else "there is no such file or folder"))
-    unique = list({_real(p): (_real(p), root) for p, root in files}.values())
+    unique = list({real_path(p): (real_path(p), root) for p, root in files}.values())
     return unique, skipped
-
-
-def _text_answer(answer: object) -> str:
-    return "; ".join(map(str, answer)) if isinstance(answer, list) else str(answer)
-
-
-def _checked(rows: list[dict[str, object]], name: str, where: str) -> list[dict[str, object]]:
-    """Check each attempt with the exchange format's rules; add the student; answers become text."""
-    for index, row in enumerate(rows):
-        problem = exchange.attempt_problem(row)
-        if problem is not None:
-            raise ValueError(f"{where} {index + (2 if where == 'row' else 0)}, field {problem[0]!r}: {problem[1]}")
-        row["answer"] = _text_answer(row["answer"])
-        row["student"] = name
-    return rows
-
-
-def _valid_name(name: object, what: str) -> None:
-    if exchange._not_unicode(name):
-        raise ValueError(f"its {what} {_checks.show(name)} holds text that is not valid Unicode (a lone surrogate)")
-
-
-def _read_json(path: Path) -> list[dict[str, object]]:
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError, RecursionError) as error:
-        reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
-        raise ValueError(f"it cannot be read as JSON ({reason})") from None
-    if not isinstance(payload, dict) or payload.get("format") != exchange.FORMAT:
-        raise ValueError(f"it is not a sarcoma-edu progress export (no field 'format' with {exchange.FORMAT!r})")
-    if payload.get("version") not in exchange.VERSIONS or isinstance(payload.get("version"), bool):
-        shown = _checks.show(payload.get("version"))
-        readable = " and ".join(map(str, exchange.VERSIONS))
-        raise ValueError(f"its field 'version' is {shown}; this sarcoma-edu reads versions {readable}")
-    attempts = payload.get("attempts")
-    if not isinstance(attempts, list) or not all(isinstance(a, dict) for a in attempts):
-        raise ValueError("its field 'attempts' is not a list of attempts")
-    student = payload.get("student")
-    _valid_name(student, "field 'student'")
-    name = student.strip() if isinstance(student, str) and student.strip() else student_from_file_name(path)
-    return _checked(attempts, name, "attempt")
-
-
-def _read_csv(path: Path) -> list[dict[str, object]]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            rows = list(reader)
-    except (OSError, ValueError, csv.Error) as error:
-        raise ValueError(f"it cannot be read as CSV ({error})") from None
-    missing = [c for c in exchange.FIELDS if c not in header]
-    if missing:
-        raise ValueError(f"it is not a progress export: no column {', '.join(map(repr, missing))}")
-    by_file = student_from_file_name(path)
-    out: list[dict[str, object]] = []
-    names = []
-    for index, row in enumerate(rows):
-        if None in row or any(v is None for v in row.values()):
-            raise ValueError(f"row {index + 2} does not have one value for each column")
-        row = {key: exchange.csv_text(value) for key, value in row.items()}  # the export's apostrophes off
-        _valid_name(row.get("student"), f"row {index + 2}, column 'student',")
-        flag = row["correct"].strip().lower()
-        names.append((row.get("student") or "").strip() or by_file)
-        attempt = {f: row[f] for f in exchange.FIELDS}
-        attempt["answered_at"] = _SPACED_TIME.sub(r"\1T", row["answered_at"].strip())  # export_csv writes a space
-        attempt["correct"] = True if flag in _TRUE else False if flag in _FALSE else row["correct"]
-        out.append(attempt)
-    _checked(out, by_file, "row")
-    for attempt, name in zip(out, names, strict=True):
-        attempt["student"] = name
-    return out
-
-
-def _sqlite_student(path: Path, root: Path | None) -> str:
-    """The student of a progress file: from its name, or, for the default name, from the folder it is in."""
-    if path.stem.strip().lower() != _DEFAULT_NAME:
-        return student_from_file_name(path)
-    if root is not None and _real(path.parent) == _real(root):
-        raise ValueError(
-            "a progress file with the default name names no student; put it in a folder named after the student "
-            "(ana/progress.sqlite3) or rename it (progress-ana.sqlite3), or better, hand in an export"
-        )
-    return path.parent.name
-
-
-def _read_sqlite(path: Path, root: Path | None) -> list[dict[str, object]]:
-    """The attempts of a progress file handed in by mistake, read-only; rows it cannot read are left out."""
-    name = _sqlite_student(path, root)
-    try:
-        db = sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?mode=ro&immutable=1", uri=True)
-    except sqlite3.Error as error:
-        raise ValueError(f"it cannot be opened as a SQLite database ({error})") from None
-    try:
-        reason = progress_schema.foreign_reason(db)
-        if reason is not None:
-            raise ValueError(f"it is not a sarcoma-edu progress file ({reason})")
-        stored = progress_schema.stored_columns(db)
-        if not stored:
-            return []
-        columns = ", ".join(c if c in stored else f"NULL AS {c}" for c in (*exchange.FIELDS, *exchange.OPTIONAL_FIELDS))
-        rows = db.execute(f"SELECT {columns} FROM attempts ORDER BY rowid").fetchall()
-    except sqlite3.DatabaseError as error:
-        raise ValueError(
-            f"it is a damaged progress file or not one (SQLite: {error}); the student can bring its answers back "
-            "with 'sarcoma-edu progress recover' and hand in an export"
-        ) from None
-    finally:
-        db.close()
-    attempts, bad = [], 0
-    for row in rows:
-        attempt, _problem = exchange.attempt_from_row(row)
-        if attempt is None:
-            bad += 1
-            continue
-        attempt.pop("confidence", None)
-        attempt["answer"] = _text_answer(attempt["answer"])
-        attempt["student"] = name
-        attempts.append(attempt)
-    if bad:
-        message = f"{path}: {bad} stored attempt(s) could not be read and were left out"
-        warnings.warn(message, ReportWarning, stacklevel=4)
-    return attempts
 
 
 def _shared(attempts: pd.DataFrame, files: list[Path]) -> list[tuple[tuple[str, ...], tuple[Path, ...], int]]:
@@ -361,11 +198,11 @@ def read_exports(paths: str | Path | Sequence[str | Path], *, anonymise: bool = 
         suffix = path.suffix.lower()
         try:
             found = (
-                _read_json(path)
+                read_json_export(path)
                 if suffix == ".json"
-                else _read_csv(path)
+                else read_csv_export(path)
                 if suffix == ".csv"
-                else _read_sqlite(path, root)
+                else read_progress_file(path, root)
             )
         except ValueError as error:
             skipped.append(SkippedFile(path, str(error)))

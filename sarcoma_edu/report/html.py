@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sarcoma_edu.common.about import DISCLAIMER
-from sarcoma_edu.report.class_report import ClassReport
+from sarcoma_edu.report.analysis import ClassReport
 from sarcoma_edu.report.items import FLAG_DISTRACTOR, FLAG_NEGATIVE
 
 __all__ = ["report_html"]

@@ -21,6 +21,7 @@ import pandas as pd
 from sarcoma_edu.common import atomic as _atomic
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.progress import exchange
+from sarcoma_edu.report.files import ClassResults
 
 __all__ = ["SyntheticClass", "synthetic_class"]
 
@@ -47,11 +48,8 @@ class SyntheticClass:
     abilities: pd.Series
     seed: int
 
-    def results(self):
-        """The attempts as merged class results (no files), ready for
-        :func:`sarcoma_edu.report.class_report.analyse`."""
-        from sarcoma_edu.report.files import ClassResults
-
+    def results(self) -> ClassResults:
+        """The attempts as merged class results (no files), ready for :func:`sarcoma_edu.report.analysis.analyse`."""
         return ClassResults(self.attempts.copy(), files=())
 
     @property
@@ -103,7 +101,7 @@ def synthetic_class(
         retry_share: the share of wrong first answers tried again later (0 to 1).
 
     Returns:
-        The attempts, ready for :func:`sarcoma_edu.report.class_report.analyse` (``.results()``) or to be written
+        The attempts, ready for :func:`sarcoma_edu.report.analysis.analyse` (``.results()``) or to be written
         as exports.
     """
     n_students = _checks.whole_number("n_students", n_students, "a whole number of students, 2 or more")

@@ -1,2 +1,2 @@
-"""Serving the course: the classroom copy of the lessons, JupyterLab settings, Voila presentation, Binder
-links."""
+"""Serving the course: the lesson files and a student's copy of them, ports, the JupyterLab and Voila servers,
+JupyterLab settings, Binder links, and the ``lab``, ``present`` and ``binder-links`` commands."""

@@ -27,6 +27,7 @@ import sys
 from pathlib import Path, PurePosixPath
 
 from sarcoma_edu.common import atomic as _atomic
+from sarcoma_edu.serve.lesson_files import list_lessons
 
 __all__ = [
     "LAB_CONFIG",
@@ -66,8 +67,6 @@ def save_lesson_without_outputs(model: dict, path: str = "", **_ignored: object)
 
 
 def _lesson_names() -> set[str]:
-    from sarcoma_edu.serve.classroom import list_lessons
-
     return set(list_lessons())
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_edu.serve.classroom import present_command, present_env
+from sarcoma_edu.serve.servers import present_command, present_env
 from tests.browser.harness import (
     AXE,
     LESSONS,

@@ -198,7 +198,7 @@ def test_the_class_report_maps_each_built_in_question_to_its_objectives():
     """By default the class report knows st-nodes-retro assesses staging-nodal-rule, so mastery by objective works."""
     import pandas as pd
 
-    from sarcoma_edu.report.class_report import _default_objectives, mastery
+    from sarcoma_edu.report.analysis import _default_objectives, mastery
 
     links, note = _default_objectives()
     assert "built-in quiz questions" in note

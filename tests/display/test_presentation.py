@@ -18,7 +18,7 @@ from IPython.core.formatters import HTMLFormatter
 
 from sarcoma_edu.clinical.staging import stage
 from sarcoma_edu.display import presentation
-from sarcoma_edu.serve import classroom
+from sarcoma_edu.serve import lesson_files, servers
 
 C = "style='text-align:left;vertical-align:top;white-space:normal'"
 TEMPLATE = presentation.template_root() / "voila" / "templates" / "sarcoma-edu-large"
@@ -63,16 +63,16 @@ def test_present_large_text_uses_the_template_voila_finds_on_jupyter_path(monkey
     """`present --large-text` asks for the sarcoma-edu-large template and puts its folder first on JUPYTER_PATH."""
     from voila.paths import collect_template_paths
 
-    command = classroom.present_command(classroom.resolve("03"), large_text=True, port=8866)
-    env = classroom.present_env(large_text=True)
+    command = servers.present_command(lesson_files.resolve("03"), large_text=True, port=8866)
+    env = servers.present_env(large_text=True)
     assert "--template=sarcoma-edu-large" in command
     assert env["JUPYTER_PATH"].split(":")[0] == str(presentation.template_root())
     monkeypatch.setenv("JUPYTER_PATH", env["JUPYTER_PATH"])
     paths = collect_template_paths(["voila", "nbconvert"], "sarcoma-edu-large", prune=True)
     assert str(TEMPLATE) in paths and str(OFFLINE) in paths and any(p.endswith("voila/templates/lab") for p in paths)
-    plain = classroom.present_command(classroom.resolve("03"), port=8866)
+    plain = servers.present_command(lesson_files.resolve("03"), port=8866)
     assert "--template=sarcoma-edu" in plain and "--template=sarcoma-edu-large" not in plain
-    assert classroom.present_env()["JUPYTER_PATH"].split(":")[0] == str(presentation.template_root())
+    assert servers.present_env()["JUPYTER_PATH"].split(":")[0] == str(presentation.template_root())
 
 
 def test_every_presented_page_leaves_out_the_font_awesome_style_sheets_voila_fetches_from_a_cdn():
@@ -92,7 +92,7 @@ def test_every_presented_page_leaves_out_the_font_awesome_style_sheets_voila_fet
 
 def test_present_runs_the_cells_with_the_page_connected():
     """`present` asks Voila for progressive rendering, so no widget is drawn before its model reaches the page."""
-    command = classroom.present_command(classroom.resolve("08"), port=8866)
+    command = servers.present_command(lesson_files.resolve("08"), port=8866)
     assert "--VoilaConfiguration.progressive_rendering=True" in command
 
 
@@ -157,9 +157,9 @@ def test_large_text_makes_every_figure_text_as_large_as_the_page_text(monkeypatc
 
 def test_present_passes_the_theme_to_the_lessons_kernel():
     """The environment `present` runs Voila with (inherited by kernels) names the theme and presentation."""
-    assert classroom.present_env(dark=True)[presentation.THEME_ENV] == "dark"
-    assert classroom.present_env()[presentation.THEME_ENV] == "light"
-    assert classroom.present_env()[presentation.PRESENT_ENV] == "1"
+    assert servers.present_env(dark=True)[presentation.THEME_ENV] == "dark"
+    assert servers.present_env()[presentation.THEME_ENV] == "light"
+    assert servers.present_env()[presentation.PRESENT_ENV] == "1"
 
 
 @pytest.mark.parametrize(

@@ -92,7 +92,7 @@ def test_every_package_of_sarcoma_edu_has_its_place_in_the_layers():
     named = {name.strip() for layer in layers["layers"] for name in layer.split("|")}
     packages = {f"sarcoma_edu.{path.parent.name}" for path in PACKAGE.glob("*/__init__.py")}
     modules = {f"sarcoma_edu.{path.stem}" for path in PACKAGE.glob("*.py") if not path.stem.startswith("__")}
-    unplaced, missing = sorted(packages | modules - named), sorted(named - packages - modules)
+    unplaced, missing = sorted((packages | modules) - named), sorted(named - (packages | modules))
     assert not unplaced and not missing, f"not in a layer: {unplaced}; in a layer but missing: {missing}"
 
 

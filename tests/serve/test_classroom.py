@@ -14,42 +14,42 @@ from pathlib import Path
 import pytest
 
 from sarcoma_edu.cli import main
-from sarcoma_edu.serve import classroom
+from sarcoma_edu.serve import lesson_files, ports, servers
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_copy_lessons_copies_every_lesson_into_a_new_folder(tmp_path):
     """A first run copies all numbered lessons into the chosen folder, creating it."""
-    report = classroom.copy_lessons(tmp_path / "mine" / "lessons")
+    report = lesson_files.copy_lessons(tmp_path / "mine" / "lessons")
     lessons = [name for name in report.copied if "/" not in name]
-    assert lessons == classroom.list_lessons() and len(lessons) >= 8
+    assert lessons == lesson_files.list_lessons() and len(lessons) >= 8
     assert (tmp_path / "mine" / "lessons" / "00_welcome.ipynb").read_bytes() == (
-        classroom.lessons_dir() / "00_welcome.ipynb"
+        lesson_files.lessons_dir() / "00_welcome.ipynb"
     ).read_bytes()
 
 
 def test_an_edited_lesson_is_kept_unless_the_student_says_replace(tmp_path):
     """A student's edited copy is kept by default; replacing it first saves a backup."""
-    classroom.copy_lessons(tmp_path)
+    lesson_files.copy_lessons(tmp_path)
     edited = tmp_path / "03_staging.ipynb"
     notebook = json.loads(edited.read_text())
     notebook["cells"].append({"cell_type": "markdown", "id": "mine", "metadata": {}, "source": "My own note"})
     edited.write_text(json.dumps(notebook))
     mine = edited.read_bytes()
     asked = []
-    report = classroom.copy_lessons(tmp_path, replace_edited=lambda p: asked.append(p.name) or False)
+    report = lesson_files.copy_lessons(tmp_path, replace_edited=lambda p: asked.append(p.name) or False)
     assert report.kept == ["03_staging.ipynb"] and asked == ["03_staging.ipynb"]
     assert edited.read_bytes() == mine and "03_staging.ipynb" in report.unchanged + report.kept
-    report = classroom.copy_lessons(tmp_path, replace_edited=lambda p: True)
+    report = lesson_files.copy_lessons(tmp_path, replace_edited=lambda p: True)
     assert report.replaced == ["03_staging.ipynb"]
     assert (tmp_path / "03_staging.edited-1.ipynb").read_bytes() == mine
-    assert classroom.copy_lessons(tmp_path).copied == []
+    assert lesson_files.copy_lessons(tmp_path).copied == []
 
 
 def test_a_lesson_only_run_and_saved_is_not_taken_for_an_edited_one(tmp_path):
     """A copy holding the lesson's cells word for word, with outputs and metadata from running, is not asked about."""
-    classroom.copy_lessons(tmp_path)
+    lesson_files.copy_lessons(tmp_path)
     run = tmp_path / "03_staging.ipynb"
     notebook = json.loads(run.read_text())
     notebook["metadata"]["widgets"] = {"state": {}}
@@ -58,7 +58,7 @@ def test_a_lesson_only_run_and_saved_is_not_taken_for_an_edited_one(tmp_path):
             cell.update(execution_count=1, outputs=[{"output_type": "stream", "name": "stdout", "text": "IIIB"}])
     run.write_text(json.dumps(notebook, indent=2))
     asked = []
-    report = classroom.copy_lessons(tmp_path, replace_edited=lambda p: asked.append(p.name) or False)
+    report = lesson_files.copy_lessons(tmp_path, replace_edited=lambda p: asked.append(p.name) or False)
     assert asked == [] and "03_staging.ipynb" in report.unchanged and report.kept == []
 
 
@@ -69,14 +69,14 @@ def test_a_lesson_only_run_and_saved_is_not_taken_for_an_edited_one(tmp_path):
 )  # fmt: skip
 def test_a_lesson_is_found_by_number_or_name(given, name):
     """Lessons resolve from a number, a slug word or the file name."""
-    assert classroom.resolve(given).name == name
+    assert lesson_files.resolve(given).name == name
 
 
 @pytest.mark.parametrize(("given", "words"), [("42", "matches none"), ("a", "matches"), ("", "not a lesson")])
 def test_an_unknown_lesson_names_the_lessons_there_are(given, words):
     """An unknown or ambiguous lesson raises listing the lessons."""
     with pytest.raises((ValueError, TypeError), match=words) as raised:
-        classroom.resolve(given)
+        lesson_files.resolve(given)
     assert "00_welcome" in str(raised.value)
 
 
@@ -91,7 +91,7 @@ def test_present_command_hides_code_and_can_be_dark(capsys):
 
 def test_lab_command_opens_the_welcome_lesson(tmp_path):
     """The JupyterLab command serves the copied folder and opens 00_welcome."""
-    command = classroom.lab_command(tmp_path, 8890, browser=False)
+    command = servers.lab_command(tmp_path, 8890, browser=False)
     assert f"--ServerApp.root_dir={tmp_path}" in command and "--no-browser" in command
     assert "--LabApp.default_url=/lab/tree/00_welcome.ipynb" in command
 
@@ -152,7 +152,7 @@ def test_present_serves_the_instructors_own_notebook_from_a_path_with_spaces(tmp
     folder = tmp_path / "My class"
     folder.mkdir()
     mine = folder / "our staging.ipynb"
-    shutil.copyfile(classroom.lessons_dir() / "03_staging.ipynb", mine)
+    shutil.copyfile(lesson_files.lessons_dir() / "03_staging.ipynb", mine)
     words = _printed_command(capsys, ["present", str(mine)])
     assert str(mine) in words and words[words.index("-m") + 1] == "voila"
 
@@ -165,8 +165,8 @@ def test_present_finds_a_lesson_in_the_folder_lab_made_with_the_instructors_edit
     edited.write_text(edited.read_text() + " ")
     capsys.readouterr()
     words = _printed_command(capsys, ["present", "staging", "--dir", str(tmp_path)])
-    assert str(edited) in words and str(classroom.lessons_dir() / "03_staging.ipynb") not in words
-    assert classroom.resolve("03_staging.ipynb", tmp_path) == edited
+    assert str(edited) in words and str(lesson_files.lessons_dir() / "03_staging.ipynb") not in words
+    assert lesson_files.resolve("03_staging.ipynb", tmp_path) == edited
 
 
 @pytest.mark.parametrize(
@@ -210,9 +210,9 @@ def test_the_port_printed_is_the_one_the_server_is_told_to_use(capsys):
     words = _printed_command(capsys, ["present", "03"])
     port = int(next(w for w in words if w.startswith("--port=")).split("=")[1])
     assert "--Voila.port_retries=0" in words and 8866 <= port < 8866 + 50
-    lab = classroom.lab_command(Path("/tmp/x"), 8890, browser=False)
+    lab = servers.lab_command(Path("/tmp/x"), 8890, browser=False)
     assert "--ServerApp.port=8890" in lab and "--ServerApp.port_retries=0" in lab
-    assert classroom.url(8890, "/lab") == "http://localhost:8890/lab"
+    assert ports.url(8890, "/lab") == "http://localhost:8890/lab"
 
 
 @pytest.mark.parametrize("folder", ["", "   "])
@@ -238,8 +238,8 @@ def test_the_example_banks_lesson_07_points_to_are_in_the_lab_copy(tmp_path):
 
     from sarcoma_edu.course.banks import bank_paths
 
-    classroom.copy_lessons(tmp_path)
-    copied = tmp_path / classroom.BANKS_FOLDER
+    lesson_files.copy_lessons(tmp_path)
+    copied = tmp_path / lesson_files.BANKS_FOLDER
     assert sorted(p.name for p in copied.iterdir()) == sorted(
         [p.name for p in bank_paths()] + ["quiz_bank.schema.json"]
     )
@@ -255,11 +255,11 @@ def test_the_example_banks_lesson_07_points_to_are_in_the_lab_copy(tmp_path):
 
 def test_an_edited_example_bank_is_kept_like_an_edited_lesson(tmp_path):
     """An instructor's edit to a copied example bank is kept unless they say replace (then it is backed up)."""
-    classroom.copy_lessons(tmp_path)
-    bank = tmp_path / classroom.BANKS_FOLDER / "staging.json"
+    lesson_files.copy_lessons(tmp_path)
+    bank = tmp_path / lesson_files.BANKS_FOLDER / "staging.json"
     bank.write_text("[]")
-    assert "example_banks/staging.json" in classroom.copy_lessons(tmp_path).kept and bank.read_text() == "[]"
-    classroom.copy_lessons(tmp_path, replace_edited=lambda p: True)
+    assert "example_banks/staging.json" in lesson_files.copy_lessons(tmp_path).kept and bank.read_text() == "[]"
+    lesson_files.copy_lessons(tmp_path, replace_edited=lambda p: True)
     assert (bank.parent / "staging.edited-1.json").read_text() == "[]" and bank.read_text() != "[]"
 
 
@@ -304,8 +304,8 @@ def test_make_present_passes_large_text_and_a_lesson_path_with_spaces():
 
 def test_a_copy_that_fails_half_way_never_empties_a_lesson_or_an_example_bank(tmp_path, monkeypatch):
     """With the disk full while copying, the student's edited lesson and bank stay whole and no partial file is left."""
-    classroom.copy_lessons(tmp_path)
-    lesson, bank = tmp_path / "03_staging.ipynb", next((tmp_path / classroom.BANKS_FOLDER).glob("staging.json"))
+    lesson_files.copy_lessons(tmp_path)
+    lesson, bank = tmp_path / "03_staging.ipynb", next((tmp_path / lesson_files.BANKS_FOLDER).glob("staging.json"))
     lesson.write_text(lesson.read_text() + " ")
     bank.write_text(bank.read_text() + " ")
     mine = {lesson: lesson.read_bytes(), bank: bank.read_bytes()}
@@ -316,6 +316,6 @@ def test_a_copy_that_fails_half_way_never_empties_a_lesson_or_an_example_bank(tm
 
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(OSError, match=r"could not write .* \(No space left on device\)"):
-        classroom.copy_lessons(tmp_path, replace_edited=lambda p: True)
+        lesson_files.copy_lessons(tmp_path, replace_edited=lambda p: True)
     assert {p: p.read_bytes() for p in mine} == mine
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == listing

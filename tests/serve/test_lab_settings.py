@@ -14,7 +14,7 @@ from pathlib import Path
 from traitlets.config import Config
 
 from sarcoma_edu import cli
-from sarcoma_edu.serve import classroom, lab_settings
+from sarcoma_edu.serve import lab_settings, lesson_files, servers
 from tests.browser.harness import free_port, start_server
 from tests.hub.harness import guide_block, hub_config
 
@@ -46,9 +46,7 @@ def test_lab_env_puts_the_toolkit_folder_first_and_keeps_the_others():
 def test_sarcoma_edu_lab_starts_jupyterlab_with_the_defaults(tmp_path, monkeypatch):
     """`sarcoma-edu lab` runs JupyterLab with the toolkit's config folder first on JUPYTER_CONFIG_PATH."""
     started = {}
-    monkeypatch.setattr(
-        classroom, "run_server", lambda command, env=None: started.update(command=command, env=env) or 0
-    )
+    monkeypatch.setattr(servers, "run_server", lambda command, env=None: started.update(command=command, env=env) or 0)
     assert cli.main(["lab", "--dir", str(tmp_path / "lessons"), "--no-browser", "--port", str(free_port())]) == 0
     assert started["command"][:3] == [sys.executable, "-m", "jupyterlab"]
     assert _first_config_folder(started["env"]["JUPYTER_CONFIG_PATH"]) == lab_settings.LAB_CONFIG
@@ -99,7 +97,7 @@ def test_a_jupyterlab_started_with_the_defaults_serves_them(tmp_path):
         "--allow-root",
     ]  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    shutil.copy(classroom.lessons_dir() / "03_staging.ipynb", tmp_path / "03_staging.ipynb")
+    shutil.copy(lesson_files.lessons_dir() / "03_staging.ipynb", tmp_path / "03_staging.ipynb")
     process = start_server(command, f"{base}/api/status?token={token}", tmp_path / "lab.log", env)
     try:
         with urllib.request.urlopen(f"{base}/lab/api/settings/{PLUGIN}?token={token}", timeout=30) as answer:

@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from sarcoma_edu.serve import classroom
+from sarcoma_edu.serve import ports, servers
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals are needed")
@@ -171,8 +171,8 @@ while True:
 
 _RUNNER = """
 import sys
-from sarcoma_edu.serve import classroom
-sys.exit(classroom.run_server([sys.executable, "-c", sys.argv[1], *sys.argv[2:]], grace=float(sys.argv[-1])))
+from sarcoma_edu.serve import servers
+sys.exit(servers.run_server([sys.executable, "-c", sys.argv[1], *sys.argv[2:]], grace=float(sys.argv[-1])))
 """
 
 
@@ -210,7 +210,7 @@ def test_a_server_that_ignores_sigterm_is_killed_after_the_grace_time(tmp_path):
 
 def test_run_server_returns_the_servers_own_exit_status():
     """A server that ends by itself hands its exit status back (a failed start is not reported as success)."""
-    assert classroom.run_server([sys.executable, "-c", "import sys; sys.exit(3)"]) == 3
+    assert servers.run_server([sys.executable, "-c", "import sys; sys.exit(3)"]) == 3
 
 
 def test_sigkill_to_the_sarcoma_edu_process_stops_the_server_with_it_and_frees_the_port(tmp_path):
@@ -280,10 +280,10 @@ def test_a_port_still_held_names_the_process_and_how_to_stop_it(tmp_path):
         assert f"--port {port} is in use by another program (process {holder.pid} (" in line
         assert "voila_left_over.py" in line and "an earlier 'sarcoma-edu present' or 'lab' left running" in line
         assert f"stop it with: kill {holder.pid}" in line
-        note = classroom.port_note(port, port + 1)
+        note = ports.port_note(port, port + 1)
         assert note.startswith(f"Port {port} is in use by process {holder.pid}")
         assert note.endswith(f"Using port {port + 1} instead.")
-        assert classroom.port_note(port, port) is None
+        assert ports.port_note(port, port) is None
     finally:
         holder.kill()
         holder.wait()
