@@ -4,6 +4,7 @@ Pick a built-in case (or "A new patient"), read the story, and answer each step;
 explains the right answer and names its source, then the next piece of information appears.
 At the end come the student's choices, the stage explanation, the treatment timeline and the
 score, and a **What if?** panel that changes one fact and shows which answers change and why.
+Feedback comes in the quiz's box (:mod:`sarcoma_edu.widgets.feedback`).
 Every answer is recorded in the :class:`~sarcoma_edu.progress.store.ProgressStore` (topic ``cases``).
 
 In class (``sarcoma-edu present``, or ``presenter=True``) the feedback stays hidden until the
@@ -35,8 +36,10 @@ from sarcoma_edu.course.cases import (
 from sarcoma_edu.course.quiz import Feedback, check
 from sarcoma_edu.display import presentation
 from sarcoma_edu.progress.store import ProgressStore
+from sarcoma_edu.widgets.answers import QUIZ_STYLE
+from sarcoma_edu.widgets.case_seed import FRESH_SEEDS, checked_seed, seed_from_environment, seed_sequence
+from sarcoma_edu.widgets.feedback import answer_feedback, feedback_box
 from sarcoma_edu.widgets.lessons import NumberBox
-from sarcoma_edu.widgets.quiz import _FRESH_SEEDS, _STYLE, _box, _case_seed, _seed_from_environment, seed_sequence
 
 __all__ = ["NEW_PATIENT", "TumourBoard", "tumour_board"]
 
@@ -52,10 +55,6 @@ def _alert(lines: Sequence[str]) -> str:
         '<div role="alert" style="border-left:5px solid #D55E00;padding:0.3em 0.7em;background:#FFF4EC;color:#222">'
         f"<p style='margin:0.2em 0'><b>Some cases could not be used:</b></p><ul>{items}</ul></div>"
     )
-
-
-def _p(text: str, style: str = "") -> str:
-    return f"<p style='margin:0.3em 0;{style}'>{html.escape(text)}</p>"
 
 
 class TumourBoard(w.VBox):
@@ -81,8 +80,8 @@ class TumourBoard(w.VBox):
         self.pending: tuple | None = None  # presenter mode: an answer chosen, not yet revealed
         seed_note = ""
         if seed is None:
-            seed, seed_note = _seed_from_environment()
-        self.first_seed = random.SystemRandom().randrange(_FRESH_SEEDS) if seed is None else seed
+            seed, seed_note = seed_from_environment()
+        self.first_seed = random.SystemRandom().randrange(FRESH_SEEDS) if seed is None else seed
         self._seeds = seed_sequence(self.first_seed)  # after the largest seed comes 0
         options = [(f"{c.title} ({c.level})", c.id) for c in cases] + [("A new patient (made up for you)", NEW_PATIENT)]
         self.picker = w.Dropdown(
@@ -146,7 +145,7 @@ class TumourBoard(w.VBox):
         self.summary_box = w.VBox([self.summary, self.timeline_output, self.what_if_box])
         super().__init__(
             [
-                w.HTML(_STYLE + "<h3 style='margin:0.2em 0'>Tumour board: virtual patients</h3>"),
+                w.HTML(QUIZ_STYLE + "<h3 style='margin:0.2em 0'>Tumour board: virtual patients</h3>"),
                 self.problems,
                 w.HBox([self.picker, self.start_button, self.mistakes_button], layout=w.Layout(flex_flow="row wrap")),
                 self.presenter,
@@ -243,7 +242,7 @@ class TumourBoard(w.VBox):
         try:
             feedback = check(step.question, text)
         except (TypeError, ValueError) as error:
-            self.result.value = _box("wrong", "Please check your answer", [html.escape(str(error))])
+            self.result.value = feedback_box("wrong", "Please check your answer", [html.escape(str(error))])
             return None
         saved = self._save(step, text, feedback.correct)
         for child in self.choices.children:
@@ -251,7 +250,7 @@ class TumourBoard(w.VBox):
                 child.disabled = True
         if self.presenter.value:
             self.pending = (step, text, feedback, saved)
-            self.result.value = _box("note", "Answer chosen", [f"The room chose: {html.escape(text)}",
+            self.result.value = feedback_box("note", "Answer chosen", [f"The room chose: {html.escape(text)}",
                                      "Press 'Reveal' to show whether it is right, and why."])  # fmt: skip
             return feedback
         self._record(step, text, feedback, saved)
@@ -273,15 +272,9 @@ class TumourBoard(w.VBox):
 
     def _record(self, step, text: str | None, feedback: Feedback, saved: str) -> None:
         self.answers.append((step, text, feedback))
-        if text is None:
-            title, kind = "The answer", "note"
-        else:
-            title, kind = ("✓ Correct.", "right") if feedback.correct else ("✗ Not quite.", "wrong")
-        lines = [f"Your answer: {html.escape(text)}" if text is not None else "", html.escape(feedback.answer_feedback)]
-        if not feedback.correct:
-            lines.append("The right answer: " + html.escape(" / ".join(step.right_answers)))
-        lines += [html.escape(feedback.explanation), f"<small>Source: {html.escape(feedback.source)}</small>", saved]
-        self.result.value = _box(kind, title, lines).replace("<div ", "<div role='status' ", 1)
+        key = "" if feedback.correct else "The right answer: " + " / ".join(step.right_answers)
+        # a status region: screen readers read the verdict out when it appears
+        self.result.value = answer_feedback(feedback, text, key, saved).replace("<div ", "<div role='status' ", 1)
         for child in self.choices.children:
             if isinstance(child, w.Button):
                 child.disabled = True
@@ -454,7 +447,7 @@ def tumour_board(
         found, problems = [], [f"cases={cases!r:.80} is not a list of cases, a case file path or None"]
     if seed is not None:
         try:
-            seed = _case_seed("seed", seed)
+            seed = checked_seed("seed", seed)
         except (TypeError, ValueError) as error:
             problems.append(f"{error}; new patients are made up at random")
             seed = None
