@@ -10,9 +10,9 @@ id (``ex-03-...``), so progress shows it with its lesson.
 Keyboard use: **Tab** moves between answers and buttons, **Space** or **Enter** presses a button or
 ticks a box. An ordering exercise gives each line a "Move ... up" and a "Move ... down" button that
 names the item, says where the item went after each move, and keeps the keyboard on the moved item's
-button. A number is typed as digits with a point for a decimal; anything else ("five", "3-4", "12,5")
-is refused with a message and nothing is recorded. A problem is shown as a message (``role="alert"``),
-never as a traceback.
+button (:mod:`sarcoma_edu.widgets.ordering`). A number is typed as digits with a point for a
+decimal; anything else ("five", "3-4", "12,5") is refused with a message and nothing is recorded. A
+problem is shown as a message (``role="alert"``), never as a traceback.
 
 An exercise answered in an earlier session shows as answered (the answer, when, the feedback and the
 reveal), with **Answer again** to try it afresh; under ``sarcoma-edu present`` every exercise starts
@@ -24,7 +24,6 @@ prediction closed until it is answered).
 from __future__ import annotations
 
 import html
-import random
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -37,16 +36,12 @@ from sarcoma_edu.display import presentation
 from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.widgets.answers import CHOICE_TYPES, answer_style, choice_controls, ticked
 from sarcoma_edu.widgets.feedback import alert, answer_feedback, not_saved
+from sarcoma_edu.widgets.ordering import OrderingControls
 from sarcoma_edu.widgets.reveal import after_answering, answered_before, default_store, mark_answered, shown
 
 __all__ = ["ExerciseWidget", "SelfCheck", "after_answering", "predict", "self_check"]
 
-_ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
 _TIME = "%d %b %Y, %H:%M"  # when an earlier answer was given, in the student's local time
-
-
-def _ordinal(n: int) -> str:
-    return _ORDINALS.get(n, f"{n}th")
 
 
 def _sentence(error: Exception) -> str:
@@ -54,7 +49,7 @@ def _sentence(error: Exception) -> str:
     return f"{text[:1].upper()}{text[1:]}."
 
 
-class ExerciseWidget(w.VBox):
+class ExerciseWidget(OrderingControls, w.VBox):
     """One exercise on screen; see :func:`predict`.
 
     Attributes:
@@ -149,24 +144,7 @@ class ExerciseWidget(w.VBox):
     def _build_choices(self) -> None:
         ex = self.exercise
         if ex.type == "ordering":
-            order = list(ex.items)
-            random.Random(ex.id).shuffle(order)
-            if order == list(ex.items):  # never start in the right order
-                order = order[1:] + order[:1]
-            self.order = order
-            self.status = w.HTML()
-            for _ in order:
-                label = w.HTML()
-                up = w.Button(layout=w.Layout(width="auto"))
-                down = w.Button(layout=w.Layout(width="auto"))
-                self._rows.append((label, up, down))
-            for position, (_, up, down) in enumerate(self._rows):
-                up.on_click(lambda _b, p=position: self.move(self.order[p], -1, focus=True))
-                down.on_click(lambda _b, p=position: self.move(self.order[p], +1, focus=True))
-            self._render_order()
-            intro = w.HTML("<p style='margin:0'>Put the items in order, the first at the top, then check:</p>")
-            rows = [w.HBox([label, up, down], layout=w.Layout(flex_flow="row wrap")) for label, up, down in self._rows]
-            self.choices.children = [intro, *rows, self.status, self.check_button]
+            self.choices.children = self._order_rows()
             return
         if ex.type in CHOICE_TYPES:  # in an order fixed per exercise: files often list the right answer first
             self.choices.children = choice_controls(ex.question, self.answer, self.check_button)
@@ -174,54 +152,7 @@ class ExerciseWidget(w.VBox):
             note = w.HTML("<p style='margin:0'>Type a number (digits, with a point for a decimal), then check:</p>")
             self.choices.children = [note, self.number, self.check_button]
 
-    def _render_order(self) -> None:
-        last = len(self.order) - 1
-        for position, ((label, up, down), item) in enumerate(zip(self._rows, self.order, strict=True)):
-            label.value = (
-                f"<span style='display:inline-block;min-width:22em'><b>{position + 1}.</b> {html.escape(item)}</span>"
-            )
-            up.description, down.description = f"Move {item} up", f"Move {item} down"
-            up.tooltip, down.tooltip = up.description, down.description
-            done = self.feedback is not None
-            up.disabled, down.disabled = done or position == 0, done or position == last
-
     # --- answering -------------------------------------------------------------------------
-
-    def move(self, item: str, step: int, focus: bool = False) -> list[str]:
-        """Move ``item`` one place up (``step=-1``) or down (``+1``); return the new order (ordering exercises).
-
-        This is what the item's Move up / Move down buttons do; pressed on the page (``focus``), the
-        keyboard then stays with the moved item: on its button in the same direction, or on its other
-        button when it has reached the top or the bottom, so pressing Enter again moves it further.
-        """
-        if self.exercise.type != "ordering":
-            self.message.value = alert("This exercise has no items to order.")
-            return []
-        if self.feedback is not None:
-            self.message.value = alert("This exercise is answered: the order can no longer change.")
-            return list(self.order)
-        if item not in self.order or step not in (-1, 1):
-            self.message.value = alert(
-                f"Cannot move {item!r} by {step!r}: choose one of the items, one place up or down."
-            )
-            return list(self.order)
-        here = self.order.index(item)
-        there = here + step
-        if 0 <= there < len(self.order):
-            self.order[here], self.order[there] = self.order[there], self.order[here]
-        self._render_order()
-        self.message.value = ""
-        listing = "; ".join(f"{k + 1}. {x}" for k, x in enumerate(self.order))
-        now = self.order.index(item)
-        self.status.value = (
-            f"<p role='status' style='margin:0.2em 0'>{html.escape(item)} is now {_ordinal(now + 1)} of "
-            f"{len(self.order)}. The order: {html.escape(listing)}.</p>"
-        )
-        if focus:
-            _label, up, down = self._rows[now]
-            same, other = (up, down) if step < 0 else (down, up)
-            (other if same.disabled else same).focus()
-        return list(self.order)
 
     def _check_current(self) -> None:
         ex = self.exercise
