@@ -3,9 +3,10 @@
 Pick a built-in case (or "A new patient"), read the story, and answer each step; feedback
 explains the right answer and names its source, then the next piece of information appears.
 At the end come the student's choices, the stage explanation, the treatment timeline and the
-score, and a **What if?** panel that changes one fact and shows which answers change and why.
-Feedback comes in the quiz's box (:mod:`sarcoma_edu.widgets.feedback`).
-Every answer is recorded in the :class:`~sarcoma_edu.progress.store.ProgressStore` (topic ``cases``).
+score, and a **What if?** panel that changes one fact and shows which answers change and why
+(:mod:`sarcoma_edu.widgets.case_summary`). Feedback comes in the quiz's box
+(:mod:`sarcoma_edu.widgets.feedback`). Every answer is recorded in the
+:class:`~sarcoma_edu.progress.store.ProgressStore` (topic ``cases``).
 
 In class (``sarcoma-edu present``, or ``presenter=True``) the feedback stays hidden until the
 instructor presses **Reveal**. Case text is untrusted and always shown escaped. Keyboard use:
@@ -21,32 +22,26 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from sarcoma_edu.clinical.staging import SITES
 from sarcoma_edu.course.cases import (
     TOPIC,
     Case,
     CaseError,
     case_from_step_id,
     check_cases,
-    describe_facts,
     generate_case,
     load_cases,
-    what_if,
 )
 from sarcoma_edu.course.quiz import Feedback, check
 from sarcoma_edu.display import presentation
 from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.widgets.answers import QUIZ_STYLE
 from sarcoma_edu.widgets.case_seed import FRESH_SEEDS, checked_seed, seed_from_environment, seed_sequence
+from sarcoma_edu.widgets.case_summary import CaseSummary
 from sarcoma_edu.widgets.feedback import answer_feedback, feedback_box
-from sarcoma_edu.widgets.lessons import NumberBox
 
 __all__ = ["NEW_PATIENT", "TumourBoard", "tumour_board"]
 
 NEW_PATIENT = "new"
-_START_FIRST = "Start a case first: choose one and press 'Start this case'; the summary and 'What if?' follow."
-_FACTS = [("Site", "site"), ("Size (cm)", "size_cm"), ("Grade", "grade"), ("Lymph node spread", "nodes"),
-          ("Distant metastasis", "metastasis")]  # fmt: skip
 
 
 def _alert(lines: Sequence[str]) -> str:
@@ -57,7 +52,7 @@ def _alert(lines: Sequence[str]) -> str:
     )
 
 
-class TumourBoard(w.VBox):
+class TumourBoard(CaseSummary, w.VBox):
     """Work cases step by step; see :func:`tumour_board`.
 
     Attributes:
@@ -116,33 +111,9 @@ class TumourBoard(w.VBox):
             description="Next step", button_style="primary", layout=w.Layout(width="auto", align_self="flex-start")
         )
         self.result = w.HTML(layout=w.Layout(max_width="52em"))
-        self.summary = w.HTML(layout=w.Layout(max_width="56em"))
-        self.timeline_output = w.Output()
-        self.figure = None
-        self.fact = w.Dropdown(options=_FACTS, description="Change", style={"description_width": "initial"})
-        self.site_value = w.Dropdown(options=[(s.replace("_", " "), s) for s in SITES if s != "visceral"],
-                                     description="New site", style={"description_width": "initial"})  # fmt: skip
-        self.size_value = NumberBox(5, "New size (cm)")  # read as typed: a bad size is refused, never clamped
-        self.grade_value = w.Dropdown(options=["G1", "G2", "G3", "GX"], description="New grade")
-        self.yes_no = w.Dropdown(options=[("Yes", True), ("No", False)], description="Present?")
-        self.what_if_button = w.Button(
-            description="Show what changes", layout=w.Layout(width="auto", align_self="flex-start")
-        )
-        self.what_if_html = w.HTML(layout=w.Layout(max_width="56em"))
-        self.what_if_box = w.VBox(
-            [
-                w.HTML(
-                    "<h4 style='margin:0.5em 0 0.2em'>What if?</h4><p style='margin:0'>Change one fact and see which "
-                    "answers change, and why.</p>"
-                ),
-                w.HBox([self.fact, self.site_value, self.size_value, self.grade_value, self.yes_no]),
-                self.what_if_button,
-                self.what_if_html,
-            ]
-        )
+        self._make_summary()
         self.step_box = w.VBox([self.step_header, self.reveal_text, self.question_text, self.choices,
                                 self.reveal_button, self.result, self.next_button])  # fmt: skip
-        self.summary_box = w.VBox([self.summary, self.timeline_output, self.what_if_box])
         super().__init__(
             [
                 w.HTML(QUIZ_STYLE + "<h3 style='margin:0.2em 0'>Tumour board: virtual patients</h3>"),
@@ -163,12 +134,9 @@ class TumourBoard(w.VBox):
         self.mistakes_button.on_click(lambda _b: self.practise_mistakes())
         self.reveal_button.on_click(lambda _b: self.reveal())
         self.next_button.on_click(lambda _b: self.next_step())
-        self.what_if_button.on_click(lambda _b: self.show_what_if())
-        self.fact.observe(lambda _c: self._show_fact_input(), names="value")
         self.presenter.observe(lambda _c: self._sync_presenter(), names="value")
         for box in (self.step_box, self.summary_box):
             box.layout.display = "none"
-        self._show_fact_input()
         self._note(seed_note or "Choose a case and press 'Start this case'.")
 
     # --- moving through a case ----------------------------------------------------------------
@@ -310,84 +278,6 @@ class TumourBoard(w.VBox):
         return sum(f.correct for f in answered), len(answered)
 
     # --- the summary and "what if?" -----------------------------------------------------------
-
-    def show_summary(self) -> None:
-        """Show the student's choices, the stage explanation, the treatment timeline and the score."""
-        from sarcoma_edu.display.plots import timeline_figure
-        from sarcoma_edu.widgets.lessons import _draw
-
-        case = self.case
-        if case is None:
-            self._note(_START_FIRST)
-            return
-        self.step_box.layout.display = "none"
-        self.known.value = ""
-        rows = "".join(
-            f"<tr><td>{n}</td><td>{html.escape(step.question.question)}</td>"
-            f"<td>{html.escape(text) if text is not None else '(revealed)'}</td>"
-            f"<td>{'✓ right' if text is not None and fb.correct else ('✗ not quite' if text is not None else '-')}</td>"
-            f"<td>{html.escape(' / '.join(step.right_answers))}</td></tr>"
-            for n, (step, text, fb) in enumerate(self.answers, start=1)
-        )
-        right, answered = self.score
-        result = case.facts.stage_result()
-        plan = case.plan()
-        self.summary.value = (
-            f"<h4 style='margin:0.5em 0 0.2em'>Summary: {html.escape(case.title)}</h4>"
-            f"<p aria-live='polite'><b>Score: {right} right out of {answered} answered.</b></p>"
-            "<table class='sarcoma-edu-summary' style='border-collapse:collapse'><caption style='text-align:left'>"
-            "Your choices, step by step</caption><thead><tr><th scope='col'>Step</th><th scope='col'>Decision</th>"
-            "<th scope='col'>Your answer</th><th scope='col'>Verdict</th><th scope='col'>Right answer</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>"
-            f"<p><b>The stage:</b> {html.escape(result.explanation)} <small>Source: {html.escape(result.source)}"
-            f"</small></p><p><b>The treatment timeline</b> (figure below):</p>"
-            f"{plan.html()}"
-        )
-        self.summary_box.layout.display = None
-        self._note(f"Case finished: {right} right out of {answered} answered. Try 'What if?' below.")
-        _draw(self, self.timeline_output, lambda: timeline_figure(plan))
-
-    def _show_fact_input(self) -> None:
-        shown = {"site": self.site_value, "size_cm": self.size_value, "grade": self.grade_value}
-        for name, control in shown.items():
-            control.layout.display = None if self.fact.value == name else "none"
-        self.yes_no.layout.display = None if self.fact.value in ("nodes", "metastasis") else "none"
-        self.yes_no.description = "Lymph nodes?" if self.fact.value == "nodes" else "Metastasis?"
-
-    def show_what_if(self, fact: str | None = None, value: object = None) -> list:
-        """Change one fact (the controls' choice when not given) and show which answers change; return the changes."""
-        if self.case is None:
-            self._note(_START_FIRST)
-            return []
-        fact = fact or self.fact.value
-        try:
-            if value is None and fact == "size_cm":
-                value = self.size_value.number()
-            elif value is None:
-                controls = {"site": self.site_value, "grade": self.grade_value}
-                value = controls.get(fact, self.yes_no).value
-            facts, changes = what_if(self.case, **{fact: value})
-        except (TypeError, ValueError) as error:
-            self.what_if_html.value = (
-                f"<div role='alert' style='border-left:5px solid #D55E00;padding:0.3em 0.7em;background:#FFF4EC'>"
-                f"Please check the change: {html.escape(str(error))}</div>"
-            )
-            return []
-        items = []
-        for change in changes:
-            before, after = " / ".join(change.before), " / ".join(change.after)
-            if change.changed:
-                items.append(f"<li><b>Changes:</b> {html.escape(change.kind.replace('_', ' '))}: {html.escape(before)} "
-                             f"→ <b>{html.escape(after)}</b>. Why: {html.escape(change.why)}</li>")  # fmt: skip
-            else:
-                items.append(f"<li>Same: {html.escape(change.kind.replace('_', ' '))}: {html.escape(after)}</li>")
-        count = sum(c.changed for c in changes)
-        self.what_if_html.value = (
-            f"<div role='status'><p>Now: {html.escape(describe_facts(facts))}. "
-            f"{count} of {len(changes)} computed answers change.</p><ul>{''.join(items)}</ul>"
-            "<p><small>Steps written by the case's author are not recomputed.</small></p></div>"
-        )
-        return changes
 
     # --- mistakes -----------------------------------------------------------------------------
 
