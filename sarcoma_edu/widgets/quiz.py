@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import html
 import random
-import warnings
 from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 
 from sarcoma_edu.course.generated import generate_case_question
 from sarcoma_edu.course.quiz import Feedback, Question, check, key_line
-from sarcoma_edu.progress.store import ProgressBusyError, ProgressReadOnlyError, ProgressStore, ProgressWarning
+from sarcoma_edu.progress.store import ProgressBusyError, ProgressReadOnlyError, ProgressStore
 from sarcoma_edu.study.quiz_progress import interleave
 from sarcoma_edu.widgets.answers import (
     CHOICE_TYPES,
@@ -43,7 +42,7 @@ from sarcoma_edu.widgets.answers import (
 )
 from sarcoma_edu.widgets.case_seed import FRESH_SEEDS, checked_seed, seed_from_environment, seed_sequence
 from sarcoma_edu.widgets.feedback import answer_feedback, feedback_box, not_saved
-from sarcoma_edu.widgets.quiz_resume import resume
+from sarcoma_edu.widgets.quiz_resume import answered_so_far, resume
 from sarcoma_edu.widgets.review_controls import ReviewControls, rebuild_question
 
 __all__ = ["QuizWidget", "quiz_widget"]
@@ -179,24 +178,10 @@ class QuizWidget(ReviewControls, w.VBox):
             self.queue = interleave(self.questions)
         else:
             self.queue = [q for q in self.questions if q.topic == topic]
-        where, welcome_note = resume(self.queue, self._attempts(), self.lesson)
+        where, welcome_note = resume(self.queue, answered_so_far(self.progress, self._session), self.lesson)
         self._show(self.queue[where.index])
         if welcome and welcome_note:
             self._note(welcome_note)
-
-    def _attempts(self):
-        """The saved attempts and this session's (the session's alone while the file cannot be read)."""
-        import pandas as pd
-
-        session = pd.DataFrame(self._session, columns=["question_id", "correct"])
-        if self.progress is None:
-            return session
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ProgressWarning)
-                return self.progress.attempts()[["question_id", "correct"]]
-        except OSError:
-            return session
 
     def next(self) -> None:
         """Show the next question (after the last one, start the set again)."""

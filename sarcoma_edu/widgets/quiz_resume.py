@@ -4,24 +4,43 @@ The quiz opens at the next question not yet answered after the one answered last
 (:func:`~sarcoma_edu.study.quiz_progress.resume_point`), counting only the answers given in this
 quiz: a bank question that another lesson also asks
 (:data:`~sarcoma_edu.course.exercises.LESSON_BANK_QUESTIONS`) and was answered there is that lesson's
-answer. The welcome says how many questions were answered here and how many were right, where the
-student was, and what the lessons recorded besides (their shared questions, and in lesson 07 the
-exercises), all in words.
+answer. What was answered comes from the progress file, or from this session's answers while there
+is none or it cannot be read (:func:`answered_so_far`). The welcome says how many questions were
+answered here and how many were right, where the student was, and what the lessons recorded besides
+(their shared questions, and in lesson 07 the exercises), all in words.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sarcoma_edu.course.exercises import LESSON_BANK_QUESTIONS
 from sarcoma_edu.course.quiz import Question
+from sarcoma_edu.progress.store import ProgressStore, ProgressWarning
 from sarcoma_edu.study.quiz_progress import Resume, resume_point
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["resume"]
+__all__ = ["answered_so_far", "resume"]
+
+
+def answered_so_far(progress: ProgressStore | None, session: Sequence[dict[str, object]]) -> pd.DataFrame:
+    """The saved attempts (``question_id``, ``correct``, oldest first), or ``session``'s answers alone
+    when nothing is saved or the progress file cannot be read just now."""
+    import pandas as pd
+
+    answered = pd.DataFrame(session, columns=["question_id", "correct"])
+    if progress is None:
+        return answered
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ProgressWarning)
+            return progress.attempts()[["question_id", "correct"]]
+    except OSError:
+        return answered
 
 
 def resume(queue: Sequence[Question], attempts: pd.DataFrame, lesson: str) -> tuple[Resume, str]:
