@@ -1,17 +1,18 @@
 """Predict, then check: an in-lesson exercise widget that reveals what settles the answer only after an attempt.
 
 The student commits to an answer (a choice, several choices, a number, or an order) and only then
-sees the feedback (verdict, the right answer, why, and the source) and the calculator, figure or
-table that settles it, built at that moment by the ``reveal`` callable the lesson passes in. Every
-answer is checked by the quiz engine and recorded in the :class:`~sarcoma_edu.progress.store.ProgressStore`
-under the exercise's id (``ex-03-...``), so progress shows it with its lesson.
+sees the feedback (verdict, the right answer, why, and the source, in the quiz's box:
+:mod:`sarcoma_edu.widgets.feedback`) and the calculator, figure or table that settles it, built at
+that moment by the ``reveal`` callable the lesson passes in. Every answer is checked by the quiz
+engine and recorded in the :class:`~sarcoma_edu.progress.store.ProgressStore` under the exercise's
+id (``ex-03-...``), so progress shows it with its lesson.
 
 Keyboard use: **Tab** moves between answers and buttons, **Space** or **Enter** presses a button or
 ticks a box. An ordering exercise gives each line a "Move ... up" and a "Move ... down" button that
 names the item, says where the item went after each move, and keeps the keyboard on the moved item's
-button. A number is typed as digits with a point for a decimal; anything else ("five", "3-4", "12,5")
-is refused with a message and nothing is recorded. A problem is shown as a message (``role="alert"``),
-never as a traceback.
+button (:mod:`sarcoma_edu.widgets.ordering`). A number is typed as digits with a point for a
+decimal; anything else ("five", "3-4", "12,5") is refused with a message and nothing is recorded. A
+problem is shown as a message (``role="alert"``), never as a traceback.
 
 An exercise answered in an earlier session shows as answered (the answer, when, the feedback and the
 reveal), with **Answer again** to try it afresh; under ``sarcoma-edu present`` every exercise starts
@@ -23,7 +24,6 @@ prediction closed until it is answered).
 from __future__ import annotations
 
 import html
-import random
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -31,30 +31,17 @@ import ipywidgets as w
 
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.course.exercises import Exercise, check_answer, exercise, load_exercises
-from sarcoma_edu.course.quiz import Feedback, key_line, tick_hint
+from sarcoma_edu.course.quiz import Feedback, key_line
 from sarcoma_edu.display import presentation
 from sarcoma_edu.progress.store import ProgressStore
-from sarcoma_edu.widgets.quiz import _box
+from sarcoma_edu.widgets.answers import CHOICE_TYPES, answer_style, choice_controls, ticked
+from sarcoma_edu.widgets.feedback import alert, answer_feedback, not_saved
+from sarcoma_edu.widgets.ordering import OrderingControls
 from sarcoma_edu.widgets.reveal import after_answering, answered_before, default_store, mark_answered, shown
 
 __all__ = ["ExerciseWidget", "SelfCheck", "after_answering", "predict", "self_check"]
 
-_STYLE = (
-    "<style>.sarcoma-edu-exercise .sarcoma-edu-answer{white-space:normal;height:auto;min-height:2.2em;"
-    "text-align:left;padding:0.35em 0.8em;line-height:1.35}"
-    ".sarcoma-edu-exercise .widget-checkbox{height:auto;min-height:var(--jp-widgets-inline-height);"
-    "align-items:flex-start;margin-bottom:0.3em}"
-    ".sarcoma-edu-exercise .widget-checkbox label{white-space:normal;height:auto;line-height:1.35}</style>"
-)
-_ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
 _TIME = "%d %b %Y, %H:%M"  # when an earlier answer was given, in the student's local time
-
-
-def _alert(message: str) -> str:
-    return (
-        "<div role='alert' style='border-left:5px solid #D55E00;padding:0.3em 0.7em;background:#FFF4EC;color:#222'>"
-        f"{html.escape(message)}</div>"
-    )
 
 
 def _sentence(error: Exception) -> str:
@@ -62,11 +49,7 @@ def _sentence(error: Exception) -> str:
     return f"{text[:1].upper()}{text[1:]}."
 
 
-def _ordinal(n: int) -> str:
-    return _ORDINALS.get(n, f"{n}th")
-
-
-class ExerciseWidget(w.VBox):
+class ExerciseWidget(OrderingControls, w.VBox):
     """One exercise on screen; see :func:`predict`.
 
     Attributes:
@@ -124,7 +107,7 @@ class ExerciseWidget(w.VBox):
         self._build_choices()
         super().__init__(
             [
-                w.HTML(_STYLE),
+                w.HTML(answer_style("sarcoma-edu-exercise")),
                 self.heading,
                 self.text,
                 self.hint,
@@ -161,107 +144,27 @@ class ExerciseWidget(w.VBox):
     def _build_choices(self) -> None:
         ex = self.exercise
         if ex.type == "ordering":
-            order = list(ex.items)
-            random.Random(ex.id).shuffle(order)
-            if order == list(ex.items):  # never start in the right order
-                order = order[1:] + order[:1]
-            self.order = order
-            self.status = w.HTML()
-            for _ in order:
-                label = w.HTML()
-                up = w.Button(layout=w.Layout(width="auto"))
-                down = w.Button(layout=w.Layout(width="auto"))
-                self._rows.append((label, up, down))
-            for position, (_, up, down) in enumerate(self._rows):
-                up.on_click(lambda _b, p=position: self.move(self.order[p], -1, focus=True))
-                down.on_click(lambda _b, p=position: self.move(self.order[p], +1, focus=True))
-            self._render_order()
-            intro = w.HTML("<p style='margin:0'>Put the items in order, the first at the top, then check:</p>")
-            rows = [w.HBox([label, up, down], layout=w.Layout(flex_flow="row wrap")) for label, up, down in self._rows]
-            self.choices.children = [intro, *rows, self.status, self.check_button]
+            self.choices.children = self._order_rows()
             return
-        order = list(ex.question.choices)
-        random.Random(ex.id).shuffle(order)  # files often list the right answer first
-        if ex.type == "multiple_choice":
-            buttons = []
-            for text in order:
-                button = w.Button(description=text, tooltip=text, layout=w.Layout(width="auto", max_width="46em"))
-                button.add_class("sarcoma-edu-answer")
-                button.on_click(lambda _b, t=text: self.answer(t))
-                buttons.append(button)
-            self.choices.children = [w.HTML("<p style='margin:0'>Choose one answer:</p>"), *buttons]
-        elif ex.type == "many_choice":
-            boxes = [
-                w.Checkbox(description=text, indent=False, value=False, layout=w.Layout(width="auto", max_width="46em"))
-                for text in order
-            ]
-            hint = w.HTML(f"<p style='margin:0'>{html.escape(tick_hint(ex.question))}</p>")
-            self.choices.children = [hint, *boxes, self.check_button]
+        if ex.type in CHOICE_TYPES:  # in an order fixed per exercise: files often list the right answer first
+            self.choices.children = choice_controls(ex.question, self.answer, self.check_button)
         else:
             note = w.HTML("<p style='margin:0'>Type a number (digits, with a point for a decimal), then check:</p>")
             self.choices.children = [note, self.number, self.check_button]
 
-    def _render_order(self) -> None:
-        last = len(self.order) - 1
-        for position, ((label, up, down), item) in enumerate(zip(self._rows, self.order, strict=True)):
-            label.value = (
-                f"<span style='display:inline-block;min-width:22em'><b>{position + 1}.</b> {html.escape(item)}</span>"
-            )
-            up.description, down.description = f"Move {item} up", f"Move {item} down"
-            up.tooltip, down.tooltip = up.description, down.description
-            done = self.feedback is not None
-            up.disabled, down.disabled = done or position == 0, done or position == last
-
     # --- answering -------------------------------------------------------------------------
-
-    def move(self, item: str, step: int, focus: bool = False) -> list[str]:
-        """Move ``item`` one place up (``step=-1``) or down (``+1``); return the new order (ordering exercises).
-
-        This is what the item's Move up / Move down buttons do; pressed on the page (``focus``), the
-        keyboard then stays with the moved item: on its button in the same direction, or on its other
-        button when it has reached the top or the bottom, so pressing Enter again moves it further.
-        """
-        if self.exercise.type != "ordering":
-            self.message.value = _alert("This exercise has no items to order.")
-            return []
-        if self.feedback is not None:
-            self.message.value = _alert("This exercise is answered: the order can no longer change.")
-            return list(self.order)
-        if item not in self.order or step not in (-1, 1):
-            self.message.value = _alert(
-                f"Cannot move {item!r} by {step!r}: choose one of the items, one place up or down."
-            )
-            return list(self.order)
-        here = self.order.index(item)
-        there = here + step
-        if 0 <= there < len(self.order):
-            self.order[here], self.order[there] = self.order[there], self.order[here]
-        self._render_order()
-        self.message.value = ""
-        listing = "; ".join(f"{k + 1}. {x}" for k, x in enumerate(self.order))
-        now = self.order.index(item)
-        self.status.value = (
-            f"<p role='status' style='margin:0.2em 0'>{html.escape(item)} is now {_ordinal(now + 1)} of "
-            f"{len(self.order)}. The order: {html.escape(listing)}.</p>"
-        )
-        if focus:
-            _label, up, down = self._rows[now]
-            same, other = (up, down) if step < 0 else (down, up)
-            (other if same.disabled else same).focus()
-        return list(self.order)
 
     def _check_current(self) -> None:
         ex = self.exercise
         if ex.type == "ordering":
             self.answer(list(self.order))
         elif ex.type == "many_choice":
-            ticked = [c.description for c in self.choices.children if isinstance(c, w.Checkbox) and c.value]
-            self.answer(ticked)
+            self.answer(ticked(self.choices))
         else:
             try:
                 number = _checks.typed_number(self.number.value, example="5")
             except ValueError as error:
-                self.message.value = _alert(f"{_sentence(error)} Nothing was recorded.")
+                self.message.value = alert(f"{_sentence(error)} Nothing was recorded.")
                 return
             self.answer(int(number) if number.is_integer() else number)
 
@@ -272,21 +175,21 @@ class ExerciseWidget(w.VBox):
         answer is not one it accepts; nothing is recorded then.
         """
         if self.feedback is not None:
-            self.message.value = _alert("You have answered this one: the feedback and the answer are shown below.")
+            self.message.value = alert("You have answered this one: the feedback and the answer are shown below.")
             return None
         if self.exercise.type == "many_choice" and isinstance(value, list | tuple) and not value:
-            self.message.value = _alert("Tick at least one answer, then press 'Check my answer'.")
+            self.message.value = alert("Tick at least one answer, then press 'Check my answer'.")
             return None
         if self.exercise.type == "numeric" and (isinstance(value, bool) or not isinstance(value, int | float)):
             try:
                 value = _checks.typed_number(value, example="5")
             except ValueError as error:
-                self.message.value = _alert(f"{_sentence(error)} Nothing was recorded.")
+                self.message.value = alert(f"{_sentence(error)} Nothing was recorded.")
                 return None
         try:
             feedback = check_answer(self.exercise, value)
         except (TypeError, ValueError) as error:
-            self.message.value = _alert(f"Please check your answer: {error}")
+            self.message.value = alert(f"Please check your answer: {error}")
             return None
         saved = self._save(value, feedback.correct)
         self._show_answered(value, feedback, saved)
@@ -350,7 +253,6 @@ class ExerciseWidget(w.VBox):
 
     def _feedback_html(self, value: object, feedback: Feedback, saved: str) -> str:
         ex = self.exercise
-        title = "✓ Correct." if feedback.correct else "✗ Not quite."
         if ex.type == "ordering":
             chosen = " → ".join(value)
             key = "" if feedback.correct else "The right answer: " + " → ".join(ex.items)
@@ -363,11 +265,7 @@ class ExerciseWidget(w.VBox):
                 else str(value)
             )
             key = key_line(ex.question, value, feedback.correct)
-        lines = [f"Your answer: {html.escape(chosen)}", html.escape(feedback.answer_feedback)]
-        if key:
-            lines.append(html.escape(key))
-        lines += [html.escape(feedback.explanation), f"<small>Source: {html.escape(feedback.source)}</small>", saved]
-        return _box("right" if feedback.correct else "wrong", title, lines)
+        return answer_feedback(feedback, chosen, key, saved)
 
     def _save(self, value: object, correct: bool) -> str:
         """Record the attempt; return a sentence saying it was saved, or checked but not saved and why."""
@@ -375,12 +273,12 @@ class ExerciseWidget(w.VBox):
             return "<small role='status'>Presenting: the room's answer is checked, not saved.</small>"
         if self.progress is None:
             why = self._storage_problem or "this exercise was made without a progress store"
-            return f"<span role='status'>Checked, but not saved: {html.escape(why)}.</span>"
+            return not_saved(why)
         try:
             self.progress.record(self.exercise.id, list(value) if isinstance(value, tuple) else value, correct,
                                  self.exercise.topic)  # fmt: skip
         except Exception as error:  # the lesson must never fail because of its storage
-            return f"<span role='status'>Checked, but not saved: {html.escape(str(error))}.</span>"
+            return not_saved(str(error))
         return "<small role='status'>Saved with your progress (lesson and quiz together, in lesson 07).</small>"
 
     def _show_reveal(self) -> None:
@@ -390,7 +288,7 @@ class ExerciseWidget(w.VBox):
             built = self._reveal()
         except Exception as error:  # a reveal that fails must not hide the feedback or show a traceback
             self.reveal_box.children = [
-                w.HTML(_alert(f"The {self.exercise.reveals or 'reveal'} could not be shown ({error}).")),
+                w.HTML(alert(f"The {self.exercise.reveals or 'reveal'} could not be shown ({error}).")),
             ]
             return
         self.revealed = built

@@ -1,14 +1,16 @@
 """The self-study quiz widget: one question at a time, immediate feedback, saved progress.
 
-Every answer is checked by :func:`sarcoma_edu.course.quiz.check` and recorded in a
-:class:`~sarcoma_edu.progress.store.ProgressStore`; bank text is always shown escaped. Keyboard use:
-**Tab** moves between answers and buttons, **Space** presses a button or ticks a box. After an
-answer, keyboard focus moves to **Next question**, placed right after the feedback (which screen
-readers announce as it appears); the chosen answer stays marked with an arrow and the words "your answer".
+Every answer is checked by :func:`sarcoma_edu.course.quiz.check`, shown in the feedback box
+(:mod:`sarcoma_edu.widgets.feedback`) and recorded in a :class:`~sarcoma_edu.progress.store.ProgressStore`;
+bank text is always shown escaped. Keyboard use: **Tab** moves between answers and buttons, **Space**
+presses a button or ticks a box (:mod:`sarcoma_edu.widgets.answers`). After an answer, keyboard focus
+moves to **Next question**, placed right after the feedback (which screen readers announce as it
+appears); the chosen answer stays marked with an arrow and the words "your answer".
 
-Reopening the quiz carries on: "welcome back", the score so far, and the next question not yet
-answered after the one answered last. "All topics" interleaves the topics
-(:func:`sarcoma_edu.study.quiz_progress.interleave`). A message belongs to the question it describes and
+Reopening the quiz carries on at the next question not yet answered, with a welcome back
+(:mod:`sarcoma_edu.widgets.quiz_resume`). "All topics" interleaves the topics
+(:func:`sarcoma_edu.study.quiz_progress.interleave`); "New case" makes up a patient from the class's
+seed (:mod:`sarcoma_edu.widgets.case_seed`). A message belongs to the question it describes and
 goes when another question is shown; notes about the progress file stay.
 
 After each answer the student may say how sure they were (sure / unsure / guessed); **Due for
@@ -21,29 +23,29 @@ their case in the tumour board lesson, so the quiz names them instead of asking 
 from __future__ import annotations
 
 import html
-import itertools
-import math
-import os
 import random
-import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 
-from sarcoma_edu.common import checks as _checks
-from sarcoma_edu.course.exercises import LESSON_BANK_QUESTIONS
-from sarcoma_edu.course.generated import SEED_LIMIT, generate_case_question, question_from_id
-from sarcoma_edu.course.quiz import Feedback, Question, check, key_line, tick_hint
-from sarcoma_edu.progress.store import ProgressBusyError, ProgressReadOnlyError, ProgressStore, ProgressWarning
-from sarcoma_edu.study.quiz_progress import interleave, resume_point
-from sarcoma_edu.widgets.review_controls import ReviewControls
+from sarcoma_edu.course.generated import generate_case_question
+from sarcoma_edu.course.quiz import Feedback, Question, check, key_line
+from sarcoma_edu.progress.store import ProgressBusyError, ProgressReadOnlyError, ProgressStore
+from sarcoma_edu.study.quiz_progress import interleave
+from sarcoma_edu.widgets.answers import (
+    CHOICE_TYPES,
+    QUIZ_STYLE,
+    TypedNumberError,
+    choice_controls,
+    ticked,
+    typed_number,
+)
+from sarcoma_edu.widgets.case_seed import FRESH_SEEDS, checked_seed, seed_from_environment, seed_sequence
+from sarcoma_edu.widgets.feedback import answer_feedback, feedback_box, not_saved
+from sarcoma_edu.widgets.quiz_resume import answered_so_far, resume
+from sarcoma_edu.widgets.review_controls import ReviewControls, rebuild_question
 
-__all__ = ["CASE_SEED_ENV", "QuizWidget", "quiz_widget"]
-
-# the instructor's seed for "New case" (the whole class then discusses the same patients), or unset
-CASE_SEED_ENV = "SARCOMA_EDU_CASE_SEED"
-# fresh "New case" seeds are drawn below this; an instructor's seed may be any whole number 0 or more
-_FRESH_SEEDS = 10**9
+__all__ = ["QuizWidget", "quiz_widget"]
 
 ALL_TOPICS = "All topics"
 _CASE_LABELS = {
@@ -52,35 +54,7 @@ _CASE_LABELS = {
     "fnclcc_grade": "FNCLCC grade",
     "treatment": "Treatment list",
 }
-# answer buttons carry whole sentences: let them wrap instead of cutting them off
-_STYLE = (
-    "<style>.sarcoma-edu-quiz .sarcoma-edu-answer{white-space:normal;height:auto;min-height:2.2em;"
-    "text-align:left;padding:0.35em 0.8em;line-height:1.35}"
-    # a checkbox's label wraps onto more lines: the row grows with it instead of overlapping the next one
-    ".sarcoma-edu-quiz .widget-checkbox{height:auto;min-height:var(--jp-widgets-inline-height);align-items:flex-start;"
-    "margin-bottom:0.3em}.sarcoma-edu-quiz .widget-checkbox label{white-space:normal;height:auto;line-height:1.35}"
-    ".sarcoma-edu-quiz .jupyter-button.sarcoma-edu-chosen,.sarcoma-edu-quiz .jupyter-button.sarcoma-edu-chosen:disabled"
-    "{outline:3px solid #0072B2;outline-offset:1px;font-weight:bold;opacity:1;color:#222}</style>"
-)
 _MODES = {"mistakes": "practising your mistakes", "review": "reviewing what is due"}
-
-
-def _box(kind: str, title: str, lines: Sequence[str]) -> str:
-    """A feedback box: the verdict is spelled out in words and a symbol, not shown by colour alone."""
-    colours = {"right": ("#009E73", "#EEF9F5"), "wrong": ("#D55E00", "#FFF4EC"), "note": ("#0072B2", "#F2F7FC")}
-    border, background = colours[kind]
-    body = "".join(f"<p style='margin:0.3em 0'>{line}</p>" for line in lines if line)
-    return (
-        f"<div style='border-left:6px solid {border};background:{background};padding:0.4em 0.8em;color:#222'>"
-        f"<p style='margin:0.2em 0;font-weight:bold;font-size:1.1em'>{html.escape(title)}</p>{body}</div>"
-    )
-
-
-def _rebuild(question_id: str) -> Question | None:
-    """A generated question or an in-lesson exercise, asked again from the id the progress store recorded."""
-    from sarcoma_edu.course.exercises import question_from_exercise_id  # only when an id is not in the quiz
-
-    return question_from_id(question_id) or question_from_exercise_id(question_id)
 
 
 class QuizWidget(ReviewControls, w.VBox):
@@ -105,9 +79,9 @@ class QuizWidget(ReviewControls, w.VBox):
             raise TypeError("questions must be a non-empty list of Question objects (see load_bank)")
         seed_note = ""
         if seed is None:
-            seed, seed_note = _seed_from_environment()
+            seed, seed_note = seed_from_environment()
         else:
-            seed = _case_seed("seed", seed)
+            seed = checked_seed("seed", seed)
         self.questions = list(questions)
         self.by_id = {q.id: q for q in self.questions}
         self.progress = progress
@@ -118,7 +92,7 @@ class QuizWidget(ReviewControls, w.VBox):
         self.queue: list[Question] = []
         self.mode = "bank"
         # "New case" asks for seed, seed + 1, ...: the same first seed gives the same patients in order
-        self.first_seed = random.SystemRandom().randrange(_FRESH_SEEDS) if seed is None else seed
+        self.first_seed = random.SystemRandom().randrange(FRESH_SEEDS) if seed is None else seed
         self._seeds = seed_sequence(self.first_seed)
         self._wrong: dict[str, None] = {}  # this session's mistakes, when progress is not saved
         self._standing: list[str] = []  # notes about the progress file: they stay on screen
@@ -156,7 +130,7 @@ class QuizWidget(ReviewControls, w.VBox):
         cases = w.HBox([self.case_kind, self.case_button])
         super().__init__(
             [
-                w.HTML(_STYLE + "<h3 style='margin:0.2em 0'>Self-study quiz</h3>"),
+                w.HTML(QUIZ_STYLE + "<h3 style='margin:0.2em 0'>Self-study quiz</h3>"),
                 controls,
                 cases,
                 self.status,
@@ -204,60 +178,10 @@ class QuizWidget(ReviewControls, w.VBox):
             self.queue = interleave(self.questions)
         else:
             self.queue = [q for q in self.questions if q.topic == topic]
-        attempts = self._attempts()
-        elsewhere = {i: lesson for lesson, ids in LESSON_BANK_QUESTIONS.items() if lesson != self.lesson for i in ids}
-        here = attempts[~attempts["question_id"].isin(elsewhere)] if len(attempts) else attempts
-        where = resume_point(self.queue, here)
+        where, welcome_note = resume(self.queue, answered_so_far(self.progress, self._session), self.lesson)
         self._show(self.queue[where.index])
-        if not welcome:
-            return
-        also = self._answered_in_lessons(attempts, elsewhere)
-        if where.last is None:  # never used here: no welcome back, but say what the lessons recorded
-            if also:
-                self._note(f"You have already answered {also}. Here is question 1.")
-            return
-        total, last = len(self.queue), self.queue[where.last]
-        done = "every question" if where.answered == total else f"{where.answered} of the {total} questions"
-        self._note(
-            f"Welcome back. So far you have answered {done} here, {where.right} of them right the last "
-            f"time you answered. You were at question {where.last + 1} of {total} ({last.topic}); here is "
-            f"question {where.index + 1}, "
-            + ("the next one you have not answered yet." if where.answered < total else "the one after it.")
-            + (f" You have also answered {also}." if also else "")
-        )
-
-    def _answered_in_lessons(self, attempts, elsewhere: dict[str, str]) -> str:
-        """What was answered outside this quiz, in words: this set's questions asked in a lesson, and exercises."""
-        if not len(attempts):
-            return ""
-        ids = set(attempts["question_id"])
-        in_set = {q.id for q in self.queue}
-        lessons = sorted({elsewhere[i] for i in ids & in_set & set(elsewhere)})
-        shared = len(ids & in_set & set(elsewhere))
-        exercises = sum(str(i).startswith("ex-") for i in ids) if self.lesson == "07_quiz" else 0
-        parts = []
-        if shared:
-            where = ", ".join(f"lesson {lesson[:2]}" for lesson in lessons)
-            parts.append(f"{shared} of these questions in {where} (the quiz asks them again when you reach them)")
-        if exercises:
-            parts.append(
-                f"{exercises} exercise{'s' if exercises > 1 else ''} in the lessons (predictions and self-checks)"
-            )
-        return " and ".join(parts) + (", all saved with your progress" if parts else "")
-
-    def _attempts(self):
-        """The saved attempts and this session's (the session's alone while the file cannot be read)."""
-        import pandas as pd
-
-        session = pd.DataFrame(self._session, columns=["question_id", "correct"])
-        if self.progress is None:
-            return session
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ProgressWarning)
-                return self.progress.attempts()[["question_id", "correct"]]
-        except OSError:
-            return session
+        if welcome and welcome_note:
+            self._note(welcome_note)
 
     def next(self) -> None:
         """Show the next question (after the last one, start the set again)."""
@@ -280,7 +204,7 @@ class QuizWidget(ReviewControls, w.VBox):
             ids = self.progress.mistakes() if self.progress is not None else list(self._wrong)
         except OSError:  # the progress file is busy or unreadable just now: this session's mistakes
             ids = list(self._wrong)
-        questions = [q for q in (self.by_id.get(i) or _rebuild(i) for i in ids) if q is not None]
+        questions = [q for q in (self.by_id.get(i) or rebuild_question(i) for i in ids) if q is not None]
         if not questions:
             self._note("No mistakes to practise: every question you answered was right the last time.")
             return 0
@@ -323,24 +247,8 @@ class QuizWidget(ReviewControls, w.VBox):
         self.text.value = f"<p style='font-size:1.15em'><b>{html.escape(question.question)}</b></p>"
         self.result.value = ""
         self._hide_confidence()
-        # banks often list the right answer first: show the answers in an order fixed per question
-        order = list(question.choices)
-        random.Random(question.id).shuffle(order)
-        if question.type == "multiple_choice":
-            buttons = []
-            for text in order:
-                button = w.Button(description=text, tooltip=text, layout=w.Layout(width="auto", max_width="46em"))
-                button.add_class("sarcoma-edu-answer")
-                button.on_click(lambda _b, t=text: self.answer(t))
-                buttons.append(button)
-            self.choices.children = [w.HTML("<p style='margin:0'>Choose one answer:</p>"), *buttons]
-        elif question.type == "many_choice":
-            boxes = [
-                w.Checkbox(description=text, indent=False, value=False, layout=w.Layout(width="auto", max_width="46em"))
-                for text in order
-            ]
-            hint = w.HTML(f"<p style='margin:0'>{html.escape(tick_hint(question))}</p>")
-            self.choices.children = [hint, *boxes, self.check_button]
+        if question.type in CHOICE_TYPES:
+            self.choices.children = choice_controls(question, self.answer, self.check_button)
         else:
             self.number.value = ""
             self.choices.children = [self.number, self.check_button]
@@ -350,32 +258,14 @@ class QuizWidget(ReviewControls, w.VBox):
 
     def _check_current(self) -> None:
         if self.question.type == "many_choice":
-            ticked = [c.description for c in self.choices.children if isinstance(c, w.Checkbox) and c.value]
-            self.answer(ticked)
+            self.answer(ticked(self.choices))
             return
-        typed = self.number.value.strip()
-        if not typed:
-            self.result.value = _box("wrong", "Please type a number", ["Type your answer in the box, then check it."])
-            return
-        shown = _checks.show(typed)  # a number typed with thousands of digits is shortened
         try:
-            number = float(typed)
-        except ValueError:
-            self.result.value = _box(
-                "wrong",
-                "Please type a number",
-                [html.escape(f"{shown} is not a number; type digits, with a point for a decimal (e.g. 12.5).")],
-            )
+            number = typed_number(self.number.value)
+        except TypedNumberError as problem:
+            self.result.value = feedback_box("wrong", problem.title, [html.escape(str(problem))])
             return
-        if not math.isfinite(number):  # "inf", "nan", or more digits than any float holds
-            self.result.value = _box(
-                "wrong",
-                "Please type a number" if math.isnan(number) else "Please type a smaller number",
-                [html.escape(f"{shown} is not a number the quiz can check; type the value asked for (e.g. 12.5).")],
-            )
-            return
-        whole = typed.lstrip("+-").isdigit()  # a float holds it, so int() has few enough digits to read
-        self.answer(int(typed) if whole else number)
+        self.answer(number)
 
     def answer(self, value: object) -> Feedback | None:
         """Answer the question on screen (a text, a list of texts, or a number) and show feedback.
@@ -389,7 +279,7 @@ class QuizWidget(ReviewControls, w.VBox):
         try:
             feedback = check(self.question, value)
         except (TypeError, ValueError) as error:
-            self.result.value = _box("wrong", "Please check your answer", [html.escape(str(error))])
+            self.result.value = feedback_box("wrong", "Please check your answer", [html.escape(str(error))])
             return None
         self.feedback = feedback
         right, answered = self.score
@@ -399,15 +289,10 @@ class QuizWidget(ReviewControls, w.VBox):
         else:
             self._wrong[self.question.id] = None
         saved = self._save(value, feedback.correct)
-        title = "✓ Correct." if feedback.correct else "✗ Not quite."
         chosen = "; ".join(map(str, value)) if isinstance(value, list | tuple) else _shown(value)
-        lines = [f"Your answer: {html.escape(chosen) or '(nothing ticked)'}", html.escape(feedback.answer_feedback)]
         key = key_line(self.question, value, feedback.correct)
-        if key:
-            lines.append(html.escape(key))
-        lines += [html.escape(feedback.explanation), f"<small>Source: {html.escape(feedback.source)}</small>", saved]
         # a status region: screen readers read the verdict out while the keyboard moves on to "Next question"
-        verdict = _box("right" if feedback.correct else "wrong", title, lines)
+        verdict = answer_feedback(feedback, chosen or "(nothing ticked)", key, saved)
         self.result.value = f"<div role='status' aria-live='polite'>{verdict}</div>"
         self.scoreline.value = (
             f"<p aria-live='polite'>Score this session: {self.score[0]} right out of {self.score[1]} answered.</p>"
@@ -430,21 +315,17 @@ class QuizWidget(ReviewControls, w.VBox):
         """Record the answer; return "" or a plain sentence saying it was checked but not saved, and why."""
         if self.progress is None:
             if self._storage_problem:
-                return _not_saved(f"answers are not being saved in this quiz: {self._storage_problem}")
+                return not_saved(f"answers are not being saved in this quiz: {self._storage_problem}")
             return "<small>Progress is not being saved in this quiz.</small>"
         try:
             self._attempt_id = self.progress.record(self.question.id, value, correct, self.question.topic)
         except ProgressBusyError as error:  # another notebook holds the file: the next answer may save
-            return _not_saved(str(error))
+            return not_saved(str(error))
         except ProgressReadOnlyError as error:
-            return _not_saved(f"answers are not being saved because {error}")
+            return not_saved(f"answers are not being saved because {error}")
         except Exception as error:  # the quiz must never fail because of its storage
-            return _not_saved(str(error))
+            return not_saved(str(error))
         return ""
-
-
-def _not_saved(why: str) -> str:
-    return f"<span role='status'>Checked, but not saved: {html.escape(why)}.</span>"
 
 
 def _shown(value: object) -> str:
@@ -452,43 +333,6 @@ def _shown(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return f"{value}"
-
-
-_SEED_RANGE = "a whole number from 0 to 2**128 - 1"
-
-
-def seed_sequence(first: int) -> Iterator[int]:
-    """The seeds "New case" uses from ``first`` on: first, first + 1, ..., back to 0 after the largest (2**128 - 1)."""
-    return (n % SEED_LIMIT for n in itertools.count(first))
-
-
-def _case_seed(name: str, value: object) -> int:
-    """An instructor's "New case" seed: a whole number from 0 to 2**128 - 1, or raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}={value!r} is not a whole number; expected {_SEED_RANGE}, or None")
-    if value < 0:
-        raise ValueError(f"{name}={value!r} is negative; expected {_SEED_RANGE}, or None")
-    if value >= SEED_LIMIT:
-        raise ValueError(f"{name}={_checks.show(value)} is too large; expected {_SEED_RANGE}, or None")
-    return value
-
-
-def _seed_from_environment() -> tuple[int | None, str]:
-    """``$SARCOMA_EDU_CASE_SEED`` as a seed (or None when unset), and a message for a value that is not one.
-
-    Only the digits 0-9 count (``int()`` would also read other scripts' digits, and ``str.isdigit``
-    accepts "²", which ``int()`` refuses); a number above 2**128 - 1 is not a seed either.
-    """
-    text = os.environ.get(CASE_SEED_ENV, "").strip()
-    if not text:
-        return None, ""
-    if text.isascii() and text.isdigit() and len(text) <= len(str(SEED_LIMIT)) and int(text) < SEED_LIMIT:
-        return int(text), ""
-    shown = _checks.show(text)
-    return None, (
-        f"{CASE_SEED_ENV}={shown} is not {_SEED_RANGE} (digits 0-9 only), so 'New case' makes up "
-        "patients at random; ask your instructor for the seed."
-    )
 
 
 def quiz_widget(
@@ -518,7 +362,7 @@ def quiz_widget(
         The widget; display it as the last line of a cell.
     """
     if case_seed is not None:
-        case_seed = _case_seed("case_seed", case_seed)
+        case_seed = checked_seed("case_seed", case_seed)
     problem = ""
     if progress is None:
         try:

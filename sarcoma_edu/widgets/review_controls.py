@@ -5,6 +5,8 @@ comes from :mod:`sarcoma_edu.study.review` (FSRS), replayed from the saved attem
 session's answers while the progress file cannot be read. Tumour board steps are scheduled and
 counted too, but their questions build on what the earlier steps of the case revealed, so the quiz
 names their case and sends the student to the tumour board lesson instead of asking them alone.
+A question the quiz's bank does not hold (a generated patient, an in-lesson exercise) is asked again
+from its recorded id (:func:`rebuild_question`).
 """
 
 from __future__ import annotations
@@ -19,21 +21,24 @@ import ipywidgets as w
 import pandas as pd
 
 from sarcoma_edu.course.cases import case_from_step_id
+from sarcoma_edu.course.exercises import question_from_exercise_id
 from sarcoma_edu.course.generated import question_from_id
 from sarcoma_edu.progress.store import ProgressWarning
 from sarcoma_edu.study import review
+from sarcoma_edu.widgets.feedback import feedback_box, not_saved
 
 if TYPE_CHECKING:
     from sarcoma_edu.course.quiz import Feedback, Question
     from sarcoma_edu.progress.store import ProgressStore
 
-__all__ = ["ReviewControls"]
+__all__ = ["ReviewControls", "rebuild_question"]
 
 
-def _rebuild(question_id: str) -> Question | None:
-    """A generated question or an in-lesson exercise, asked again from the id the progress store recorded."""
-    from sarcoma_edu.course.exercises import question_from_exercise_id  # only when an id is not in the quiz
+def rebuild_question(question_id: str) -> Question | None:
+    """A generated question or an in-lesson exercise, asked again from the id the progress store recorded.
 
+    The quiz asks these again (when due for review, or among the mistakes) though its bank does not hold them.
+    """
     return question_from_id(question_id) or question_from_exercise_id(question_id)
 
 
@@ -100,7 +105,7 @@ class ReviewControls:
         now = self.clock()
         items = self._schedule()
         due = [item for item in items if item.due <= now]
-        questions = [q for q in (self.by_id.get(i.question_id) or _rebuild(i.question_id) for i in due) if q]
+        questions = [q for q in (self.by_id.get(i.question_id) or rebuild_question(i.question_id) for i in due) if q]
         steps = [item.question_id for item in due if item.case_step]
         self._count_due(items)
         later = next((item for item in items if item.due > now), None)
@@ -148,8 +153,6 @@ class ReviewControls:
         answer given with certainty is a teaching moment, and the feedback says so. Returns the
         note shown, or None (with a message in the widget) when there is nothing to add it to.
         """
-        from sarcoma_edu.widgets.quiz import _box, _not_saved  # the quiz's own feedback box and line
-
         if confidence not in review.CONFIDENCE:
             allowed = ", ".join(map(repr, review.CONFIDENCE))
             self._note(f"confidence={confidence!r} is not one of the choices; choose {allowed}.")
@@ -166,12 +169,12 @@ class ReviewControls:
             try:
                 self.progress.set_confidence(self._attempt_id, confidence)
             except (OSError, ValueError) as error:
-                saved = _not_saved(str(error))
+                saved = not_saved(str(error))
         for button in self.confidence_buttons:
             button.disabled = True
         lines = [html.escape(_CONFIDENCE_NOTES[(self.feedback.correct, confidence)]), saved]
         if not self.feedback.correct and confidence == "sure":
-            self.confidence_note.value = _box("note", "A teaching moment", lines)
+            self.confidence_note.value = feedback_box("note", "A teaching moment", lines)
         else:
             self.confidence_note.value = "".join(f"<p role='status' style='margin:0.3em 0'>{x}</p>" for x in lines if x)
         self._count_due()

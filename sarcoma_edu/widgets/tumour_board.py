@@ -3,8 +3,10 @@
 Pick a built-in case (or "A new patient"), read the story, and answer each step; feedback
 explains the right answer and names its source, then the next piece of information appears.
 At the end come the student's choices, the stage explanation, the treatment timeline and the
-score, and a **What if?** panel that changes one fact and shows which answers change and why.
-Every answer is recorded in the :class:`~sarcoma_edu.progress.store.ProgressStore` (topic ``cases``).
+score, and a **What if?** panel that changes one fact and shows which answers change and why
+(:mod:`sarcoma_edu.widgets.case_summary`). Feedback comes in the quiz's box
+(:mod:`sarcoma_edu.widgets.feedback`). Every answer is recorded in the
+:class:`~sarcoma_edu.progress.store.ProgressStore` (topic ``cases``).
 
 In class (``sarcoma-edu present``, or ``presenter=True``) the feedback stays hidden until the
 instructor presses **Reveal**. Case text is untrusted and always shown escaped. Keyboard use:
@@ -20,22 +22,20 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from sarcoma_edu.clinical.vocabulary import SITES
-from sarcoma_edu.course.case_files import CaseError, check_cases, load_cases
-from sarcoma_edu.course.case_model import TOPIC, Case
-from sarcoma_edu.course.cases import case_from_step_id, describe_facts, generate_case, what_if
+from sarcoma_edu.course.case_files import CaseError, check_cases
+from sarcoma_edu.course.case_model import TOPIC
+from sarcoma_edu.course.cases import Case, case_from_step_id, generate_case, load_cases
 from sarcoma_edu.course.quiz import Feedback, check
 from sarcoma_edu.display import presentation
 from sarcoma_edu.progress.store import ProgressStore
-from sarcoma_edu.widgets.base import NumberBox
-from sarcoma_edu.widgets.quiz import _FRESH_SEEDS, _STYLE, _box, _case_seed, _seed_from_environment, seed_sequence
+from sarcoma_edu.widgets.answers import QUIZ_STYLE
+from sarcoma_edu.widgets.case_seed import FRESH_SEEDS, checked_seed, seed_from_environment, seed_sequence
+from sarcoma_edu.widgets.case_summary import CaseSummary
+from sarcoma_edu.widgets.feedback import answer_feedback, feedback_box
 
 __all__ = ["NEW_PATIENT", "TumourBoard", "tumour_board"]
 
 NEW_PATIENT = "new"
-_START_FIRST = "Start a case first: choose one and press 'Start this case'; the summary and 'What if?' follow."
-_FACTS = [("Site", "site"), ("Size (cm)", "size_cm"), ("Grade", "grade"), ("Lymph node spread", "nodes"),
-          ("Distant metastasis", "metastasis")]  # fmt: skip
 
 
 def _alert(lines: Sequence[str]) -> str:
@@ -46,11 +46,7 @@ def _alert(lines: Sequence[str]) -> str:
     )
 
 
-def _p(text: str, style: str = "") -> str:
-    return f"<p style='margin:0.3em 0;{style}'>{html.escape(text)}</p>"
-
-
-class TumourBoard(w.VBox):
+class TumourBoard(CaseSummary, w.VBox):
     """Work cases step by step; see :func:`tumour_board`.
 
     Attributes:
@@ -73,8 +69,8 @@ class TumourBoard(w.VBox):
         self.pending: tuple | None = None  # presenter mode: an answer chosen, not yet revealed
         seed_note = ""
         if seed is None:
-            seed, seed_note = _seed_from_environment()
-        self.first_seed = random.SystemRandom().randrange(_FRESH_SEEDS) if seed is None else seed
+            seed, seed_note = seed_from_environment()
+        self.first_seed = random.SystemRandom().randrange(FRESH_SEEDS) if seed is None else seed
         self._seeds = seed_sequence(self.first_seed)  # after the largest seed comes 0
         options = [(f"{c.title} ({c.level})", c.id) for c in cases] + [("A new patient (made up for you)", NEW_PATIENT)]
         self.picker = w.Dropdown(
@@ -109,36 +105,12 @@ class TumourBoard(w.VBox):
             description="Next step", button_style="primary", layout=w.Layout(width="auto", align_self="flex-start")
         )
         self.result = w.HTML(layout=w.Layout(max_width="52em"))
-        self.summary = w.HTML(layout=w.Layout(max_width="56em"))
-        self.timeline_output = w.Output()
-        self.figure = None
-        self.fact = w.Dropdown(options=_FACTS, description="Change", style={"description_width": "initial"})
-        self.site_value = w.Dropdown(options=[(s.replace("_", " "), s) for s in SITES if s != "visceral"],
-                                     description="New site", style={"description_width": "initial"})  # fmt: skip
-        self.size_value = NumberBox(5, "New size (cm)")  # read as typed: a bad size is refused, never clamped
-        self.grade_value = w.Dropdown(options=["G1", "G2", "G3", "GX"], description="New grade")
-        self.yes_no = w.Dropdown(options=[("Yes", True), ("No", False)], description="Present?")
-        self.what_if_button = w.Button(
-            description="Show what changes", layout=w.Layout(width="auto", align_self="flex-start")
-        )
-        self.what_if_html = w.HTML(layout=w.Layout(max_width="56em"))
-        self.what_if_box = w.VBox(
-            [
-                w.HTML(
-                    "<h4 style='margin:0.5em 0 0.2em'>What if?</h4><p style='margin:0'>Change one fact and see which "
-                    "answers change, and why.</p>"
-                ),
-                w.HBox([self.fact, self.site_value, self.size_value, self.grade_value, self.yes_no]),
-                self.what_if_button,
-                self.what_if_html,
-            ]
-        )
+        self._make_summary()
         self.step_box = w.VBox([self.step_header, self.reveal_text, self.question_text, self.choices,
                                 self.reveal_button, self.result, self.next_button])  # fmt: skip
-        self.summary_box = w.VBox([self.summary, self.timeline_output, self.what_if_box])
         super().__init__(
             [
-                w.HTML(_STYLE + "<h3 style='margin:0.2em 0'>Tumour board: virtual patients</h3>"),
+                w.HTML(QUIZ_STYLE + "<h3 style='margin:0.2em 0'>Tumour board: virtual patients</h3>"),
                 self.problems,
                 w.HBox([self.picker, self.start_button, self.mistakes_button], layout=w.Layout(flex_flow="row wrap")),
                 self.presenter,
@@ -156,12 +128,9 @@ class TumourBoard(w.VBox):
         self.mistakes_button.on_click(lambda _b: self.practise_mistakes())
         self.reveal_button.on_click(lambda _b: self.reveal())
         self.next_button.on_click(lambda _b: self.next_step())
-        self.what_if_button.on_click(lambda _b: self.show_what_if())
-        self.fact.observe(lambda _c: self._show_fact_input(), names="value")
         self.presenter.observe(lambda _c: self._sync_presenter(), names="value")
         for box in (self.step_box, self.summary_box):
             box.layout.display = "none"
-        self._show_fact_input()
         self._note(seed_note or "Choose a case and press 'Start this case'.")
 
     # --- moving through a case ----------------------------------------------------------------
@@ -235,7 +204,7 @@ class TumourBoard(w.VBox):
         try:
             feedback = check(step.question, text)
         except (TypeError, ValueError) as error:
-            self.result.value = _box("wrong", "Please check your answer", [html.escape(str(error))])
+            self.result.value = feedback_box("wrong", "Please check your answer", [html.escape(str(error))])
             return None
         saved = self._save(step, text, feedback.correct)
         for child in self.choices.children:
@@ -243,7 +212,7 @@ class TumourBoard(w.VBox):
                 child.disabled = True
         if self.presenter.value:
             self.pending = (step, text, feedback, saved)
-            self.result.value = _box("note", "Answer chosen", [f"The room chose: {html.escape(text)}",
+            self.result.value = feedback_box("note", "Answer chosen", [f"The room chose: {html.escape(text)}",
                                      "Press 'Reveal' to show whether it is right, and why."])  # fmt: skip
             return feedback
         self._record(step, text, feedback, saved)
@@ -265,15 +234,9 @@ class TumourBoard(w.VBox):
 
     def _record(self, step, text: str | None, feedback: Feedback, saved: str) -> None:
         self.answers.append((step, text, feedback))
-        if text is None:
-            title, kind = "The answer", "note"
-        else:
-            title, kind = ("✓ Correct.", "right") if feedback.correct else ("✗ Not quite.", "wrong")
-        lines = [f"Your answer: {html.escape(text)}" if text is not None else "", html.escape(feedback.answer_feedback)]
-        if not feedback.correct:
-            lines.append("The right answer: " + html.escape(" / ".join(step.right_answers)))
-        lines += [html.escape(feedback.explanation), f"<small>Source: {html.escape(feedback.source)}</small>", saved]
-        self.result.value = _box(kind, title, lines).replace("<div ", "<div role='status' ", 1)
+        key = "" if feedback.correct else "The right answer: " + " / ".join(step.right_answers)
+        # a status region: screen readers read the verdict out when it appears
+        self.result.value = answer_feedback(feedback, text, key, saved).replace("<div ", "<div role='status' ", 1)
         for child in self.choices.children:
             if isinstance(child, w.Button):
                 child.disabled = True
@@ -310,84 +273,6 @@ class TumourBoard(w.VBox):
 
     # --- the summary and "what if?" -----------------------------------------------------------
 
-    def show_summary(self) -> None:
-        """Show the student's choices, the stage explanation, the treatment timeline and the score."""
-        from sarcoma_edu.display.timeline import timeline_figure
-        from sarcoma_edu.widgets.base import _draw
-
-        case = self.case
-        if case is None:
-            self._note(_START_FIRST)
-            return
-        self.step_box.layout.display = "none"
-        self.known.value = ""
-        rows = "".join(
-            f"<tr><td>{n}</td><td>{html.escape(step.question.question)}</td>"
-            f"<td>{html.escape(text) if text is not None else '(revealed)'}</td>"
-            f"<td>{'✓ right' if text is not None and fb.correct else ('✗ not quite' if text is not None else '-')}</td>"
-            f"<td>{html.escape(' / '.join(step.right_answers))}</td></tr>"
-            for n, (step, text, fb) in enumerate(self.answers, start=1)
-        )
-        right, answered = self.score
-        result = case.facts.stage_result()
-        plan = case.plan()
-        self.summary.value = (
-            f"<h4 style='margin:0.5em 0 0.2em'>Summary: {html.escape(case.title)}</h4>"
-            f"<p aria-live='polite'><b>Score: {right} right out of {answered} answered.</b></p>"
-            "<table class='sarcoma-edu-summary' style='border-collapse:collapse'><caption style='text-align:left'>"
-            "Your choices, step by step</caption><thead><tr><th scope='col'>Step</th><th scope='col'>Decision</th>"
-            "<th scope='col'>Your answer</th><th scope='col'>Verdict</th><th scope='col'>Right answer</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>"
-            f"<p><b>The stage:</b> {html.escape(result.explanation)} <small>Source: {html.escape(result.source)}"
-            f"</small></p><p><b>The treatment timeline</b> (figure below):</p>"
-            f"{plan.html()}"
-        )
-        self.summary_box.layout.display = None
-        self._note(f"Case finished: {right} right out of {answered} answered. Try 'What if?' below.")
-        _draw(self, self.timeline_output, lambda: timeline_figure(plan))
-
-    def _show_fact_input(self) -> None:
-        shown = {"site": self.site_value, "size_cm": self.size_value, "grade": self.grade_value}
-        for name, control in shown.items():
-            control.layout.display = None if self.fact.value == name else "none"
-        self.yes_no.layout.display = None if self.fact.value in ("nodes", "metastasis") else "none"
-        self.yes_no.description = "Lymph nodes?" if self.fact.value == "nodes" else "Metastasis?"
-
-    def show_what_if(self, fact: str | None = None, value: object = None) -> list:
-        """Change one fact (the controls' choice when not given) and show which answers change; return the changes."""
-        if self.case is None:
-            self._note(_START_FIRST)
-            return []
-        fact = fact or self.fact.value
-        try:
-            if value is None and fact == "size_cm":
-                value = self.size_value.number()
-            elif value is None:
-                controls = {"site": self.site_value, "grade": self.grade_value}
-                value = controls.get(fact, self.yes_no).value
-            facts, changes = what_if(self.case, **{fact: value})
-        except (TypeError, ValueError) as error:
-            self.what_if_html.value = (
-                f"<div role='alert' style='border-left:5px solid #D55E00;padding:0.3em 0.7em;background:#FFF4EC'>"
-                f"Please check the change: {html.escape(str(error))}</div>"
-            )
-            return []
-        items = []
-        for change in changes:
-            before, after = " / ".join(change.before), " / ".join(change.after)
-            if change.changed:
-                items.append(f"<li><b>Changes:</b> {html.escape(change.kind.replace('_', ' '))}: {html.escape(before)} "
-                             f"→ <b>{html.escape(after)}</b>. Why: {html.escape(change.why)}</li>")  # fmt: skip
-            else:
-                items.append(f"<li>Same: {html.escape(change.kind.replace('_', ' '))}: {html.escape(after)}</li>")
-        count = sum(c.changed for c in changes)
-        self.what_if_html.value = (
-            f"<div role='status'><p>Now: {html.escape(describe_facts(facts))}. "
-            f"{count} of {len(changes)} computed answers change.</p><ul>{''.join(items)}</ul>"
-            "<p><small>Steps written by the case's author are not recomputed.</small></p></div>"
-        )
-        return changes
-
     # --- mistakes -----------------------------------------------------------------------------
 
     def practise_mistakes(self) -> Case | None:
@@ -414,7 +299,7 @@ def tumour_board(
     """A tumour board widget: pick a case, work it step by step, see the summary and ask "what if?".
 
     Args:
-        cases: :class:`~sarcoma_edu.course.case_model.Case` objects (e.g. ``load_cases("my_case.json")``), a case
+        cases: :class:`~sarcoma_edu.course.cases.Case` objects (e.g. ``load_cases("my_case.json")``), a case
             file path or a list of paths, or None for the built-in cases. A file with problems is
             listed in the widget (file, step, field) and the other cases stay usable.
         progress: where answers are saved; None opens the default :class:`ProgressStore`.
@@ -446,7 +331,7 @@ def tumour_board(
         found, problems = [], [f"cases={cases!r:.80} is not a list of cases, a case file path or None"]
     if seed is not None:
         try:
-            seed = _case_seed("seed", seed)
+            seed = checked_seed("seed", seed)
         except (TypeError, ValueError) as error:
             problems.append(f"{error}; new patients are made up at random")
             seed = None

@@ -8,7 +8,8 @@ from sarcoma_edu.course.banks import load_bank
 from sarcoma_edu.course.cases import generate_case
 from sarcoma_edu.course.generated import SEED_LIMIT, question_from_id
 from sarcoma_edu.progress.store import ProgressStore
-from sarcoma_edu.widgets.quiz import CASE_SEED_ENV, quiz_widget
+from sarcoma_edu.widgets.case_seed import CASE_SEED_ENV
+from sarcoma_edu.widgets.quiz import quiz_widget
 from sarcoma_edu.widgets.tumour_board import tumour_board
 
 BANK = load_bank()
