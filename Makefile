@@ -15,10 +15,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
-# pytest-xdist: two workers (this machine's two cores); each notebook's cells stay on one worker, in order
-# (conftest.py groups them), and so do the tests that share one Run All or one hub. WORKERS=0 runs in one process.
+# pytest-xdist: two workers (this machine's two cores); conftest.py keeps each notebook's cells on one worker, in
+# order, and so the tests that share one hub or one lesson's Run All. WORKERS=0 runs everything in one process.
 WORKERS ?= 2
-PYTEST  := $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
+PYTEST  := $(BIN)/python -m pytest -n $(WORKERS)
 
 .PHONY: lab test check bench lint expected clean venv browser-deps hub-deps binder-check present screenshots
 

@@ -6,10 +6,11 @@ installs or starts Python many times, or simply over a few seconds), by folder, 
 ``make check`` run ends by listing any test it ran that took longer than ``REPORT_OVER`` seconds, so a new
 slow test is noticed and added here.
 
-**Workers.** ``make test`` and ``make check`` run on two workers (``-n 2 --dist loadgroup``): every cell
-of one notebook is in one xdist group, so nbval runs a notebook's cells on one worker, in order, in one
-kernel; every other test goes to whichever worker is free (unless its file groups it, as the hub and
-the browser lesson tests do).
+**Workers.** ``make test`` and ``make check`` run on two workers (``pytest -n 2``). The scheduler below
+sends the tests that must share a worker to one worker, in order: the cells of one notebook (nbval runs
+them in one kernel), the hub class (one hub for all its tests), and one lesson's browser tests (one Run
+All read three ways); every other test goes on its own to whichever worker is free. The groups are
+chosen by test id here, not by xdist's ``xdist_group`` marker, which pytest 9.2 no longer passes on.
 
 **Checked outputs.** nbval compares a cell's new output with the output stored in the notebook, and skips the
 comparison when the stored cell never ran. Our notebooks are committed stripped, so the expected
@@ -98,15 +99,39 @@ def _source(cell) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups and before `-m` deselects
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
 def pytest_collection_modifyitems(session, config, items):
-    """Mark the slow tests, put each notebook's cells in one xdist group, and give nbval their expected outputs."""
+    """Mark the slow tests and give nbval's checked cells their expected outputs."""
     for item in items:
         if _slow(item.nodeid):
             item.add_marker(pytest.mark.slow)
-        if getattr(item, "cell", None) is not None:  # an nbval cell: its notebook's cells run in order on one worker
-            item.add_marker(pytest.mark.xdist_group(item.parent.nodeid))
     _put_back_expected_outputs(items)
+
+
+def worker_group(nodeid: str) -> str:
+    """The tests one worker runs together, in order, named by this test's id (its own id when it goes alone)."""
+    path, _, name = nodeid.partition("::")
+    if path.startswith(("notebooks/", "tests/hub/")):  # a notebook's cells; the hub class
+        return path
+    if path == "tests/browser/test_lessons.py" and name.endswith("]"):  # one lesson's Run All, read three ways
+        return f"{path}[{name.split('[', 1)[1]}"
+    return nodeid
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``-n`` (xdist's default ``--dist load``), keep each of ``worker_group``'s groups on one worker."""
+    if config.getvalue("dist") != "load":
+        return None  # an explicit --dist loadfile, loadscope, ... is xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class TogetherScheduling(LoadScopeScheduling):
+        """xdist's scope scheduler with ``worker_group`` as the scope: the biggest groups start first."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    return TogetherScheduling(config, log)
 
 
 def _put_back_expected_outputs(items) -> None:

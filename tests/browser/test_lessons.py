@@ -5,8 +5,8 @@ tests below, each with its own assertions. At 1366 by 768 pixels: what settles a
 before any answer, every prediction (and lesson 05's five drug questions) is answered by keyboard,
 what it held back is read again, and the cut-off checks run, hover labels included. Then at 1400 by
 1000: the screenshot, each figure's name, description and data table, and axe-core over the outputs.
-The three tests of one lesson share an xdist group, so under ``-n 2`` they run on one worker after
-that single run; run alone, any one of them makes the run it needs.
+Under ``pytest -n 2`` the root ``conftest.py`` sends the three tests of one lesson to one worker, so they
+read that single run; run alone, any one of them makes the run it needs.
 """
 
 from __future__ import annotations
@@ -108,12 +108,7 @@ def lesson_run(browser, lab, tmp_path_factory):
     return run
 
 
-def _one_run_per_lesson(names: list[str]) -> list:
-    """The lessons as parameters, each in an xdist group of its own so its tests share one worker and one run."""
-    return [pytest.param(name, marks=pytest.mark.xdist_group(f"browser-lesson-{name}")) for name in names]
-
-
-@pytest.mark.parametrize("name", _one_run_per_lesson(LESSONS))
+@pytest.mark.parametrize("name", LESSONS)
 def test_lesson_runs_in_jupyterlab_without_errors_and_passes_axe(lesson_run, name):
     """Each lesson runs with no error output and, its predictions answered, each figure named and described and no
     serious or critical axe issue."""
@@ -123,7 +118,7 @@ def test_lesson_runs_in_jupyterlab_without_errors_and_passes_axe(lesson_run, nam
     assert run.axe == [], "\n".join(run.axe)
 
 
-@pytest.mark.parametrize("name", _one_run_per_lesson(LESSONS))
+@pytest.mark.parametrize("name", LESSONS)
 def test_nothing_is_cut_off_at_1366_by_768(lesson_run, name):
     """At 1366 by 768, predictions answered, no figure title, axis label or hover text leaves its figure, no dropdown
     choice is cut."""
@@ -131,7 +126,7 @@ def test_nothing_is_cut_off_at_1366_by_768(lesson_run, name):
     assert not run.cut_off, "\n".join(dict.fromkeys(run.cut_off))
 
 
-@pytest.mark.parametrize("name", _one_run_per_lesson(PREDICTION_LESSONS))
+@pytest.mark.parametrize("name", PREDICTION_LESSONS)
 def test_after_run_all_nothing_that_settles_a_prediction_shows_until_it_is_answered(lesson_run, name):
     """After Run All every place holding a prediction's answer is closed or empty; once the predictions (and lesson
     05's five drug questions) are answered, each one shows what it held back."""

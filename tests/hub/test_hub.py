@@ -53,9 +53,6 @@ from tests.hub.harness import (
     stop_hub,
 )
 
-# one worker runs this whole file under `pytest -n 2`, so the hub class (a module fixture) runs once
-pytestmark = pytest.mark.xdist_group("hub")
-
 LESSON = "sarcoma-edu/notebooks/07_quiz.ipynb"
 WELCOME = "sarcoma-edu/notebooks/00_welcome.ipynb"
 # each student answers a different number of questions of one topic, so whose answers are where is plain
