@@ -1,10 +1,26 @@
-# sarcoma-edu: `make lab` to learn, `make test` to check everything.
+# sarcoma-edu: `make lab` to learn, `make check` while editing, `make test` to check everything.
+#
+#   make lab          your own copies of the lessons in JupyterLab
+#   make present      a lesson on the projector in Voila (LESSON=03 DARK=1 LARGE=1)
+#   make check        the edit-test loop (under 2 minutes): lint-imports, then pytest -m "not slow" on two
+#                     workers; no browser, hub, lesson run or other slow test (conftest.py's SLOW says which)
+#   make test         everything, as CI runs it: installs the test tools, chromium's pieces and the hub's
+#                     proxy, then lint-imports and every test (pytest on two workers); with CI=true binder-check too
+#   make lint         ruff check, ruff format --check and lint-imports (the package layers, pyproject.toml)
+#   make binder-check a fresh environment from binder/ alone, then every lesson run with it
+#   make screenshots  the README's pictures (docs/images/) from the browser tests
+#   make bench        the benchmarks in benchmarks/
+#   make expected     re-record the outputs of cells tagged nbval-check-output
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
+# pytest-xdist: two workers (this machine's two cores); conftest.py keeps each notebook's cells on one worker, in
+# order, and so the tests that share one hub or one lesson's Run All. WORKERS=0 runs everything in one process.
+WORKERS ?= 2
+PYTEST  := $(BIN)/python -m pytest -n $(WORKERS)
 
-.PHONY: lab test bench lint expected clean venv browser-deps hub-deps binder-check present screenshots
+.PHONY: lab test check bench lint expected clean venv browser-deps hub-deps binder-check present screenshots
 
 # python3 -m venv needs Debian's python3-venv; install it when we can, otherwise say how.
 $(BIN)/python:
@@ -92,11 +108,19 @@ hub-deps: browser-deps
 	  echo "Installing configurable-http-proxy for the hub test (npm ci in tests/hub) ..."; \
 	  npm ci --prefix tests/hub --no-audit --no-fund --loglevel=error; fi
 
-# pytest exits 5 when it collects no test; that fails make, so an empty run can never pass.
+# pytest exits 5 when it collects no test (under xdist too); that fails make, so an empty run can never pass.
+# lint-imports first: an upward import between the packages fails in seconds, naming the import.
 # In CI (CI=true) the Binder environment is checked as well.
 test: $(VENV)/.installed-test browser-deps hub-deps
-	$(BIN)/python -m pytest
+	$(BIN)/lint-imports
+	$(PYTEST)
 	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory binder-check; fi
+
+# The fast subset for the edit-test loop: every test not marked slow (conftest.py's SLOW names the slow ones);
+# it ends by listing any test it ran that took over 5 s, so a new slow test is noticed.
+check: $(VENV)/.installed-test
+	$(BIN)/lint-imports
+	$(PYTEST) -m "not slow"
 
 # What a Binder build does, short of the container: a fresh environment from exactly binder/
 # (requirements.txt, then postBuild), then every lesson run top to bottom with it.
@@ -123,7 +147,7 @@ present: $(VENV)/.installed
 
 # Refresh the pictures the README shows (docs/images/) from a real browser run.
 screenshots: $(VENV)/.installed-test browser-deps
-	SARCOMA_EDU_README_SHOTS=docs/images $(BIN)/python -m pytest tests/browser/test_browser.py -k "keyboard or voila" -p no:randomly
+	SARCOMA_EDU_README_SHOTS=docs/images $(PYTEST) tests/browser/test_keyboard.py tests/browser/test_present.py
 
 bench: $(VENV)/.installed-test browser-deps
 	$(BIN)/python benchmarks/bench_staging.py
@@ -138,6 +162,7 @@ expected: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check sarcoma_edu tests benchmarks scripts conftest.py
 	$(BIN)/ruff format --check sarcoma_edu tests benchmarks scripts conftest.py
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) $(BINDER_VENV) build dist .hypothesis $(LAB_WORKSPACES)

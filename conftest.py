@@ -1,6 +1,18 @@
-"""Make nbval's `nbval-check-output` cell tag meaningful for notebooks committed without outputs.
+"""The test run's own rules: which tests are slow, what shares a worker, and nbval's checked outputs.
 
-nbval compares a cell's new output with the output stored in the notebook, and skips the
+**Slow tests.** ``make check`` runs ``pytest -m "not slow"``; ``SLOW`` below is the one place that says
+which tests are slow (a real browser, hub or server, a lesson run top to bottom, a subprocess that
+installs or starts Python many times, or simply over a few seconds), by folder, file or test. A
+``make check`` run ends by listing any test it ran that took longer than ``REPORT_OVER`` seconds, so a new
+slow test is noticed and added here.
+
+**Workers.** ``make test`` and ``make check`` run on two workers (``pytest -n 2``). The scheduler below
+sends the tests that must share a worker to one worker, in order: the cells of one notebook (nbval runs
+them in one kernel), the hub class (one hub for all its tests), and one lesson's browser tests (one Run
+All read three ways); every other test goes on its own to whichever worker is free. The groups are
+chosen by test id here, not by xdist's ``xdist_group`` marker, which pytest 9.2 no longer passes on.
+
+**Checked outputs.** nbval compares a cell's new output with the output stored in the notebook, and skips the
 comparison when the stored cell never ran. Our notebooks are committed stripped, so the expected
 output of every cell tagged ``nbval-check-output`` (cell metadata, invisible to students) lives in
 ``tests/notebook_outputs.json`` (keyed by notebook and cell id, reviewed like any test expectation)
@@ -17,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parent
 EXPECTED = ROOT / "tests" / "notebook_outputs.json"
@@ -28,8 +41,54 @@ STALE = (
 )
 
 
+# Why tests are slow, and which: a folder/, a file (every test in it) or a file::test (every parameter of it).
+SLOW = {
+    "a real browser, a hub, or a lesson run top to bottom by nbval": ["notebooks/", "tests/browser/", "tests/hub/"],
+    "starts JupyterLab, Voila, kernels or several Python processes": [
+        "tests/serve/test_serving.py",
+        "tests/serve/test_kernel_drawing.py",
+        "tests/serve/test_lab_settings.py::test_a_jupyterlab_started_with_the_defaults_serves_them",
+        "tests/progress/test_progress_migration.py::test_several_processes_opening_one_old_file_at_once_upgrade_it_once",
+        "tests/progress/test_progress_corrupt.py::test_four_processes_on_one_broken_file_make_one_copy_and_keep_every_answer",
+    ],
+    "runs every lesson, pytest, the guide's commands or the scripts": [
+        "tests/lessons/test_lesson_tables.py::test_every_table_a_lesson_shows_is_whole_and_without_row_numbers",
+        "tests/lessons/test_notebook_outputs.py",
+        "tests/lessons/test_teaching_guide.py::test_the_guides_snippets_run_as_written",
+        "tests/repo/test_install.py::test_built_wheel_stages_a_case_outside_the_repo",
+        "tests/repo/test_make_lab.py::test_the_lesson_copies_are_made_and_an_edited_one_is_kept",
+        "tests/repo/test_repo.py::test_stated_number_of_quiz_questions_is_the_number_in_the_banks",
+        "tests/course/test_coverage.py::test_the_coverage_table_in_the_teaching_guide_is_up_to_date",
+        "tests/cli/test_cli.py::test_a_long_bank_check_report_to_a_full_disk_ends_with_one_line",
+    ],
+    "generates a great many cases or cohorts": [
+        "tests/course/test_cases.py::test_a_generated_case_whose_story_says_every_metastasis_can_be_removed_plans_their_removal",
+        "tests/clinical/test_cohort.py::test_a_thousand_generated_cohorts_have_no_impossible_patients",
+    ],
+}
+REPORT_OVER = 5.0  # seconds: a test not marked slow that takes longer is listed at the end of `make check`
+
+
+def _slow(nodeid: str) -> bool:
+    """Whether ``SLOW`` names this test, by its folder, its file or its name."""
+    for where in (where for places in SLOW.values() for where in places):
+        if where.endswith("/"):
+            found = nodeid.startswith(where)
+        elif where.endswith((".py", ".ipynb")):
+            found = nodeid.startswith(where + "::")
+        else:
+            found = nodeid == where or nodeid.startswith(where + "[")
+        if found:
+            return True
+    return False
+
+
 def pytest_configure(config):
-    """Keep quiz progress written by tests and lesson runs out of the user's home folder."""
+    """Register the `slow` marker; keep quiz progress written by tests and lesson runs out of the user's home."""
+    config.addinivalue_line(
+        "markers",
+        "slow: over a few seconds or needs a browser, hub or server; `make check` leaves it out (conftest.py)",
+    )
     if "SARCOMA_EDU_PROGRESS" not in os.environ:
         folder = tempfile.mkdtemp(prefix="sarcoma-edu-test-progress-")
         os.environ["SARCOMA_EDU_PROGRESS"] = os.path.join(folder, "progress.sqlite3")
@@ -40,7 +99,42 @@ def _source(cell) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
 def pytest_collection_modifyitems(session, config, items):
+    """Mark the slow tests and give nbval's checked cells their expected outputs."""
+    for item in items:
+        if _slow(item.nodeid):
+            item.add_marker(pytest.mark.slow)
+    _put_back_expected_outputs(items)
+
+
+def worker_group(nodeid: str) -> str:
+    """The tests one worker runs together, in order, named by this test's id (its own id when it goes alone)."""
+    path, _, name = nodeid.partition("::")
+    if path.startswith(("notebooks/", "tests/hub/")):  # a notebook's cells; the hub class
+        return path
+    if path == "tests/browser/test_lessons.py" and name.endswith("]"):  # one lesson's Run All, read three ways
+        return f"{path}[{name.split('[', 1)[1]}"
+    return nodeid
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``-n`` (xdist's default ``--dist load``), keep each of ``worker_group``'s groups on one worker."""
+    if config.getvalue("dist") != "load":
+        return None  # an explicit --dist loadfile, loadscope, ... is xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class TogetherScheduling(LoadScopeScheduling):
+        """xdist's scope scheduler with ``worker_group`` as the scope: the biggest groups start first."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    return TogetherScheduling(config, log)
+
+
+def _put_back_expected_outputs(items) -> None:
     """Give every nbval cell tagged nbval-check-output its recorded expected output."""
     expected = json.loads(EXPECTED.read_text(encoding="utf-8")) if EXPECTED.exists() else {}
     for item in items:
@@ -57,3 +151,24 @@ def pytest_collection_modifyitems(session, config, items):
             outputs = [nbformat.from_dict(output) for output in record["outputs"]]
         cell["outputs"] = outputs
         cell["execution_count"] = 1
+
+
+_DURATIONS: dict[str, list] = {}  # test id: [seconds over setup, call and teardown, marked slow]
+
+
+def pytest_runtest_logreport(report):
+    """Add up each test's time (on the main process under xdist, from the workers' reports)."""
+    entry = _DURATIONS.setdefault(report.nodeid, [0.0, "slow" in report.keywords])
+    entry[0] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """After a run that leaves the slow tests out (`make check`), list the tests it ran that were slow all the same."""
+    if "not slow" not in (config.option.markexpr or ""):
+        return
+    over = sorted(((s, n) for n, (s, slow) in _DURATIONS.items() if not slow and s > REPORT_OVER), reverse=True)
+    if over:
+        terminalreporter.section(f"tests not marked slow that took over {REPORT_OVER:g} s")
+        for seconds, nodeid in over:
+            terminalreporter.write_line(f"{seconds:6.1f} s  {nodeid}")
+        terminalreporter.write_line("If one is slow every time, name it in SLOW in conftest.py, or make it faster.")

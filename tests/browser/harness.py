@@ -194,6 +194,10 @@ def answer_predictions(page, root: str = PANEL) -> int:
 def answer_quiz(page, quiz, questions: int) -> None:
     """Answer ``questions`` questions of a quiz widget in turn (the first answer, or the first box ticked)."""
     for number in range(questions):
+        # wait until this question's answers can be pressed (the answered question's are disabled)
+        quiz.locator(".sarcoma-edu-answer:not([disabled]), input[type=checkbox]:not([disabled])").first.wait_for(
+            timeout=30_000
+        )
         choices = quiz.locator(".sarcoma-edu-answer:not([disabled])")
         if choices.count():
             choices.first.click()
@@ -203,7 +207,6 @@ def answer_quiz(page, quiz, questions: int) -> None:
         quiz.locator(".sarcoma-edu-feedback").get_by_text("Source:").wait_for(timeout=15_000)
         if number < questions - 1:
             quiz.get_by_role("button", name="Next question").click()
-            page.wait_for_timeout(300)
 
 
 # what each place that holds back a prediction's answer shows now: visible, and holding something

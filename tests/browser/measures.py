@@ -1,0 +1,147 @@
+"""What the lesson tests measure in a lesson page: each figure's accessible name, description and data
+table, and at a small screen any figure text, hover label, dropdown choice or widget label cut off."""
+
+from __future__ import annotations
+
+from tests.browser.harness import PANEL
+
+# every figure output and the region after it that names and describes it (sarcoma_edu.display.figure_text)
+_FIGURE_TEXTS_JS = """(panel) => [...document.querySelectorAll(panel + ' .js-plotly-plot')].map(plot => {
+    const child = plot.closest('.jp-OutputArea-child');
+    const next = child && child.nextElementSibling;
+    const region = next && next.querySelector('.sarcoma-edu-figure-text[role="group"]');
+    const described = region && document.getElementById(region.getAttribute('aria-describedby') || '');
+    return {
+        title: plot.querySelector('.gtitle')?.textContent || '',
+        name: region ? (region.getAttribute('aria-label') || '').trim() : '',
+        description: described ? described.textContent.trim() : '',
+        table: region ? region.querySelectorAll('details table tr').length : 0,
+    };
+})"""
+# the lessons that show at least one plotly figure (so the figure check checks something there)
+FIGURE_LESSONS = {
+    "01_what_is_sarcoma.ipynb",
+    "02_grade.ipynb",
+    "03_staging.ipynb",
+    "04_metastasis.ipynb",
+    "05_treatment.ipynb",
+    "06_cases.ipynb",
+    "07_quiz.ipynb",
+}
+
+
+def figure_problems(page, name: str) -> list[str]:
+    """Figures without a non-empty accessible name, description and data table next to them."""
+    if name in FIGURE_LESSONS:  # the calculators draw their figure once the cell has run
+        page.wait_for_function(
+            "(panel) => document.querySelectorAll(panel + ' .js-plotly-plot').length > 0", arg=PANEL, timeout=30_000
+        )
+    page.wait_for_timeout(500)
+    found = page.evaluate(_FIGURE_TEXTS_JS, PANEL)
+    problems = []
+    for number, figure in enumerate(found, start=1):
+        checks = (
+            ("no accessible name", figure["name"].startswith("Figure: ") and len(figure["name"]) > len("Figure: ")),
+            ("no description", len(figure["description"]) > 20),
+            ("no data table", figure["table"] > 1),
+        )
+        missing = [what for what, ok in checks if not ok]
+        if missing:
+            problems.append(f"figure {number} ({figure['title'][:60]!r}): {', '.join(missing)}")
+    if name in FIGURE_LESSONS and not found:
+        problems.append("no figure was drawn")
+    return problems
+
+
+# What "cut off" means, measured in the page: a figure's text (title, axis title, tick label, legend,
+# annotation, Sankey label) outside the figure's own box, a figure wider than its output, hover text
+# outside the figure, a widget label cut short, or a dropdown narrower than its longest choice.
+CUT_OFF_JS = """(panel) => {
+    const found = [];
+    const inside = (r, box, slack = 2) => r.left >= box.left - slack && r.right <= box.right + slack
+        && r.top >= box.top - slack && r.bottom <= box.bottom + slack;
+    const words = (el) => (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 70);
+    const root = document.querySelector(panel);
+    for (const plot of root.querySelectorAll('.js-plotly-plot')) {
+        const box = plot.getBoundingClientRect();
+        const output = plot.closest('.jp-OutputArea-output')?.getBoundingClientRect();
+        if (output && box.right > output.right + 2) {
+            found.push(`figure wider than its output: ${words(plot.querySelector('.gtitle') || plot)}`);
+        }
+        const texts = plot.querySelectorAll(['.gtitle', '.xtitle', '.ytitle', '.annotation-text', '.legendtext',
+            '.node-label', '.xtick text', '.ytick text', '.g-xtitle text', '.g-ytitle text'].join(', '));
+        for (const text of texts) {
+            const r = text.getBoundingClientRect();
+            if (!words(text) || r.width === 0) continue;
+            if (!inside(r, box)) found.push(`figure text outside its figure: "${words(text)}"`);
+        }
+    }
+    const canvas = document.createElement('canvas').getContext('2d');
+    for (const select of root.querySelectorAll('.jp-OutputArea .widget-dropdown select')) {
+        if (!select.offsetParent) continue;
+        const style = getComputedStyle(select);
+        canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        // the right padding holds the arrow: what is left is the room for the chosen text
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        for (const option of select.options) {
+            if (canvas.measureText(option.text).width > room + 1) {
+                found.push(`dropdown choice cut off: "${option.text.slice(0, 70)}"`);
+            }
+        }
+    }
+    // tick boxes one under another: the words of a label wrapped onto two lines must not run into the next one's
+    const inked = (box) => {  // where the label's words are drawn
+        const range = document.createRange();
+        range.selectNodeContents(box.querySelector('.widget-label-basic') || box);
+        return range.getBoundingClientRect();
+    };
+    for (const list of root.querySelectorAll('.jp-OutputArea .widget-vbox')) {
+        const boxes = [...list.children].filter(c => c.classList.contains('widget-checkbox') && c.offsetParent);
+        for (let k = 1; k < boxes.length; k++) {
+            if (inked(boxes[k - 1]).bottom > inked(boxes[k]).top + 2) {
+                found.push(`tick-box labels overlap: "${words(boxes[k - 1])}"`);
+            }
+        }
+    }
+    const labels = '.jp-OutputArea .widget-label, .jp-OutputArea .widget-inline-hbox > label';
+    for (const label of root.querySelectorAll(labels)) {
+        if (!label.offsetParent || !words(label)) continue;
+        if (label.scrollWidth > label.clientWidth + 1) found.push(`widget label cut off: "${words(label)}"`);
+    }
+    return found;
+}"""
+
+_HOVER_JS = """(plot) => {
+    const box = plot.getBoundingClientRect();
+    return [...plot.querySelectorAll('.hoverlayer .hovertext, .hoverlayer .axistext')]
+        .filter(h => { const r = h.getBoundingClientRect(); return r.width > 0 && (r.left < box.left - 2
+            || r.right > box.right + 2 || r.top < box.top - 2 || r.bottom > box.bottom + 2); })
+        .map(h => `hover text outside its figure: "${(h.textContent || '').trim().slice(0, 70)}"`);
+}"""
+
+
+def cut_off(page) -> list[str]:
+    """Everything cut off in the lesson in front as it is laid out now, then hover labels leaving their figure."""
+    return list(page.evaluate(CUT_OFF_JS, PANEL)) + hover_everywhere(page)
+
+
+def hover_everywhere(page) -> list[str]:
+    """Move the mouse over a grid of points on every figure; return each hover label that leaves its figure."""
+    found: list[str] = []
+    plots = page.locator(f"{PANEL} .js-plotly-plot")
+    height = page.viewport_size["height"]
+    for index in range(plots.count()):
+        plot = plots.nth(index)
+        plot.scroll_into_view_if_needed()
+        page.wait_for_timeout(200)
+        box = plot.bounding_box()
+        if box is None:
+            continue
+        top, bottom = max(box["y"], 0), min(box["y"] + box["height"], height)
+        for row in range(1, 6):
+            for column in range(1, 10):
+                page.mouse.move(box["x"] + box["width"] * column / 10, top + (bottom - top) * row / 6)
+                page.wait_for_timeout(40)
+                found += plot.evaluate(_HOVER_JS)
+        page.mouse.move(1, 1)
+    return found
