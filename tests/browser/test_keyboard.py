@@ -153,7 +153,7 @@ def test_quiz_question_answered_by_keyboard_shows_feedback(browser, lab, tmp_pat
 def test_tumour_board_case_worked_by_keyboard_in_jupyterlab(browser, lab):
     """In 08 a case is worked to its summary and what-if by keyboard, with no error and no serious or critical axe
     issue (its presenter step in Voila: test_present.py)."""
-    from sarcoma_edu.course.cases import load_cases
+    from sarcoma_edu.course.case_files import load_cases
 
     case = next(c for c in load_cases() if c.id == "head-neck")
     page = open_and_run(browser, lab, "08_tumour_board.ipynb")
