@@ -75,7 +75,8 @@ def glossary_cell_text(terms: list[dict[str, object]]) -> str:
         "",
         "The words the lessons use, in plain words. Each lesson links a word to this list the first time it uses "
         "it (point at the link to read the definition there). The sources named after each definition are "
-        "listed in full under Sources at the end of this lesson.",
+        "listed in full under Sources at the end of this lesson. An abbreviation is listed by its letters; where the "
+        "course's reference does not spell one out, its entry says what it names instead.",
         "",
     ]
     for row in sorted(terms, key=lambda r: str(r["term"]).lower()):
