@@ -139,7 +139,14 @@ def wait_for_badge(page, text: str) -> None:
 
 
 def press(page, locator) -> None:
-    """Focus a control and press Space on it, as a keyboard user does after tabbing to it."""
+    """Focus a control and press Space on it, as a keyboard user does after tabbing to it.
+
+    First wait until it can be pressed: the kernel enables a button with a message of its own, which a
+    busy machine may draw a moment after the text that came with it.
+    """
+    from playwright.sync_api import expect
+
+    expect(locator).to_be_enabled(timeout=15_000)
     locator.focus()
     page.keyboard.press("Space")
 
