@@ -66,7 +66,7 @@ def test_a_visceral_tumour_is_staged_without_a_size(capsys):
 
 
 def test_a_head_and_neck_tumour_that_invades_needs_no_size(capsys):
-    """With --extent invades_adjoining_t4b a head and neck tumour is T4b whatever the size, so --size may be left out."""
+    """With --extent invades_adjoining_t4b a head and neck tumour is T4b whatever the size: --size may be left out."""
     assert main(["stage", "--site", "neck", "--grade", "1", "--extent", "invades_adjoining_t4b"]) == 0
     assert "T T4b" in capsys.readouterr().out
 
