@@ -9,11 +9,10 @@ the patient is (with the rule's own explanation for a tumour of unknown size), o
 
 from __future__ import annotations
 
-import re
-
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sarcoma_edu.clinical.stage_groups import lettered_groups
 from sarcoma_edu.clinical.staging import StageResult, stage
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.clinical.vocabulary import STAGES
@@ -49,9 +48,7 @@ def _level(group: str | None) -> float | None:
     """A group's place on the colour ramp: its rank among the lettered groups; stage I between IA and IB."""
     if group is None:
         return None  # no stage group: the cell is left blank and says so in words
-    if group in STAGES:
-        return float(STAGES.index(group))
-    letters = [STAGES.index(s) for s in STAGES if re.fullmatch(re.escape(group) + "[A-C]", s)]
+    letters = [STAGES.index(s) for s in lettered_groups(group)]
     return sum(letters) / len(letters)
 
 
