@@ -56,6 +56,29 @@ def test_a_wrong_answer_gives_its_own_feedback_and_the_right_answer_and_becomes_
     assert store.mistakes() == ["case:head-neck:t-category"]
 
 
+def test_the_chosen_answer_stays_marked_in_words_and_not_by_colour_alone(store):
+    """Choosing T1 marks its button '➜ T1 (your answer)' with the outlined class once all are disabled; no other is."""
+    board = tumour_board(progress=store, presenter=False)
+    board.start("head-neck")
+    board.answer("T1")
+    marked = [b for b in buttons(board) if "(your answer)" in b.description]
+    assert [b.description for b in marked] == ["➜ T1 (your answer)"]
+    assert "sarcoma-edu-chosen" in marked[0]._dom_classes and all(b.disabled for b in buttons(board))
+    assert all("sarcoma-edu-chosen" not in b._dom_classes for b in buttons(board) if b is not marked[0])
+    board.next_step()
+    assert not any("➜" in b.description for b in buttons(board))  # the next step starts unmarked
+
+
+def test_in_presenter_mode_the_rooms_choice_is_marked_as_the_rooms_answer_before_and_after_reveal(store):
+    """On the projector the answer the room chose reads '➜ T1 (the room's answer)', hidden verdict or revealed."""
+    board = tumour_board(progress=store, presenter=True)
+    board.start("head-neck")
+    board.answer("T1")
+    assert "➜ T1 (the room's answer)" in [b.description for b in buttons(board)]
+    board.reveal()
+    assert "➜ T1 (the room's answer)" in [b.description for b in buttons(board)]
+
+
 def test_a_step_cannot_be_answered_twice_and_next_waits_for_an_answer(store):
     """A second answer to the same step, or 'Next step' before any answer, only shows a message."""
     board = tumour_board(progress=store, presenter=False)
