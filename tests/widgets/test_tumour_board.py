@@ -127,6 +127,17 @@ def test_what_if_the_node_positive_foot_tumour_were_retroperitoneal_shows_iv_bec
     assert "Changes:</b> treatment list" in text
 
 
+def test_what_if_names_each_computed_answer_in_words_a_student_reads(store):
+    """Moving the 3.5 cm neck sarcoma to a limb reads 'T category: T2 → T1', not the step's id 't_category'."""
+    board = tumour_board(progress=store, presenter=False)
+    board.start("head-neck")
+    work_through(board)
+    board.show_what_if("site", "extremity")
+    text = board.what_if_html.value
+    assert "<b>Changes:</b> T category: T2 → <b>T1</b>" in text
+    assert "t_category" not in text and "t category" not in text
+
+
 def test_a_what_if_size_the_library_refuses_shows_a_message_not_a_traceback(store):
     """A what-if size of 0 cm gives a visible role=alert message naming size_cm."""
     board = tumour_board(progress=store, presenter=False)
