@@ -46,6 +46,8 @@ OPTION_WORDS = {
     "site=": "--site ",
     "grade=": "--grade ",
     "or None if unknown": "or 'unknown'",
+    "'unknown' or None": "or 'unknown'",
+    "leave sites out": "leave --sites out",
 }
 
 

@@ -5,10 +5,10 @@
 (:mod:`sarcoma_edu.clinical.stage_groups`) and returns a :class:`StageResult` whose explanation
 names the rule that decided, in plain words, with its source. The head and neck and the visceral
 organs have T, N, M and G but no stage groups (``datasets/sites.csv``); the result says so. A tumour
-of unknown size (TX) still has a group where every size gives the same one or its letters (stage I:
-IA or IB), as the stage group table says; otherwise the result names the groups the size decides
-between. The size may be left out where it does not set T (a visceral tumour; a head and neck
-tumour whose invasion sets T4a or T4b).
+of unknown size (TX) still has a group where the stage group table gives one (stage I when every
+size would give IA or IB); otherwise the result names the groups the size decides between. The
+size may be left out where it does not set T (a visceral tumour; a head and neck tumour whose
+invasion sets T4a or T4b).
 A whole table is staged by :func:`~sarcoma_edu.clinical.staging_frame.stage_frame`.
 """
 
