@@ -132,7 +132,11 @@ class ProgressDatabase:
                         ) from None
                     if self.read_only:
                         raise ProgressReadOnlyError(f"{self.read_only}; {doing}") from None
-                    if progress_file.being_moved(self._file) and time.monotonic() < deadline:
+                    if (
+                        progress_file.being_moved(self._file)
+                        and progress_file.cannot_create(self._file) is None  # waiting never makes a folder writable
+                        and time.monotonic() < deadline
+                    ):
                         # another process is moving a broken file aside this very moment: wait, as for a busy file
                         time.sleep(0.05)
                         continue

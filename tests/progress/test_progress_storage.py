@@ -13,6 +13,7 @@ import sqlite3
 import stat
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -286,3 +287,13 @@ def test_a_progress_folder_removed_mid_session_is_made_again_and_the_answer_save
     assert time.monotonic() - started < 2.0
     assert list(store.attempts()["question_id"]) == ["st-ib"]
     assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
+
+
+def test_a_progress_file_that_cannot_be_created_fails_at_once_saying_why():
+    """A progress file in a folder where no file can be made (even by root) fails within a second, not after the
+    10 s wait for a file another process is moving aside, and says it cannot be created."""
+    path = Path("/proc/sarcoma-edu-nowhere.sqlite3")
+    started = time.monotonic()
+    with pytest.raises(ProgressStorageError, match="it cannot be created"):
+        ProgressStore(path, timeout=10).record("st-ia", "IA", True, "staging")
+    assert time.monotonic() - started < 2.0
