@@ -64,6 +64,8 @@ SLOW = {
     "generates a great many cases or cohorts": [
         "tests/course/test_cases.py::test_a_generated_case_whose_story_says_every_metastasis_can_be_removed_plans_their_removal",
         "tests/clinical/test_cohort.py::test_a_thousand_generated_cohorts_have_no_impossible_patients",
+        "tests/course/test_quiz.py::test_every_generated_question_over_3000_seeds_is_keyed_by_the_library_and_no_feedback_contradicts_it",
+        "tests/course/test_quiz.py::test_generated_answer_is_the_librarys_answer_and_distractors_differ",
     ],
 }
 REPORT_OVER = 5.0  # seconds: a test not marked slow that takes longer is listed at the end of `make check`
