@@ -8,8 +8,9 @@ slow test is noticed and added here.
 
 **Workers.** ``make test`` and ``make check`` run on two workers (``pytest -n 2``). The scheduler below
 sends the tests that must share a worker to one worker, in order: the cells of one notebook (nbval runs
-them in one kernel), the hub class (one hub for all its tests), and one lesson's browser tests (one Run
-All read three ways); every other test goes on its own to whichever worker is free. The groups are
+them in one kernel) and then the lesson's table test (it reads that run, ``tests/lessons/lesson_runs.py``),
+the hub class (one hub for all its tests), and one lesson's browser tests (one Run All read three ways);
+every other test goes on its own to whichever worker is free. The groups are
 chosen by test id here, not by xdist's ``xdist_group`` marker, which pytest 9.2 no longer passes on.
 
 **Checked outputs.** nbval compares a cell's new output with the output stored in the notebook, and skips the
@@ -23,6 +24,7 @@ saying how to record it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -101,13 +103,43 @@ def _source(cell) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
+# a lesson's table test reads nbval's run of the lesson (tests/lessons/lesson_runs.py) when it runs right after it
+TABLE_TEST = "tests/lessons/test_lesson_tables.py::test_every_table_a_lesson_shows_is_whole_and_without_row_numbers"
+_LAST_CELLS: set[str] = set()  # the ids of the lessons' last nbval cells whose table test comes next
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects
 def pytest_collection_modifyitems(session, config, items):
-    """Mark the slow tests and give nbval's checked cells their expected outputs."""
+    """Mark the slow tests, give nbval's checked cells their expected outputs, and put each lesson's table test
+    right after the lesson's last cell."""
     for item in items:
         if _slow(item.nodeid):
             item.add_marker(pytest.mark.slow)
     _put_back_expected_outputs(items)
+    _tables_after_their_lessons(items)
+
+
+def _tables_after_their_lessons(items) -> None:
+    """Move each lesson's table test to just after its last nbval cell, whose run the table test then reads."""
+    tables = {item.nodeid[len(TABLE_TEST) + 1 : -1]: item for item in items if item.nodeid.startswith(TABLE_TEST + "[")}
+    last_cells = {Path(str(item.parent.fspath)).name: item for item in items if getattr(item, "cell", None) is not None}
+    for lesson, cell in last_cells.items():
+        if lesson in tables:
+            items.remove(tables[lesson])
+            items.insert(items.index(cell) + 1, tables[lesson])
+            _LAST_CELLS.add(cell.nodeid)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After a lesson's last cell has run in nbval's kernel, keep what the lesson showed for its table test."""
+    result = yield
+    if item.nodeid in _LAST_CELLS:
+        from tests.lessons.lesson_runs import keep_from_nbval
+
+        with contextlib.suppress(Exception):  # nothing kept: the table test runs the lesson itself
+            keep_from_nbval(item)
+    return result
 
 
 def worker_group(nodeid: str) -> str:
@@ -115,6 +147,8 @@ def worker_group(nodeid: str) -> str:
     path, _, name = nodeid.partition("::")
     if path.startswith(("notebooks/", "tests/hub/")):  # a notebook's cells; the hub class
         return path
+    if nodeid.startswith(TABLE_TEST + "["):  # a lesson's table test, with the lesson it reads
+        return f"notebooks/{name.split('[', 1)[1][:-1]}"
     if path == "tests/browser/test_lessons.py" and name.endswith("]"):  # one lesson's Run All, read three ways
         return f"{path}[{name.split('[', 1)[1]}"
     return nodeid

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from tests.lessons.lesson_runs import lesson_run
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -85,52 +84,17 @@ def test_the_table_check_finds_what_pandas_shows_by_default():
     assert table_problems(table_html(frame)) == []
 
 
-# run after the lesson, in its kernel: answer every prediction (and lesson 05's drug questions) as a student
-# might, then print the HTML of every table now on screen in a widget, what the answers opened included
-_ANSWER_ALL = """
-import json
-import ipywidgets as _w
-from ipywidgets.widgets.widget import _instances
-from sarcoma_edu.widgets.exercise import ExerciseWidget
-from sarcoma_edu.widgets.quiz import QuizWidget
-
-for _widget in list(_instances.values()):
-    if isinstance(_widget, ExerciseWidget) and _widget.feedback is None:
-        _kind = _widget.exercise.type
-        _first = _widget.exercise.question.choices[:1]
-        _widget.answer(list(_widget.order) if _kind == "ordering" else 5 if _kind == "numeric"
-                       else _first if _kind == "many_choice" else _first[0])
-    elif isinstance(_widget, QuizWidget) and _widget.feedback is None and len(_widget.queue) == 5:
-        for _ in range(5):
-            _question = _widget.question
-            _widget.answer(list(_question.choices[:1]) if _question.type == "many_choice" else _question.choices[0])
-            _widget.next()
-_shown = [_x.value for _x in list(_instances.values()) if isinstance(_x, _w.HTML)]
-_shown += [_o.get("data", {}).get("text/html", "") for _x in list(_instances.values()) if isinstance(_x, _w.Output)
-           for _o in _x.outputs]
-print(json.dumps([_html for _html in _shown if "<table" in _html]))
-"""
-
-
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    """Each lesson run top to bottom in a fresh kernel, in a copy of the lessons folder (as Run All does), then
-    every prediction answered; returns the notebook and the tables the widgets show once all are answered."""
+    """Each lesson run top to bottom in a fresh kernel (nbval's run, or one of its own in a copy of the lessons
+    folder, as Run All does), then every prediction answered; returns the notebook and the tables the widgets show
+    once all are answered (tests/lessons/lesson_runs.py)."""
     folder = tmp_path_factory.mktemp("lessons")
     done = {}
 
     def run(path: Path) -> tuple[nbformat.NotebookNode, list[str]]:
         if path.name not in done:
-            copy = folder / path.name
-            shutil.copyfile(path, copy)
-            notebook = nbformat.read(copy, as_version=4)
-            notebook.cells.append(nbformat.v4.new_code_cell(_ANSWER_ALL))
-            NotebookClient(
-                notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
-            ).execute()
-            answered = notebook.cells.pop()
-            (printed,) = [o for o in answered.outputs if o.get("name") == "stdout"]
-            done[path.name] = (notebook, json.loads(printed["text"]))
+            done[path.name] = lesson_run(path, folder)
         return done[path.name]
 
     return run
