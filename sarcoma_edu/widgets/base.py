@@ -39,8 +39,10 @@ _LABEL = {"description_width": "initial"}
 _WIDE = w.Layout(width="32em")
 
 
-def _show(output: w.Output, figure: Figure) -> None:
+def _show(output: w.Output, figure: Figure, *, explorable: bool = False) -> None:
     """Put a figure in an Output widget (only inside a kernel; elsewhere the figure is kept on .figure).
+
+    With ``explorable`` its keyboard copy follows its text alternative (:mod:`sarcoma_edu.display.explore`).
 
     The figure is set as the widget's ``outputs`` (one widget state update) rather than displayed
     inside ``with output:``: a plotly figure displayed in that capture, close to the end of a cell,
@@ -50,14 +52,20 @@ def _show(output: w.Output, figure: Figure) -> None:
     shell = get_ipython()
     if shell is None or not hasattr(shell, "kernel"):
         return
+    keyboard_copy: tuple[dict, ...] = ()
+    if explorable:
+        from sarcoma_edu.display.explore import explore_outputs
+
+        keyboard_copy = explore_outputs(figure)
     output.outputs = (
         {"output_type": "display_data", "data": figure._repr_mimebundle_(), "metadata": {}},
         {"output_type": "display_data", "data": figure_text.alternative_bundle(figure), "metadata": {}},
+        *keyboard_copy,
     )  # the figure, then its name, description and data in words (sarcoma_edu.display.figure_text)
 
 
-def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object]) -> None:
-    """Build ``owner.figure`` with ``build()`` and show it in ``output``.
+def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object], *, explorable: bool = False) -> None:
+    """Build ``owner.figure`` with ``build()`` and show it in ``output`` (with its keyboard copy if ``explorable``).
 
     In a JupyterLab kernel the first figure is drawn by the kernel's event loop once the cell that
     made the widget has finished and replied, so the calculator appears at once and its figure
@@ -70,7 +78,7 @@ def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object]) -> Non
 
     def draw() -> None:
         owner.figure = build()
-        _show(output, owner.figure)
+        _show(output, owner.figure, explorable=explorable)
 
     shell = get_ipython()
     first = not getattr(owner, "_figure_started", False)

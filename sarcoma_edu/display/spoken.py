@@ -1,0 +1,155 @@
+"""The course's words in a figure's keyboard copy: what maidr reads out, taken from the figure itself.
+
+maidr (:mod:`sarcoma_edu.display.explore`) describes a plotly figure as a schema of layers, one per trace,
+each with its axes' labels and its values. :func:`course_words` changes that schema so that what a student
+hears is what the figure shows:
+
+- labels in plain words: no ``<br>`` read aloud, and the shared axis's title on every panel (maidr says "Y");
+- a grid cell says its own words, as drawn in it (the stage group "IIIA", the total and grade "5 G2"), where
+  maidr would say the number behind its colour ("Level is 5"). maidr reads a number per cell and nothing else;
+  each cell gets its own number, the cell's value plus its place in millionths (so its tone and order are
+  the value's), and a format that reads the cell's words for that number;
+- a timeline (horizontal bars starting where the step before ends, a diamond for an event) becomes one lane
+  per step, each interval read from its start to its end in weeks with its own words ("typical range"),
+  where maidr would read each bar's length as if it started at zero. Its traces say what they stand for in
+  their ``meta`` (:mod:`sarcoma_edu.display.timeline`).
+
+This module does not import plotly or maidr: it reads the figure object and the schema it is given.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from sarcoma_edu.display.figure_text import plain
+
+__all__ = ["course_words", "spoken_cells"]
+
+_SCALE = 1_000_000  # a grid cell's number is its value plus its place in millionths
+_PLACES = 1000  # so a grid of up to 999 cells keeps each number within a thousandth of its value
+_SUBPLOT = re.compile(r"\.subplot\.(x\d*)(y\d*)\b")
+
+
+def course_words(schema: dict, figure: Any) -> dict:
+    """The maidr schema of ``figure`` with the course's words (see the module's description); changed in place."""
+    schema["title"] = plain(schema.get("title"))
+    for row in schema.get("subplots", []):
+        for cell in row:
+            timeline = _timeline_layer(cell.get("layers", []), figure)
+            if timeline is not None:
+                cell["layers"] = [timeline]
+            for layer in cell.get("layers", []):
+                _plain_labels(layer, figure)
+                if layer.get("type") == "heat":
+                    _heat_words(layer, figure)
+    return schema
+
+
+def _axis_title(figure: Any, name: str) -> str:
+    """An axis's title in plain words, or the first panel's where a shared axis has none (maidr says "X", "Y")."""
+    for candidate in (name, name.rstrip("0123456789")):
+        axis = getattr(figure.layout, candidate, None)
+        title = plain(axis.title.text) if axis is not None and axis.title else ""
+        if title:
+            return title
+    return ""
+
+
+def _trace_of(layer: dict, figure: Any) -> Any | None:
+    """The trace a maidr layer was read from: the heatmap on the subplot its selector names."""
+    found = _SUBPLOT.search(str(layer.get("selectors", "")))
+    if not found:
+        return None
+    x, y = found.groups()
+    for trace in figure.data:
+        if trace.type == "heatmap" and (trace.xaxis or "x", trace.yaxis or "y") == (x, y):
+            return trace
+    return None
+
+
+def _plain_labels(layer: dict, figure: Any) -> None:
+    layer["title"] = plain(layer.get("title"))
+    found = _SUBPLOT.search(str(layer.get("selectors", "")))
+    names = dict(zip("xy", found.groups(), strict=True)) if found else {"x": "x", "y": "y"}
+    for key, axis in layer.get("axes", {}).items():
+        letter = str(getattr(key, "value", key))  # maidr's keys are enums
+        label = plain(axis.get("label"))
+        if label in ("", "X", "Y") and letter in names:
+            label = _axis_title(figure, f"{letter}axis{names[letter][1:]}") or label
+        axis["label"] = label
+    data = layer.get("data")
+    if isinstance(data, dict):
+        for key in ("x", "y"):
+            if isinstance(data.get(key), list):
+                data[key] = [plain(value) if isinstance(value, str) else value for value in data[key]]
+
+
+def spoken_cells(trace: Any) -> dict[tuple[str, str], tuple[float, str]] | None:
+    """Each cell of a heatmap by its (row, column) labels: its value and its own words; None without words.
+
+    Labels must be unique for the cells to be found again in maidr's order of rows and columns.
+    """
+    if trace.text is None or trace.z is None:
+        return None
+    rows, columns = [plain(y) for y in trace.y], [plain(x) for x in trace.x]
+    if len(set(rows)) != len(rows) or len(set(columns)) != len(columns):
+        return None
+    return {
+        (row, column): (float(trace.z[i][j]), plain(trace.text[i][j]))
+        for i, row in enumerate(rows)
+        for j, column in enumerate(columns)
+    }
+
+
+def _heat_words(layer: dict, figure: Any) -> None:
+    """Give each grid cell a number of its own and a format that says the cell's words for it."""
+    trace = _trace_of(layer, figure)
+    cells = spoken_cells(trace) if trace is not None else None
+    data = layer.get("data", {})
+    if not cells or len(cells) >= _PLACES:
+        return
+    words, points = {}, []
+    for row, points_row in zip(data["y"], data["points"], strict=True):
+        new_row = []
+        for column, _value in zip(data["x"], points_row, strict=True):
+            value, text = cells[(row, column)]
+            number = value + (len(words) + 1) / _SCALE  # within a thousandth of the value: its tone is the value's
+            words[math.floor(number * _SCALE + 0.5)] = text  # JavaScript's Math.round, as the format reads it
+            new_row.append(number)
+        points.append(new_row)
+    data["points"] = points
+    meta = trace.meta if isinstance(trace.meta, dict) else {}
+    colorbar = plain(trace.colorbar.title.text) if trace.colorbar and trace.colorbar.title else ""
+    axis = layer.setdefault("axes", {}).setdefault("z", {})
+    axis["label"] = meta.get("spoken") or colorbar or axis.get("label") or "Value"
+    lookup = f"var w={json.dumps(words)};var k=String(Math.round(value*{_SCALE}));return w[k]||value;"
+    axis["format"] = {"function": lookup}
+
+
+def _timeline_layer(layers: list[dict], figure: Any) -> dict | None:
+    """One maidr gantt layer for a timeline's steps, from the traces whose ``meta`` names a step."""
+    spans = [trace.meta for trace in figure.data if isinstance(trace.meta, dict) and "step" in trace.meta]
+    if not spans or not layers:
+        return None
+    lanes: dict[str, list[dict]] = {}
+    for span in spans:  # a start or end the figure does not give in weeks is NaN, which maidr reads as missing
+        start, end = (math.nan if span.get(k) is None else float(span[k]) for k in ("start", "end"))
+        interval = {"x": span["step"], "start": start, "end": end}
+        if span.get("words"):
+            interval["label"] = span["words"]
+        lanes.setdefault(span["step"], []).append(interval)
+    first = layers[0]
+    return {
+        "id": first.get("id", "timeline"),
+        "type": "gantt",
+        "title": plain(getattr(figure.layout.title, "text", "")),
+        "orientation": "horz",
+        "axes": {
+            "x": {"label": _axis_title(figure, "xaxis") or "Weeks"},
+            "y": {"label": _axis_title(figure, "yaxis") or "Step"},
+        },
+        "data": {"points": list(lanes.values()), "lanes": list(lanes), "unit": "weeks"},
+    }
