@@ -39,28 +39,32 @@ _LABEL = {"description_width": "initial"}
 _WIDE = w.Layout(width="32em")
 
 
-def _show(output: w.Output, figure: Figure, *, explorable: bool = False) -> None:
+def _show(output: w.Output, figure: Figure) -> None:
     """Put a figure in an Output widget (only inside a kernel; elsewhere the figure is kept on .figure).
-
-    With ``explorable`` its keyboard copy follows its text alternative (:mod:`sarcoma_edu.display.explore`).
 
     The figure is set as the widget's ``outputs`` (one widget state update) rather than displayed
     inside ``with output:``: a plotly figure displayed in that capture, close to the end of a cell,
     held back the kernel's reply to the cell now and then, so that a lesson under Voila or nbclient
     stopped at the calculator until it timed out.
     """
+    _put(output, figure)
+
+
+def _show_explorable(output: w.Output, figure: Figure) -> None:
+    """:func:`_show`, with the keyboard copy under the text alternative (:mod:`sarcoma_edu.display.explore`)."""
+    from sarcoma_edu.display.explore import explore_outputs
+
+    _put(output, figure, explore_outputs)
+
+
+def _put(output: w.Output, figure: Figure, more: Callable[[Figure], tuple[dict, ...]] | None = None) -> None:
     shell = get_ipython()
     if shell is None or not hasattr(shell, "kernel"):
         return
-    keyboard_copy: tuple[dict, ...] = ()
-    if explorable:
-        from sarcoma_edu.display.explore import explore_outputs
-
-        keyboard_copy = explore_outputs(figure)
     output.outputs = (
         {"output_type": "display_data", "data": figure._repr_mimebundle_(), "metadata": {}},
         {"output_type": "display_data", "data": figure_text.alternative_bundle(figure), "metadata": {}},
-        *keyboard_copy,
+        *(more(figure) if more else ()),
     )  # the figure, then its name, description and data in words (sarcoma_edu.display.figure_text)
 
 
@@ -78,7 +82,7 @@ def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object], *, exp
 
     def draw() -> None:
         owner.figure = build()
-        _show(output, owner.figure, explorable=explorable)
+        (_show_explorable if explorable else _show)(output, owner.figure)
 
     shell = get_ipython()
     first = not getattr(owner, "_figure_started", False)
