@@ -30,7 +30,7 @@ from functools import cache
 from typing import Any
 
 from sarcoma_edu.display import figure_text
-from sarcoma_edu.display.spoken import course_words
+from sarcoma_edu.display.spoken import course_words, drawn_direction
 
 __all__ = ["MAIDR_SETTINGS", "ExploreError", "chart_frame", "explorable", "explore_outputs"]
 
@@ -92,7 +92,7 @@ def chart_frame(figure: Any) -> str:
     if not hasattr(PlotlyMaidr, "_flatten_maidr"):
         raise ExploreError(f"maidr {maidr.__version__} builds its charts another way than the course expects")
 
-    plain = go.Figure(figure)  # maidr recognises plotly's own class only, not the course's Figure
+    plain = drawn_direction(go.Figure(figure))  # maidr recognises plotly's own class only, not the course's Figure
 
     class _CourseMaidr(PlotlyMaidr):
         def _flatten_maidr(self) -> dict:

@@ -26,7 +26,7 @@ from typing import Any
 
 from sarcoma_edu.display.figure_text import plain
 
-__all__ = ["course_words", "spoken_cells"]
+__all__ = ["course_words", "drawn_direction", "spoken_cells"]
 
 _SCALE = 1_000_000  # a grid cell's number is its value plus its place in millionths
 _PLACES = 1000  # so a grid of up to 999 cells keeps each number within a thousandth of its value
@@ -46,6 +46,22 @@ def course_words(schema: dict, figure: Any) -> dict:
                 if layer.get("type") == "heat":
                     _heat_words(layer, figure)
     return schema
+
+
+def drawn_direction(figure: Any) -> Any:
+    """Give each panel's axis that follows a shared one (``matches``) its direction too; returns the figure.
+
+    maidr reads an axis's direction from its own layout, so a panel whose rows follow the first panel's
+    reversed axis (the FNCLCC grids, the stage map: first row at the top) would be read bottom up while it is
+    drawn top down, and its highlight would fall on another cell than the one read out.
+    """
+    for name in [key for key in figure.layout.to_plotly_json() if re.fullmatch(r"[xy]axis\d*", key)]:
+        axis = figure.layout[name]
+        if axis.matches and axis.autorange is None:
+            shared = figure.layout[f"{axis.matches[0]}axis{axis.matches[1:]}"]
+            if shared.autorange is not None:
+                axis.autorange = shared.autorange
+    return figure
 
 
 def _axis_title(figure: Any, name: str) -> str:

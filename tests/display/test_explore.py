@@ -16,7 +16,7 @@ import pytest
 from sarcoma_edu import fnclcc, plan_treatment, stage
 from sarcoma_edu.display import explore
 from sarcoma_edu.display.grade import fnclcc_figure
-from sarcoma_edu.display.spoken import course_words
+from sarcoma_edu.display.spoken import course_words, drawn_direction
 from sarcoma_edu.display.stage_map import stage_map_figure
 from sarcoma_edu.display.timeline import timeline_figure
 
@@ -26,7 +26,7 @@ def _schema(figure) -> dict:
     explore._maidr()
     from maidr.plotly import PlotlyMaidr
 
-    plain = go.Figure(figure)
+    plain = drawn_direction(go.Figure(figure))
     return course_words(PlotlyMaidr(plain)._flatten_maidr(), plain)
 
 
@@ -108,6 +108,13 @@ def test_an_fnclcc_cell_says_its_total_and_grade():
         for (differentiation, mitosis), words in _heard(layer).items():
             result = fnclcc(int(differentiation), mitoses[mitosis], necrosis[layer["title"]])
             assert words == f"{result.total} G{result.grade}"
+
+
+@pytest.mark.parametrize("build", [fnclcc_figure, stage_map_figure], ids=["FNCLCC grids", "stage map"])
+def test_every_panel_is_read_in_the_order_it_is_drawn(build):
+    """Each panel's rows are read top down as the first panel draws them, so the highlight is on the cell read."""
+    orders = [layer["data"]["y"] for layer in _layers(_schema(build()))]
+    assert all(order == orders[0] for order in orders), orders
 
 
 def test_a_cells_number_keeps_its_value_for_the_tone():
