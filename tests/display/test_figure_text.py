@@ -73,8 +73,9 @@ def test_the_description_follows_the_calculator(monkeypatch):
     calc = widgets.StagingCalculator(show_map=True)
     calc.size.value = 12
     calc.grade.value = "G1"
-    figure_output, text_output = calc.map_output.outputs
+    figure_output, text_output, *keyboard_copy = calc.map_output.outputs  # the copy follows (display.explore)
     assert "application/vnd.plotly.v1+json" in figure_output["data"]
+    assert keyboard_copy and "inside a Jupyter kernel" in keyboard_copy[-1]["data"]["text/plain"]
     assert "stage IB." in text_output["data"]["text/html"] and "T3 G1 N0 M0" in text_output["data"]["text/plain"]
     calc.size.value = 20
     assert "T4 G1 N0 M0" in calc.map_output.outputs[1]["data"]["text/html"]
