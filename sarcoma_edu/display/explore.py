@@ -26,6 +26,7 @@ import json
 import os
 import re
 import warnings
+import weakref
 from functools import cache
 from typing import Any
 
@@ -188,8 +189,19 @@ def _disclosure(figure: Any, frame: str) -> str:
     )
 
 
-def explore_outputs(figure: Any) -> tuple[dict, ...]:
-    """The output records that put the keyboard copy of ``figure`` under it (or say why there is none)."""
+# the output widgets whose page has been sent the scripts (the library view) with an earlier copy
+_SENT: weakref.WeakSet = weakref.WeakSet()
+
+
+def explore_outputs(figure: Any, place: Any = None) -> tuple[dict, ...]:
+    """The output records that put the keyboard copy of ``figure`` under it (or say why there is none).
+
+    Args:
+        figure: a figure of :mod:`sarcoma_edu.display`.
+        place: the output widget that the records are for, when it is redrawn (the staging calculator's stage
+            map): only its first records bring the scripts' view. Its later copies find the scripts in the
+            page, where the first one left them; bringing them again cost about 0.3 s a redraw.
+    """
     try:
         frame = chart_frame(figure)
     except Exception as error:  # the figure and its table stand without the copy: say why, never a traceback
@@ -199,14 +211,19 @@ def explore_outputs(figure: Any) -> tuple[dict, ...]:
         note = f"<p class='sarcoma-edu-explore-missing'>This figure cannot be explored by keyboard ({why}); "
         note += "its data are in the table above.</p>"
         return ({"output_type": "display_data", "data": {"text/html": note, "text/plain": str(error)}, "metadata": {}},)
+    copy = {
+        "output_type": "display_data",
+        "data": {"text/html": _disclosure(figure, frame), "text/plain": "Explore the figure by keyboard"},
+        "metadata": {},
+    }
+    if place is not None and place in _SENT:
+        return (copy,)
+    if place is not None:
+        _SENT.add(place)
     view = {"model_id": _library().model_id, "version_major": 2, "version_minor": 0}
     return (
         {"output_type": "display_data", "data": {"application/vnd.jupyter.widget-view+json": view}, "metadata": {}},
-        {
-            "output_type": "display_data",
-            "data": {"text/html": _disclosure(figure, frame), "text/plain": "Explore the figure by keyboard"},
-            "metadata": {},
-        },
+        copy,
     )
 
 

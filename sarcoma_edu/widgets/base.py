@@ -54,7 +54,7 @@ def _show_explorable(output: w.Output, figure: Figure) -> None:
     """:func:`_show`, with the keyboard copy under the text alternative (:mod:`sarcoma_edu.display.explore`)."""
     from sarcoma_edu.display.explore import explore_outputs
 
-    _put(output, figure, explore_outputs)
+    _put(output, figure, lambda shown: explore_outputs(shown, output))
 
 
 def _put(output: w.Output, figure: Figure, more: Callable[[Figure], tuple[dict, ...]] | None = None) -> None:

@@ -191,3 +191,20 @@ def test_outside_a_kernel_there_is_no_copy_and_it_says_why():
     """Outside a Jupyter kernel the figure says it is explorable inside one only (no traceback)."""
     (record,) = explore.explore_outputs(fnclcc_figure())
     assert "inside a Jupyter kernel" in record["data"]["text/html"]
+
+
+class _Place:
+    """Stands for the calculator's output widget."""
+
+
+def test_a_redrawn_copy_brings_the_scripts_only_the_first_time(in_a_kernel):
+    """The staging calculator's first stage map brings the page the scripts' view; its redraws bring the copy only."""
+    place = _Place()
+    first = explore.explore_outputs(stage_map_figure(), place)
+    again = explore.explore_outputs(stage_map_figure(stage("leg", 12, "low")), place)
+    view = "application/vnd.jupyter.widget-view+json"
+    assert [view in record["data"] for record in first] == [True, False]
+    assert [view in record["data"] for record in again] == [False]
+    assert "Explore the figure by keyboard" in again[0]["data"]["text/html"]
+    alone = explore.explore_outputs(fnclcc_figure())  # a figure shown once (a lesson's reveal) always brings it
+    assert [view in record["data"] for record in alone] == [True, False]
