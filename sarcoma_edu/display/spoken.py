@@ -11,8 +11,10 @@ hears is what the figure shows:
   the value's), and a format that reads the cell's words for that number;
 - a timeline (horizontal bars starting where the step before ends, a diamond for an event) becomes one lane
   per step, each interval read from its start to its end in weeks with its own words ("typical range"),
-  where maidr would read each bar's length as if it started at zero. Its traces say what they stand for in
-  their ``meta`` (:mod:`sarcoma_edu.display.timeline`).
+  where maidr would read each bar's length as if it started at zero. A step not drawn to scale (a length the
+  reference does not give, and every step after it) is a lane without interval, named with its words, so
+  no week is read for it. Its traces say what they stand for in their ``meta``
+  (:mod:`sarcoma_edu.display.timeline`).
 
 This module does not import plotly or maidr: it reads the figure object and the schema it is given.
 """
@@ -145,18 +147,30 @@ def _heat_words(layer: dict, figure: Any) -> None:
     axis["format"] = {"function": lookup}
 
 
+def _first_line(text: object) -> str:
+    """A title's first line in plain words (a timeline's second line says where the weeks stop)."""
+    return plain(re.split(r"<br\s*/?>", str(text or ""))[0])
+
+
 def _timeline_layer(layers: list[dict], figure: Any) -> dict | None:
     """One maidr gantt layer for a timeline's steps, from the traces whose ``meta`` names a step."""
     spans = [trace.meta for trace in figure.data if isinstance(trace.meta, dict) and "step" in trace.meta]
     if not spans or not layers:
         return None
     lanes: dict[str, list[dict]] = {}
-    for span in spans:  # a start or end the figure does not give in weeks is NaN, which maidr reads as missing
-        start, end = (math.nan if span.get(k) is None else float(span[k]) for k in ("start", "end"))
-        interval = {"x": span["step"], "start": start, "end": end}
+    names: dict[str, str] = {}
+    for span in spans:
+        lanes.setdefault(span["step"], [])
+        names.setdefault(span["step"], span["step"])
+        if span.get("start") is None or span.get("end") is None:
+            # not in weeks (a length the reference does not give, or a step drawn after one): the step's own
+            # words name its lane, which holds no interval, so no week or length is read out for it
+            names[span["step"]] = f"{span['step']} ({span['words']})"
+            continue
+        interval = {"x": span["step"], "start": float(span["start"]), "end": float(span["end"])}
         if span.get("words"):
             interval["label"] = span["words"]
-        lanes.setdefault(span["step"], []).append(interval)
+        lanes[span["step"]].append(interval)
     first = layers[0]
     return {
         "id": first.get("id", "timeline"),
@@ -164,8 +178,8 @@ def _timeline_layer(layers: list[dict], figure: Any) -> dict | None:
         "title": plain(getattr(figure.layout.title, "text", "")),
         "orientation": "horz",
         "axes": {
-            "x": {"label": _axis_title(figure, "xaxis") or "Weeks"},
+            "x": {"label": _first_line(figure.layout.xaxis.title.text) or "Weeks"},
             "y": {"label": _axis_title(figure, "yaxis") or "Step"},
         },
-        "data": {"points": list(lanes.values()), "lanes": list(lanes), "unit": "weeks"},
+        "data": {"points": list(lanes.values()), "lanes": list(names.values()), "unit": "weeks"},
     }

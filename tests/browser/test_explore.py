@@ -166,7 +166,8 @@ def test_stage_map_explored_by_keyboard_offline_reads_each_stage_group(browser, 
 
 def test_treatment_timeline_explored_by_keyboard_offline_reads_each_step_in_weeks(browser, lab, tmp_path):
     """In lesson 05, with the network cut, the timeline of radiation before surgery is read step by step: each
-    step's name, its weeks from start to end and its length as the treatment plan gives them."""
+    step's name, its weeks from start to end and its length as the treatment plan gives them, the wait's typical
+    range, surgery as a single event, and follow-up, whose length the reference does not give, in no week."""
     offline = OfflineBrowser(browser, lab[0])
     page = open_lesson(offline, *lab, "05_treatment.ipynb")
     try:
@@ -176,13 +177,27 @@ def test_treatment_timeline_explored_by_keyboard_offline_reads_each_step_in_week
         title = "Treatment sequence in order (weeks where the reference gives them)"
         frame = _open_copy_by_keyboard(page, PANEL, title)
         plan = plan_treatment(stage("leg", 7, "high"), radiation="before").to_frame()
-        read = [_say(page, frame, "ArrowRight"), _say(page, frame, "ArrowUp")]
-        for said, row in zip(read, plan.itertuples(), strict=False):
-            expected = (
-                f"Step is {row.order}. {row.phase}, Weeks from the start of treatment is {row.start_week:g} through "
-                f"{row.end_week:g}, Length is {row.end_week - row.start_week:g} weeks"
-            )
-            assert said == expected
+        radiation, wait, surgery, follow_up = plan.itertuples()
+        weeks = "Weeks from the start of treatment is"
+        assert _say(page, frame, "ArrowRight") == (
+            f"Step is 1. {radiation.phase}, {weeks} {radiation.start_week:g} through {radiation.end_week:g}, "
+            f"Length is {radiation.end_week - radiation.start_week:g} weeks"
+        )
+        assert _say(page, frame, "ArrowUp") == (
+            f"Step is 2. {wait.phase}, {weeks} {wait.start_week:g} through {wait.end_week:g}, "
+            f"Length is {wait.end_week - wait.start_week:g} weeks"
+        )
+        assert _say(page, frame, "ArrowRight") == (
+            f"Step is 2. {wait.phase}, typical range to week {wait.latest_end_week:g}, {weeks} {wait.end_week:g} "
+            f"through {wait.latest_end_week:g}, Length is {wait.latest_end_week - wait.end_week:g} weeks"
+        )
+        assert _say(page, frame, "ArrowUp") == (
+            f"Step is 3. {surgery.phase}, a single event (up to week {surgery.latest_end_week:g}), {weeks} "
+            f"{surgery.start_week:g} through {surgery.start_week:g}, Length is 0 weeks"
+        )
+        said = _say(page, frame, "ArrowUp")  # its length is not given: named so, read in no week
+        assert said.startswith(f"Step is 4. {follow_up.phase} (length not given in the reference), ")
+        assert f"{weeks} missing" in said and "through" not in said and "Length" not in said, said
         shot(page, "05_treatment_explore.png")
         assert error_outputs(page) == []
         assert offline.elsewhere == [], offline.elsewhere

@@ -130,29 +130,33 @@ def test_a_cells_number_keeps_its_value_for_the_tone():
 
 def test_the_timeline_is_read_step_by_step_in_weeks():
     """Pre-operative radiation is read as one lane per step: radiation weeks 0-5, the wait 5-8 then its typical
-    range to week 11, surgery at week 8, and follow-up from week 8 with its length not given (PDQ-HP)."""
+    range to week 11, surgery at week 8; follow-up, whose length is not given, is named so and read in no week
+    (PDQ-HP)."""
     plan = plan_treatment(stage("leg", 7, "high"), radiation="before")
     (layer,) = _layers(_schema(timeline_figure(plan)))
-    assert layer["type"] == "gantt"
-    lanes = dict(zip(layer["data"]["lanes"], layer["data"]["points"], strict=True))
-    assert list(lanes) == [f"{number}. {phase.phase}" for number, phase in enumerate(plan.phases, start=1)]
-    spans = {step: [(i["start"], i["end"], i.get("label", "")) for i in intervals] for step, intervals in lanes.items()}
-    assert spans["1. Radiation therapy before surgery"] == [(0, 5, "")]
-    assert spans["2. Recovery before surgery"] == [(5, 8, ""), (8, 11, "typical range to week 11")]
-    assert spans["3. Surgery"] == [(8, 8, "a single event (up to week 11)")]
-    ((start, end, words),) = spans["4. Follow-up"]
-    assert start == 8 and math.isnan(end) and words == "length not given in the reference"
+    assert layer["type"] == "gantt" and layer["axes"]["x"]["label"] == "Weeks from the start of treatment"
+    names = [f"{number}. {phase.phase}" for number, phase in enumerate(plan.phases, start=1)]
+    assert layer["data"]["lanes"] == [*names[:3], "4. Follow-up (length not given in the reference)"]
+    spans = [[(i["start"], i["end"], i.get("label", "")) for i in lane] for lane in layer["data"]["points"]]
+    assert spans == [
+        [(0, 5, "")],
+        [(5, 8, ""), (8, 11, "typical range to week 11")],
+        [(8, 8, "a single event (up to week 11)")],
+        [],
+    ]
 
 
 def test_steps_after_one_of_unknown_length_are_not_read_in_weeks():
-    """After chemotherapy, whose length the reference does not give, a step's weeks are not read (not to scale)."""
+    """After chemotherapy, whose length the reference does not give, no step is read in weeks (not to scale):
+    each is named with its own words."""
     plan = plan_treatment(stage("leg", 7, "high", metastasis=True), resectable=True)
     (layer,) = _layers(_schema(timeline_figure(plan)))
-    intervals = [interval for lane in layer["data"]["points"] for interval in lane]
-    unknown = next(k for k, i in enumerate(intervals) if i.get("label") == "length not given in the reference")
-    assert unknown < len(intervals) - 1
-    for interval in intervals[unknown + 1 :]:
-        assert math.isnan(interval["start"]) and math.isnan(interval["end"]) and interval["label"]
+    lanes = list(zip(layer["data"]["lanes"], layer["data"]["points"], strict=True))
+    unknown = next(k for k, (name, _) in enumerate(lanes) if "length not given in the reference" in name)
+    assert unknown < len(lanes) - 1
+    for name, intervals in lanes[unknown:]:
+        assert intervals == [] and name.endswith(")"), name
+    assert all(isinstance(i["start"], float) and not math.isnan(i["start"]) for _, lane in lanes for i in lane)
 
 
 @pytest.fixture
