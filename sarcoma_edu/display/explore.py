@@ -33,7 +33,7 @@ from typing import Any
 from sarcoma_edu.display import figure_text
 from sarcoma_edu.display.spoken import course_words, drawn_direction
 
-__all__ = ["MAIDR_SETTINGS", "ExploreError", "chart_frame", "explorable", "explore_outputs"]
+__all__ = ["MAIDR_SETTINGS", "ExploreError", "add_copy_soon", "chart_frame", "explorable", "explore_outputs"]
 
 # set before `import maidr`: the bundled maidr.js only, no version look-up, no locale-pack address
 MAIDR_SETTINGS = {"MAIDR_USE_CDN": "false", "MAIDR_CDN_VERSION": "bundled", "MAIDR_LOCALE_BASE_URL": ""}
@@ -227,8 +227,38 @@ def explore_outputs(figure: Any, place: Any = None) -> tuple[dict, ...]:
     )
 
 
+def add_copy_soon(output: Any, figure: Any, place: Any = None) -> None:
+    """Add the keyboard copy of ``figure`` to what an output widget shows, once that has reached the page.
+
+    In a kernel the copy is made on the kernel's event loop, after the code that showed the figure has
+    finished: the first copy imports maidr (1.5 s in a fresh kernel, more on a busy machine), which must not
+    hold back what the student is waiting for (the feedback on an answer, the figure itself). A figure
+    redrawn in the meantime gets its own copy; the old one is dropped. Outside a kernel loop it is added at once.
+
+    Args:
+        output: the output widget showing the figure and its text alternative.
+        figure: the figure it shows.
+        place: see :func:`explore_outputs`.
+    """
+    from IPython import get_ipython
+
+    shown = tuple(output.outputs)
+
+    def add() -> None:
+        if tuple(output.outputs) == shown:  # not redrawn since
+            output.outputs = shown + explore_outputs(figure, place)
+
+    loop = getattr(getattr(get_ipython(), "kernel", None), "io_loop", None)
+    if loop is None:
+        add()
+    else:
+        loop.add_callback(add)
+
+
 def explorable(figure: Any) -> Any:
     """A lesson figure with its text alternative and, under them, its keyboard copy (an output widget).
+
+    The figure and its text show at once; the copy follows (:func:`add_copy_soon`).
 
     Args:
         figure: a figure of :mod:`sarcoma_edu.display`, e.g. ``explorable(fnclcc_figure())``.
@@ -239,7 +269,7 @@ def explorable(figure: Any) -> Any:
     output.outputs = (
         {"output_type": "display_data", "data": figure._repr_mimebundle_(), "metadata": {}},
         {"output_type": "display_data", "data": figure_text.alternative_bundle(figure), "metadata": {}},
-        *explore_outputs(figure),
     )
     output.figure = figure
+    add_copy_soon(output, figure)
     return output

@@ -47,25 +47,22 @@ def _show(output: w.Output, figure: Figure) -> None:
     held back the kernel's reply to the cell now and then, so that a lesson under Voila or nbclient
     stopped at the calculator until it timed out.
     """
-    _put(output, figure)
-
-
-def _show_explorable(output: w.Output, figure: Figure) -> None:
-    """:func:`_show`, with the keyboard copy under the text alternative (:mod:`sarcoma_edu.display.explore`)."""
-    from sarcoma_edu.display.explore import explore_outputs
-
-    _put(output, figure, lambda shown: explore_outputs(shown, output))
-
-
-def _put(output: w.Output, figure: Figure, more: Callable[[Figure], tuple[dict, ...]] | None = None) -> None:
     shell = get_ipython()
     if shell is None or not hasattr(shell, "kernel"):
         return
     output.outputs = (
         {"output_type": "display_data", "data": figure._repr_mimebundle_(), "metadata": {}},
         {"output_type": "display_data", "data": figure_text.alternative_bundle(figure), "metadata": {}},
-        *(more(figure) if more else ()),
     )  # the figure, then its name, description and data in words (sarcoma_edu.display.figure_text)
+
+
+def _show_explorable(output: w.Output, figure: Figure) -> None:
+    """:func:`_show`, then the keyboard copy under the text alternative (:mod:`sarcoma_edu.display.explore`)."""
+    _show(output, figure)
+    if output.outputs:  # shown (in a kernel): the copy follows once the figure is on the page
+        from sarcoma_edu.display.explore import add_copy_soon
+
+        add_copy_soon(output, figure, place=output)
 
 
 def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object], *, explorable: bool = False) -> None:

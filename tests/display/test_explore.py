@@ -212,3 +212,31 @@ def test_a_redrawn_copy_brings_the_scripts_only_the_first_time(in_a_kernel):
     assert "Explore the figure by keyboard" in again[0]["data"]["text/html"]
     alone = explore.explore_outputs(fnclcc_figure())  # a figure shown once (a lesson's reveal) always brings it
     assert [view in record["data"] for record in alone] == [True, False]
+
+
+class _Loop:
+    """A kernel's event loop that runs its callbacks when told to."""
+
+    def __init__(self) -> None:
+        self.callbacks: list = []
+
+    def add_callback(self, callback) -> None:
+        self.callbacks.append(callback)
+
+
+def test_the_copy_comes_after_the_figure_and_never_onto_a_newer_one(in_a_kernel, monkeypatch):
+    """In a kernel the copy is added on the event loop after the figure shows; a figure redrawn meanwhile keeps
+    only its own copy."""
+    loop = _Loop()
+    shell = type("Shell", (), {"kernel": type("Kernel", (), {"io_loop": loop})()})()
+    monkeypatch.setattr("IPython.get_ipython", lambda: shell)
+    figure = explore.explorable(fnclcc_figure())
+    assert len(figure.outputs) == 2 and len(loop.callbacks) == 1  # the figure and its text, the copy to come
+    loop.callbacks.pop()()
+    assert "Explore the figure by keyboard" in figure.outputs[-1]["data"]["text/html"]
+    place = _Place()
+    place.outputs = ({"data": {"text/plain": "the first stage map"}},)
+    explore.add_copy_soon(place, stage_map_figure(), place)
+    place.outputs = ({"data": {"text/plain": "the stage map redrawn"}},)
+    loop.callbacks.pop()()
+    assert place.outputs == ({"data": {"text/plain": "the stage map redrawn"}},)
