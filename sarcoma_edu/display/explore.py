@@ -33,7 +33,7 @@ from typing import Any
 from sarcoma_edu.display import figure_text
 from sarcoma_edu.display.spoken import course_words, drawn_direction
 
-__all__ = ["MAIDR_SETTINGS", "ExploreError", "add_copy_soon", "chart_frame", "explorable", "explore_outputs"]
+__all__ = ["MAIDR_SETTINGS", "ExploreError", "chart_frame", "copy_record", "explorable", "explore_outputs"]
 
 # set before `import maidr`: the bundled maidr.js only, no version look-up, no locale-pack address
 MAIDR_SETTINGS = {"MAIDR_USE_CDN": "false", "MAIDR_CDN_VERSION": "bundled", "MAIDR_LOCALE_BASE_URL": ""}
@@ -189,6 +189,7 @@ def _disclosure(figure: Any, frame: str) -> str:
     )
 
 
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # the output widgets whose page has been sent the scripts (the library view) with an earlier copy
 _SENT: weakref.WeakSet = weakref.WeakSet()
 
@@ -221,44 +222,51 @@ def explore_outputs(figure: Any, place: Any = None) -> tuple[dict, ...]:
     if place is not None:
         _SENT.add(place)
     view = {"model_id": _library().model_id, "version_major": 2, "version_minor": 0}
-    return (
-        {"output_type": "display_data", "data": {"application/vnd.jupyter.widget-view+json": view}, "metadata": {}},
-        copy,
-    )
+    return ({"output_type": "display_data", "data": {_WIDGET_VIEW: view}, "metadata": {}}, copy)
 
 
-def add_copy_soon(output: Any, figure: Any, place: Any = None) -> None:
-    """Add the keyboard copy of ``figure`` to what an output widget shows, once that has reached the page.
+# the output widget that holds the keyboard copy of each redrawn place's current figure
+_HOLDERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    In a kernel the copy is made on the kernel's event loop, after the code that showed the figure has
-    finished: the first copy imports maidr (1.5 s in a fresh kernel, more on a busy machine), which must not
-    hold back what the student is waiting for (the feedback on an answer, the figure itself). A figure
-    redrawn in the meantime gets its own copy; the old one is dropped. Outside a kernel loop it is added at once.
+
+def copy_record(figure: Any, place: Any = None) -> dict:
+    """An output record for the keyboard copy of ``figure``: an output widget that the copy fills soon after.
+
+    Shown with the figure and its text alternative (in the same update, so the figure is drawn once), it is
+    empty at first; in a kernel the copy is made on the kernel's event loop once the code that showed the
+    figure has finished. The first copy imports maidr (1.5 s in a fresh kernel, more on a busy machine),
+    which must not hold back what the student is waiting for: the feedback on the answer that revealed the
+    figure, or the figure itself. Outside a kernel loop it is made at once.
 
     Args:
-        output: the output widget showing the figure and its text alternative.
-        figure: the figure it shows.
-        place: see :func:`explore_outputs`.
+        figure: the figure shown.
+        place: see :func:`explore_outputs`; the holder of its previous figure's copy is closed.
     """
+    import ipywidgets as w
     from IPython import get_ipython
 
-    shown = tuple(output.outputs)
+    holder = w.Output()
+    if place is not None:
+        previous = _HOLDERS.get(place)
+        if previous is not None:
+            previous.close()
+        _HOLDERS[place] = holder
 
-    def add() -> None:
-        if tuple(output.outputs) == shown:  # not redrawn since
-            output.outputs = shown + explore_outputs(figure, place)
+    def fill() -> None:
+        if holder.comm is not None:  # not closed by a redraw meanwhile
+            holder.outputs = explore_outputs(figure, place)
 
     loop = getattr(getattr(get_ipython(), "kernel", None), "io_loop", None)
     if loop is None:
-        add()
+        fill()
     else:
-        loop.add_callback(add)
+        loop.add_callback(fill)
+    view = {"model_id": holder.model_id, "version_major": 2, "version_minor": 0}
+    return {"output_type": "display_data", "data": {_WIDGET_VIEW: view, "text/plain": ""}, "metadata": {}}
 
 
 def explorable(figure: Any) -> Any:
     """A lesson figure with its text alternative and, under them, its keyboard copy (an output widget).
-
-    The figure and its text show at once; the copy follows (:func:`add_copy_soon`).
 
     Args:
         figure: a figure of :mod:`sarcoma_edu.display`, e.g. ``explorable(fnclcc_figure())``.
@@ -269,7 +277,7 @@ def explorable(figure: Any) -> Any:
     output.outputs = (
         {"output_type": "display_data", "data": figure._repr_mimebundle_(), "metadata": {}},
         {"output_type": "display_data", "data": figure_text.alternative_bundle(figure), "metadata": {}},
+        copy_record(figure),
     )
     output.figure = figure
-    add_copy_soon(output, figure)
     return output

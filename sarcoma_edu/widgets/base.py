@@ -47,22 +47,29 @@ def _show(output: w.Output, figure: Figure) -> None:
     held back the kernel's reply to the cell now and then, so that a lesson under Voila or nbclient
     stopped at the calculator until it timed out.
     """
-    shell = get_ipython()
-    if shell is None or not hasattr(shell, "kernel"):
-        return
-    output.outputs = (
-        {"output_type": "display_data", "data": figure._repr_mimebundle_(), "metadata": {}},
-        {"output_type": "display_data", "data": figure_text.alternative_bundle(figure), "metadata": {}},
-    )  # the figure, then its name, description and data in words (sarcoma_edu.display.figure_text)
+    if _in_kernel():
+        output.outputs = _records(figure)
 
 
 def _show_explorable(output: w.Output, figure: Figure) -> None:
-    """:func:`_show`, then the keyboard copy under the text alternative (:mod:`sarcoma_edu.display.explore`)."""
-    _show(output, figure)
-    if output.outputs:  # shown (in a kernel): the copy follows once the figure is on the page
-        from sarcoma_edu.display.explore import add_copy_soon
+    """:func:`_show`, with the keyboard copy under the text alternative (:mod:`sarcoma_edu.display.explore`)."""
+    if _in_kernel():
+        from sarcoma_edu.display.explore import copy_record
 
-        add_copy_soon(output, figure, place=output)
+        output.outputs = (*_records(figure), copy_record(figure, place=output))
+
+
+def _in_kernel() -> bool:
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def _records(figure: Figure) -> tuple[dict, dict]:
+    """The figure, then its name, description and data in words (sarcoma_edu.display.figure_text)."""
+    return (
+        {"output_type": "display_data", "data": figure._repr_mimebundle_(), "metadata": {}},
+        {"output_type": "display_data", "data": figure_text.alternative_bundle(figure), "metadata": {}},
+    )
 
 
 def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object], *, explorable: bool = False) -> None:

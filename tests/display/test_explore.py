@@ -225,18 +225,31 @@ class _Loop:
 
 
 def test_the_copy_comes_after_the_figure_and_never_onto_a_newer_one(in_a_kernel, monkeypatch):
-    """In a kernel the copy is added on the event loop after the figure shows; a figure redrawn meanwhile keeps
-    only its own copy."""
+    """In a kernel the figure, its text and an empty holder show at once and the copy fills the holder on the event
+    loop; a figure redrawn meanwhile closes the old holder, which is never filled."""
     loop = _Loop()
     shell = type("Shell", (), {"kernel": type("Kernel", (), {"io_loop": loop})()})()
     monkeypatch.setattr("IPython.get_ipython", lambda: shell)
-    figure = explore.explorable(fnclcc_figure())
-    assert len(figure.outputs) == 2 and len(loop.callbacks) == 1  # the figure and its text, the copy to come
+    shown = explore.explorable(fnclcc_figure())
+    assert len(shown.outputs) == 3 and len(loop.callbacks) == 1
+    holder_id = shown.outputs[2]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+    (holder,) = [w for w in _widgets() if w.model_id == holder_id]
+    assert holder.outputs == ()
     loop.callbacks.pop()()
-    assert "Explore the figure by keyboard" in figure.outputs[-1]["data"]["text/html"]
+    assert "Explore the figure by keyboard" in holder.outputs[-1]["data"]["text/html"]
     place = _Place()
-    place.outputs = ({"data": {"text/plain": "the first stage map"}},)
-    explore.add_copy_soon(place, stage_map_figure(), place)
-    place.outputs = ({"data": {"text/plain": "the stage map redrawn"}},)
-    loop.callbacks.pop()()
-    assert place.outputs == ({"data": {"text/plain": "the stage map redrawn"}},)
+    explore.copy_record(stage_map_figure(), place)
+    first = explore._HOLDERS[place]
+    explore.copy_record(stage_map_figure(stage("leg", 12, "low")), place)
+    second = explore._HOLDERS[place]
+    for callback in loop.callbacks:
+        callback()
+    assert first.comm is None and first.outputs == ()
+    assert "Explore the figure by keyboard" in second.outputs[-1]["data"]["text/html"]
+
+
+def _widgets() -> list:
+    """Every live widget of this process (ipywidgets' own registry)."""
+    from ipywidgets.widgets.widget import _instances
+
+    return list(_instances.values())
