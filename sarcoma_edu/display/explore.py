@@ -1,16 +1,19 @@
 """Figures a student can explore without sight: a keyboard copy of a lesson figure, made by maidr, offline.
 
-Under a figure and its text alternative (:mod:`sarcoma_edu.display.figure_text`), :func:`explorable` adds a
-closed disclosure, "Explore the figure by keyboard". Opened, it holds the same figure drawn by maidr (py-maidr,
-GPL-3.0-or-later): Tab reaches the chart, the arrow keys move along the bars, across a grid's cells or along a
-timeline's steps, and each value is written to maidr's live region for a screen reader, with a tone for its
-size (B, S and T switch braille, sound and text; Ctrl+/ lists every key).
+Under a figure and its text alternative (:mod:`sarcoma_edu.display.figure_text`), :func:`explorable` (and the
+staging calculator, through :func:`copy_record`) adds a closed disclosure, "Explore the figure by keyboard".
+Opened, it holds the same figure drawn by maidr (py-maidr, GPL-3.0-or-later): Tab reaches the chart, the arrow
+keys move along the bars, across a grid's cells or along a timeline's steps, and each value is written to
+maidr's live region for a screen reader (B, S and T switch braille, sound and text; Ctrl+/ lists every key).
+The copy is made on the kernel's event loop just after its figure shows, so that the first one, which
+imports maidr, holds nothing back.
 
 Nothing is fetched from the internet: maidr is told before it is imported to use the copy of maidr.js its
 package ships (``MAIDR_USE_CDN=false``, ``MAIDR_CDN_VERSION=bundled``, no locale-pack address), and the
 chart's frame, which maidr has load plotly.js from the plotly CDN, takes the copy the plotly package ships
-instead. Both scripts reach the page once, through a hidden output widget (:func:`_library`), and the chart's
-frame reads them from there; a frame built before they arrive waits for them.
+instead. Both scripts reach the page through a hidden output widget (:func:`_library`, 6.9 MB, made once per
+kernel) and the chart's frame reads them from there; the frame is drawn when the disclosure is opened, and
+waits for them if they have not arrived.
 
 maidr reads what the figure draws; the course makes it say the course's words (:mod:`sarcoma_edu.display.
 spoken`): plain text for HTML labels, the shared axis's title on every panel, a grid cell's own words (the
