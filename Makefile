@@ -145,9 +145,11 @@ present: $(VENV)/.installed
 	$(BIN)/sarcoma-edu present '$(LESSON)' $(if $(DIR),--dir '$(DIR)') $(if $(call _flag,$(DARK),DARK),--dark) \
 	  $(if $(call _flag,$(LARGE),LARGE),--large-text)
 
-# Refresh the pictures the README shows (docs/images/) from a real browser run.
+# Refresh every picture the README shows (docs/images/) from a real browser run: the browser tests that take them,
+# as tests/browser/pictures.py lists them, each recording in docs/images/pictures.json the code it was taken from
+# (tests/repo/test_readme_pictures.py fails when that code has changed since).
 screenshots: $(VENV)/.installed-test browser-deps
-	SARCOMA_EDU_README_SHOTS=docs/images $(PYTEST) tests/browser/test_keyboard.py tests/browser/test_present.py
+	SARCOMA_EDU_README_SHOTS=docs/images $(PYTEST) $$($(BIN)/python -m tests.browser.pictures)
 
 bench: $(VENV)/.installed-test browser-deps
 	$(BIN)/python benchmarks/bench_staging.py

@@ -42,7 +42,7 @@ from sarcoma_edu.clinical.t_categories import t_category
 from sarcoma_edu.clinical.tables import DatasetError, list_datasets, load_table
 from sarcoma_edu.clinical.treatment import TreatmentOption, TreatmentOptions, treatment_options
 from sarcoma_edu.clinical.treatment_plan import Phase, TreatmentPlan
-from sarcoma_edu.clinical.vocabulary import EXTENTS, SITES, STAGES
+from sarcoma_edu.clinical.vocabulary import EXTENTS, SITES, STAGE_GROUPS, STAGES
 from sarcoma_edu.common.about import DISCLAIMER, __version__
 from sarcoma_edu.course.banks import BankCheck, QuizBankError, check_banks, load_bank
 from sarcoma_edu.course.case_files import CaseError, check_cases, load_cases
@@ -68,6 +68,7 @@ __all__ = [
     "METASTATIC_TUMOUR",
     "SITES",
     "STAGES",
+    "STAGE_GROUPS",
     "BankCheck",
     "Case",
     "CaseError",

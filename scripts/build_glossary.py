@@ -7,11 +7,13 @@ Usage: ``python scripts/build_glossary.py`` rewrites the glossary cell and the l
 - The glossary is one markdown cell of ``00_welcome.ipynb`` tagged ``glossary`` (put just before the self-check
   the first time), listing every term with its definition and source.
 - In every lesson the first use of a term in running text becomes a link to that section, whose title (shown on
-  hover) is the definition: ``[grade](00_welcome.ipynb#Glossary "How abnormal ...")``. Running text means a
-  markdown line that is not a heading, a table row, HTML (or the lines of an HTML block such as a
-  ``<details>`` answer), code, or part of a cell tagged ``lesson-map``, ``navigation`` or ``glossary``, of the
-  learning objectives (written from ``datasets/objectives.csv``) or of the sources; words inside inline code,
-  another link or the bold label opening a list item (``- **off-label**: ...``) are left alone.
+  hover) is the definition: ``[grade](00_welcome.ipynb#Glossary "How abnormal ...")``. A form written in small
+  letters is found in any case; one written with a capital, such as an abbreviation, only as written (AJCC, Gy,
+  GIST, so that "gist" is left alone). Running text means a markdown line that is not a heading, a table row,
+  HTML (or the lines of an HTML block such as a ``<details>`` answer), code, or part of a cell tagged
+  ``lesson-map``, ``navigation`` or ``glossary``, of the learning objectives (written from
+  ``datasets/objectives.csv``) or of the sources; words inside inline code, another link or the bold label opening
+  a list item (``- **off-label**: ...``) are left alone.
 
 Every cell is read fresh from its file and written back at once, and only the glossary links it made are
 touched: the script first takes its own links out again, then links each first use, so running it twice
@@ -55,8 +57,11 @@ def load_terms(path: Path = GLOSSARY_CSV) -> list[dict[str, object]]:
 
 
 def _pattern(terms: list[dict[str, object]]) -> re.Pattern[str]:
+    """Any form of any term as a whole word: a form written in small letters in any case ("Grade"), an abbreviation
+    or a name written with a capital (AJCC, Gy, GIST) only as written, so that "gist" is not GIST."""
     forms = sorted({form for row in terms for form in row["forms"]}, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, forms)) + r")(?![\w-])", re.IGNORECASE)
+    alternatives = [re.escape(form) if form != form.lower() else f"(?i:{re.escape(form)})" for form in forms]
+    return re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?![\w-])")
 
 
 def _form_to_term(terms: list[dict[str, object]]) -> dict[str, dict[str, object]]:
@@ -70,7 +75,8 @@ def glossary_cell_text(terms: list[dict[str, object]]) -> str:
         "",
         "The words the lessons use, in plain words. Each lesson links a word to this list the first time it uses "
         "it (point at the link to read the definition there). The sources named after each definition are "
-        "listed in full under Sources at the end of this lesson.",
+        "listed in full under Sources at the end of this lesson. An abbreviation is listed by its letters; where the "
+        "course's reference does not spell one out, its entry says what it names instead.",
         "",
     ]
     for row in sorted(terms, key=lambda r: str(r["term"]).lower()):

@@ -4,12 +4,15 @@ Examples::
 
     sarcoma-edu stage --site extremity --size 7 --grade high
     sarcoma-edu stage --site retroperitoneum --size unknown --grade 2 --nodes --json
+    sarcoma-edu stage --site visceral --grade high --extent serosa
     sarcoma-edu grade --differentiation 2 --mitoses 12 --necrosis 30
 
 The top parser is :mod:`sarcoma_edu.cli`: it calls :func:`result`, turns a ``ValueError`` or
 ``TypeError`` from the rules into one line and exit status 2, with the library's parameter names as
 the options typed (:data:`OPTION_WORDS`), and prints :func:`output`. A number the option cannot hold
-(not a number, not finite) is refused while parsing, naming what was typed.
+(not a number, not finite) is refused while parsing, naming what was typed. ``--size`` may be left out
+where the size does not set T (a visceral tumour; a head and neck tumour given ``--extent`` of
+invasion); left out elsewhere, the rule's message names it. ``--size unknown`` is a size not known (TX).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import asdict
 
 from sarcoma_edu.clinical.grading import FnclccResult, fnclcc
 from sarcoma_edu.clinical.staging import StageResult, stage
+from sarcoma_edu.clinical.t_categories import NOT_GIVEN
 from sarcoma_edu.clinical.vocabulary import SITES
 from sarcoma_edu.common.about import DISCLAIMER
 
@@ -30,14 +34,20 @@ COMMANDS = ("stage", "grade")
 # library parameter names in a message, as the options a command-line user typed (and 'unknown' for None)
 OPTION_WORDS = {
     "size_cm=": "--size ",
+    "size_cm is needed": "--size is needed",
+    "when no extent is given": "when no --extent is given",
+    "an extent of ": "--extent ",
     "extent=": "--extent ",
     "sites=": "--sites ",
+    "needs sites,": "needs --sites,",
     "necrosis_pct=": "--necrosis ",
     "differentiation=": "--differentiation ",
     "mitoses=": "--mitoses ",
     "site=": "--site ",
     "grade=": "--grade ",
     "or None if unknown": "or 'unknown'",
+    "'unknown' or None": "or 'unknown'",
+    "leave sites out": "leave --sites out",
 }
 
 
@@ -95,9 +105,10 @@ def add_parsers(commands) -> None:
     )
     st.add_argument(
         "--size",
-        required=True,
         type=_size,
-        help="greatest dimension of the tumour in cm, e.g. 7.5, or 'unknown'",
+        default=NOT_GIVEN,
+        help="greatest dimension of the tumour in cm, e.g. 7.5, or 'unknown' (TX); needed where the size sets T, "
+        "not for visceral organs (T is the extent) nor for a head and neck tumour given an --extent of invasion",
     )
     st.add_argument(
         "--grade",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,9 +21,19 @@ import pandas as pd
 from sarcoma_edu.clinical.grading import GRADE_CODES
 from sarcoma_edu.clinical.table_columns import matches
 from sarcoma_edu.clinical.tables import DatasetError, load_table
-from sarcoma_edu.clinical.vocabulary import SITES, T_CODES
+from sarcoma_edu.clinical.vocabulary import SITES, STAGES, T_CODES
 
-__all__ = ["StageGroups", "stage_groups"]
+__all__ = ["StageGroups", "lettered_groups", "stage_groups"]
+
+
+def lettered_groups(group: str) -> tuple[str, ...]:
+    """The lettered groups a group stands for: itself if it has its letter, ``("IA", "IB")`` for stage I.
+
+    Stage I is what the table gives a tumour of unknown size whose every size gives IA or IB.
+    """
+    if group in STAGES:
+        return (group,)
+    return tuple(s for s in STAGES if re.fullmatch(re.escape(group) + "[ABC]", s))  # a letter, not a numeral I or V
 
 
 @dataclass(frozen=True)

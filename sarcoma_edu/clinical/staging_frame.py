@@ -5,7 +5,8 @@ grades), the T categories are found by one search of the size bands per site
 (:mod:`sarcoma_edu.clinical.t_categories`), and the stage groups by one read of the lookup array
 that :func:`~sarcoma_edu.clinical.staging.stage` also reads
 (:mod:`sarcoma_edu.clinical.stage_groups`): a row is staged exactly as :func:`stage` stages it,
-and a row :func:`stage` refuses is refused with its message.
+and a row :func:`stage` refuses is refused with its message. The ``size_cm`` column may be left out
+when no row's T is set by its size (visceral tumours; head and neck tumours given an invasion extent).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sarcoma_edu.clinical.grading import GRADE_CODES, normalize_grade
 from sarcoma_edu.clinical.sites import normalize_site
 from sarcoma_edu.clinical.stage_groups import stage_groups
 from sarcoma_edu.clinical.staging import stage
-from sarcoma_edu.clinical.t_categories import check_extent, check_size, t_from_extent, t_table
+from sarcoma_edu.clinical.t_categories import check_extent, check_size, size_decides, t_from_extent, t_table
 from sarcoma_edu.clinical.vocabulary import SITES, T_CODES
 from sarcoma_edu.common import checks as _checks
 
@@ -94,8 +95,8 @@ def _sizes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _row_args(row: pd.Series) -> dict[str, object]:
-    """The arguments :func:`stage` gets for one frame row (missing size or grade -> None)."""
-    args = {c: row[c] for c in _FRAME_COLUMNS}
+    """The arguments :func:`stage` gets for one frame row (missing size or grade -> None; no size column: left out)."""
+    args = {c: row[c] for c in _FRAME_COLUMNS if c in row.index}
     args.update({c: row[c] for c in _EXTENT_COLUMNS if c in row.index})
     for c in ("size_cm", "grade", *_EXTENT_COLUMNS):
         if c in args and _checks.is_missing(args[c]):
@@ -148,7 +149,10 @@ def stage_frame(df: pd.DataFrame, errors: Literal["raise", "coerce"] = "raise") 
         df: a frame with columns ``site``, ``size_cm``, ``grade``, ``nodes``, ``metastasis``
             holding what :func:`stage` accepts, and optionally ``extent`` and ``sites`` (as the
             keyword arguments of :func:`stage`; empty cells mean not given). A missing size or
-            grade (None, NaN, ``<NA>``) means unknown, as None does for :func:`stage`.
+            grade (None, NaN, ``<NA>``) means unknown, as None does for :func:`stage`. The
+            ``size_cm`` column may be left out when no row's T is set by its size (visceral
+            tumours; head and neck tumours given an invasion extent), as the size may be left
+            out of :func:`stage` there.
         errors: ``"raise"`` to raise one ValueError naming the first bad rows;
             ``"coerce"`` to stage the good rows and give bad rows a ``<NA>`` stage and a
             message in an added ``error`` column.
@@ -159,24 +163,39 @@ def stage_frame(df: pd.DataFrame, errors: Literal["raise", "coerce"] = "raise") 
 
     Raises:
         TypeError: if ``df`` is not a DataFrame.
-        ValueError: a required column is missing, ``errors`` is not allowed, or (with
-            ``errors="raise"``) a row cannot be staged.
+        ValueError: a required column is missing (``size_cm`` too, when a row's T is set by its
+            size), ``errors`` is not allowed, or (with ``errors="raise"``) a row cannot be staged.
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df is a {type(df).__name__}; expected a pandas DataFrame")
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors={errors!r} is not allowed; expected 'raise' or 'coerce'")
     missing = [c for c in _FRAME_COLUMNS if c not in df.columns]
-    if missing:
+    if [c for c in missing if c != "size_cm"]:
         raise ValueError(f"df is missing column(s) {', '.join(missing)}; expected {', '.join(_FRAME_COLUMNS)}")
 
     t_rules, groups = t_table(), stage_groups()
     site_codes, site_ok = _codes(df["site"], normalize_site, SITES)
     grade_codes, grade_ok = _codes(df["grade"], normalize_grade, GRADE_CODES)
-    sizes, size_ok = _sizes(df["size_cm"])
+    if missing:  # no size column: every size is left out, which only a row whose extent sets T may be
+        sizes, size_ok = np.full(len(df), np.nan), np.ones(len(df), dtype=bool)
+    else:
+        sizes, size_ok = _sizes(df["size_cm"])
     nodes, nodes_ok = _flags(df["nodes"])
     mets, mets_ok = _flags(df["metastasis"])
     extent_idx, extent_ok = _extent_t(df, site_codes, site_ok)
+    if missing:
+        by_size = np.array([size_decides(site, None) for site in SITES])
+        needs = np.flatnonzero(site_ok & extent_ok & (extent_idx < 0) & by_size[np.where(site_ok, site_codes, 0)])
+        if len(needs):
+            first = needs[0]
+            raise ValueError(
+                f"df is missing column(s) size_cm; expected {', '.join(_FRAME_COLUMNS)}. It may be left out only "
+                "when no row's T is set by its size (visceral tumours; head and neck tumours given an invasion "
+                "extent), and "
+                f"{len(needs)} row(s) need a size, first row {_checks.show(df.index[first])} "
+                f"(site {SITES[site_codes[first]]!r})"
+            )
     ok = site_ok & grade_ok & size_ok & nodes_ok & mets_ok & extent_ok
 
     site_idx = np.where(ok, site_codes, 0)

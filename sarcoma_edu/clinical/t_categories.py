@@ -6,11 +6,15 @@ whatever the size (head and neck T4a/T4b by invasion; every visceral T, by how f
 has grown or in how many places it is found), each with its plain words. :func:`t_category`
 applies it to one tumour; the size and extent checks here are shared with
 :func:`~sarcoma_edu.clinical.staging.stage` and :func:`~sarcoma_edu.clinical.staging_frame.stage_frame`,
-so every surface refuses the same values with the same words.
+so every surface refuses the same values with the same words. A size may be left out
+(:data:`NOT_GIVEN`) wherever it does not set T (:func:`size_decides`): a visceral tumour always, a head
+and neck tumour whose invasion sets T4a or T4b. Left out where it does set T, it is refused; a size
+given as None is known to be unknown (TX).
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 from dataclasses import dataclass
 
@@ -21,9 +25,32 @@ from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.clinical.vocabulary import EXTENTS, SITES
 from sarcoma_edu.common import checks as _checks
 
-__all__ = ["TTable", "check_extent", "check_size", "t_category", "t_from_extent", "t_table", "t_words"]
+__all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
+    "TTable",
+    "check_extent",
+    "check_size",
+    "size_decides",
+    "t_category",
+    "t_from_extent",
+    "t_table",
+    "t_words",
+]
 
 _SIZE_ALLOWED = "the greatest dimension in cm, a finite number greater than 0, or None if unknown"
+
+
+class NotGiven(enum.Enum):
+    """The marker of a size left out, which is not None: None says the size is known to be unknown (TX)."""
+
+    NOT_GIVEN = "not given"
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven.NOT_GIVEN
 
 
 @dataclass(frozen=True)
@@ -66,8 +93,8 @@ def t_words(site: str, t: str) -> str:
 
 
 def check_size(size_cm: object) -> float | None:
-    """Return a valid size in cm (None when unknown); refuse anything else with a message naming ``size_cm``."""
-    if size_cm is None:
+    """Return a valid size in cm (None when unknown or left out); refuse anything else, naming ``size_cm``."""
+    if size_cm is None or size_cm is NOT_GIVEN:
         return None
     size = _checks.real_number("size_cm", size_cm, _SIZE_ALLOWED)
     if size <= 0:
@@ -124,7 +151,34 @@ def t_from_extent(site: str, extent: str, sites: int | None) -> str:
     raise ValueError(f"sites={sites!r} matches no T category for extent={extent!r}")  # pragma: no cover
 
 
-def t_category(site: str, size_cm: float | None, *, extent: str | None = None, sites: int | None = None) -> str:
+def size_decides(site: str, extent: str | None) -> bool:
+    """Whether the size sets T for a site name and an already checked extent (None when not given).
+
+    It does not where the extent sets T (head and neck T4a/T4b, every visceral T), nor at a site whose T
+    categories are never a size (the visceral organs, with or without an extent).
+    """
+    return extent is None and bool(t_table().by_size[site])
+
+
+def _size_needed(site: str) -> str:
+    """The message for a size left out where it sets T, naming ``size_cm`` and the extents that would set T."""
+    extents = tuple(dict.fromkeys(e for e, *_ in t_table().by_extent[site]))
+    first, last = t_table().by_size[site][0], t_table().by_size[site][-1]
+    if extents:
+        return (
+            f"size_cm is needed for site {site!r} when no extent is given: {first} to {last} are set by the size "
+            f"(an extent of {' or '.join(extents)} sets T whatever the size); expected {_SIZE_ALLOWED}"
+        )
+    return f"size_cm is needed for site {site!r}: T ({first} to {last}) is set by the size; expected {_SIZE_ALLOWED}"
+
+
+def t_category(
+    site: str,
+    size_cm: float | NotGiven | None = NOT_GIVEN,
+    *,
+    extent: str | None = None,
+    sites: int | None = None,
+) -> str:
     """Return the AJCC 8 T category of a tumour at a site.
 
     For the trunk, extremity and retroperitoneum T is set by size. For the head and neck it is set
@@ -138,15 +192,19 @@ def t_category(site: str, size_cm: float | None, *, extent: str | None = None, s
     Args:
         site: any spelling :func:`~sarcoma_edu.clinical.sites.normalize_site` accepts.
         size_cm: greatest dimension in cm, or None when unknown (gives ``"TX"`` unless extent decides).
+            It may be left out where it does not set T (:func:`size_decides`).
         extent: keyword-only; see above. Given for a site where it does not apply, it is an error.
         sites: keyword-only; the number of places a multifocal visceral tumour is found.
 
     Raises:
-        TypeError, ValueError: a bad site, size, extent or number of sites.
+        TypeError: a value of the wrong type, or the size left out where it sets T.
+        ValueError: a bad site, size, extent or number of sites.
     """
     site = normalize_site(site)
     size = check_size(size_cm)
     word, count = check_extent(site, extent, sites)
+    if size_cm is NOT_GIVEN and size_decides(site, word):
+        raise TypeError(_size_needed(site))
     if word is not None:
         return t_from_extent(site, word, count)
     table = t_table()

@@ -30,8 +30,8 @@ from sarcoma_edu.clinical.vocabulary import (
     PLAN_PATHS,
     SITES,
     SITUATIONS,
+    STAGE_GROUPS,
     STAGE_WORDS,
-    STAGES,
     T_CATEGORIES,
 )
 
@@ -82,8 +82,8 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
     ),
     "ajcc8_stage_groups.csv": (
         column("site", one_of(("trunk", "extremity", "retroperitoneum"))),
-        column("stage", one_of(STAGES)),
-        column("t", alternatives(("T1", "T2", "T3", "T4"))),
+        column("stage", one_of(STAGE_GROUPS)),
+        column("t", alternatives(("T1", "T2", "T3", "T4", "TX"))),
         column("n", alternatives(("N0", "N1"))),
         column("m", alternatives(("M0", "M1"))),
         column("g", alternatives(_G)),

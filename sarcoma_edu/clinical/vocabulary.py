@@ -18,6 +18,7 @@ __all__ = [
     "SITES",
     "SITUATIONS",
     "STAGES",
+    "STAGE_GROUPS",
     "STAGE_WORDS",
     "T_CATEGORIES",
     "T_CODES",
@@ -25,8 +26,11 @@ __all__ = [
 
 # the anatomic sites of AJCC 8th edition soft tissue sarcoma staging
 SITES: tuple[str, ...] = ("trunk", "extremity", "retroperitoneum", "head_and_neck", "visceral")
-# the AJCC 8 stage groups (trunk, extremity and retroperitoneum only)
+# the AJCC 8 stage groups with their letters, lowest first (trunk, extremity and retroperitoneum only)
 STAGES: tuple[str, ...] = ("IA", "IB", "II", "IIIA", "IIIB", "IV")
+# every group staging gives: STAGES, and stage I without its letter for a tumour of unknown size (TX) that every
+# size would put in IA or IB (low grade or grade unknown, no spread), as SEER's staging algorithm gives it
+STAGE_GROUPS: tuple[str, ...] = ("IA", "IB", "I", "II", "IIIA", "IIIB", "IV")
 # the AJCC 8 T categories of every site, and TX when T cannot be set from what is given
 T_CATEGORIES: tuple[str, ...] = ("T1", "T2", "T2a", "T2b", "T3", "T4", "T4a", "T4b", "T4c")
 T_CODES: tuple[str, ...] = (*T_CATEGORIES, "TX")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sarcoma_edu.clinical.grading import FNCLCC_SOURCE, fnclcc
 from sarcoma_edu.clinical.planner import plan_treatment
 from sarcoma_edu.clinical.spread import LUNG, METASTATIC_TUMOUR, UMBRELLA, band_widths, spread_patterns
+from sarcoma_edu.clinical.stage_groups import lettered_groups
 from sarcoma_edu.clinical.staging import StageResult, stage
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.clinical.treatment import treatment_options
@@ -160,13 +161,14 @@ def _stage_step(facts, _settings: dict) -> Computed:
     regraded = stage_words(stage(result.site, facts.size_cm, flipped, facts.nodes, facts.metastasis))
     if regraded != right:
         wrong.setdefault(regraded, f"That would be the stage with grade {flipped} instead of {result.g}.")
-    position = STAGES.index(result.stage) if result.stage else 0
+    letters = lettered_groups(result.stage) if result.stage else ()
+    position = STAGES.index(letters[0]) if letters else 0
     table_site = result.site if result.stage else "extremity"
     no_group = "AJCC 8 gives no stage group here" + (
         " (head and neck: T, N, M and G only)" if result.site == "head_and_neck" else ""
     )
     here = f"this tumour is {result.t}, {result.n}, {result.m}, {result.g}"
-    for step in (1, -1, 2, -2, 3):
+    for step in (0, 1, -1, 2, -2, 3) if len(letters) > 1 else (1, -1, 2, -2, 3):  # stage I: IA and IB first
         k = position + step
         if 0 <= k < len(STAGES) and f"Stage {STAGES[k]}" != right:
             words = " or ".join(_group_words()[(table_site, STAGES[k])])
@@ -175,8 +177,9 @@ def _stage_step(facts, _settings: dict) -> Computed:
                 text = f"Stage {STAGES[k]} is a group of the trunk, limb and retroperitoneum tables; {no_group}."
             wrong.setdefault(f"Stage {STAGES[k]}", text)
     if result.stage is not None:
+        known = "T is known" if result.t != "TX" else f"every size gives {' or '.join(letters)} with this grade"
         wrong.setdefault(
-            "No stage group", "A stage group applies here: this site has AJCC 8 stage groups and T is known."
+            "No stage group", f"A stage group applies here: this site has AJCC 8 stage groups and {known}."
         )
     question = "What is the AJCC 8th edition stage group (with its letter, if it has one)?"
     return Computed(question, {right: ""}, wrong, result.explanation, result.source, result.stage)

@@ -2,8 +2,9 @@
 trunk and extremity beside the retroperitoneum, a patient marked with a ring where one is given.
 
 Every cell is staged by :func:`sarcoma_edu.clinical.staging.stage` at a size inside each T category of
-``ajcc8_t_categories.csv``; the figure's text alternative says in a sentence where the patient is, or why the
-patient is not marked.
+``ajcc8_t_categories.csv``, and the last column with the size unknown (TX): stage I where every size gives IA or
+IB, no stage group where the size decides between groups. The figure's text alternative says in a sentence where
+the patient is (with the rule's own explanation for a tumour of unknown size), or why the patient is not marked.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sarcoma_edu.clinical.stage_groups import lettered_groups
 from sarcoma_edu.clinical.staging import StageResult, stage
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.clinical.vocabulary import STAGES
@@ -20,21 +22,34 @@ from sarcoma_edu.display.figure import _STAGE_RAMP, OKABE_ITO, Figure, _style, _
 __all__ = ["stage_map_figure"]
 
 
-def _t_sizes(site: str) -> list[tuple[str, float, str]]:
-    """(T, a size inside it, short label) for each size-based T category of a site."""
+# the column of a tumour whose size is unknown, and what a cell with no stage group shows
+_TX_COLUMN = ("TX", None, "size<br>unknown")
+_NO_GROUP = "none"
+
+
+def _t_sizes(site: str) -> list[tuple[str, float | None, str]]:
+    """(T, a size inside it, short label) for each size-based T category of a site, then TX (size None)."""
     table = load_table("ajcc8_t_categories.csv")
     rows = table[(table.site == site) & (table.by_size == "true")]
     out = []
     for row in rows.itertuples():
         above, up_to = float(row.size_above_cm), row.size_up_to_cm
         if not up_to:
-            words = f"> {above:g} cm"
+            words = f"> {above:g}"
         elif above == 0:
-            words = f"≤ {float(up_to):g} cm"
-        else:  # one bound a line: short enough not to run into the next column, in large text too
-            words = f"> {above:g} cm<br>≤ {float(up_to):g} cm"
+            words = f"≤ {float(up_to):g}"
+        else:  # one bound a line, in cm as the axis title says: narrow enough for five columns, in large text too
+            words = f"> {above:g}<br>≤ {float(up_to):g}"
         out.append((row.t, float(up_to) if up_to else above + 1, words))
-    return out
+    return [*out, _TX_COLUMN]
+
+
+def _level(group: str | None) -> float | None:
+    """A group's place on the colour ramp: its rank among the lettered groups; stage I between IA and IB."""
+    if group is None:
+        return None  # no stage group: the cell is left blank and says so in words
+    letters = [STAGES.index(s) for s in lettered_groups(group)]
+    return sum(letters) / len(letters)
 
 
 _MAP_ROWS = (  # (label, grade, nodes, metastasis)
@@ -54,14 +69,21 @@ def stage_map_figure(patient: StageResult | None = None) -> go.Figure:
         patient: a StageResult to mark with a ring and the words "this patient".
     """
     panels = (("extremity", "Trunk and extremity"), ("retroperitoneum", "Retroperitoneum"))
-    fig = make_subplots(figure=Figure(), rows=1, cols=2, shared_yaxes=True, subplot_titles=[t for _, t in panels])
+    fig = make_subplots(
+        figure=Figure(),
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.04,  # the shared y axis needs no room between the panels: five columns each
+        subplot_titles=[t for _, t in panels],
+    )
     for col, (site, _title) in enumerate(panels, start=1):
         sizes = _t_sizes(site)
         z, text, hover = [], [], []
         for _label, g, nodes, mets in _MAP_ROWS:
             results = [stage(site, size, g, nodes=nodes, metastasis=mets) for _, size, _ in sizes]
-            z.append([STAGES.index(r.stage) for r in results])
-            text.append([r.stage for r in results])
+            z.append([_level(r.stage) for r in results])
+            text.append([r.stage or _NO_GROUP for r in results])
             hover.append([_wrap(r.explanation) for r in results])  # wrapped: a long line runs off the figure
         fig.add_trace(
             go.Heatmap(
@@ -84,8 +106,10 @@ def stage_map_figure(patient: StageResult | None = None) -> go.Figure:
             row=1,
             col=col,
         )
-        fig.update_xaxes(title_text="Tumour size (T, greatest dimension)", tickangle=0, row=1, col=col)
-        if patient is not None and _panel_site(patient.site) == site and patient.stage and patient.t != "TX":
+        fig.update_xaxes(  # on two lines: each panel's title fits under its own five columns
+            title_text="Tumour size in cm<br>(T, greatest dimension)", tickangle=0, row=1, col=col
+        )
+        if patient is not None and _panel_site(patient.site) == site:
             row_label = _patient_row(patient)
             t_index = [t for t, *_ in sizes].index(patient.t)
             x = f"{sizes[t_index][0]}<br>{sizes[t_index][2]}"
@@ -120,11 +144,12 @@ def stage_map_figure(patient: StageResult | None = None) -> go.Figure:
             )
     fig.update_yaxes(title_text="Grade and spread", autorange="reversed", row=1, col=1)
     title = "AJCC 8 stage groups: the same size and grade, two sites"
-    if patient is not None and patient.stage is None:  # a second, smaller line, so the title fits
+    unmarked = patient is not None and not _panel_site(patient.site)  # head and neck, visceral: no table
+    if unmarked:  # a second, smaller line, so the title fits
         title += "<br><span style='font-size:0.75em'>This patient has no stage group, so is not marked</span>"
     fig = _style(fig, title, height=540)
-    fig.update_layout(margin={"b": fig.layout.margin.b + 30})  # three lines of tick labels under the tables
-    if patient is not None and patient.stage is None:
+    fig.update_layout(margin={"b": fig.layout.margin.b + 50})  # three lines of ticks and two of title under the tables
+    if unmarked:
         fig.update_layout(margin={"t": 125})
     return figure_text.describe(fig, _patient_words(patient))
 
@@ -135,10 +160,13 @@ def _patient_words(patient: StageResult | None) -> str:
         return ""
     categories = f"{patient.t} {patient.g} {patient.n} {patient.m}"
     table = {"extremity": "trunk and extremity", "retroperitoneum": "retroperitoneum"}.get(_panel_site(patient.site))
-    if patient.stage is None or table is None or patient.t == "TX":
-        group = f"stage {patient.stage}" if patient.stage else "no stage group"
+    group = f"stage {patient.stage}" if patient.stage else "no stage group"
+    if table is None:
         return f"This patient: {categories}, {group}, not marked on the tables."
-    return f"This patient: {categories} on the {table} table, stage {patient.stage}."
+    if patient.t == "TX":  # the size-unknown column: the rule's own words say why there is a group or none
+        where = f"on the {table} table, in the column for an unknown size"
+        return f"This patient: {categories} {where}, {group}. {patient.explanation}"
+    return f"This patient: {categories} on the {table} table, {group}."
 
 
 def _panel_site(site: str) -> str:

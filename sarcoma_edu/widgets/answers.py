@@ -3,7 +3,9 @@
 The quiz and the in-lesson exercises lay a question's choices out the same way. The choices come in an
 order fixed per question (banks often list the right answer first), each as a button (one answer) or a
 tick box under the hint saying how many to tick (several answers); :func:`answer_style` lets their
-whole sentences wrap instead of being cut off. A number is typed in a box the widget keeps itself.
+whole sentences wrap instead of being cut off. Once answered, :func:`mark_chosen` marks the answer chosen
+with an arrow and words ("➜ T2 (your answer)"), not by colour alone. A number is typed in a box the widget
+keeps itself.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import html
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 
@@ -24,6 +26,7 @@ __all__ = [
     "TypedNumberError",
     "answer_style",
     "choice_controls",
+    "mark_chosen",
     "ticked",
     "typed_number",
 ]
@@ -101,6 +104,18 @@ def typed_number(typed: str) -> int | float:
         )
     whole = typed.lstrip("+-").isdigit()  # a float holds it, so int() has few enough digits to read
     return int(typed) if whole else number
+
+
+def mark_chosen(controls: Sequence[w.Widget], chosen: object, whose: str = "your answer") -> None:
+    """Mark the answer button for ``chosen`` (its tooltip holds the answer's text) in words and with an outline.
+
+    Its label becomes "➜ <answer> (<whose>)" and it takes the class the answer styles keep at full contrast
+    with an outline once disabled; the other buttons are left as they are.
+    """
+    for control in controls:
+        if isinstance(control, w.Button) and control.tooltip == chosen and "sarcoma-edu-answer" in control._dom_classes:
+            control.description = f"➜ {chosen} ({whose})"
+            control.add_class("sarcoma-edu-chosen")
 
 
 def ticked(controls: w.Box) -> list[str]:

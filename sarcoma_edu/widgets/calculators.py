@@ -15,6 +15,7 @@ import ipywidgets as w
 
 from sarcoma_edu.clinical.grading import FnclccResult, fnclcc, grade_words
 from sarcoma_edu.clinical.staging import StageResult, stage
+from sarcoma_edu.clinical.t_categories import NOT_GIVEN, NotGiven, size_decides
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.widgets.base import _LABEL, _WIDE, NumberBox, _draw, _later, _plain, _site_options
 
@@ -191,6 +192,10 @@ def _extent_options(site: str) -> list[tuple[str, str]]:
 class StagingCalculator(_Calculator):
     """Site, size, grade, nodes, metastasis -> T/N/M/G, a stage badge and the explanation.
 
+    The size is asked for only where it can set T: not for the visceral organs (T is the extent), and
+    for a head and neck tumour whose invasion sets T4a or T4b it may be left empty. 'Size unknown' stages
+    the tumour as TX.
+
     Attributes:
         result: the last valid :class:`StageResult`.
         badge, tnm, explanation: the HTML outputs.
@@ -215,6 +220,8 @@ class StagingCalculator(_Calculator):
         )
         self.size = _number_box(size_cm, "Greatest size (cm)")
         self.size_unknown = w.Checkbox(value=False, description="Size unknown", style=_LABEL, indent=False)
+        self.size_note = w.HTML()  # says when the size may be left empty (the invasion sets T)
+        self.size_row = w.HBox([self.size, self.size_unknown, self.size_note])
         self.grade = w.Dropdown(options=_GRADE_OPTIONS, value=grade, description="Grade", style=_LABEL)
         self.nodes = w.Checkbox(value=nodes, description="Spread to nearby lymph nodes (N1)", indent=False)
         self.metastasis = w.Checkbox(value=metastasis, description="Spread to distant sites (M1)", indent=False)
@@ -232,7 +239,7 @@ class StagingCalculator(_Calculator):
         outputs = [self.badge, self.tnm, self.explanation] + ([self.map_output] if show_map else [])
         inputs = [
             self.site,
-            w.HBox([self.size, self.size_unknown]),
+            self.size_row,
             self.extent,
             self.sites,
             self.grade,
@@ -254,9 +261,22 @@ class StagingCalculator(_Calculator):
         self.extent.value = ""
         self.extent.layout.display = None if options else "none"
 
+    def _size(self, extent: str | None) -> float | NotGiven | None:
+        """The size to stage with: None when ticked unknown; left out where it does not set T and is not typed."""
+        site = self.site.value
+        asked = size_decides(site, None)  # the visceral organs: T is the extent, never the size
+        needed = size_decides(site, extent)
+        self.size_row.layout.display = None if asked else "none"
+        self.size_note.value = (
+            "<span style='color:#444'>optional here: the invasion sets T</span>" if asked and not needed else ""
+        )
+        if not asked or (not needed and not self.size_unknown.value and not self.size.value.strip()):
+            return NOT_GIVEN
+        return None if self.size_unknown.value else self.size.number()
+
     def _compute(self) -> StageResult:
-        size = None if self.size_unknown.value else self.size.number()
         extent = self.extent.value or None
+        size = self._size(extent)
         self.sites.layout.display = None if extent == "multifocal" else "none"
         return stage(
             self.site.value,

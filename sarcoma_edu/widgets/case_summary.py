@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 __all__ = ["CaseSummary"]
 
 _START_FIRST = "Start a case first: choose one and press 'Start this case'; the summary and 'What if?' follow."
+# the choices table: words at the left and top of each cell, a line between steps (the widget's own line height,
+# meant for one-line controls, would double-space every wrapped cell)
+_SUMMARY_STYLE = (
+    "<style>.sarcoma-edu-summary th,.sarcoma-edu-summary td{text-align:left;vertical-align:top;"
+    "padding:0.3em 0.9em 0.3em 0;border-bottom:1px solid #ccc}.sarcoma-edu-summary th{border-bottom:2px solid #888}"
+    "</style>"
+)
+# a computed answer's kind in a student's words (What if?)
+_KIND_WORDS = {"t_category": "T category", "treatment_list": "treatment list", "plan_order": "order of the plan"}
 _FACTS = [("Site", "site"), ("Size (cm)", "size_cm"), ("Grade", "grade"), ("Lymph node spread", "nodes"),
           ("Distant metastasis", "metastasis")]  # fmt: skip
 
@@ -88,7 +97,8 @@ class CaseSummary:
         rows = "".join(
             f"<tr><td>{n}</td><td>{html.escape(step.question.question)}</td>"
             f"<td>{html.escape(text) if text is not None else '(revealed)'}</td>"
-            f"<td>{'✓ right' if text is not None and fb.correct else ('✗ not quite' if text is not None else '-')}</td>"
+            f"<td style='white-space:nowrap'>"
+            f"{'✓ right' if text is not None and fb.correct else ('✗ not quite' if text is not None else '-')}</td>"
             f"<td>{html.escape(' / '.join(step.right_answers))}</td></tr>"
             for n, (step, text, fb) in enumerate(self.answers, start=1)
         )
@@ -96,6 +106,7 @@ class CaseSummary:
         result = case.facts.stage_result()
         plan = case.plan()
         self.summary.value = (
+            f"{_SUMMARY_STYLE}<div style='line-height:1.45'>"
             f"<h4 style='margin:0.5em 0 0.2em'>Summary: {html.escape(case.title)}</h4>"
             f"<p aria-live='polite'><b>Score: {right} right out of {answered} answered.</b></p>"
             "<table class='sarcoma-edu-summary' style='border-collapse:collapse'><caption style='text-align:left'>"
@@ -104,7 +115,7 @@ class CaseSummary:
             f"</thead><tbody>{rows}</tbody></table>"
             f"<p><b>The stage:</b> {html.escape(result.explanation)} <small>Source: {html.escape(result.source)}"
             f"</small></p><p><b>The treatment timeline</b> (figure below):</p>"
-            f"{plan.html()}"
+            f"{plan.html()}</div>"
         )
         self.summary_box.layout.display = None
         self._note(f"Case finished: {right} right out of {answered} answered. Try 'What if?' below.")
@@ -139,14 +150,15 @@ class CaseSummary:
         items = []
         for change in changes:
             before, after = " / ".join(change.before), " / ".join(change.after)
+            kind = html.escape(_KIND_WORDS.get(change.kind, change.kind))
             if change.changed:
-                items.append(f"<li><b>Changes:</b> {html.escape(change.kind.replace('_', ' '))}: {html.escape(before)} "
+                items.append(f"<li><b>Changes:</b> {kind}: {html.escape(before)} "
                              f"→ <b>{html.escape(after)}</b>. Why: {html.escape(change.why)}</li>")  # fmt: skip
             else:
-                items.append(f"<li>Same: {html.escape(change.kind.replace('_', ' '))}: {html.escape(after)}</li>")
+                items.append(f"<li>Same: {kind}: {html.escape(after)}</li>")
         count = sum(c.changed for c in changes)
         self.what_if_html.value = (
-            f"<div role='status'><p>Now: {html.escape(describe_facts(facts))}. "
+            f"<div role='status' style='line-height:1.45'><p>Now: {html.escape(describe_facts(facts))}. "
             f"{count} of {len(changes)} computed answers change.</p><ul>{''.join(items)}</ul>"
             "<p><small>Steps written by the case's author are not recomputed.</small></p></div>"
         )

@@ -37,6 +37,7 @@ from sarcoma_edu.widgets.answers import (
     QUIZ_STYLE,
     TypedNumberError,
     choice_controls,
+    mark_chosen,
     ticked,
     typed_number,
 )
@@ -300,9 +301,7 @@ class QuizWidget(ReviewControls, w.VBox):
         for child in self.choices.children:
             if hasattr(child, "disabled"):
                 child.disabled = True
-            if isinstance(child, w.Button) and child is not self.check_button and child.tooltip == value:
-                child.description = f"➜ {value} (your answer)"
-                child.add_class("sarcoma-edu-chosen")
+        mark_chosen(self.choices.children, value)
         self._answered(feedback.correct, saved=not saved)
         for callback in self.on_answer:
             callback(self.question.id)

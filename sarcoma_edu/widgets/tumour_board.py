@@ -1,7 +1,8 @@
 """The tumour board widget: work a virtual patient case step by step, then see its summary and ask "what if?".
 
-Pick a built-in case (or "A new patient"), read the story, and answer each step; feedback
-explains the right answer and names its source, then the next piece of information appears.
+Pick a built-in case (or "A new patient"), read the story, and answer each step: the answer chosen
+stays marked in words ("➜ T2 (your answer)"), feedback explains the right answer and names its
+source, then the next piece of information appears.
 At the end come the student's choices, the stage explanation, the treatment timeline and the
 score, and a **What if?** panel that changes one fact and shows which answers change and why
 (:mod:`sarcoma_edu.widgets.case_summary`). Feedback comes in the quiz's box
@@ -28,7 +29,7 @@ from sarcoma_edu.course.cases import Case, case_from_step_id, generate_case, loa
 from sarcoma_edu.course.quiz import Feedback, check
 from sarcoma_edu.display import presentation
 from sarcoma_edu.progress.store import ProgressStore
-from sarcoma_edu.widgets.answers import QUIZ_STYLE
+from sarcoma_edu.widgets.answers import QUIZ_STYLE, mark_chosen
 from sarcoma_edu.widgets.case_seed import FRESH_SEEDS, checked_seed, seed_from_environment, seed_sequence
 from sarcoma_edu.widgets.case_summary import CaseSummary
 from sarcoma_edu.widgets.feedback import answer_feedback, feedback_box
@@ -210,6 +211,8 @@ class TumourBoard(CaseSummary, w.VBox):
         for child in self.choices.children:
             if isinstance(child, w.Button):
                 child.disabled = True
+        # marked in words and with an outline, as in the quiz: never by colour alone
+        mark_chosen(self.choices.children, text, "the room's answer" if self.presenter.value else "your answer")
         if self.presenter.value:
             self.pending = (step, text, feedback, saved)
             self.result.value = feedback_box("note", "Answer chosen", [f"The room chose: {html.escape(text)}",

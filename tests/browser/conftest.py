@@ -7,6 +7,7 @@ In CI (``CI=true``) a missing browser fails the tests; elsewhere they skip with 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,20 +24,26 @@ def workdir(tmp_path_factory) -> Path:
     return copy_lessons(tmp_path_factory.mktemp("lessons"))
 
 
+_SHUTTING_DOWN: list[threading.Thread] = []  # the kernels of tests that have finished, being shut down
+
+
 @pytest.fixture(scope="session")
 def lab(workdir, tmp_path_factory) -> Iterator[tuple[str, str]]:
     """JupyterLab on a free localhost port with a token; yields (base URL, token)."""
     process, base, token = start_lab(workdir, tmp_path_factory.mktemp("settings"))
     yield base, token
+    for thread in _SHUTTING_DOWN:
+        thread.join(timeout=60)
     stop(process)
 
 
 @pytest.fixture(autouse=True)
 def _one_kernel_at_a_time(request):
-    """After each test, shut down the kernels it started (pages closed leave their kernels running)."""
+    """After each test, shut down the kernels it started (pages closed leave their kernels running); the next test
+    starts while they exit."""
     yield
     if "lab" in request.fixturenames:
-        shutdown_kernels(*request.getfixturevalue("lab"))
+        _SHUTTING_DOWN.append(shutdown_kernels(*request.getfixturevalue("lab"), background=True))
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -97,15 +98,29 @@ def start_lab(workdir: Path, settings: Path) -> tuple[subprocess.Popen, str, str
     return process, f"http://127.0.0.1:{port}", token
 
 
-def shutdown_kernels(base: str, token: str) -> None:
-    """Shut down every kernel of the JupyterLab server, so one page's kernel cannot slow the next."""
+def shutdown_kernels(base: str, token: str, background: bool = False) -> threading.Thread | None:
+    """Shut down every kernel the JupyterLab server runs now, so one page's kernel cannot slow the next.
+
+    The server answers once a kernel has exited, a second or two each. With ``background`` the kernels
+    running now are listed at once and shut down in a thread, returned so it can be joined, while the
+    next page opens (its kernel, started later, is not on the list).
+    """
     headers = {"Authorization": f"token {token}"}
     with urllib.request.urlopen(urllib.request.Request(f"{base}/api/kernels", headers=headers), timeout=10) as r:
         kernels = json.load(r)
-    for kernel in kernels:
-        request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}", headers=headers, method="DELETE")
-        with contextlib.suppress(urllib.error.HTTPError):
-            urllib.request.urlopen(request, timeout=30).close()
+
+    def shut_down() -> None:
+        for kernel in kernels:
+            request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}", headers=headers, method="DELETE")
+            with contextlib.suppress(urllib.error.HTTPError):
+                urllib.request.urlopen(request, timeout=30).close()
+
+    if not background:
+        shut_down()
+        return None
+    thread = threading.Thread(target=shut_down, name="shut down kernels", daemon=True)
+    thread.start()
+    return thread
 
 
 def stop(process: subprocess.Popen) -> None:

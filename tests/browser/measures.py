@@ -1,5 +1,6 @@
 """What the lesson tests measure in a lesson page: each figure's accessible name, description and data
-table, and at a small screen any figure text, hover label, dropdown choice or widget label cut off."""
+table, and at a small screen any figure text, hover label, dropdown choice, widget label or button label cut
+off."""
 
 from __future__ import annotations
 
@@ -53,10 +54,22 @@ def figure_problems(page, name: str) -> list[str]:
     return problems
 
 
+# A button whose label does not fit: the button, or an element inside it, is narrower than its words
+# (a widget button cuts its label with an ellipsis, "Start this…"). Buttons without words (icons) are left out.
+_CUT_BUTTONS = """(root) => [...root.querySelectorAll('button')]
+    .filter(b => b.offsetParent && b.innerText.trim())
+    .filter(b => [b, ...b.querySelectorAll('*')].some(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1))
+    .map(b => `button label cut off: "${b.innerText.trim().replace(/\\s+/g, ' ').slice(0, 70)}"`)"""
+CUT_BUTTONS_JS = _CUT_BUTTONS  # called on an element: every button inside it
+
 # What "cut off" means, measured in the page: a figure's text (title, axis title, tick label, legend,
 # annotation, Sankey label) outside the figure's own box, a figure wider than its output, hover text
-# outside the figure, a widget label cut short, or a dropdown narrower than its longest choice.
-CUT_OFF_JS = """(panel) => {
+# outside the figure, a widget label or a button label cut short, or a dropdown narrower than its longest choice.
+CUT_OFF_JS = (
+    """(panel) => {
+    const cutButtons = """
+    + _CUT_BUTTONS
+    + """;
     const found = [];
     const inside = (r, box, slack = 2) => r.left >= box.left - slack && r.right <= box.right + slack
         && r.top >= box.top - slack && r.bottom <= box.bottom + slack;
@@ -108,8 +121,13 @@ CUT_OFF_JS = """(panel) => {
         if (!label.offsetParent || !words(label)) continue;
         if (label.scrollWidth > label.clientWidth + 1) found.push(`widget label cut off: "${words(label)}"`);
     }
+    // each cell's outputs (an output area inside another is in it already), so each button is measured once
+    const outputs = [...root.querySelectorAll('.jp-OutputArea')]
+        .filter(o => !o.parentElement.closest('.jp-OutputArea'));
+    for (const output of outputs) found.push(...cutButtons(output));
     return found;
 }"""
+)
 
 _HOVER_JS = """(plot) => {
     const box = plot.getBoundingClientRect();

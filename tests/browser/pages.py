@@ -3,7 +3,9 @@
 Opening and running a lesson with a progress file of the test's own, pressing and choosing by
 keyboard, waiting for text, reading error outputs and axe-core's serious or critical violations,
 and saving screenshots: every page in ``screenshots/`` (git-ignored), and with
-``SARCOMA_EDU_README_SHOTS=docs/images`` (``make screenshots``) the pictures the README shows.
+``SARCOMA_EDU_README_SHOTS=docs/images`` (``make screenshots``) the pictures the README shows, each in a
+window 1400 pixels wide and tall enough for the whole widget, never with a button label cut short, and
+recorded with the code it was taken from (:mod:`tests.browser.pictures`).
 Starting the servers and chromium is :mod:`tests.browser.harness`'s.
 """
 
@@ -22,6 +24,8 @@ from tests.browser.harness import (
     open_lesson,
     run_all,
 )
+from tests.browser.measures import CUT_BUTTONS_JS
+from tests.browser.pictures import PICTURES, record
 
 SHOTS = ROOT / "screenshots"
 
@@ -79,24 +83,55 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / name), full_page=False)
 
 
-def readme_shot(locator, name: str) -> None:
-    """Save a picture of one widget for the README when SARCOMA_EDU_README_SHOTS names a folder."""
+def _readme_folder(name: str) -> Path | None:
+    """The folder for README pictures (SARCOMA_EDU_README_SHOTS), or None when no picture is wanted now."""
     folder = os.environ.get("SARCOMA_EDU_README_SHOTS")
-    if folder:
-        (ROOT / folder).mkdir(parents=True, exist_ok=True)
-        locator.page.set_viewport_size({"width": 1400, "height": 2200})  # tall enough for a whole widget
-        locator.page.wait_for_timeout(800)
-        locator.scroll_into_view_if_needed()
-        locator.screenshot(path=str(ROOT / folder / name))
+    if not folder:
+        return None
+    assert name in PICTURES, f"{name}: add it, the test taking it and its code to tests/browser/pictures.py"
+    (ROOT / folder).mkdir(parents=True, exist_ok=True)
+    return ROOT / folder
+
+
+def _fit_height(page, element) -> None:
+    """A window 1400 pixels wide and tall enough for the whole of ``element`` (JupyterLab scrolls inside itself)."""
+    page.set_viewport_size({"width": 1400, "height": 2200})
+    page.wait_for_timeout(800)
+    height = element.bounding_box()["height"]
+    if height + 400 > 2200:
+        page.set_viewport_size({"width": 1400, "height": round(height) + 400})
+        page.wait_for_timeout(800)
+
+
+def _no_cut_buttons(container, name: str) -> None:
+    """Fail, before the picture is saved, when a button label in it would be cut short."""
+    cut = container.evaluate(CUT_BUTTONS_JS)
+    assert cut == [], f"{name} would show button labels cut short: {cut}"
+
+
+def readme_shot(locator, name: str) -> None:
+    """Save a picture of one widget for the README when SARCOMA_EDU_README_SHOTS names a folder (and record it)."""
+    folder = _readme_folder(name)
+    if folder is None:
+        return
+    page = locator.page
+    before = page.viewport_size
+    _fit_height(page, locator)
+    locator.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    _no_cut_buttons(locator, name)
+    locator.screenshot(path=str(folder / name))
+    record(folder / name)
+    page.set_viewport_size(before)  # the test goes on in the window it chose
 
 
 def readme_clip(top, bottom, container, name: str) -> None:
     """For the README (SARCOMA_EDU_README_SHOTS): the part of ``container`` from ``top`` to the end of ``bottom``."""
-    folder = os.environ.get("SARCOMA_EDU_README_SHOTS")
-    if not folder:
+    folder = _readme_folder(name)
+    if folder is None:
         return
-    (ROOT / folder).mkdir(parents=True, exist_ok=True)
     page = top.page
+    before = page.viewport_size
     page.set_viewport_size({"width": 1400, "height": 2200})
     page.wait_for_timeout(800)
     top.evaluate("el => el.scrollIntoView({block: 'start'})")
@@ -108,7 +143,10 @@ def readme_clip(top, bottom, container, name: str) -> None:
         "width": box["width"],
         "height": end["y"] + end["height"] - start["y"] + 8,
     }
-    page.screenshot(path=str(ROOT / folder / name), clip=clip)
+    _no_cut_buttons(container, name)
+    page.screenshot(path=str(folder / name), clip=clip)
+    record(folder / name)
+    page.set_viewport_size(before)
 
 
 def axe_violations(page) -> list[str]:
@@ -139,7 +177,14 @@ def wait_for_badge(page, text: str) -> None:
 
 
 def press(page, locator) -> None:
-    """Focus a control and press Space on it, as a keyboard user does after tabbing to it."""
+    """Focus a control and press Space on it, as a keyboard user does after tabbing to it.
+
+    First wait until it can be pressed: the kernel enables a button with a message of its own, which a
+    busy machine may draw a moment after the text that came with it.
+    """
+    from playwright.sync_api import expect
+
+    expect(locator).to_be_enabled(timeout=15_000)
     locator.focus()
     page.keyboard.press("Space")
 

@@ -3,8 +3,9 @@
 The staging and FNCLCC calculators, a prediction that opens the staging calculator, the quiz (an
 answer, its feedback and the focus on "Next question"; reopened where the student was), the
 treatment planner and the ordering exercise, lesson 06's stage mix explorer, and a tumour board
-case worked to its summary. Each test opens its lesson in the worker's JupyterLab (``conftest.py``)
-with a progress file of its own where answers are saved.
+case worked to its summary (the answer chosen marked in words, no button label cut short). Each test
+opens its lesson in the worker's JupyterLab (``conftest.py``) with a progress file of its own where
+answers are saved. Under ``make screenshots`` they save the README's pictures (``readme_shot``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.browser.harness import PANEL, open_lesson, run_all
+from tests.browser.measures import CUT_BUTTONS_JS
 from tests.browser.pages import (
     axe_violations,
     badge_text,
@@ -90,7 +92,12 @@ def test_staging_calculator_by_keyboard(browser, lab, tmp_path):
             arg=calculator.element_handle(),
             timeout=10_000,
         )
-        assert calculator.locator(".sarcoma-edu-badge").inner_text() == "Stage IB"
+        # the page may have sent "1" on the way to "12,5": once the comma is refused, the 12 cm result comes back
+        page.wait_for_function(
+            "(el) => el.querySelector('.sarcoma-edu-badge').innerText.trim() === 'Stage IB'",
+            arg=calculator.element_handle(),
+            timeout=10_000,
+        )
         shot(page, "03_staging_keyboard.png")
     finally:
         page.close()
@@ -151,14 +158,18 @@ def test_quiz_question_answered_by_keyboard_shows_feedback(browser, lab, tmp_pat
 
 
 def test_tumour_board_case_worked_by_keyboard_in_jupyterlab(browser, lab):
-    """In 08 a case is worked to its summary and what-if by keyboard, with no error and no serious or critical axe
-    issue (its presenter step in Voila: test_present.py)."""
+    """In 08 at 1366 x 768 a case is worked to its summary and what-if by keyboard: each answer chosen reads
+    '➜ <answer> (your answer)', no button label is ever cut short, and there is no error and no serious or critical
+    axe issue (its presenter step in Voila: test_present.py)."""
     from sarcoma_edu.course.case_files import load_cases
 
     case = next(c for c in load_cases() if c.id == "head-neck")
-    page = open_and_run(browser, lab, "08_tumour_board.ipynb")
+    page = open_lesson(browser, *lab, "08_tumour_board.ipynb")
     try:
+        page.set_viewport_size({"width": 1366, "height": 768})
+        run_all(page)
         board = page.locator(f"{PANEL} .sarcoma-edu-tumour-board")
+        assert board.evaluate(CUT_BUTTONS_JS) == []  # "Start this case", "Practise my mistakes" whole
         picker = board.get_by_label("Case", exact=True)
         picker.focus()
         options = picker.evaluate("s => [...s.options].map(o => o.text.replaceAll('\\u00a0', ' '))")  # widgets use nbsp
@@ -178,6 +189,9 @@ def test_tumour_board_case_worked_by_keyboard_in_jupyterlab(browser, lab):
             board.get_by_text("Source:").first.wait_for(timeout=10_000)
             verdict = "✗ Not quite." if number == 1 else "✓ Correct."
             assert verdict in board.inner_text()
+            marked = board.locator(".sarcoma-edu-answer.sarcoma-edu-chosen")  # marked in words, not colour alone
+            assert marked.count() == 1 and marked.inner_text().strip() == f"➜ {choice} (your answer)"
+            assert board.evaluate(CUT_BUTTONS_JS) == [], f"step {number}"
             if number == 2:
                 shot(page, "08_tumour_board_step.png")
                 readme_shot(board, "tumour-board-step.png")
@@ -193,6 +207,7 @@ def test_tumour_board_case_worked_by_keyboard_in_jupyterlab(browser, lab):
         press(page, board.get_by_role("button", name="Show what changes"))
         board.get_by_text("computed answers change").wait_for(timeout=10_000)
         assert "No stage group → Stage II" in board.inner_text()
+        assert board.evaluate(CUT_BUTTONS_JS) == []
         assert error_outputs(page) == []
         violations = axe_violations(page)
         assert violations == [], "\n".join(violations)

@@ -24,7 +24,6 @@ from tests.browser.harness import (
     answer_quiz,
     open_lesson,
     run_all,
-    shutdown_kernels,
 )
 from tests.browser.measures import cut_off, figure_problems
 from tests.browser.pages import axe_violations, error_outputs, own_progress, shot
@@ -98,8 +97,6 @@ def lesson_run(browser, lab, tmp_path_factory):
                 runs[name] = _run_lesson(browser, lab, name, progress)
             except Exception as error:  # each of the lesson's tests reports it
                 runs[name] = error
-            finally:
-                shutdown_kernels(*lab)
         result = runs[name]
         if isinstance(result, BaseException):
             raise result

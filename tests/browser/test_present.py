@@ -9,6 +9,7 @@ text. Each ``present`` test starts its own Voila on a free port with the options
 from __future__ import annotations
 
 import os
+import re
 
 from sarcoma_edu.serve.servers import present_command, present_env
 from tests.browser.harness import AXE, answer_predictions, copy_lessons, free_port, start_server, stop
@@ -145,6 +146,10 @@ def test_on_the_projector_the_tumour_boards_buttons_keep_their_labels_and_figure
             board.locator(".sarcoma-edu-answer:not([disabled])").first.click()
             board.get_by_role("button", name="Reveal").click()
             board.get_by_text("Source:").first.wait_for(timeout=10_000)
+            # Reveal enables the button that goes on ("Next step", or "See the summary" at the last step)
+            board.locator("button:enabled").filter(has_text=re.compile(r"^(Next step|See the summary)$")).wait_for(
+                timeout=15_000
+            )
             following = board.get_by_role("button", name="Next step")
             if following.count() and following.is_enabled():
                 following.click()

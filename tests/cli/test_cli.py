@@ -38,12 +38,37 @@ def test_stage_json_has_the_result_fields(capsys):
     assert payload["stage"] == "IIIB"
 
 
-def test_unknown_size_and_no_stage_group(capsys):
-    """--size unknown gives TX, and a case with no stage group says so."""
-    assert main(["stage", "--site", "trunk", "--size", "unknown", "--grade", "GX"]) == 0
+def test_unknown_size_with_a_high_grade_has_no_stage_group(capsys):
+    """--size unknown gives TX, and a high-grade tumour without spread then has no stage group, with the reason."""
+    assert main(["stage", "--site", "trunk", "--size", "unknown", "--grade", "G3"]) == 0
     out = capsys.readouterr().out
-    assert "Stage: no stage group" in out
-    assert "T TX" in out
+    assert "Stage: no stage group" in out and "T TX" in out
+    assert "the size decides between stage II, IIIA and IIIB" in out
+
+
+@pytest.mark.parametrize("grade", ["GX", "low"])
+@pytest.mark.parametrize("site", ["trunk", "leg", "retroperitoneum"])
+def test_unknown_size_with_a_low_or_unknown_grade_is_stage_i(site, grade, capsys):
+    """A tumour of unknown size, low grade or grade unknown, without spread is stage I: IA or IB, the size decides."""
+    assert main(["stage", "--site", site, "--size", "unknown", "--grade", grade]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Stage: I\nT TX  N N0  M M0")
+    assert "IA or IB: the size decides" in out and "SEER EOD" in out
+
+
+def test_a_visceral_tumour_is_staged_without_a_size(capsys):
+    """`stage --site visceral --extent serosa` needs no --size: T2a by extent, no stage group, JSON as usual."""
+    assert main(["stage", "--site", "visceral", "--grade", "high", "--extent", "serosa", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert (payload["t"], payload["g"], payload["stage"]) == ("T2a", "G3", None)
+    assert main(["stage", "--site", "stomach", "--grade", "2", "--extent", "multifocal", "--sites", "4"]) == 0
+    assert "T T4b" in capsys.readouterr().out
+
+
+def test_a_head_and_neck_tumour_that_invades_needs_no_size(capsys):
+    """With --extent invades_adjoining_t4b a head and neck tumour is T4b whatever the size: --size may be left out."""
+    assert main(["stage", "--site", "neck", "--grade", "1", "--extent", "invades_adjoining_t4b"]) == 0
+    assert "T T4b" in capsys.readouterr().out
 
 
 def test_grade_text_and_json(capsys):
@@ -78,6 +103,23 @@ def test_grade_text_and_json(capsys):
             ["stage", "--site", "leg", "--size", "3"],
             "the following arguments are required: --grade",
             id="missing grade",
+        ),
+        pytest.param(
+            ["stage", "--site", "leg", "--grade", "1"],
+            "--size is needed for site 'extremity': T (T1 to T4) is set by the size; expected the greatest "
+            "dimension in cm, a finite number greater than 0, or 'unknown'",
+            id="size left out for a limb",
+        ),
+        pytest.param(
+            ["stage", "--site", "head_and_neck", "--grade", "1"],
+            "--size is needed for site 'head_and_neck' when no --extent is given: T1 to T3 are set by the size "
+            "(--extent invades_adjoining_t4a or invades_adjoining_t4b sets T whatever the size)",
+            id="size left out for the head and neck without invasion",
+        ),
+        pytest.param(
+            ["stage", "--site", "visceral", "--grade", "1", "--extent", "multifocal"],
+            "--extent 'multifocal' needs --sites, the number of places",
+            id="multifocal without sites",
         ),
         pytest.param(
             ["grade", "--differentiation", "5", "--mitoses", "1", "--necrosis", "0"],

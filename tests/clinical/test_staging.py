@@ -379,3 +379,14 @@ def test_stage_frame_refuses_grade_true_even_next_to_a_grade_1():
     assert out.loc[1, "g"] == "G1" and out.loc[1, "stage"] == "IA"
     flipped = stage_frame(_frame_with_size(3).assign(grade=pd.Series([1, False], dtype=object)), errors="coerce")
     assert flipped.loc[0, "stage"] == "IA" and "grade=False is a bool" in flipped.loc[1, "error"]
+
+
+@pytest.mark.parametrize(
+    ("group", "letters"),
+    [("I", ("IA", "IB")), ("IA", ("IA",)), ("II", ("II",)), ("IIIB", ("IIIB",)), ("IV", ("IV",))],
+)
+def test_stage_i_stands_for_ia_and_ib_and_a_lettered_group_for_itself(group, letters):
+    """lettered_groups() reads the letters after the numeral (I is IA or IB), never a numeral's own I or V."""
+    from sarcoma_edu.clinical.stage_groups import lettered_groups
+
+    assert lettered_groups(group) == letters

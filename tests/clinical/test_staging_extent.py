@@ -213,3 +213,91 @@ def test_cli_bad_extent_is_one_line():
     done = _cli("stage", "--site", "leg", "--size", "7", "--grade", "2", "--extent", "serosa")
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "--extent 'serosa'" in done.stderr
+
+
+@pytest.mark.parametrize("case", [c for c in case_params("extent_t_cases.csv") if c.values[0]["extent"]])
+def test_where_the_extent_sets_t_the_size_may_be_left_out(case):
+    """Each case whose extent sets T gets the same T, explanation aside, with the size left out of stage()."""
+    kwargs = {"extent": case["extent"], "sites": _optional(case["sites"], int)}
+    result = stage(case["site"], grade=2, **kwargs)
+    assert result.t == case["t"] and result.stage is None
+    assert t_category(case["site"], **kwargs) == case["t"]
+
+
+def test_a_visceral_tumour_needs_no_size_even_without_its_extent():
+    """Left out, a visceral tumour's size is not missed: T is TX until the extent is given, as with None."""
+    assert stage("visceral", grade="high") == stage("visceral", None, "high")
+    assert (
+        stage("stomach", grade=1, extent="serosa").explanation == stage("stomach", None, 1, extent="serosa").explanation
+    )
+
+
+@pytest.mark.parametrize(
+    ("site", "kwargs", "words"),
+    [
+        pytest.param(
+            "leg",
+            {},
+            "size_cm is needed for site 'extremity': T (T1 to T4) is set by the size; expected the greatest "
+            "dimension in cm, a finite number greater than 0, or None if unknown",
+            id="a limb without a size",
+        ),
+        pytest.param(
+            "retroperitoneum", {}, "size_cm is needed for site 'retroperitoneum'", id="a retroperitoneal tumour"
+        ),
+        pytest.param(
+            "head_and_neck",
+            {},
+            "size_cm is needed for site 'head_and_neck' when no extent is given: T1 to T3 are set by the size (an "
+            "extent of invades_adjoining_t4a or invades_adjoining_t4b sets T whatever the size)",
+            id="a head and neck tumour that invades nothing",
+        ),
+    ],
+)
+def test_where_the_size_sets_t_leaving_it_out_is_refused_by_name(site, kwargs, words):
+    """Left out where it sets T, the size is refused with a message naming size_cm; None still means unknown (TX)."""
+    with pytest.raises(TypeError) as error:
+        stage(site, grade=2, **kwargs)
+    assert words in str(error.value)
+    with pytest.raises(TypeError, match="size_cm is needed"):
+        t_category(site)
+    assert stage(site, None, 2).t == "TX"
+
+
+def test_the_grade_is_always_needed():
+    """Leaving the grade out is refused by name, listing the grades; None is the way to say it is unknown."""
+    with pytest.raises(TypeError, match=r"grade is needed: expected 1, 2, 3, 'G1'"):
+        stage("visceral", extent="serosa")
+    assert stage("visceral", grade=None, extent="serosa").g == "GX"
+
+
+def test_stage_frame_needs_no_size_column_where_every_t_is_set_by_extent():
+    """A table of visceral and invading head and neck tumours without size_cm is staged as stage() stages each."""
+    frame = pd.DataFrame(
+        {
+            "site": ["visceral", "stomach", "head_and_neck"],
+            "grade": [2, "high", None],
+            "nodes": [False, True, False],
+            "metastasis": [False, False, True],
+            "extent": ["another_organ", None, "invades_adjoining_t4b"],
+        }
+    )
+    staged = stage_frame(frame)
+    assert list(staged["t"]) == ["T3", "TX", "T4b"] and staged["stage"].isna().all()
+    for (_, row), t in zip(frame.iterrows(), staged["t"], strict=True):
+        extent = None if pd.isna(row["extent"]) else row["extent"]
+        assert (
+            stage(row["site"], grade=row["grade"], nodes=row["nodes"], metastasis=row["metastasis"], extent=extent).t
+            == t
+        )
+
+
+def test_stage_frame_without_a_size_column_names_it_when_a_row_needs_it():
+    """Without size_cm, a limb row is refused, naming the missing column and the first row that needs it."""
+    frame = pd.DataFrame(
+        {"site": ["visceral", "arm"], "grade": [2, 1], "nodes": [False, False], "metastasis": [False, False]},
+        index=[10, 11],
+    )
+    with pytest.raises(ValueError, match=r"df is missing column\(s\) size_cm; expected site, size_cm, grade") as error:
+        stage_frame(frame, errors="coerce")
+    assert "1 row(s) need a size, first row 11 (site 'extremity')" in str(error.value)

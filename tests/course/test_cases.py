@@ -679,3 +679,15 @@ def test_a_case_plan_with_an_unknown_drug_is_refused_naming_the_field(tmp_path):
     path = write_case(tmp_path, small_case(plan={"drug": "wonderdrug"}))
     (check,) = check_cases(path)
     assert check.problems[0].startswith(f"{path}, field 'plan': the library cannot plan it: drug='wonderdrug'")
+
+
+@pytest.mark.parametrize("grade", ["G1", "GX"])
+def test_a_stage_step_for_a_low_grade_tumour_of_unknown_size_answers_stage_i_and_offers_ia_and_ib_as_wrong(grade):
+    """A case of unknown size, G1 or GX, no spread: the key is Stage I, and IA, IB and 'No stage group' are wrong."""
+    from sarcoma_edu.course.case_model import CaseFacts
+    from sarcoma_edu.course.case_steps import build
+
+    step = build("stage", CaseFacts(site="trunk", size_cm=None, grade=grade))
+    assert list(step.right) == ["Stage I"] and "IA or IB: the size decides" in step.explanation
+    assert {"Stage IA", "Stage IB", "No stage group"} <= set(step.wrong)
+    assert "this tumour is TX" in step.wrong["Stage IA"]

@@ -56,6 +56,19 @@ def test_the_stage_map_says_where_this_patient_is_in_words():
     assert no_group.startswith("This patient: T2 G1 N0 M0, no stage group, not marked on the tables.")
 
 
+def test_the_stage_map_says_why_a_tumour_of_unknown_size_is_stage_i_or_has_no_group():
+    """For a TX patient the stage map's description names the column and gives the rule's own reason."""
+    stage_i = description(stage_map_figure(stage("retroperitoneum", None, "GX")))
+    assert stage_i.startswith(
+        "This patient: TX GX N0 M0 on the retroperitoneum table, in the column for an unknown size, stage I. "
+        "Stage I: size unknown (TX)"
+    )
+    assert "IA or IB: the size decides" in stage_i
+    none = description(stage_map_figure(stage("leg", None, "G2")))
+    assert "in the column for an unknown size, no stage group. No stage group:" in none
+    assert "the size decides between stage II, IIIA and IIIB" in none
+
+
 def test_the_timeline_lists_its_steps_in_order_in_words():
     """The timeline's description lists the plan's steps in their order, with their lengths in words."""
     plan = plan_treatment(stage("leg", 7, "high"), radiation="before")

@@ -42,6 +42,26 @@ def test_stage_map_marks_the_patient():
     assert any(a.text == "this patient" for a in fig.layout.annotations)
 
 
+def test_stage_map_has_a_column_for_an_unknown_size():
+    """The last column is TX: stage I for G1 or GX, no stage group ('none', left blank) for G2 and G3, IV or IIIB."""
+    fig = stage_map_figure()
+    limb, retro = fig.data[0], fig.data[1]
+    assert limb.x[-1].startswith("TX") and "unknown" in limb.x[-1]
+    assert [row[-1] for row in limb.text] == ["I", "none", "none", "IV", "IV"]
+    assert [row[-1] for row in retro.text] == ["I", "none", "none", "IIIB", "IV"]
+    assert limb.z[1][-1] is None and limb.z[0][0] < limb.z[0][-1] < limb.z[0][1]  # I between IA and IB
+
+
+@pytest.mark.parametrize(("grade", "row", "text"), [("low", "G1 or GX, N0 M0", "I"), ("G3", "G3, N0 M0", "none")])
+def test_stage_map_marks_a_patient_of_unknown_size_in_the_tx_column(grade, row, text):
+    """A trunk tumour of unknown size is ringed in the TX column, whether it is stage I or has no stage group."""
+    fig = stage_map_figure(stage("trunk", None, grade))
+    (marker,) = [trace for trace in fig.data if trace.type == "scatter"]
+    assert marker.xaxis == "x" and marker.x[0].startswith("TX") and marker.y == (row,)
+    cell = fig.data[0].text[list(fig.data[0].y).index(row)][-1]
+    assert cell == text and "no stage group" not in fig.layout.title.text
+
+
 def test_stage_map_says_when_patient_cannot_be_marked():
     """A patient with no stage group is not marked and the title says why."""
     fig = stage_map_figure(stage("head_and_neck", 3, 2))

@@ -122,6 +122,19 @@ def test_the_linker_links_first_uses_in_running_text_only_and_twice_changes_noth
     assert build_glossary.link_lesson("05_x.ipynb", again, TERMS) == first
 
 
+def test_an_abbreviation_is_linked_only_as_written_and_a_plain_word_in_any_case():
+    """GIST, Gy and CARE are linked where written so, not in "the gist", "2 gy" or "palliative care"; "Grade" still
+    links the term grade."""
+    terms = [
+        {"term": term, "forms": [term], "definition": f"The meaning of {term}"}
+        for term in ("GIST", "Gy", "CARE", "grade", "palliative")
+    ]
+    text = "The gist of palliative care, 2 gy. Grade, then GIST, 50 Gy and CARE."
+    cells = [{"cell_type": "markdown", "id": "a", "metadata": {}, "source": text}]
+    linked = re.findall(r"\[([^\]]+)\]\(00_welcome", build_glossary.link_lesson("05_x.ipynb", cells, terms)[0])
+    assert linked == ["palliative", "Grade", "GIST", "Gy", "CARE"]
+
+
 def test_what_the_reference_does_not_say_is_marked_as_the_courses_own_words_in_the_glossary():
     """'Soft tissue' says that bone is not soft tissue in the course's own words (the reference lists the soft
     tissues, section 1), and 'haemorrhagic cystitis' gives the urine check as following from the harm, which the

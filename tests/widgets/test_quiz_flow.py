@@ -43,10 +43,11 @@ def test_reopening_the_quiz_welcomes_back_and_goes_on_to_the_next_unanswered_que
         first.next()
     later = quiz_widget(BANK, progress=ProgressStore(store.path))
     assert later.question.id not in asked and later.question == later.queue[3]
-    assert "Question 4 of 126" in later.header.value
+    total = len(later.queue)  # every question of the banks
+    assert total > 100 and f"Question 4 of {total}" in later.header.value
     status = later.status.value
-    assert "Welcome back" in status and "answered 3 of the 126 questions" in status
-    assert "2 of them right" in status and "You were at question 3 of 126" in status
+    assert "Welcome back" in status and f"answered 3 of the {total} questions" in status
+    assert "2 of them right" in status and f"You were at question 3 of {total}" in status
     later.next()
     assert "Welcome back" not in later.status.value  # the greeting belongs to the first question shown
 
@@ -68,7 +69,7 @@ def test_resuming_skips_questions_already_answered_further_on(store):
     store.add_attempts(rows)
     widget = quiz_widget(BANK, progress=store)
     assert widget.question == queue[3]  # after question 3 (answered last), 4 is new; 5 and 6 were answered
-    assert "answered 3 of the 126 questions" in widget.status.value
+    assert f"answered 3 of the {len(queue)} questions" in widget.status.value
 
 
 def test_all_topics_interleaves_the_topics_in_a_fixed_order(store):
@@ -236,8 +237,10 @@ def test_a_returning_quiz_user_is_welcomed_back_with_the_lesson_answers_named_ap
     first.answer(_right(first))
     later = quiz_widget(BANK, progress=ProgressStore(store.path))
     status = later.status.value
-    assert "Welcome back" in status and "answered 1 of the 126 questions here" in status
-    assert "You were at question 1 of 126" in status and "also answered 5 of these questions in lesson 05" in status
+    total = len(later.queue)
+    assert "Welcome back" in status and f"answered 1 of the {total} questions here" in status
+    assert f"You were at question 1 of {total}" in status
+    assert "also answered 5 of these questions in lesson 05" in status
     assert later.question == later.queue[1]
 
 

@@ -56,6 +56,29 @@ def test_a_wrong_answer_gives_its_own_feedback_and_the_right_answer_and_becomes_
     assert store.mistakes() == ["case:head-neck:t-category"]
 
 
+def test_the_chosen_answer_stays_marked_in_words_and_not_by_colour_alone(store):
+    """Choosing T1 marks its button '➜ T1 (your answer)' with the outlined class once all are disabled; no other is."""
+    board = tumour_board(progress=store, presenter=False)
+    board.start("head-neck")
+    board.answer("T1")
+    marked = [b for b in buttons(board) if "(your answer)" in b.description]
+    assert [b.description for b in marked] == ["➜ T1 (your answer)"]
+    assert "sarcoma-edu-chosen" in marked[0]._dom_classes and all(b.disabled for b in buttons(board))
+    assert all("sarcoma-edu-chosen" not in b._dom_classes for b in buttons(board) if b is not marked[0])
+    board.next_step()
+    assert not any("➜" in b.description for b in buttons(board))  # the next step starts unmarked
+
+
+def test_in_presenter_mode_the_rooms_choice_is_marked_as_the_rooms_answer_before_and_after_reveal(store):
+    """On the projector the answer the room chose reads '➜ T1 (the room's answer)', hidden verdict or revealed."""
+    board = tumour_board(progress=store, presenter=True)
+    board.start("head-neck")
+    board.answer("T1")
+    assert "➜ T1 (the room's answer)" in [b.description for b in buttons(board)]
+    board.reveal()
+    assert "➜ T1 (the room's answer)" in [b.description for b in buttons(board)]
+
+
 def test_a_step_cannot_be_answered_twice_and_next_waits_for_an_answer(store):
     """A second answer to the same step, or 'Next step' before any answer, only shows a message."""
     board = tumour_board(progress=store, presenter=False)
@@ -102,6 +125,17 @@ def test_what_if_the_node_positive_foot_tumour_were_retroperitoneal_shows_iv_bec
     text = board.what_if_html.value
     assert "Stage IV → <b>Stage IIIB</b>" in text and "retroperitoneum" in text
     assert "Changes:</b> treatment list" in text
+
+
+def test_what_if_names_each_computed_answer_in_words_a_student_reads(store):
+    """Moving the 3.5 cm neck sarcoma to a limb reads 'T category: T2 → T1', not the step's id 't_category'."""
+    board = tumour_board(progress=store, presenter=False)
+    board.start("head-neck")
+    work_through(board)
+    board.show_what_if("site", "extremity")
+    text = board.what_if_html.value
+    assert "<b>Changes:</b> T category: T2 → <b>T1</b>" in text
+    assert "t_category" not in text and "t category" not in text
 
 
 def test_a_what_if_size_the_library_refuses_shows_a_message_not_a_traceback(store):

@@ -75,6 +75,53 @@ def test_staging_calculator_size_unknown():
     assert "No stage group" in calc.badge.value
 
 
+@pytest.mark.parametrize("grade", ["G1", "GX"])
+@pytest.mark.parametrize("site", ["trunk", "extremity", "retroperitoneum"])
+def test_size_unknown_with_a_low_or_unknown_grade_is_stage_i_in_the_calculator_and_its_map(site, grade):
+    """'Size unknown' with G1 or GX and no spread shows Stage I, says IA or IB by size, and rings the TX cell."""
+    calc = widgets.StagingCalculator(site, 7.0, grade, show_map=True)
+    calc.size_unknown.value = True
+    assert calc.result.stage == "I" and "Stage I<" in calc.badge.value
+    assert "IA or IB: the size decides" in calc.explanation.value and "SEER EOD" in calc.explanation.value
+    (marker,) = [trace for trace in calc.figure.data if trace.type == "scatter"]
+    assert marker.x[0].startswith("TX") and marker.y == ("G1 or GX, N0 M0",)
+    calc.grade.value = "G2"
+    assert calc.result.stage is None and "the size decides between stage II, IIIA and IIIB" in calc.explanation.value
+
+
+def test_the_planner_treats_a_stage_i_tumour_of_unknown_size_as_stage_i():
+    """A low-grade limb tumour of unknown size gets the PDQ list for stage I, not the one for no stage group."""
+    planner = widgets.TreatmentPlanner("extremity", 3.0, "G1")
+    planner.staging.size_unknown.value = True
+    assert planner.staging.result.stage == "I" and planner.options.situation == "stage_I"
+
+
+def test_a_visceral_tumour_is_staged_without_asking_for_a_size():
+    """For a visceral organ the size box is hidden and what it holds is not used: the extent alone sets T."""
+    calc = widgets.StagingCalculator()
+    calc.size.value = "twelve"  # refused for a limb ...
+    assert 'role="alert"' in calc.message.value
+    calc.site.value = "visceral"  # ... but a visceral tumour does not need it
+    assert calc.size_row.layout.display == "none" and calc.message.value == ""
+    calc.extent.value = "another_organ"
+    assert calc.result.t == "T3" and "cm" not in calc.explanation.value
+    calc.site.value = "retroperitoneum"
+    assert calc.size_row.layout.display is None and "Greatest size (cm)" in calc.message.value
+
+
+def test_a_head_and_neck_tumour_that_invades_may_be_staged_with_the_size_box_empty():
+    """With an invasion chosen the size is optional (and says so); without one an empty size box is refused."""
+    calc = widgets.StagingCalculator("head_and_neck", 3.0, "G2")
+    assert calc.size_note.value == "" and calc.result.t == "T2"
+    calc.extent.value = "invades_adjoining_t4b"
+    assert "optional here: the invasion sets T" in calc.size_note.value
+    calc.size.value = ""
+    assert calc.message.value == "" and calc.result.t == "T4b"
+    calc.extent.value = ""
+    assert "Greatest size (cm)" in calc.message.value and calc.size_note.value == ""
+    assert calc.result.t == "T4b"  # the last valid result stays
+
+
 def test_staging_calculator_map_marks_patient():
     """With show_map, the stage map figure is rebuilt with the patient marked."""
     calc = widgets.StagingCalculator(show_map=True)
