@@ -32,6 +32,7 @@ __all__ = ["course_words", "drawn_direction", "spoken_cells"]
 
 _SCALE = 1_000_000  # a grid cell's number is its value plus its place in millionths
 _PLACES = 1000  # so a grid of up to 999 cells keeps each number within a thousandth of its value
+_BLANK = -1.0  # the number a blank grid cell (no value drawn) is read at: below every value the course draws
 _SUBPLOT = re.compile(r"\.subplot\.(x\d*)(y\d*)\b")
 
 
@@ -105,8 +106,9 @@ def _plain_labels(layer: dict, figure: Any) -> None:
                 data[key] = [plain(value) if isinstance(value, str) else value for value in data[key]]
 
 
-def spoken_cells(trace: Any) -> dict[tuple[str, str], tuple[float, str]] | None:
-    """Each cell of a heatmap by its (row, column) labels: its value and its own words; None without words.
+def spoken_cells(trace: Any) -> dict[tuple[str, str], tuple[float | None, str]] | None:
+    """Each cell of a heatmap by its (row, column) labels: its value (None for a cell left blank, such as a stage
+    map cell with no stage group) and its own words; None without words.
 
     Labels must be unique for the cells to be found again in maidr's order of rows and columns.
     """
@@ -116,7 +118,7 @@ def spoken_cells(trace: Any) -> dict[tuple[str, str], tuple[float, str]] | None:
     if len(set(rows)) != len(rows) or len(set(columns)) != len(columns):
         return None
     return {
-        (row, column): (float(trace.z[i][j]), plain(trace.text[i][j]))
+        (row, column): (None if trace.z[i][j] is None else float(trace.z[i][j]), plain(trace.text[i][j]))
         for i, row in enumerate(rows)
         for j, column in enumerate(columns)
     }
@@ -134,7 +136,8 @@ def _heat_words(layer: dict, figure: Any) -> None:
         new_row = []
         for column, _value in zip(data["x"], points_row, strict=True):
             value, text = cells[(row, column)]
-            number = value + (len(words) + 1) / _SCALE  # within a thousandth of the value: its tone is the value's
+            # within a thousandth of the value: its tone is the value's; a blank cell sounds below every drawn value
+            number = (_BLANK if value is None else value) + (len(words) + 1) / _SCALE
             words[math.floor(number * _SCALE + 0.5)] = text  # JavaScript's Math.round, as the format reads it
             new_row.append(number)
         points.append(new_row)
