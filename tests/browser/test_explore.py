@@ -89,6 +89,11 @@ def _say(page, frame, key: str) -> str:
     return frame.evaluate(ANNOUNCED)[-1]
 
 
+CELL_READ = (  # what maidr says for one cell of the stage map: its T, its row and its stage group
+    r"Tumour size in cm \(T, greatest dimension\) is (T\d)[^,]*, Grade and spread is (.+), Stage group is (\w+)"
+)
+
+
 def _stage_map_cells_read(page, frame) -> list[tuple[str, str, str]]:
     """Enter the trunk and extremity table and move across and down it; each cell's (T, row, stage group)."""
     assert _say(page, frame, "ArrowRight").startswith("Subplot 1 of 2, Trunk and extremity")
@@ -96,9 +101,7 @@ def _stage_map_cells_read(page, frame) -> list[tuple[str, str, str]]:
     cells = []
     for key in ("ArrowRight", "ArrowRight", "ArrowUp", "ArrowRight", "ArrowUp"):
         said = _say(page, frame, key)
-        found = re.fullmatch(
-            r"Tumour size \(T, greatest dimension\) is (T\d)[^,]*, Grade and spread is (.+), Stage group is (\w+)", said
-        )
+        found = re.fullmatch(CELL_READ, said)
         assert found, said
         cells.append(found.groups())
     return cells

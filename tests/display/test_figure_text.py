@@ -123,3 +123,9 @@ def test_colour_is_never_the_only_carrier_of_meaning(build):
         elif trace.type == "scatter":
             words = [str(t) for t in (trace.text or [])] + [str(note.text) for note in figure.layout.annotations]
             assert any(w.strip() for w in words) or trace.name, "a marker without words"
+
+
+def test_the_stage_map_description_keeps_the_capital_t_of_its_axis_title():
+    """Inside the stage map's sentence the axis titles begin small but keep "T" as written: "(T, greatest dimension)"."""
+    words = description(stage_map_figure())
+    assert "columns (tumour size in cm (T, greatest dimension))" in words and "rows (grade and spread)" in words
