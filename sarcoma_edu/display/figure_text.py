@@ -151,6 +151,11 @@ def description(figure: Any) -> str:
     return " ".join(filter(None, (own, _summary(figure))))
 
 
+def _in_sentence(title: str) -> str:
+    """An axis title inside a sentence: its first letter small, the rest as written ("(T, greatest dimension)")."""
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
+
+
 def _summary(figure: Any) -> str:
     """A summary of the figure's data in words, trace by trace."""
     panels, parts = _panels(figure), []
@@ -163,8 +168,9 @@ def _summary(figure: Any) -> str:
             series = f"{plain(trace.name)}: " if trace.name else ""
             parts.append(f"{where}{series}{shown}" if shown else "")
         elif trace.type == "heatmap":
-            down, across = _axis_title(figure, trace, "y", "rows"), _axis_title(figure, trace, "x", "columns")
-            size = f"a grid of {len(trace.y)} rows ({down.lower()}) by {len(trace.x)} columns ({across.lower()})"
+            down = _in_sentence(_axis_title(figure, trace, "y", "rows"))
+            across = _in_sentence(_axis_title(figure, trace, "x", "columns"))
+            size = f"a grid of {len(trace.y)} rows ({down}) by {len(trace.x)} columns ({across})"
             parts.append(f"{where}{size}, each cell labelled in words")
         elif trace.type == "sankey":
             parts.append(

@@ -62,6 +62,7 @@ def fnclcc_figure() -> go.Figure:
                 zmax=3,
                 colorscale=[[0, _STAGE_RAMP[0]], [0.5, _STAGE_RAMP[2]], [1, _STAGE_RAMP[4]]],
                 showscale=col == len(necrosis),
+                meta={"spoken": "Total score and grade"},  # what a cell's words are, in its keyboard copy
                 colorbar={"title": "Grade", "tickvals": [1, 2, 3], "ticktext": ["G1 low", "G2 mid", "G3 high"]},
             ),
             row=1,

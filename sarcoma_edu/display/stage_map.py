@@ -101,6 +101,7 @@ def stage_map_figure(patient: StageResult | None = None) -> go.Figure:
                 showscale=False,
                 xgap=2,
                 ygap=2,
+                meta={"spoken": "Stage group"},  # what a cell's words are, in its keyboard copy (display.spoken)
             ),
             row=1,
             col=col,

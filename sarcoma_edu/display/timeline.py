@@ -55,15 +55,16 @@ def timeline_figure(plan: TreatmentPlan) -> go.Figure:
         start = row.start_week if known and not math.isnan(row.start_week) else cursor
         hover = f"<b>{row.phase}</b><br>{_wrap(row.note)}" + (f"<br>Dose: {row.dose}" if row.dose else "")
         hover += (f"<br>Why: {_wrap(row.why)}" if row.why else "") + f"<br>Source: {_wrap(row.source)}"
+        weeks = start if known else None  # where a step starts, in weeks, for its keyboard copy (None: not to scale)
         if math.isnan(low):  # drawn as a place in the order, labelled so
             words, end = "length not given in the reference", start + _UNKNOWN_STEP
-            fig.add_trace(_bar(y, start, _UNKNOWN_STEP, colour, hover, words, pattern=".", opacity=0.35))
+            bar = _bar(y, start, _UNKNOWN_STEP, colour, hover, words, pattern=".", opacity=0.35)
+            fig.add_trace(bar.update(meta=_span(y, weeks, None, words)))
             exact_until = start if known else exact_until
             cursor = end
         elif low == high == 0:  # a single event
-            words, end = (f"week {start:g}" if known else "after the step before"), start
-            if known and row.latest_end_week > start:
-                words += f" (up to week {row.latest_end_week:g})"
+            later = f" (up to week {row.latest_end_week:g})" if known and row.latest_end_week > start else ""
+            words, end = (f"week {start:g}" if known else "after the step before") + later, start
             fig.add_trace(
                 go.Scatter(
                     x=[start],
@@ -73,17 +74,21 @@ def timeline_figure(plan: TreatmentPlan) -> go.Figure:
                     text=[words],
                     hovertemplate=hover + "<extra></extra>",
                     showlegend=False,
+                    meta=_span(y, weeks, weeks, "a single event" + (later if known else ", after the step before")),
                 )
             )
             end += 0.4  # the label starts beside the diamond
         else:
             words = f"weeks {start:g}-{start + low:g}" if known else f"about {low:g} weeks"
-            fig.add_trace(_bar(y, start, low, colour, hover, words))
+            bar = _bar(y, start, low, colour, hover, words)  # its weeks are read out; words only where not to scale
+            fig.add_trace(bar.update(meta=_span(y, weeks, _plus(weeks, low), "" if known else words)))
             end = start + low
             if high > low:
                 label = "uncertain range" if row.uncertain else "typical range"
-                fig.add_trace(_bar(y, end, high - low, colour, hover, label, pattern="/", opacity=0.45))
-                words += f", {label} to {f'week {start + high:g}' if known else f'{high:g} weeks'}"
+                more = f"{label} to {f'week {start + high:g}' if known else f'{high:g} weeks'}"
+                bar = _bar(y, end, high - low, colour, hover, label, pattern="/", opacity=0.45)
+                fig.add_trace(bar.update(meta=_span(y, _plus(weeks, low), _plus(weeks, high), more)))
+                words += f", {more}"
                 end = start + high
             cursor = start + low
         fig.add_annotation(x=end, y=y, text=words, showarrow=False, xanchor="left", xshift=4, font={"size": 13})
@@ -110,6 +115,16 @@ def timeline_figure(plan: TreatmentPlan) -> go.Figure:
     if ordered_only:
         fig.update_layout(margin={"b": 100})
     return figure_text.describe(fig, "The steps in order: " + "; ".join(steps) + ".")
+
+
+def _span(step: str, start: float | None, end: float | None, words: str) -> dict:
+    """What a drawn piece of a step stands for, for the figure's keyboard copy (sarcoma_edu.display.spoken):
+    its step, its start and end in weeks (None where the figure shows the order only) and its words."""
+    return {"step": step, "start": start, "end": end, "words": words}
+
+
+def _plus(weeks: float | None, length: float) -> float | None:
+    return None if weeks is None else weeks + length
 
 
 def _bar(

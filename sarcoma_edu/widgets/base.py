@@ -47,17 +47,33 @@ def _show(output: w.Output, figure: Figure) -> None:
     held back the kernel's reply to the cell now and then, so that a lesson under Voila or nbclient
     stopped at the calculator until it timed out.
     """
+    if _in_kernel():
+        output.outputs = _records(figure)
+
+
+def _show_explorable(output: w.Output, figure: Figure) -> None:
+    """:func:`_show`, with the keyboard copy under the text alternative (:mod:`sarcoma_edu.display.explore`)."""
+    if _in_kernel():
+        from sarcoma_edu.display.explore import copy_record
+
+        output.outputs = (*_records(figure), copy_record(figure, place=output))
+
+
+def _in_kernel() -> bool:
     shell = get_ipython()
-    if shell is None or not hasattr(shell, "kernel"):
-        return
-    output.outputs = (
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def _records(figure: Figure) -> tuple[dict, dict]:
+    """The figure, then its name, description and data in words (sarcoma_edu.display.figure_text)."""
+    return (
         {"output_type": "display_data", "data": figure._repr_mimebundle_(), "metadata": {}},
         {"output_type": "display_data", "data": figure_text.alternative_bundle(figure), "metadata": {}},
-    )  # the figure, then its name, description and data in words (sarcoma_edu.display.figure_text)
+    )
 
 
-def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object]) -> None:
-    """Build ``owner.figure`` with ``build()`` and show it in ``output``.
+def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object], *, explorable: bool = False) -> None:
+    """Build ``owner.figure`` with ``build()`` and show it in ``output`` (with its keyboard copy if ``explorable``).
 
     In a JupyterLab kernel the first figure is drawn by the kernel's event loop once the cell that
     made the widget has finished and replied, so the calculator appears at once and its figure
@@ -70,7 +86,7 @@ def _draw(owner: w.Widget, output: w.Output, build: Callable[[], object]) -> Non
 
     def draw() -> None:
         owner.figure = build()
-        _show(output, owner.figure)
+        (_show_explorable if explorable else _show)(output, owner.figure)
 
     shell = get_ipython()
     first = not getattr(owner, "_figure_started", False)

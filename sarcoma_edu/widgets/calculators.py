@@ -301,7 +301,8 @@ class StagingCalculator(_Calculator):
         if self.map_output is not None:
             from sarcoma_edu.display.stage_map import stage_map_figure
 
-            _draw(self, self.map_output, lambda: stage_map_figure(self.result))
+            # the stage map with its keyboard copy, explored cell by cell (sarcoma_edu.display.explore)
+            _draw(self, self.map_output, lambda: stage_map_figure(self.result), explorable=True)
 
 
 class FnclccCalculator(_Calculator):

@@ -9,6 +9,7 @@ import pytest
 
 from sarcoma_edu import pathway, plan_treatment, stage, widgets
 from sarcoma_edu.clinical.cohort import load_cohort, seer_stage_share
+from sarcoma_edu.display import explore
 from sarcoma_edu.display.figure_text import alternative_bundle, alternative_html, description, figure_name, figure_table
 from sarcoma_edu.display.grade import fnclcc_figure
 from sarcoma_edu.display.pathways import pathway_figure
@@ -86,8 +87,11 @@ def test_the_description_follows_the_calculator(monkeypatch):
     calc = widgets.StagingCalculator(show_map=True)
     calc.size.value = 12
     calc.grade.value = "G1"
-    figure_output, text_output = calc.map_output.outputs
+    figure_output, text_output, keyboard_copy = calc.map_output.outputs  # the copy follows (display.explore)
     assert "application/vnd.plotly.v1+json" in figure_output["data"]
+    (why,) = explore._HOLDERS[calc.map_output].outputs  # outside a real kernel: the sentence saying why there is none
+    assert explore._HOLDERS[calc.map_output].model_id in str(keyboard_copy["data"])
+    assert "inside a Jupyter kernel" in why["data"]["text/plain"]
     assert "stage IB." in text_output["data"]["text/html"] and "T3 G1 N0 M0" in text_output["data"]["text/plain"]
     calc.size.value = 20
     assert "T4 G1 N0 M0" in calc.map_output.outputs[1]["data"]["text/html"]
@@ -119,3 +123,9 @@ def test_colour_is_never_the_only_carrier_of_meaning(build):
         elif trace.type == "scatter":
             words = [str(t) for t in (trace.text or [])] + [str(note.text) for note in figure.layout.annotations]
             assert any(w.strip() for w in words) or trace.name, "a marker without words"
+
+
+def test_the_stage_map_description_keeps_the_capital_t_of_its_axis_title():
+    """Inside the stage map's sentence the axis titles begin small but keep "T" as written: "(T, greatest dimension)"."""
+    words = description(stage_map_figure())
+    assert "columns (tumour size in cm (T, greatest dimension))" in words and "rows (grade and spread)" in words
