@@ -7,7 +7,7 @@ Examples::
     sarcoma-edu poll results /srv/sarcoma-class ex-03-retro-nodes --json
     sarcoma-edu poll close /srv/sarcoma-class ex-03-retro-nodes
 
-Exit status as every command: 0 done; 1 when a file of the class folder could not be written (one
+Exit status as every command: 0 done; 1 when a file of the class folder could not be written or read (one
 line naming it and why); 2 for bad input (one line naming the argument, the value and what is
 allowed). A file of the drop box that is not counted is one warning line on stderr each.
 """
@@ -113,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(command, str(error))
     except PermissionError as error:
         where = error.filename or args.class_dir
-        return _fail(command, f"{where}: {error.strerror}; only the instructor who owns the class folder can do this")
+        reason = f"{error.strerror}; only the instructor who owns the class folder can do this"
+        return _fail(command, f"could not write or read {where} ({reason})", 1)
     except OSError as error:
         return _fail(command, f"could not write or read {error.filename or args.class_dir} ({error.strerror})", 1)
     for line in found.skipped:

@@ -115,13 +115,21 @@ def as_user(
 _PROBE = "import sarcoma_edu.live.dropbox, sarcoma_edu.cli"
 
 
+def _runs(user: UnixUser, command: Sequence[str]) -> bool:
+    """Whether ``user`` can run ``command`` successfully (an interpreter she may not execute is a no)."""
+    try:
+        return as_user(user, command, {}).returncode == 0
+    except OSError:
+        return False
+
+
 def python_for(user: UnixUser, folder: Path) -> str:
     """A Python interpreter ``user`` can run that imports this checkout's sarcoma_edu (see the module); or fail."""
-    if as_user(user, [sys.executable, "-c", _PROBE], {}).returncode == 0:
+    if _runs(user, [sys.executable, "-c", _PROBE]):
         return sys.executable
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     candidates = [shutil.which(version, path="/usr/local/bin:/usr/bin:/bin"), f"/usr/bin/{version}"]
-    system = next((c for c in candidates if c and as_user(user, [c, "-c", "pass"], {}).returncode == 0), None)
+    system = next((c for c in candidates if c and _runs(user, [c, "-c", "pass"])), None)
     if system is None:
         pytest.fail(
             f"the students' processes need a {version} that every user can run (this test's interpreter, "
@@ -131,7 +139,7 @@ def python_for(user: UnixUser, folder: Path) -> str:
     subprocess.run([system, "-m", "venv", "--without-pip", str(bridge)], check=True, capture_output=True, timeout=120)
     paths = [*site.getsitepackages(), str(Path(sarcoma_edu.__file__).resolve().parents[1])]
     (bridge / "lib" / version / "site-packages" / "sarcoma_edu_test_env.pth").write_text(
-        f"import site; [site.addsitedir(p) for p in {json.dumps(paths)}]\n", encoding="utf-8"
+        f"import site; list(map(site.addsitedir, {json.dumps(paths)}))\n", encoding="utf-8"
     )
     python = str(bridge / "bin" / "python")
     probe = as_user(user, [python, "-c", _PROBE], {})
