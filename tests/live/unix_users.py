@@ -10,8 +10,9 @@ The students' processes must run a Python they may execute, with this checkout's
 test's own interpreter is one (a CI image's ``/usr/local/bin/python3``), it is used as it is. When it
 is not (an interpreter under a private home such as ``/root/.pyenv``), :func:`python_for` makes a
 virtual environment from a system Python of the same version that every user can run, whose one
-``.pth`` file adds the test environment's site-packages: the same packages, an interpreter others may
-start.
+``.pth`` file adds the test environment's site-packages, and whose ``etc/jupyter`` and
+``share/jupyter`` are links to the test environment's (JupyterLab's server extension, the
+kernel specs): the same packages, an interpreter others may start.
 """
 
 from __future__ import annotations
@@ -141,6 +142,10 @@ def python_for(user: UnixUser, folder: Path) -> str:
     (bridge / "lib" / version / "site-packages" / "sarcoma_edu_test_env.pth").write_text(
         f"import site; list(map(site.addsitedir, {json.dumps(paths)}))\n", encoding="utf-8"
     )
+    for shared in ("etc/jupyter", "share/jupyter"):  # Jupyter's own files (server extensions, JupyterLab, kernels)
+        if (Path(sys.prefix) / shared).is_dir():
+            (bridge / shared).parent.mkdir(parents=True, exist_ok=True)
+            (bridge / shared).symlink_to(Path(sys.prefix) / shared)
     python = str(bridge / "bin" / "python")
     probe = as_user(user, [python, "-c", _PROBE], {})
     if probe.returncode != 0:
