@@ -115,6 +115,8 @@ def worker_group(nodeid: str) -> str:
     path, _, name = nodeid.partition("::")
     if path.startswith(("notebooks/", "tests/hub/")):  # a notebook's cells; the hub class
         return path
+    if path == "tests/live/test_unix_users.py":  # one set of temporary Unix users for all its tests
+        return path
     if path == "tests/browser/test_lessons.py" and name.endswith("]"):  # one lesson's Run All, read three ways
         return f"{path}[{name.split('[', 1)[1]}"
     return nodeid
