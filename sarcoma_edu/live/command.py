@@ -18,6 +18,7 @@ import argparse
 import json
 import sys
 
+from sarcoma_edu.course.items import ContentFolderError
 from sarcoma_edu.live.answers import UnknownItemError
 from sarcoma_edu.live.classfolder import ClassFolderError, init_class
 from sarcoma_edu.live.polls import PollError, close_poll, open_poll
@@ -81,6 +82,12 @@ def add_parsers(commands) -> None:
             action="store_true",
             help='print one JSON object: {"item", "responses", "counts", "open", "late"}',
         )
+        if verb == "open":
+            action.add_argument(
+                "--content",
+                metavar="DIR",
+                help="your content folder, for an item of your own (default: $SARCOMA_EDU_CONTENT)",
+            )
 
 
 def _fail(command: str, message: str, status: int = 2) -> int:
@@ -101,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     command = f"poll {args.poll_command}"
     try:
         if args.poll_command == "open":
-            open_poll(args.class_dir, args.item_id)
+            open_poll(args.class_dir, args.item_id, content=args.content)
         elif args.poll_command == "close":
             close_poll(args.class_dir, args.item_id)
         found = results(args.class_dir, args.item_id)
@@ -109,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(command, str(error).replace("item_id=", "ITEM_ID ", 1))
     except ClassFolderError as error:
         return _fail(command, f"CLASS_DIR {error}")
+    except ContentFolderError as error:
+        return _fail(command, str(error))
     except PollError as error:
         return _fail(command, str(error))
     except PermissionError as error:

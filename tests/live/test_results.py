@@ -179,5 +179,5 @@ def test_results_of_an_item_never_polled_and_of_an_unknown_item_are_refused(clas
     """No poll yet: a PollError saying how to open one; an unknown id: the forms an id takes."""
     with pytest.raises(PollError, match="no poll was opened"):
         results(class_folder, ITEM)
-    with pytest.raises(ValueError, match=r"is not an item; expected .*did you mean ex-03-retro-nodes"):
+    with pytest.raises(ValueError, match=r"is not an item: .*did you mean ex-03-retro-nodes"):
         open_poll(class_folder, "ex-03-retro-node")
