@@ -52,11 +52,14 @@ SLOW = {
         "tests/serve/test_lab_settings.py::test_a_jupyterlab_started_with_the_defaults_serves_them",
         "tests/progress/test_progress_migration.py::test_several_processes_opening_one_old_file_at_once_upgrade_it_once",
         "tests/progress/test_progress_corrupt.py::test_four_processes_on_one_broken_file_make_one_copy_and_keep_every_answer",
+        "tests/live/test_many_students.py",
+        "tests/live/test_unix_users.py",
     ],
     "runs every lesson, pytest, the guide's commands or the scripts": [
         "tests/lessons/test_lesson_tables.py::test_every_table_a_lesson_shows_is_whole_and_without_row_numbers",
         "tests/lessons/test_notebook_outputs.py",
         "tests/lessons/test_teaching_guide.py::test_the_guides_snippets_run_as_written",
+        "tests/live/test_guide.py::test_the_guides_poll_commands_run_as_written",
         "tests/repo/test_install.py::test_built_wheel_stages_a_case_outside_the_repo",
         "tests/repo/test_make_lab.py::test_the_lesson_copies_are_made_and_an_edited_one_is_kept",
         "tests/repo/test_repo.py::test_stated_number_of_quiz_questions_is_the_number_in_the_banks",
@@ -149,6 +152,8 @@ def worker_group(nodeid: str) -> str:
         return path
     if nodeid.startswith(TABLE_TEST + "["):  # a lesson's table test, with the lesson it reads
         return f"notebooks/{name.split('[', 1)[1][:-1]}"
+    if path == "tests/live/test_unix_users.py":  # one set of temporary Unix users for all its tests
+        return path
     if path == "tests/browser/test_lessons.py" and name.endswith("]"):  # one lesson's Run All, read three ways
         return f"{path}[{name.split('[', 1)[1]}"
     return nodeid
