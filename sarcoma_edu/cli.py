@@ -12,10 +12,13 @@ Examples::
     sarcoma-edu case check my_case.json
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
     sarcoma-edu binder-links
+    sarcoma-edu class init /srv/sarcoma-class
+    sarcoma-edu poll open /srv/sarcoma-class ex-03-retro-nodes
 
 This module only parses and dispatches: each command's options and work live in the package that owns
 it (:mod:`sarcoma_edu.clinical.command`, :mod:`sarcoma_edu.course.command`,
-:mod:`sarcoma_edu.progress.command`, :mod:`sarcoma_edu.report.command`, :mod:`sarcoma_edu.serve.command`).
+:mod:`sarcoma_edu.progress.command`, :mod:`sarcoma_edu.report.command`, :mod:`sarcoma_edu.serve.command`,
+:mod:`sarcoma_edu.live.command`).
 What stays here is what every command shares: one-line argument errors, bad input from the library
 said in the options' words, and output that cannot be written.
 
@@ -38,6 +41,7 @@ from sarcoma_edu.clinical import command as clinical_command
 from sarcoma_edu.common import atomic as _atomic
 from sarcoma_edu.common.about import DISCLAIMER, __version__
 from sarcoma_edu.course import command as course_command
+from sarcoma_edu.live import command as live_command
 from sarcoma_edu.progress import command as progress_command
 from sarcoma_edu.report import command as report_command
 from sarcoma_edu.serve import command as serve_command
@@ -56,6 +60,7 @@ _RUNS = {
     **dict.fromkeys(progress_command.COMMANDS, progress_command.run),
     **dict.fromkeys(report_command.COMMANDS, report_command.run),
     **dict.fromkeys(serve_command.COMMANDS, serve_command.run),
+    **dict.fromkeys(live_command.COMMANDS, live_command.run),
 }
 
 
@@ -87,6 +92,7 @@ def _build_parser() -> argparse.ArgumentParser:
     progress_command.add_parsers(commands)
     report_command.add_parsers(commands)
     serve_command.add_binder_parser(commands)
+    live_command.add_parsers(commands)  # class init, poll open|close|results
     return parser
 
 

@@ -1,0 +1,94 @@
+"""What a poll asks and what counts as an answer to it: the item's question, one answer's value and its tally.
+
+Any item a student answers can be polled: a quiz bank question, an in-lesson exercise (``ex-...``,
+ordering ones too), a tumour-board case step (``case:<case>:<step>``) or a generated question
+(``case-<kind>-<seed>``). :func:`poll_question` finds its question; :func:`answer_value` checks an
+answer against it (an answer not among the item's choices is refused) and puts it in one form;
+:func:`tally` says which bars of the chart it counts in.
+
+For a question where several answers may be ticked, each ticked answer counts once for that
+student, so the bars say what share of the students ticked each answer.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import math
+import numbers
+from collections.abc import Sequence
+
+from sarcoma_edu.common import checks as _checks
+from sarcoma_edu.course.banks import load_bank
+from sarcoma_edu.course.cases import step_question
+from sarcoma_edu.course.exercises import ORDER_JOIN, load_exercises
+from sarcoma_edu.course.generated import question_from_id
+from sarcoma_edu.course.quiz import Question
+
+__all__ = ["UnknownItemError", "answer_value", "poll_question", "tally"]
+
+ID_FORMS = (
+    "a quiz question id (as in datasets/quiz), an exercise id such as 'ex-03-retro-nodes', a case step "
+    "'case:<case>:<step>' or a generated question such as 'case-stage-12'"
+)
+
+
+class UnknownItemError(ValueError):
+    """An item id that no question has; the message names it, the forms an id takes and near ids."""
+
+
+@functools.cache
+def _builtin() -> dict[str, Question]:
+    questions = {q.id: q for q in load_bank()}
+    questions.update({e.id: e.question for e in load_exercises()})
+    return questions
+
+
+def poll_question(item_id: str) -> Question:
+    """The question of the item ``item_id`` (bank question, exercise, case step or generated question).
+
+    Raises:
+        TypeError: ``item_id`` is not a string.
+        UnknownItemError: no item has this id (the message names the forms an id takes, and close ids).
+    """
+    if not isinstance(item_id, str):
+        raise TypeError(f"item_id={_checks.show(item_id)} is a {type(item_id).__name__}; expected an item id")
+    known = _builtin()
+    found = known.get(item_id) or step_question(item_id) or question_from_id(item_id)
+    if found is not None:
+        return found
+    near = difflib.get_close_matches(item_id, list(known), n=3, cutoff=0.75)
+    hint = f"; did you mean {', '.join(near)}?" if near else ""
+    raise UnknownItemError(f"item_id={_checks.show(item_id)} is not an item; expected {ID_FORMS}{hint}")
+
+
+def answer_value(question: Question, answer: object) -> str | list[str] | float:
+    """``answer`` in the form a poll keeps it, or ValueError/TypeError when the item does not offer it.
+
+    A choice's text (an ordering given as its items in order is joined into its choice's text), the
+    ticked texts in the question's own order, or a finite number.
+    """
+    choices = question.choices
+    if question.type == "numeric":
+        if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
+            raise ValueError(f"answer={_checks.show(answer)} is not a finite number (question {question.id!r})")
+        return float(answer)
+    if question.type == "many_choice":
+        if isinstance(answer, str) or not isinstance(answer, Sequence):
+            raise TypeError(f"answer={_checks.show(answer)} is not a list of answer texts (question {question.id!r})")
+        unknown = [a for a in answer if not isinstance(a, str) or a not in choices]
+        if unknown:
+            raise ValueError(f"answer has {_checks.show(unknown[0])}, which is not one of the answers of {question.id!r}")
+        return [c for c in choices if c in answer]
+    if not isinstance(answer, str) and isinstance(answer, Sequence) and all(isinstance(a, str) for a in answer):
+        answer = ORDER_JOIN.join(answer)  # an ordering exercise: the items in the order given
+    if not isinstance(answer, str) or answer not in choices:
+        raise ValueError(f"answer={_checks.show(answer)} is not one of the answers of {question.id!r}")
+    return answer
+
+
+def tally(question: Question, value: str | list[str] | float) -> list[str]:
+    """The bars one checked answer counts in: its text, each ticked text, or the number as written (7, 2.5)."""
+    if question.type == "numeric":
+        return [f"{value:g}"]
+    return list(value) if isinstance(value, list) else [str(value)]
