@@ -23,13 +23,13 @@ from typing import Any
 
 import ipywidgets as w
 
-from sarcoma_edu.course import items as _items
 from sarcoma_edu.course.case_model import Case
 from sarcoma_edu.course.exercises import load_exercises
 from sarcoma_edu.course.quiz import Question, key_line, numeric_matches
 from sarcoma_edu.display.poll_chart import poll_figure
 from sarcoma_edu.live import classfolder, polls
 from sarcoma_edu.live import results as _results
+from sarcoma_edu.live.answers import poll_question
 from sarcoma_edu.widgets.answers import CHOICE_TYPES, choice_order
 from sarcoma_edu.widgets.base import _show
 from sarcoma_edu.widgets.feedback import alert, feedback_box
@@ -43,6 +43,12 @@ _SET_UP = (
     "To run a poll you need a class folder. Make one once, in a terminal: <code>sarcoma-edu class init "
     "CLASS_DIR</code> (it says what to put in a hub's configuration). Then type its path in <b>Class folder</b> "
     "above, or set <code>SARCOMA_EDU_CLASS_DIR</code> before starting JupyterLab."
+)
+# a student's kernel on the hub sees the class folder too, but only its owner can run a poll there
+_THEIRS = (
+    "<p role='note' style='margin:0.3em 0'>This class folder is your instructor's: polls are opened and shown from "
+    "the instructor's notebook. While a poll is open, your answer to its question in the lesson reaches it by "
+    "itself.</p>"
 )
 _LABEL = {"description_width": "initial"}
 _KEEP = {"width": "auto", "flex": "0 0 auto"}  # buttons keep their whole label, in large text too
@@ -176,7 +182,8 @@ class PollWidget(w.VBox):
                 except (TypeError, ValueError, OSError) as error:
                     self.folder_note.value = alert(str(error)) + self.folder_note.value
                 else:
-                    self.class_dir, self.folder_note.value = folder, ""
+                    mine = os.access(polls.poll_file(folder, "-").parent, os.W_OK)
+                    self.class_dir, self.folder_note.value = (folder, "") if mine else (None, _THEIRS)
             self._update()
             return self.class_dir
 
@@ -195,7 +202,7 @@ class PollWidget(w.VBox):
         self.stop_refresh()
         self.question, self.revealed, self.shown, self.answer.value = None, False, None, ""
         try:
-            self.question = _items.item(item_id)
+            self.question = poll_question(item_id)
         except (TypeError, ValueError) as error:  # an unknown id, or a content folder that cannot be read
             self.item_note.value = alert(str(error))
             self.picker.value = ""
@@ -303,6 +310,8 @@ class PollWidget(w.VBox):
             return
         if self.refresh(force=force):
             self.start_refresh()
+        else:
+            self.stop_refresh()  # closed, never opened, or unreadable: nothing to follow
 
     def start_refresh(self) -> None:
         """Follow the open poll: a thread reads it every ``interval_s`` and redraws only what changed."""

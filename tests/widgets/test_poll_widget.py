@@ -9,8 +9,8 @@ import pytest
 
 from sarcoma_edu.course.cases import load_cases
 from sarcoma_edu.display.poll_chart import RIGHT_MARK
-from sarcoma_edu.live.classfolder import init_class
 from sarcoma_edu.live.ballots import ANSWER_FORMAT, answer_file_name
+from sarcoma_edu.live.classfolder import init_class
 from sarcoma_edu.live.dropbox import drop_answer, pseudonym, student_token
 from sarcoma_edu.widgets.poll import lesson_items, poll_widget
 

@@ -1,0 +1,109 @@
+"""The class poll on the projector in chromium: students' answers reach the chart without a reload, Reveal marks the
+right one, and the poll view passes axe-core.
+
+Lesson 08 runs in the worker's JupyterLab at 1366 x 768 with a class folder of the test's own (one shared account,
+students told apart by token, as on one machine). The instructor works the poll by keyboard; the test answers as
+three students would, each from a progress folder (and so a token) of her own, through
+:func:`sarcoma_edu.live.dropbox.drop_answer`, the call a student's lesson makes. Each answer must show in the count
+and in the chart within 2 seconds, with no page reload.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sarcoma_edu.live.answers import poll_question as item
+from sarcoma_edu.live.classfolder import init_class
+from sarcoma_edu.live.dropbox import drop_answer
+from sarcoma_edu.widgets.poll import lesson_items
+from tests.browser.harness import AXE, PANEL, open_lesson, run_all
+from tests.browser.measures import CUT_BUTTONS_JS
+from tests.browser.pages import choose, error_outputs, own_progress, press, shot
+
+ITEM = "ex-08-case1-stage"  # worked case 1: a 12 cm high-grade thigh sarcoma
+POLL = f"{PANEL} .sarcoma-edu-poll"
+SHOWS_WITHIN_MS = 2000  # the issue's promise: an answer is on the projector within 2 seconds
+_HAS_TEXT = "([el, text]) => el.innerText.includes(text)"
+
+
+def _class_folder_for_the_kernel(page, folder) -> None:
+    """Set $SARCOMA_EDU_CLASS_DIR in the lesson's kernel before any cell runs, as a hub's configuration would."""
+    page.evaluate(
+        """async (path) => {
+            const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+            const code = `import os\\nos.environ['SARCOMA_EDU_CLASS_DIR'] = ${JSON.stringify(path)}`;
+            await kernel.requestExecute({code, silent: true}).done;
+        }""",
+        str(folder),
+    )
+
+
+def _axe(page, selector: str) -> list[str]:
+    """Serious or critical axe-core violations inside ``selector``, as 'rule: element' lines."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async (selector) => {
+            const report = await axe.run({include: [selector]}, {resultTypes: ['violations']});
+            return report.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                .flatMap(v => v.nodes.map(n => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${v.help}`));
+        }""",
+        selector,
+    )
+
+
+def test_answers_reach_the_projector_without_a_reload_and_reveal_marks_the_right_one(browser, lab, tmp_path):
+    """In 08 at 1366 x 768: opened by keyboard, three students' answers each show in the count ('Poll open: 3
+    answered'), the chart and its text alternative within 2 s on the same page; Reveal names the right answer and
+    marks its bar in words; no name shows, no button label is cut, and the poll has no serious or critical axe issue."""
+    folder = tmp_path / "class"
+    init_class(folder, shared_account=True)
+    question = item(ITEM)
+    right = next(a.answer for a in question.correct_answers)
+    wrong = [c for c in question.choices if c != right]
+    label = dict((v, k) for k, v in lesson_items("08_tumour_board"))[ITEM]
+    page = open_lesson(browser, *lab, "08_tumour_board.ipynb")
+    try:
+        page.set_viewport_size({"width": 1366, "height": 768})
+        own_progress(page, tmp_path / "progress.sqlite3")
+        _class_folder_for_the_kernel(page, folder)
+        run_all(page)
+        poll = page.locator(POLL)
+        poll.wait_for(timeout=30_000)
+        poll.scroll_into_view_if_needed()
+        assert poll.get_by_label("Class folder").input_value() == str(folder)
+        choose(page, poll.get_by_label("Question", exact=True), label)
+        poll.get_by_text("No poll on this question yet").wait_for(timeout=10_000)
+        press(page, poll.get_by_role("button", name="Open poll"))
+        page.wait_for_function(_HAS_TEXT, arg=[poll.element_handle(), "Poll open: 0 answered"], timeout=10_000)
+        page.evaluate("window.sarcomaEduSamePage = true")  # gone if the page were loaded again
+        took = []
+        for number, (student, choice) in enumerate((("ana", wrong[0]), ("ben", wrong[0]), ("cy", right)), start=1):
+            start = time.monotonic()
+            dropped = drop_answer(ITEM, choice, class_dir=folder, token_folder=tmp_path / "students" / student)
+            assert dropped is not None and dropped.ok, dropped
+            answered = "1 student answered" if number == 1 else f"{number} students answered"
+            for shown in (f"Poll open: {number} answered", answered):  # the count, and the chart's text alternative
+                page.wait_for_function(_HAS_TEXT, arg=[poll.element_handle(), shown], timeout=SHOWS_WITHIN_MS)
+            took.append(time.monotonic() - start)
+        print(f"answer to projector: {', '.join(f'{s:.2f} s' for s in took)}")  # measured, shown with -s
+        chart = poll.locator(".js-plotly-plot")
+        page.wait_for_function(_HAS_TEXT, arg=[chart.element_handle(), "67% (2)"], timeout=SHOWS_WITHIN_MS)
+        assert "33% (1)" in chart.inner_text()
+        assert page.evaluate("window.sarcomaEduSamePage") is True
+        press(page, poll.get_by_role("button", name="Close poll"))
+        page.wait_for_function(_HAS_TEXT, arg=[poll.element_handle(), "Poll closed: 3 answered"], timeout=10_000)
+        press(page, poll.get_by_role("button", name="Reveal the answer"))
+        poll.get_by_text("The right answer", exact=True).wait_for(timeout=10_000)
+        page.wait_for_function(_HAS_TEXT, arg=[chart.element_handle(), "(right answer)"], timeout=10_000)
+        marked = chart.locator(".ytick", has_text="right answer")
+        assert marked.count() == 1 and right in marked.inner_text()
+        assert f"The right answer: {right}" in poll.locator(".sarcoma-edu-figure-text").inner_text()
+        assert "Student " not in poll.inner_text()  # counts only: no pseudonym (and so no name) is shown
+        assert poll.evaluate(CUT_BUTTONS_JS) == []
+        assert error_outputs(page) == []
+        found = _axe(page, POLL)
+        assert found == [], "\n".join(found)
+        shot(page, "08_poll_1366x768.png")
+        poll.screenshot(path=str(tmp_path / "poll.png"))
+    finally:
+        page.close()
