@@ -10,15 +10,17 @@ and in the chart within 2 seconds, with no page reload.
 
 from __future__ import annotations
 
+import os
 import time
 
 from sarcoma_edu.live.answers import poll_question as item
 from sarcoma_edu.live.classfolder import init_class
 from sarcoma_edu.live.dropbox import drop_answer
+from sarcoma_edu.serve.servers import present_command, present_env
 from sarcoma_edu.widgets.poll import lesson_items
-from tests.browser.harness import AXE, PANEL, open_lesson, run_all
+from tests.browser.harness import AXE, PANEL, copy_lessons, free_port, open_lesson, run_all, start_server, stop
 from tests.browser.measures import CUT_BUTTONS_JS
-from tests.browser.pages import choose, error_outputs, own_progress, press, shot
+from tests.browser.pages import choose, error_outputs, own_progress, press, require_browser, shot
 
 ITEM = "ex-08-case1-stage"  # worked case 1: a 12 cm high-grade thigh sarcoma
 POLL = f"{PANEL} .sarcoma-edu-poll"
@@ -107,3 +109,50 @@ def test_answers_reach_the_projector_without_a_reload_and_reveal_marks_the_right
         poll.screenshot(path=str(tmp_path / "poll.png"))
     finally:
         page.close()
+
+
+def test_in_voila_with_large_text_the_answers_show_without_a_reload(browser, tmp_path):
+    """`present 08 --large-text` at 1920 x 1080: the poll opened by keyboard shows two students' answers in the count
+    and the chart within 2 s each, with no reload, its buttons whole and no serious or critical axe issue."""
+    require_browser()
+    folder = tmp_path / "class"
+    init_class(folder, shared_account=True)
+    question = item(ITEM)
+    right = next(a.answer for a in question.correct_answers)
+    label = dict((v, k) for k, v in lesson_items("08_tumour_board"))[ITEM]
+    port = free_port()
+    lesson = copy_lessons(tmp_path) / "08_tumour_board.ipynb"
+    command = [*present_command(lesson, port=port, browser=False, large_text=True), "--Voila.ip=127.0.0.1"]
+    env = {**os.environ, **present_env(large_text=True), "SARCOMA_EDU_PROGRESS": str(tmp_path / "progress.sqlite3"),
+           "SARCOMA_EDU_CLASS_DIR": str(folder)}  # fmt: skip
+    process = start_server(command, f"http://127.0.0.1:{port}/voila/static/no-such-file", tmp_path / "voila.log", env)
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    try:
+        page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
+        poll = page.locator(".sarcoma-edu-poll")
+        poll.wait_for(timeout=120_000)
+        page.get_by_text("Question 1 of").first.wait_for(timeout=120_000)  # the self-check: the last cell has run
+        poll.scroll_into_view_if_needed()
+        choose(page, poll.get_by_label("Question", exact=True), label)
+        press(page, poll.get_by_role("button", name="Open poll"))
+        page.wait_for_function(_HAS_TEXT, arg=[poll.element_handle(), "Poll open: 0 answered"], timeout=10_000)
+        page.evaluate("window.sarcomaEduSamePage = true")
+        for number, student in enumerate(("dee", "eve"), start=1):
+            dropped = drop_answer(ITEM, right, class_dir=folder, token_folder=tmp_path / "students" / student)
+            assert dropped is not None and dropped.ok, dropped
+            page.wait_for_function(_HAS_TEXT, arg=[poll.element_handle(), f"Poll open: {number} answered"],
+                                   timeout=SHOWS_WITHIN_MS)  # fmt: skip
+        chart = poll.locator(".js-plotly-plot")
+        page.wait_for_function(_HAS_TEXT, arg=[chart.element_handle(), "100% (2)"], timeout=SHOWS_WITHIN_MS)
+        assert page.evaluate("window.sarcomaEduSamePage") is True
+        sizes = chart.evaluate(
+            "c => [...c.querySelectorAll('.ytick text, .bartext')].map(t => parseFloat(t.style.fontSize))"
+        )
+        assert sizes and min(sizes) >= 24, sizes  # 20 px scaled for large text: readable from the back of the room
+        assert poll.evaluate(CUT_BUTTONS_JS) == []
+        found = _axe(page, ".sarcoma-edu-poll")
+        assert found == [], "\n".join(found)
+        shot(page, "08_poll_voila_1920x1080.png")
+    finally:
+        page.close()
+        stop(process)
