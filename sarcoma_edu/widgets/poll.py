@@ -26,7 +26,6 @@ import ipywidgets as w
 from sarcoma_edu.course.case_model import Case
 from sarcoma_edu.course.exercises import load_exercises
 from sarcoma_edu.course.quiz import Question, key_line, numeric_matches
-from sarcoma_edu.display.poll_chart import poll_figure
 from sarcoma_edu.live import classfolder, polls
 from sarcoma_edu.live import results as _results
 from sarcoma_edu.live.answers import poll_question
@@ -282,6 +281,8 @@ class PollWidget(w.VBox):
         late = f" ({now['late']} late, not counted)" if now["late"] else ""
         self.status.value = _status(f"<b>Poll {'open' if now['open'] else 'closed'}: {now['responses']} answered</b>"
                                     + late, large=True)  # fmt: skip
+        from sarcoma_edu.display.poll_chart import poll_figure  # plotly loads when a poll is first drawn, as elsewhere
+
         bars = _chart_choices(question, counts, right)
         self.figure = poll_figure(counts, now["responses"], choices=bars, right=right)
         _show(self.chart, self.figure)
