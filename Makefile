@@ -155,6 +155,7 @@ bench: $(VENV)/.installed-test browser-deps
 	$(BIN)/python benchmarks/bench_staging.py
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_polls.py
 	$(BIN)/python benchmarks/bench_browser.py
 
 # Re-record the expected outputs of cells tagged nbval-check-output (into tests/notebook_outputs.json); review the diff before committing.

@@ -50,6 +50,8 @@ SLOW = {
         "tests/serve/test_lab_settings.py::test_a_jupyterlab_started_with_the_defaults_serves_them",
         "tests/progress/test_progress_migration.py::test_several_processes_opening_one_old_file_at_once_upgrade_it_once",
         "tests/progress/test_progress_corrupt.py::test_four_processes_on_one_broken_file_make_one_copy_and_keep_every_answer",
+        "tests/live/test_many_students.py",
+        "tests/live/test_unix_users.py",
     ],
     "runs every lesson, pytest, the guide's commands or the scripts": [
         "tests/lessons/test_lesson_tables.py::test_every_table_a_lesson_shows_is_whole_and_without_row_numbers",

@@ -2,8 +2,10 @@
 
 Any item a student answers can be polled: a quiz bank question, an in-lesson exercise (``ex-...``,
 ordering ones too), a tumour-board case step (``case:<case>:<step>``) or a generated question
-(``case-<kind>-<seed>``). :func:`poll_question` finds its question; :func:`answer_value` checks an
-answer against it (an answer not among the item's choices is refused) and puts it in one form;
+(``case-<kind>-<seed>``). :func:`poll_item` finds its question and keeps what a poll needs of it
+(:class:`PollItem`: its type and choices, written into the poll file when the poll opens, so that
+students' kernels and the results read them from there); :func:`answer_value` checks an answer
+against it (an answer not among the item's choices is refused) and puts it in one form;
 :func:`tally` says which bars of the chart it counts in.
 
 For a question where several answers may be ticked, each ticked answer counts once for that
@@ -17,15 +19,16 @@ import functools
 import math
 import numbers
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.course.banks import load_bank
 from sarcoma_edu.course.cases import step_question
 from sarcoma_edu.course.exercises import ORDER_JOIN, load_exercises
 from sarcoma_edu.course.generated import question_from_id
-from sarcoma_edu.course.quiz import Question
+from sarcoma_edu.course.quiz import QUESTION_TYPES, Question
 
-__all__ = ["UnknownItemError", "answer_value", "poll_question", "tally"]
+__all__ = ["PollItem", "UnknownItemError", "answer_value", "poll_item", "poll_question", "tally"]
 
 ID_FORMS = (
     "a quiz question id (as in datasets/quiz), an exercise id such as 'ex-03-retro-nodes', a case step "
@@ -35,6 +38,21 @@ ID_FORMS = (
 
 class UnknownItemError(ValueError):
     """An item id that no question has; the message names it, the forms an id takes and near ids."""
+
+
+@dataclass(frozen=True)
+class PollItem:
+    """What a poll keeps of its item: the id, the question type and the choices (none for a numeric question)."""
+
+    id: str
+    type: str
+    choices: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.type not in QUESTION_TYPES:
+            raise ValueError(f"type={self.type!r} is not a question type; expected one of {', '.join(QUESTION_TYPES)}")
+        if not all(isinstance(c, str) for c in self.choices) or (self.type != "numeric") != bool(self.choices):
+            raise ValueError(f"choices={_checks.show(self.choices)} do not suit a {self.type} question")
 
 
 @functools.cache
@@ -62,33 +80,40 @@ def poll_question(item_id: str) -> Question:
     raise UnknownItemError(f"item_id={_checks.show(item_id)} is not an item; expected {ID_FORMS}{hint}")
 
 
-def answer_value(question: Question, answer: object) -> str | list[str] | float:
+def poll_item(item_id: str) -> PollItem:
+    """What a poll on ``item_id`` needs of its question (see :func:`poll_question` for the errors)."""
+    question = poll_question(item_id)
+    return PollItem(item_id, question.type, question.choices)
+
+
+def answer_value(item: PollItem, answer: object) -> str | list[str] | float:
     """``answer`` in the form a poll keeps it, or ValueError/TypeError when the item does not offer it.
 
     A choice's text (an ordering given as its items in order is joined into its choice's text), the
-    ticked texts in the question's own order, or a finite number.
+    ticked texts in the item's own order, or a finite number.
     """
-    choices = question.choices
-    if question.type == "numeric":
+    choices = item.choices
+    if item.type == "numeric":
         if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
-            raise ValueError(f"answer={_checks.show(answer)} is not a finite number (question {question.id!r})")
+            raise ValueError(f"answer={_checks.show(answer)} is not a finite number (item {item.id!r})")
         return float(answer)
-    if question.type == "many_choice":
+    if item.type == "many_choice":
         if isinstance(answer, str) or not isinstance(answer, Sequence):
-            raise TypeError(f"answer={_checks.show(answer)} is not a list of answer texts (question {question.id!r})")
+            raise TypeError(f"answer={_checks.show(answer)} is not a list of answer texts (item {item.id!r})")
         unknown = [a for a in answer if not isinstance(a, str) or a not in choices]
         if unknown:
-            raise ValueError(f"answer has {_checks.show(unknown[0])}, which is not one of the answers of {question.id!r}")
+            shown = _checks.show(unknown[0])
+            raise ValueError(f"answer has {shown}, which is not one of the answers of {item.id!r}")
         return [c for c in choices if c in answer]
     if not isinstance(answer, str) and isinstance(answer, Sequence) and all(isinstance(a, str) for a in answer):
         answer = ORDER_JOIN.join(answer)  # an ordering exercise: the items in the order given
     if not isinstance(answer, str) or answer not in choices:
-        raise ValueError(f"answer={_checks.show(answer)} is not one of the answers of {question.id!r}")
+        raise ValueError(f"answer={_checks.show(answer)} is not one of the answers of {item.id!r}")
     return answer
 
 
-def tally(question: Question, value: str | list[str] | float) -> list[str]:
+def tally(item: PollItem, value: str | list[str] | float) -> list[str]:
     """The bars one checked answer counts in: its text, each ticked text, or the number as written (7, 2.5)."""
-    if question.type == "numeric":
+    if item.type == "numeric":
         return [f"{value:g}"]
     return list(value) if isinstance(value, list) else [str(value)]

@@ -22,14 +22,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sarcoma_edu.course.quiz import Question
-from sarcoma_edu.live.answers import answer_value, tally
+from sarcoma_edu.live.answers import PollItem, answer_value, tally
 from sarcoma_edu.live.classfolder import ClassSettings, safe_id
 
-__all__ = ["ANSWER_FORMAT", "MAX_BYTES", "Ballot", "answer_file_name", "count", "latest", "read_ballots"]
+__all__ = [
+    "ANSWER_FORMAT",
+    "LISTED_CHOICES",
+    "MAX_BYTES",
+    "Ballot",
+    "answer_file_name",
+    "count",
+    "latest",
+    "read_ballots",
+]
 
 ANSWER_FORMAT = "sarcoma-edu-poll-answer"
 MAX_BYTES = 16_384  # an answer file is a few hundred bytes; anything much larger is not one
+LISTED_CHOICES = 10  # up to this many choices, the counts list every choice, 0 included
 _NAME = re.compile(r"(?P<item>[A-Za-z0-9_%-]+)--(?P<token>[0-9a-f]{32})\.json")
 
 
@@ -85,7 +94,7 @@ def _open(folder: int, name: str) -> tuple[bytes, os.stat_result]:
         os.close(handle)
 
 
-def _ballot(name: str, token: str, data: bytes, info: os.stat_result, item_id: str, question: Question,
+def _ballot(name: str, token: str, data: bytes, info: os.stat_result, item: PollItem,
             settings: ClassSettings) -> Ballot:  # fmt: skip
     try:
         content = json.loads(data.decode("utf-8"))
@@ -93,10 +102,10 @@ def _ballot(name: str, token: str, data: bytes, info: os.stat_result, item_id: s
         raise ValueError("it is not JSON") from None
     if not isinstance(content, dict) or content.get("format") != ANSWER_FORMAT:
         raise ValueError(f"it is not an answer file (format {ANSWER_FORMAT!r})")
-    if content.get("item") != item_id:
+    if content.get("item") != item.id:
         raise ValueError("it answers another item than its name says")
     try:
-        value = answer_value(question, content.get("answer"))
+        value = answer_value(item, content.get("answer"))
     except (TypeError, ValueError):
         raise ValueError("its answer is not one of the item's answers") from None
     pseudonym = content.get("pseudonym")
@@ -110,9 +119,9 @@ def _ballot(name: str, token: str, data: bytes, info: os.stat_result, item_id: s
 
 
 def read_ballots(
-    dropbox: Path, item_id: str, question: Question, settings: ClassSettings, since_ns: int = 0
+    dropbox: Path, item: PollItem, settings: ClassSettings, since_ns: int = 0
 ) -> tuple[list[Ballot], list[str]]:
-    """The acceptable answer files to ``item_id`` changed at or after ``since_ns``, and a line per bad file.
+    """The acceptable answer files to ``item`` changed at or after ``since_ns``, and a line per bad file.
 
     Files of other items' polls are left alone without a line, and so are files from before
     ``since_ns`` (an earlier round of the poll) and temporary files being written (names with a dot first).
@@ -120,7 +129,7 @@ def read_ballots(
     Raises:
         OSError: the drop box cannot be listed (not its owner, or missing).
     """
-    prefix = safe_id(item_id)
+    prefix = safe_id(item.id)
     ballots: list[Ballot] = []
     skipped: list[str] = []
     folder = os.open(dropbox, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -138,7 +147,7 @@ def read_ballots(
                 data, info = _open(folder, name)
                 if info.st_mtime_ns < since_ns:
                     continue
-                ballots.append(_ballot(name, match["token"], data, info, item_id, question, settings))
+                ballots.append(_ballot(name, match["token"], data, info, item, settings))
             except ValueError as why:
                 skipped.append(f"dropbox/{_shown(name)}: skipped: {why}")
     finally:
@@ -156,12 +165,17 @@ def latest(ballots: Iterable[Ballot]) -> list[Ballot]:
     return sorted(chosen.values(), key=lambda b: b.file)
 
 
-def count(question: Question, ballots: Iterable[Ballot]) -> dict[str, int]:
-    """How many students gave each answer: every choice of the question (0 when none chose it), numbers sorted."""
-    counts: dict[str, int] = dict.fromkeys(question.choices, 0)
+def count(item: PollItem, ballots: Iterable[Ballot]) -> dict[str, int]:
+    """How many students gave each answer, numbers sorted.
+
+    Every choice of the item is listed (0 when nobody chose it), unless it has more than
+    :data:`LISTED_CHOICES` (an ordering exercise, whose choices are every possible order): then only
+    the answers given are.
+    """
+    counts: dict[str, int] = dict.fromkeys(item.choices if len(item.choices) <= LISTED_CHOICES else (), 0)
     for ballot in ballots:
-        for bar in tally(question, ballot.answer):
+        for bar in tally(item, ballot.answer):
             counts[bar] = counts.get(bar, 0) + 1
-    if question.type == "numeric":
+    if item.type == "numeric":
         counts = dict(sorted(counts.items(), key=lambda kv: float(kv[0])))
     return counts

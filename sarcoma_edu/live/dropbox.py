@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sarcoma_edu.live.answers import answer_value, poll_question
+from sarcoma_edu.live.answers import answer_value
 from sarcoma_edu.live.ballots import ANSWER_FORMAT, answer_file_name
 from sarcoma_edu.live.classfolder import class_dir as _class_dir
 from sarcoma_edu.live.classfolder import class_settings, write_json
@@ -156,10 +156,11 @@ def drop_answer(
     if folder is None or not folder.is_dir():
         return None
     try:
-        if not poll_state(folder, item_id).open:
+        state = poll_state(folder, item_id)
+        if not state.open:
             return None
         settings = class_settings(folder)
-        value = answer_value(poll_question(item_id), answer)
+        value = answer_value(state.poll_item, answer)
         token = student_token(None if token_folder is None else Path(token_folder))
         shown = pseudonym(token)
         content: dict[str, object] = {

@@ -1,11 +1,14 @@
 """Opening and closing a poll on one item: ``polls/<item>.json`` in the class folder says whether it is open.
 
-A poll file holds no answers, only ``{"item", "open", "opened_at", "closed_at"}``; students' kernels
-read it (0644 in a 0755 folder) to know whether to drop an answer. Answers count from the moment
-the poll was opened, by the file system's own clock (the poll file's change time), so the
-instructor's and the file server's clocks never need to agree. Opening a poll again after closing
-it starts a new round: answers dropped before it are not counted (a student who answers again
-replaces her own file).
+A poll file holds no answers, only ``{"item", "open", "opened_at", "closed_at", "type", "choices"}``;
+students' kernels read it (0644 in a 0755 folder) to know whether to drop an answer. The item's type
+and choices are taken from the item catalog when the poll opens, so an answer is checked against
+the question as it was asked, and neither the students' kernels nor the results need the catalog.
+
+Answers count from the moment the poll was opened, by the file system's own clock (the poll file's
+change time), so the instructor's and the file server's clocks never need to agree. Opening a
+poll again after closing it starts a new round: answers dropped before it are not counted (a
+student who answers again replaces her own file).
 
 Closing freezes: the answers counted at that moment, and every answer file seen, are written to
 ``private/<item>.json`` (0600, the instructor's only). An answer file that appears or changes after
@@ -14,13 +17,15 @@ that is late (:mod:`sarcoma_edu.live.results`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sarcoma_edu.live.answers import poll_question
+from sarcoma_edu.course.quiz import QUESTION_TYPES
+from sarcoma_edu.live.answers import PollItem, poll_item
 from sarcoma_edu.live.ballots import Ballot, latest, read_ballots
 from sarcoma_edu.live.classfolder import class_settings, safe_id, write_json
 
@@ -47,16 +52,31 @@ class PollError(ValueError):
 
 @dataclass(frozen=True)
 class PollState:
-    """One item's poll: open or not, and when it was opened and closed (ISO 8601 times in UTC, or None)."""
+    """One item's poll: open or not, when it was opened and closed (ISO 8601 times in UTC, or None), and the
+    item's question type and choices as they were when it opened ("" and () for a poll never opened)."""
 
     item: str
     open: bool
     opened_at: str | None = None
     closed_at: str | None = None
+    type: str = ""
+    choices: tuple[str, ...] = ()
+
+    @property
+    def poll_item(self) -> PollItem:
+        """The item as the poll asks it."""
+        return PollItem(self.item, self.type, self.choices)
 
     def as_json(self) -> dict[str, object]:
         """The poll file's content."""
-        return {"item": self.item, "open": self.open, "opened_at": self.opened_at, "closed_at": self.closed_at}
+        return {
+            "item": self.item,
+            "open": self.open,
+            "opened_at": self.opened_at,
+            "closed_at": self.closed_at,
+            "type": self.type,
+            "choices": list(self.choices),
+        }
 
 
 @dataclass(frozen=True)
@@ -103,9 +123,12 @@ def poll_state(class_dir: str | Path, item_id: str) -> PollState:
     if not isinstance(data, dict) or data.get("item") != item_id or not isinstance(data.get("open"), bool):
         raise PollError(f"the poll file {file} is not a poll on {item_id!r}")
     times = (data.get("opened_at"), data.get("closed_at"))
-    if not all(t is None or isinstance(t, str) for t in times):
-        raise PollError(f"the poll file {file} has times that are not text")
-    return PollState(item_id, data["open"], *times)
+    kind, choices = data.get("type"), data.get("choices")
+    if not all(t is None or isinstance(t, str) for t in times) or times[0] is None:
+        raise PollError(f"the poll file {file} has no opening time")
+    if kind not in QUESTION_TYPES or not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+        raise PollError(f"the poll file {file} does not give the item's type and choices; open the poll again")
+    return PollState(item_id, data["open"], *times, kind, tuple(choices))
 
 
 def opened_ns(class_dir: str | Path, item_id: str) -> int:
@@ -126,12 +149,12 @@ def open_poll(class_dir: str | Path, item_id: str) -> PollState:
         PollError: the poll file there cannot be read.
         OSError: the poll file could not be written.
     """
-    poll_question(item_id)
+    asked = poll_item(item_id)
     class_settings(Path(class_dir))
     state = poll_state(class_dir, item_id)
     if state.open:
         return state
-    state = PollState(item_id, True, _now(), None)
+    state = PollState(item_id, True, _now(), None, asked.type, asked.choices)
     _write_state(class_dir, state)
     return state
 
@@ -141,18 +164,19 @@ def close_poll(class_dir: str | Path, item_id: str) -> PollState:
 
     Raises:
         PollError: no poll is open on this item.
-        UnknownItemError, ClassFolderError, OSError: as for :func:`open_poll`.
+        UnknownItemError: no poll is open and no item has this id.
+        ClassFolderError, OSError: as for :func:`open_poll`.
     """
-    question = poll_question(item_id)
     settings = class_settings(Path(class_dir))
     state = poll_state(class_dir, item_id)
     if not state.open:
+        poll_item(item_id)  # an unknown id is said as such
         raise PollError(
             f"ITEM_ID {item_id!r}: no poll is open on it in {class_dir} (open one with: sarcoma-edu poll open)"
         )
     since = opened_ns(class_dir, item_id)
-    ballots, _skipped = read_ballots(Path(class_dir) / "dropbox", item_id, question, settings, since)
-    closed = PollState(item_id, False, state.opened_at, _now())
+    ballots, _skipped = read_ballots(Path(class_dir) / "dropbox", state.poll_item, settings, since)
+    closed = PollState(item_id, False, state.opened_at, _now(), state.type, state.choices)
     snapshot = {
         "format": FROZEN_FORMAT,
         "version": 1,
@@ -209,5 +233,6 @@ def open_polls(class_dir: str | Path) -> list[PollState]:
             continue
         item = data.get("item") if isinstance(data, dict) else None
         if isinstance(item, str) and data.get("open") is True and file.name == f"{safe_id(item)}.json":
-            found.append(PollState(data["item"], True, data.get("opened_at"), data.get("closed_at")))
+            with contextlib.suppress(PollError):
+                found.append(poll_state(class_dir, item))
     return sorted(found, key=lambda s: (s.opened_at or "", s.item))

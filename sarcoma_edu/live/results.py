@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sarcoma_edu.common import checks as _checks
-from sarcoma_edu.live.answers import poll_question
+from sarcoma_edu.live.answers import poll_item
 from sarcoma_edu.live.ballots import count, latest, read_ballots
 from sarcoma_edu.live.classfolder import class_settings
 from sarcoma_edu.live.polls import PollError, frozen, opened_ns, poll_state
@@ -27,8 +27,9 @@ class PollResults:
     Attributes:
         item: the item's id.
         responses: how many students' answers are counted (one each).
-        counts: answer -> how many students chose it (every choice of the item, 0 included; for a
-            question where several answers are ticked, each ticked answer counts once per student).
+        counts: answer -> how many students chose it (every choice of the item, 0 included, for an
+            item of up to 10 choices; for a question where several answers are ticked, each ticked
+            answer counts once per student).
         open: whether the poll is open.
         late: how many students dropped an answer, or changed theirs, after the poll was closed.
         skipped: one plain-text line per file of the drop box that was not counted, and why.
@@ -76,19 +77,20 @@ def results(class_dir: str | Path, item_id: str) -> PollResults:
     if not isinstance(class_dir, str | Path):
         raise TypeError(f"class_dir={_checks.show(class_dir)} is not a folder path; expected a str or Path")
     folder = Path(class_dir)
-    question = poll_question(item_id)
     settings = class_settings(folder)
     state = poll_state(folder, item_id)
     if state.opened_at is None:
+        poll_item(item_id)  # an unknown id is said as such
         raise PollError(
             f"ITEM_ID {item_id!r}: no poll was opened on it in {folder} (open one with: sarcoma-edu poll open)"
         )
+    item = state.poll_item
     if state.open:
-        ballots, skipped = read_ballots(folder / "dropbox", item_id, question, settings, opened_ns(folder, item_id))
+        ballots, skipped = read_ballots(folder / "dropbox", item, settings, opened_ns(folder, item_id))
         counted = latest(ballots)
-        return PollResults(item_id, len(counted), count(question, counted), True, 0, tuple(skipped))
+        return PollResults(item_id, len(counted), count(item, counted), True, 0, tuple(skipped))
     snapshot = frozen(folder, state)
-    ballots, skipped = read_ballots(folder / "dropbox", item_id, question, settings, snapshot.opened_ns)
+    ballots, skipped = read_ballots(folder / "dropbox", item, settings, snapshot.opened_ns)
     late = {b.voter for b in ballots if b.version not in snapshot.seen}
     counted = snapshot.counted
-    return PollResults(item_id, len(counted), count(question, counted), False, len(late), tuple(skipped))
+    return PollResults(item_id, len(counted), count(item, counted), False, len(late), tuple(skipped))

@@ -35,6 +35,7 @@ from sarcoma_edu.course.quiz import Feedback, key_line
 from sarcoma_edu.display import presentation
 from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.widgets.answers import CHOICE_TYPES, answer_style, choice_controls, ticked
+from sarcoma_edu.widgets.class_answer import class_line
 from sarcoma_edu.widgets.feedback import alert, answer_feedback, not_saved
 from sarcoma_edu.widgets.ordering import OrderingControls
 from sarcoma_edu.widgets.reveal import after_answering, answered_before, default_store, mark_answered, shown
@@ -279,7 +280,8 @@ class ExerciseWidget(OrderingControls, w.VBox):
                                  self.exercise.topic)  # fmt: skip
         except Exception as error:  # the lesson must never fail because of its storage
             return not_saved(str(error))
-        return "<small role='status'>Saved with your progress (lesson and quiz together, in lesson 07).</small>"
+        saved = "<small role='status'>Saved with your progress (lesson and quiz together, in lesson 07).</small>"
+        return saved + class_line(self.exercise.id, value)
 
     def _show_reveal(self) -> None:
         if self._reveal is None:

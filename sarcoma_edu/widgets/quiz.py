@@ -42,6 +42,7 @@ from sarcoma_edu.widgets.answers import (
     typed_number,
 )
 from sarcoma_edu.widgets.case_seed import FRESH_SEEDS, checked_seed, seed_from_environment, seed_sequence
+from sarcoma_edu.widgets.class_answer import class_line
 from sarcoma_edu.widgets.feedback import answer_feedback, feedback_box, not_saved
 from sarcoma_edu.widgets.quiz_resume import answered_so_far, resume
 from sarcoma_edu.widgets.review_controls import ReviewControls, rebuild_question
@@ -293,7 +294,8 @@ class QuizWidget(ReviewControls, w.VBox):
         chosen = "; ".join(map(str, value)) if isinstance(value, list | tuple) else _shown(value)
         key = key_line(self.question, value, feedback.correct)
         # a status region: screen readers read the verdict out while the keyboard moves on to "Next question"
-        verdict = answer_feedback(feedback, chosen or "(nothing ticked)", key, saved)
+        sent = "" if saved else class_line(self.question.id, value)  # "" unless a class poll is open on it
+        verdict = answer_feedback(feedback, chosen or "(nothing ticked)", key, saved + sent)
         self.result.value = f"<div role='status' aria-live='polite'>{verdict}</div>"
         self.scoreline.value = (
             f"<p aria-live='polite'>Score this session: {self.score[0]} right out of {self.score[1]} answered.</p>"

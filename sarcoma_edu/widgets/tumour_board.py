@@ -32,6 +32,7 @@ from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.widgets.answers import QUIZ_STYLE, mark_chosen
 from sarcoma_edu.widgets.case_seed import FRESH_SEEDS, checked_seed, seed_from_environment, seed_sequence
 from sarcoma_edu.widgets.case_summary import CaseSummary
+from sarcoma_edu.widgets.class_answer import class_line
 from sarcoma_edu.widgets.feedback import answer_feedback, feedback_box
 
 __all__ = ["NEW_PATIENT", "TumourBoard", "tumour_board"]
@@ -255,7 +256,7 @@ class TumourBoard(CaseSummary, w.VBox):
             self.progress.record(step.question.id, text, correct, topic=TOPIC)
         except Exception as error:  # the case must never fail because of its storage
             return f"<small>Checked, but not saved: {html.escape(str(error))}</small>"
-        return ""
+        return class_line(step.question.id, text)
 
     def next_step(self) -> None:
         """Show the next step, or the summary after the last one."""
