@@ -161,7 +161,7 @@ class PollWidget(w.VBox):
         self.folder.observe(lambda change: self.use_folder(change["new"]), names="value")
         self.picker.observe(lambda change: change["new"] and self.choose(change["new"]), names="value")
         self.item_box.observe(lambda change: change["new"].strip() and self.choose(change["new"]), names="value")
-        self.open_button.on_click(lambda _b: self.open())
+        self.open_button.on_click(lambda _b: self.open_poll())
         self.close_button.on_click(lambda _b: self.close_poll())
         self.reveal_button.on_click(lambda _b: self.reveal())
         self.use_folder(self.folder.value)
@@ -216,7 +216,7 @@ class PollWidget(w.VBox):
 
     # --- the poll ------------------------------------------------------------------------------
 
-    def open(self) -> None:
+    def open_poll(self) -> None:
         """Open the poll on the item chosen (a new round hides the answer again) and start following it."""
         with self._lock:
             self.revealed, self.answer.value = False, ""

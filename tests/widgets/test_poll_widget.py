@@ -56,6 +56,13 @@ def test_without_a_class_folder_it_says_how_to_make_one_and_nothing_can_be_opene
     assert widget.question is not None and "12 cm" in widget.question_text.value
 
 
+def test_the_poll_is_a_widget_the_page_can_show(monkeypatch):
+    """The poll has its widget model (its own Open does not replace the widget's opening, so JupyterLab draws it)."""
+    monkeypatch.delenv("SARCOMA_EDU_CLASS_DIR", raising=False)
+    widget = poll_widget("08")
+    assert widget.model_id and widget._repr_mimebundle_()["application/vnd.jupyter.widget-view+json"]["model_id"]
+
+
 def test_a_folder_that_is_not_a_class_folder_is_a_message_with_the_set_up(tmp_path, monkeypatch):
     """An empty folder typed as the class folder: an alert naming it, the set-up line, and no folder in use."""
     monkeypatch.delenv("SARCOMA_EDU_CLASS_DIR", raising=False)
@@ -104,7 +111,7 @@ def test_a_listed_id_typed_shows_in_the_list_and_choosing_from_the_list_clears_t
 def test_opening_counts_the_answers_and_shows_the_state_in_words(class_dir, tmp_path):
     """Open, then three students answer (two wrong, one right): 'Poll open: 3 answered' and bars of 67% and 33%."""
     widget = poll_widget("08", class_dir=class_dir, item=ITEM)
-    widget.open()
+    widget.open_poll()
     assert "Poll open: 0 answered" in widget.status.value
     assert widget.open_button.disabled and not widget.close_button.disabled
     wrong, right = wrong_and_right(widget)
@@ -120,7 +127,7 @@ def test_the_answers_arrive_by_themselves_without_running_anything(class_dir, tm
     """While the poll is open a thread reads it again: an answer given after opening shows without any call."""
     widget = poll_widget("08", class_dir=class_dir, item=ITEM)
     widget.interval_s = 0.2
-    widget.open()
+    widget.open_poll()
     assert widget.following
     answer(class_dir, tmp_path, "ana", wrong_and_right(widget)[1])
     deadline = time.monotonic() + 15  # a busy test machine: generous; the 2 s target is measured in the browser
@@ -134,7 +141,7 @@ def test_the_answers_arrive_by_themselves_without_running_anything(class_dir, tm
 def test_closing_stops_following_and_later_answers_are_late(class_dir, tmp_path):
     """Close: 'Poll closed: 1 answered', the thread stops; an answer after closing is reported late, not counted."""
     widget = poll_widget("08", class_dir=class_dir, item=ITEM)
-    widget.open()
+    widget.open_poll()
     wrong, right = wrong_and_right(widget)
     answer(class_dir, tmp_path, "ana", right)
     widget.close_poll()
@@ -148,7 +155,7 @@ def test_closing_stops_following_and_later_answers_are_late(class_dir, tmp_path)
 def test_reveal_shows_the_right_answer_with_its_explanation_and_marks_its_bar(class_dir, tmp_path):
     """Reveal: the right answer and why, with its source, in words; the chart's right bar says 'right answer'."""
     widget = poll_widget("08", class_dir=class_dir, item=ITEM)
-    widget.open()
+    widget.open_poll()
     wrong, right = wrong_and_right(widget)
     answer(class_dir, tmp_path, "ana", wrong)
     widget.close_poll()
@@ -163,17 +170,17 @@ def test_reveal_shows_the_right_answer_with_its_explanation_and_marks_its_bar(cl
 def test_opening_again_hides_the_answer_for_the_new_round(class_dir):
     """After Reveal, opening the poll again clears the answer and the mark until Reveal is pressed again."""
     widget = poll_widget("08", class_dir=class_dir, item=ITEM)
-    widget.open()
+    widget.open_poll()
     widget.close_poll()
     widget.reveal()
-    widget.open()
+    widget.open_poll()
     assert widget.answer.value == "" and not widget.revealed and not widget.reveal_button.disabled
 
 
 def test_a_hostile_file_in_the_drop_box_is_a_line_for_the_instructor_never_html(class_dir, tmp_path):
     """A file of HTML dropped for the poll is not counted and is listed as one escaped line, never as markup."""
     widget = poll_widget("08", class_dir=class_dir, item=ITEM)
-    widget.open()
+    widget.open_poll()
     answer(class_dir, tmp_path, "ana", wrong_and_right(widget)[1])
     (class_dir / "dropbox" / "<img src=x onerror=alert(1)>.json").write_text("{}")
     widget.refresh()
@@ -186,7 +193,7 @@ def test_a_hostile_file_in_the_drop_box_is_a_line_for_the_instructor_never_html(
 def test_closing_the_widget_stops_following(class_dir):
     """Closing the widget (its cell cleared or run again) ends the thread reading the class folder."""
     widget = poll_widget("08", class_dir=class_dir, item=ITEM)
-    widget.open()
+    widget.open_poll()
     assert widget.following
     widget.close()
     assert not widget.following
