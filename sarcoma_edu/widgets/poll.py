@@ -2,7 +2,7 @@
 
 The instructor picks an item (a prediction, a self-check or quiz question, or a tumour-board step: from the
 lesson's list, or by its id), the class folder (``$SARCOMA_EDU_CLASS_DIR`` or its path typed in), and presses
-**Open poll**. From then on a thread in the kernel re-reads the results every second
+**Open poll**. From then on a thread in the kernel re-reads the results every half second
 (:func:`sarcoma_edu.live.results.results`) and, only when they changed, redraws the count ("Poll open: 12
 answered") and the bar chart of each answer's share (:func:`sarcoma_edu.display.poll_chart.poll_figure`):
 no cell is run again, in JupyterLab as in Voila. It stops when the poll is closed (here or with ``sarcoma-edu
@@ -30,12 +30,14 @@ from sarcoma_edu.live import classfolder, polls
 from sarcoma_edu.live import results as _results
 from sarcoma_edu.live.answers import poll_question
 from sarcoma_edu.widgets.answers import CHOICE_TYPES, choice_order
-from sarcoma_edu.widgets.base import _show
+from sarcoma_edu.widgets.base import _fits, _show
 from sarcoma_edu.widgets.feedback import alert, feedback_box
 
 __all__ = ["REFRESH_S", "PollWidget", "lesson_items", "poll_widget"]
 
-REFRESH_S = 1.0  # how often the open poll's results are read again (an answer shows within about a second)
+# how often an open poll is read again (200 students' answers are read in about 25 ms: benchmarks/bench_polls.py)
+REFRESH_S = 0.5
+_LABEL_LETTERS = 80  # the longest label in the list of items
 _MANY = 8  # with more choices than this (an ordering's every possible order) only those chosen get a bar
 _SKIPPED_SHOWN = 8  # skipped files listed by name; the rest are counted
 _SET_UP = (
@@ -61,18 +63,21 @@ def _short(text: str, letters: int = 90) -> str:
 def lesson_items(lesson: str | None = None, cases: Iterable[Case] = ()) -> list[tuple[str, str]]:
     """The items a poll can be opened on, as drop-down choices (label, id): a lesson's exercises, then case steps.
 
+    Each label is at most :data:`_LABEL_LETTERS` letters (its question cut short between words), so the list
+    fits the page at 1366 x 768 without cutting a choice.
+
     Args:
         lesson: a lesson name (``"08_tumour_board"``) or number: its predictions and self-check questions.
         cases: tumour-board cases: each step, labelled with its case and number.
     """
     found = []
     for exercise in load_exercises(lesson) if lesson else ():
-        kind = "Prediction" if exercise.role == "predict" else "Self-check"
-        found.append((f"{kind}: {_short(exercise.question.question)}", exercise.id))
+        kind = "Prediction: " if exercise.role == "predict" else "Self-check: "
+        found.append((kind + _short(exercise.question.question, _LABEL_LETTERS - len(kind)), exercise.id))
     for case in cases:
         for number, step in enumerate(case.steps, start=1):
-            found.append((f"{_short(case.title, 50)}, step {number}: {_short(step.question.question, 60)}",
-                          step.question.id))  # fmt: skip
+            where = f"{_short(case.title, 30)}, step {number}: "
+            found.append((where + _short(step.question.question, _LABEL_LETTERS - len(where)), step.question.id))
     return found
 
 
@@ -124,10 +129,11 @@ class PollWidget(w.VBox):
         self._choosing = False
         wide = {"max_width": "100%"}
         self.folder = w.Text(value=str(class_dir or ""), description="Class folder", placeholder="/path/to/class",
-                             continuous_update=False, style=_LABEL, layout=w.Layout(width="40em", **wide))  # fmt: skip
+                             continuous_update=False, style=_LABEL, layout=w.Layout(width="60em", **wide))  # fmt: skip
         self.folder_note = w.HTML()
-        self.picker = w.Dropdown(options=[("Choose a question…", ""), *items], value="", description="Question",
-                                 style=_LABEL, layout=w.Layout(width="48em", **wide))  # fmt: skip
+        options = [("Choose a question…", ""), *items]
+        self.picker = w.Dropdown(options=options, value="", description="Question", style=_LABEL,
+                                 layout=_fits(options, "Question"))  # as wide as its longest choice  # fmt: skip
         self.item_box = w.Text(description="or an item id", placeholder="e.g. ex-08-case1-stage", style=_LABEL,
                                continuous_update=False, layout=w.Layout(width="28em", **wide))  # fmt: skip
         self.item_note = w.HTML()

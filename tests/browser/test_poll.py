@@ -19,13 +19,15 @@ from sarcoma_edu.live.dropbox import drop_answer
 from sarcoma_edu.serve.servers import present_command, present_env
 from sarcoma_edu.widgets.poll import lesson_items
 from tests.browser.harness import AXE, PANEL, copy_lessons, free_port, open_lesson, run_all, start_server, stop
-from tests.browser.measures import CUT_BUTTONS_JS
-from tests.browser.pages import choose, error_outputs, own_progress, press, require_browser, shot
+from tests.browser.measures import CUT_BUTTONS_JS, cut_off
+from tests.browser.pages import SHOTS, choose, error_outputs, own_progress, press, require_browser, shot
 
 ITEM = "ex-08-case1-stage"  # worked case 1: a 12 cm high-grade thigh sarcoma
 POLL = f"{PANEL} .sarcoma-edu-poll"
 SHOWS_WITHIN_MS = 2000  # the issue's promise: an answer is on the projector within 2 seconds
 _HAS_TEXT = "([el, text]) => el.innerText.includes(text)"
+# the chart inside the poll, found afresh each time: every update draws a new one in its place
+_CHART_HAS_TEXT = "([el, text]) => [...el.querySelectorAll('.js-plotly-plot')].some(c => c.textContent.includes(text))"
 
 
 def _class_folder_for_the_kernel(page, folder) -> None:
@@ -38,6 +40,24 @@ def _class_folder_for_the_kernel(page, folder) -> None:
         }""",
         str(folder),
     )
+
+
+def _within_2_s(page, locator, text: str, start: float, where: str = _HAS_TEXT) -> None:
+    """Wait until ``locator`` (or its chart) shows ``text``, at most 2 s after ``start``; else fail saying when."""
+    try:
+        page.wait_for_function(where, arg=[locator.element_handle(), text], timeout=SHOWS_WITHIN_MS)
+    except Exception:
+        page.wait_for_function(where, arg=[locator.element_handle(), text], timeout=30_000)
+        late = time.monotonic() - start
+        raise AssertionError(f"{text!r} showed {late:.2f} s after the answer, not within 2 s") from None
+
+
+def _open_and_wait_for_the_chart(page, poll) -> None:
+    """Press Open poll by keyboard and wait until the empty chart is drawn (the page loads plotly for it once)."""
+    press(page, poll.get_by_role("button", name="Open poll"))
+    page.wait_for_function(_HAS_TEXT, arg=[poll.element_handle(), "Poll open: 0 answered"], timeout=10_000)
+    poll.locator(".js-plotly-plot").wait_for(timeout=60_000)
+    page.wait_for_function(_HAS_TEXT, arg=[poll.element_handle(), "No answers yet"], timeout=30_000)
 
 
 def _axe(page, selector: str) -> list[str]:
@@ -75,38 +95,39 @@ def test_answers_reach_the_projector_without_a_reload_and_reveal_marks_the_right
         assert poll.get_by_label("Class folder").input_value() == str(folder)
         choose(page, poll.get_by_label("Question", exact=True), label)
         poll.get_by_text("No poll on this question yet").wait_for(timeout=10_000)
-        press(page, poll.get_by_role("button", name="Open poll"))
-        page.wait_for_function(_HAS_TEXT, arg=[poll.element_handle(), "Poll open: 0 answered"], timeout=10_000)
+        _open_and_wait_for_the_chart(page, poll)
         page.evaluate("window.sarcomaEduSamePage = true")  # gone if the page were loaded again
         took = []
-        for number, (student, choice) in enumerate((("ana", wrong[0]), ("ben", wrong[0]), ("cy", right)), start=1):
+        answers = (("ana", wrong[0], "100% (1)"), ("ben", wrong[0], "100% (2)"), ("cy", right, "67% (2)"))
+        for number, (student, choice, bar) in enumerate(answers, start=1):
             start = time.monotonic()
             dropped = drop_answer(ITEM, choice, class_dir=folder, token_folder=tmp_path / "students" / student)
             assert dropped is not None and dropped.ok, dropped
+            _within_2_s(page, poll, f"Poll open: {number} answered", start)  # the count in words
+            _within_2_s(page, poll, bar, start, _CHART_HAS_TEXT)  # the chart's bar
             answered = "1 student answered" if number == 1 else f"{number} students answered"
-            for shown in (f"Poll open: {number} answered", answered):  # the count, and the chart's text alternative
-                page.wait_for_function(_HAS_TEXT, arg=[poll.element_handle(), shown], timeout=SHOWS_WITHIN_MS)
+            _within_2_s(page, poll, answered, start)  # the chart's text alternative
             took.append(time.monotonic() - start)
         print(f"answer to projector: {', '.join(f'{s:.2f} s' for s in took)}")  # measured, shown with -s
         chart = poll.locator(".js-plotly-plot")
-        page.wait_for_function(_HAS_TEXT, arg=[chart.element_handle(), "67% (2)"], timeout=SHOWS_WITHIN_MS)
-        assert "33% (1)" in chart.inner_text()
+        assert "33% (1)" in chart.text_content()
         assert page.evaluate("window.sarcomaEduSamePage") is True
         press(page, poll.get_by_role("button", name="Close poll"))
         page.wait_for_function(_HAS_TEXT, arg=[poll.element_handle(), "Poll closed: 3 answered"], timeout=10_000)
         press(page, poll.get_by_role("button", name="Reveal the answer"))
         poll.get_by_text("The right answer", exact=True).wait_for(timeout=10_000)
-        page.wait_for_function(_HAS_TEXT, arg=[chart.element_handle(), "(right answer)"], timeout=10_000)
+        page.wait_for_function(_CHART_HAS_TEXT, arg=[poll.element_handle(), "(right answer)"], timeout=10_000)
         marked = chart.locator(".ytick", has_text="right answer")
-        assert marked.count() == 1 and right in marked.inner_text()
+        assert marked.count() == 1 and right in marked.text_content()
         assert f"The right answer: {right}" in poll.locator(".sarcoma-edu-figure-text").inner_text()
         assert "Student " not in poll.inner_text()  # counts only: no pseudonym (and so no name) is shown
-        assert poll.evaluate(CUT_BUTTONS_JS) == []
+        assert cut_off(page) == []  # no choice, label, button or chart text cut at 1366 x 768
         assert error_outputs(page) == []
         found = _axe(page, POLL)
         assert found == [], "\n".join(found)
+        poll.locator(".js-plotly-plot").scroll_into_view_if_needed()
         shot(page, "08_poll_1366x768.png")
-        poll.screenshot(path=str(tmp_path / "poll.png"))
+        poll.screenshot(path=str(SHOTS / "08_poll_widget.png"))
     finally:
         page.close()
 
@@ -134,16 +155,15 @@ def test_in_voila_with_large_text_the_answers_show_without_a_reload(browser, tmp
         page.get_by_text("Question 1 of").first.wait_for(timeout=120_000)  # the self-check: the last cell has run
         poll.scroll_into_view_if_needed()
         choose(page, poll.get_by_label("Question", exact=True), label)
-        press(page, poll.get_by_role("button", name="Open poll"))
-        page.wait_for_function(_HAS_TEXT, arg=[poll.element_handle(), "Poll open: 0 answered"], timeout=10_000)
+        _open_and_wait_for_the_chart(page, poll)
         page.evaluate("window.sarcomaEduSamePage = true")
         for number, student in enumerate(("dee", "eve"), start=1):
+            start = time.monotonic()
             dropped = drop_answer(ITEM, right, class_dir=folder, token_folder=tmp_path / "students" / student)
             assert dropped is not None and dropped.ok, dropped
-            page.wait_for_function(_HAS_TEXT, arg=[poll.element_handle(), f"Poll open: {number} answered"],
-                                   timeout=SHOWS_WITHIN_MS)  # fmt: skip
+            _within_2_s(page, poll, f"Poll open: {number} answered", start)
         chart = poll.locator(".js-plotly-plot")
-        page.wait_for_function(_HAS_TEXT, arg=[chart.element_handle(), "100% (2)"], timeout=SHOWS_WITHIN_MS)
+        _within_2_s(page, poll, "100% (2)", start, _CHART_HAS_TEXT)
         assert page.evaluate("window.sarcomaEduSamePage") is True
         sizes = chart.evaluate(
             "c => [...c.querySelectorAll('.ytick text, .bartext')].map(t => parseFloat(t.style.fontSize))"
@@ -152,6 +172,7 @@ def test_in_voila_with_large_text_the_answers_show_without_a_reload(browser, tmp
         assert poll.evaluate(CUT_BUTTONS_JS) == []
         found = _axe(page, ".sarcoma-edu-poll")
         assert found == [], "\n".join(found)
+        chart.scroll_into_view_if_needed()
         shot(page, "08_poll_voila_1920x1080.png")
     finally:
         page.close()
