@@ -80,6 +80,15 @@ def test_the_class_folder_comes_from_the_environment(class_dir, monkeypatch):
     assert "No poll on this question yet" in widget.status.value and not widget.open_button.disabled
 
 
+def test_a_class_folder_that_is_not_mine_says_the_poll_is_run_by_the_instructor(class_dir, monkeypatch):
+    """In a student's kernel on the hub (the polls folder is not hers to write): a note that the instructor runs the
+    poll and her answers reach it by themselves; no folder in use, nothing to open."""
+    monkeypatch.setattr("sarcoma_edu.widgets.poll.os.access", lambda path, mode: False)
+    widget = poll_widget("08", class_dir=class_dir, item=ITEM)
+    assert widget.class_dir is None and widget.open_button.disabled
+    assert "your instructor's" in widget.folder_note.value and "reaches it by itself" in widget.folder_note.value
+
+
 def test_an_unknown_item_id_typed_is_a_visible_message_naming_it(class_dir):
     """Typing 'ex-08-nope' shows an alert naming the id and what ids look like; nothing can be opened."""
     widget = poll_widget("08", class_dir=class_dir)
