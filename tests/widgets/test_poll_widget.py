@@ -206,3 +206,32 @@ def test_closing_the_widget_stops_following(class_dir):
     assert widget.following
     widget.close()
     assert not widget.following
+
+
+def test_an_ordering_poll_draws_only_the_orders_given_and_reveal_adds_the_right_one(class_dir, tmp_path):
+    """Of the 24 possible orders of lesson 08's plan, only the one two students gave gets a bar; Reveal adds the right
+    order, marked."""
+    widget = poll_widget("08", class_dir=class_dir, item="ex-08-case1-order")
+    widget.open_poll()
+    items = ["Surgery", "Radiation therapy before surgery", "Recovery before surgery", "Follow-up"]
+    for student in ("ana", "ben"):
+        answer(class_dir, tmp_path, student, items, item="ex-08-case1-order")
+    widget.refresh()
+    (label,) = widget.figure.data[0].y  # a long order wraps onto lines
+    assert label.replace("<br>", " ") == " → ".join(items) and list(widget.figure.data[0].text) == ["100% (2)"]
+    widget.reveal()
+    labels = list(widget.figure.data[0].y)
+    assert len(labels) == 2 and sum(RIGHT_MARK in label for label in labels) == 1
+
+
+def test_a_numeric_poll_has_a_bar_per_number_and_reveal_marks_those_in_the_right_range(class_dir, tmp_path):
+    """Lesson 01's limb share (right: 40 to 50%): answers 45, 45 and 30 give bars 30 and 45; Reveal marks 45 only."""
+    widget = poll_widget(class_dir=class_dir, item="ex-01-limb-share")
+    widget.open_poll()
+    for student, number in (("ana", 45), ("ben", 45), ("cy", 30)):
+        answer(class_dir, tmp_path, student, number, item="ex-01-limb-share")
+    widget.refresh()
+    assert list(widget.figure.data[0].y) == ["30", "45"] and list(widget.figure.data[0].text) == ["33% (1)", "67% (2)"]
+    widget.reveal()
+    assert list(widget.figure.data[0].y) == ["30", f"<b>✓ 45<br>({RIGHT_MARK})</b>"]
+    assert "40" in widget.answer.value and "50" in widget.answer.value
