@@ -57,6 +57,7 @@ SLOW = {
         "tests/lessons/test_lesson_tables.py::test_every_table_a_lesson_shows_is_whole_and_without_row_numbers",
         "tests/lessons/test_notebook_outputs.py",
         "tests/lessons/test_teaching_guide.py::test_the_guides_snippets_run_as_written",
+        "tests/live/test_guide.py::test_the_guides_poll_commands_run_as_written",
         "tests/repo/test_install.py::test_built_wheel_stages_a_case_outside_the_repo",
         "tests/repo/test_make_lab.py::test_the_lesson_copies_are_made_and_an_edited_one_is_kept",
         "tests/repo/test_repo.py::test_stated_number_of_quiz_questions_is_the_number_in_the_banks",
@@ -114,6 +115,8 @@ def worker_group(nodeid: str) -> str:
     """The tests one worker runs together, in order, named by this test's id (its own id when it goes alone)."""
     path, _, name = nodeid.partition("::")
     if path.startswith(("notebooks/", "tests/hub/")):  # a notebook's cells; the hub class
+        return path
+    if path == "tests/live/test_unix_users.py":  # one set of temporary Unix users for all its tests
         return path
     if path == "tests/browser/test_lessons.py" and name.endswith("]"):  # one lesson's Run All, read three ways
         return f"{path}[{name.split('[', 1)[1]}"

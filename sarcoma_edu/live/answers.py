@@ -2,7 +2,8 @@
 
 Any item a student answers can be polled: a quiz bank question, an in-lesson exercise (``ex-...``,
 ordering ones too), a tumour-board case step (``case:<case>:<step>``) or a generated question
-(``case-<kind>-<seed>``). :func:`poll_item` finds its question and keeps what a poll needs of it
+(``case-<kind>-<seed>``), built-in or from the instructor's content folder. :func:`poll_item` finds
+its question in the item catalog (:mod:`sarcoma_edu.course.items`) and keeps what a poll needs of it
 (:class:`PollItem`: its type and choices, written into the poll file when the poll opens, so that
 students' kernels and the results read them from there); :func:`answer_value` checks an answer
 against it (an answer not among the item's choices is refused) and puts it in one form;
@@ -15,29 +16,18 @@ student, so the bars say what share of the students ticked each answer.
 from __future__ import annotations
 
 import difflib
-import functools
 import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sarcoma_edu.common import checks as _checks
-from sarcoma_edu.course.banks import load_bank
-from sarcoma_edu.course.cases import step_question
 from sarcoma_edu.course.exercises import ORDER_JOIN, load_exercises
-from sarcoma_edu.course.generated import question_from_id
+from sarcoma_edu.course.items import UnknownItemError, bank_questions, item
 from sarcoma_edu.course.quiz import QUESTION_TYPES, Question
 
 __all__ = ["PollItem", "UnknownItemError", "answer_value", "poll_item", "poll_question", "tally"]
-
-ID_FORMS = (
-    "a quiz question id (as in datasets/quiz), an exercise id such as 'ex-03-retro-nodes', a case step "
-    "'case:<case>:<step>' or a generated question such as 'case-stage-12'"
-)
-
-
-class UnknownItemError(ValueError):
-    """An item id that no question has; the message names it, the forms an id takes and near ids."""
 
 
 @dataclass(frozen=True)
@@ -55,34 +45,31 @@ class PollItem:
             raise ValueError(f"choices={_checks.show(self.choices)} do not suit a {self.type} question")
 
 
-@functools.cache
-def _builtin() -> dict[str, Question]:
-    questions = {q.id: q for q in load_bank()}
-    questions.update({e.id: e.question for e in load_exercises()})
-    return questions
+def poll_question(item_id: str, content: str | Path | None = None) -> Question:
+    """The question of the item ``item_id``, from the item catalog (:func:`sarcoma_edu.course.items.item`).
 
-
-def poll_question(item_id: str) -> Question:
-    """The question of the item ``item_id`` (bank question, exercise, case step or generated question).
+    Args:
+        item_id: a bank question, exercise, case step or generated question id.
+        content: the instructor's content folder; None for ``$SARCOMA_EDU_CONTENT`` (or none).
 
     Raises:
         TypeError: ``item_id`` is not a string.
-        UnknownItemError: no item has this id (the message names the forms an id takes, and close ids).
+        UnknownItemError: no item has this id (the message says the forms an id takes, and close ids).
+        ContentFolderError: the id is not built-in and the content folder named cannot be used.
     """
-    if not isinstance(item_id, str):
-        raise TypeError(f"item_id={_checks.show(item_id)} is a {type(item_id).__name__}; expected an item id")
-    known = _builtin()
-    found = known.get(item_id) or step_question(item_id) or question_from_id(item_id)
-    if found is not None:
-        return found
-    near = difflib.get_close_matches(item_id, list(known), n=3, cutoff=0.75)
-    hint = f"; did you mean {', '.join(near)}?" if near else ""
-    raise UnknownItemError(f"item_id={_checks.show(item_id)} is not an item; expected {ID_FORMS}{hint}")
+    try:
+        return item(item_id, content)
+    except UnknownItemError as error:
+        known = [q.id for q in bank_questions(content)] + [e.id for e in load_exercises()]
+        near = difflib.get_close_matches(item_id, known, n=3, cutoff=0.75)
+        if not near:
+            raise
+        raise UnknownItemError(f"{error}; did you mean {', '.join(near)}?") from None
 
 
-def poll_item(item_id: str) -> PollItem:
+def poll_item(item_id: str, content: str | Path | None = None) -> PollItem:
     """What a poll on ``item_id`` needs of its question (see :func:`poll_question` for the errors)."""
-    question = poll_question(item_id)
+    question = poll_question(item_id, content)
     return PollItem(item_id, question.type, question.choices)
 
 

@@ -190,7 +190,7 @@ def _group_warning(dropbox: Path) -> str:
     name = grp.getgrgid(dropbox.stat().st_gid).gr_name
     shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
     return (
-        f"Warning: the drop box belongs to the group {name!r}, which {shown} also belong to: they could read "
+        f"Warning: other accounts are in the drop box's group {name!r} ({shown}): they could read the "
         f"answers. Give it a group of your own: chgrp GROUP {dropbox}"
     )
 
@@ -259,6 +259,11 @@ def _setup_text(folder: Path, settings: ClassSettings, again: bool) -> str:
             "On a JupyterHub, add this line to jupyterhub_config.py and restart the hub:",
             f'    c.Spawner.environment["SARCOMA_EDU_CLASS_DIR"] = "{folder}"',
             "The folder must be on a disk every student's server sees, at the same path.",
+            *(
+                ["Each student's server must run as her own system user (JupyterHub's LocalProcessSpawner)."]
+                if settings.one_answer_per == "account"
+                else []
+            ),
             "",
             "In a computer room with a shared folder, set the variable in every student's session, e.g.",
             f'    export SARCOMA_EDU_CLASS_DIR="{folder}"',

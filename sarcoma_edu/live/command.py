@@ -7,7 +7,7 @@ Examples::
     sarcoma-edu poll results /srv/sarcoma-class ex-03-retro-nodes --json
     sarcoma-edu poll close /srv/sarcoma-class ex-03-retro-nodes
 
-Exit status as every command: 0 done; 1 when a file of the class folder could not be written (one
+Exit status as every command: 0 done; 1 when a file of the class folder could not be written or read (one
 line naming it and why); 2 for bad input (one line naming the argument, the value and what is
 allowed). A file of the drop box that is not counted is one warning line on stderr each.
 """
@@ -18,6 +18,7 @@ import argparse
 import json
 import sys
 
+from sarcoma_edu.course.items import ContentFolderError
 from sarcoma_edu.live.answers import UnknownItemError
 from sarcoma_edu.live.classfolder import ClassFolderError, init_class
 from sarcoma_edu.live.polls import PollError, close_poll, open_poll
@@ -81,6 +82,12 @@ def add_parsers(commands) -> None:
             action="store_true",
             help='print one JSON object: {"item", "responses", "counts", "open", "late"}',
         )
+        if verb == "open":
+            action.add_argument(
+                "--content",
+                metavar="DIR",
+                help="your content folder, for an item of your own (default: $SARCOMA_EDU_CONTENT)",
+            )
 
 
 def _fail(command: str, message: str, status: int = 2) -> int:
@@ -101,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     command = f"poll {args.poll_command}"
     try:
         if args.poll_command == "open":
-            open_poll(args.class_dir, args.item_id)
+            open_poll(args.class_dir, args.item_id, content=args.content)
         elif args.poll_command == "close":
             close_poll(args.class_dir, args.item_id)
         found = results(args.class_dir, args.item_id)
@@ -109,11 +116,14 @@ def run(args: argparse.Namespace) -> int:
         return _fail(command, str(error).replace("item_id=", "ITEM_ID ", 1))
     except ClassFolderError as error:
         return _fail(command, f"CLASS_DIR {error}")
+    except ContentFolderError as error:
+        return _fail(command, str(error))
     except PollError as error:
         return _fail(command, str(error))
     except PermissionError as error:
         where = error.filename or args.class_dir
-        return _fail(command, f"{where}: {error.strerror}; only the instructor who owns the class folder can do this")
+        reason = f"{error.strerror}; only the instructor who owns the class folder can do this"
+        return _fail(command, f"could not write or read {where} ({reason})", 1)
     except OSError as error:
         return _fail(command, f"could not write or read {error.filename or args.class_dir} ({error.strerror})", 1)
     for line in found.skipped:

@@ -140,16 +140,20 @@ def _write_state(class_dir: str | Path, state: PollState) -> None:
     write_json(poll_file(class_dir, state.item), state.as_json(), mode=0o644)
 
 
-def open_poll(class_dir: str | Path, item_id: str) -> PollState:
+def open_poll(class_dir: str | Path, item_id: str, *, content: str | Path | None = None) -> PollState:
     """Open a poll on ``item_id``: answers given from now on are counted (a poll already open stays as it is).
+
+    ``content`` is the instructor's content folder, where an item of her own is found (None:
+    ``$SARCOMA_EDU_CONTENT``, or none).
 
     Raises:
         UnknownItemError: no item has this id.
+        ContentFolderError: the id is not built-in and the content folder named cannot be used.
         ClassFolderError: ``class_dir`` is not a class folder.
         PollError: the poll file there cannot be read.
         OSError: the poll file could not be written.
     """
-    asked = poll_item(item_id)
+    asked = poll_item(item_id, content)
     class_settings(Path(class_dir))
     state = poll_state(class_dir, item_id)
     if state.open:

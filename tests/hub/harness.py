@@ -190,10 +190,11 @@ def hub_environment(decoy_progress: Path) -> dict[str, str]:
     return env
 
 
-def start_hub(folder: Path, env: dict[str, str]) -> Hub:
-    """Start JupyterHub with the guide's configuration on free 127.0.0.1 ports; wait until it answers."""
+def start_hub(folder: Path, env: dict[str, str], extra: str = "") -> Hub:
+    """Start JupyterHub with the guide's configuration (and ``extra`` lines after it) on free 127.0.0.1 ports;
+    wait until it answers."""
     config = folder / "jupyterhub_config.py"
-    config.write_text(hub_config(), encoding="utf-8")
+    config.write_text(hub_config() + extra, encoding="utf-8")
     homes = folder / "homes"
     homes.mkdir()
     public, hub_port, api_port = free_port(), free_port(), free_port()

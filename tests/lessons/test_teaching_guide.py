@@ -117,6 +117,8 @@ RUN_ELSEWHERE = {
     ("bash", "pip install <path or URL"): "installs a hub: tests/hub/test_hub.py runs one from `make hub-deps`",
     ("dockerfile", "# Dockerfile"): "builds a container image (not built by the tests)",
     ("yaml", "# config.yaml"): "values for a Kubernetes chart (not deployed by the tests)",
+    ("bash", "sarcoma-edu class init /srv/sarcoma-polls"): "the poll commands: tests/live/test_guide.py runs them",
+    ("python", "# Live polls: add these lines"): "the hub's poll lines: tests/live/test_guide.py, tests/hub/",
 }
 
 

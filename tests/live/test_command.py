@@ -7,6 +7,7 @@ import json
 import pytest
 
 from sarcoma_edu.cli import main
+from tests.content_folder import QUESTION_ID, make_content
 from tests.live.conftest import ITEM, answer_as
 
 
@@ -63,14 +64,23 @@ def test_a_skipped_file_is_a_warning_line_on_stderr(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["poll", "open", "{folder}", "ex-03-retro-node"], "ITEM_ID 'ex-03-retro-node' is not an item; expected"),
+        (["poll", "open", "{folder}", "ex-03-retro-node"], "ITEM_ID 'ex-03-retro-node' is not an item: no built-in"),
+        (["poll", "open", "{folder}", "my-trunk-t2", "--content", "{folder}/none"], "--content"),
         (["poll", "results", "{folder}/missing", ITEM], "CLASS_DIR '{folder}/missing' does not exist; make it with"),
         (["poll", "close", "{folder}", ITEM], f"ITEM_ID {ITEM!r}: no poll is open on it"),
         (["poll", "results", "{folder}", ITEM], f"ITEM_ID {ITEM!r}: no poll was opened on it"),
         (["class", "init", "{folder}", "--names"], "CLASS_DIR '{folder}' is already a class folder set up with no"),
         (["class", "init", "{folder}/no/such"], "the folder it goes in"),
     ],
-    ids=["unknown item", "missing class folder", "close a closed poll", "never opened", "other options", "no parent"],
+    ids=[
+        "unknown item",
+        "missing content folder",
+        "missing class folder",
+        "close a closed poll",
+        "never opened",
+        "other options",
+        "no parent",
+    ],
 )
 def test_bad_input_is_one_line_naming_the_argument_and_exit_status_2(tmp_path, capsys, args, message):
     """Each mistake gives status 2 and one line on stderr naming what was given and what is allowed."""
@@ -80,3 +90,14 @@ def test_bad_input_is_one_line_naming_the_argument_and_exit_status_2(tmp_path, c
     assert main([a.format(folder=folder) for a in args]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message.format(folder=folder) in err, err
+
+
+def test_a_poll_on_an_item_of_the_instructors_own_content_folder(tmp_path, capsys):
+    """--content DIR finds her own question; students' answers are then checked against its choices."""
+    folder, content = tmp_path / "class", make_content(tmp_path / "content")
+    main(["class", "init", str(folder), "--shared-account"])
+    assert main(["poll", "open", str(folder), QUESTION_ID, "--content", str(content), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["counts"] == {"T2": 0, "T1": 0, "T3": 0}
+    answer_as(folder, "ana", QUESTION_ID, "T2")
+    assert main(["poll", "results", str(folder), QUESTION_ID, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["T2"] == 1

@@ -134,7 +134,9 @@ def test_closing_freezes_the_results_and_later_answers_are_late(class_folder):
     assert (frozen.responses, frozen.counts["IV"], frozen.open, frozen.late) == (2, 2, False, 0)
     # a student whose kernel read "open" just before the close: her file lands after it
     write_raw(class_folder, answer_file_name(ITEM, TOKEN), _answer(ITEM, "IB"))
-    ben.write_text(json.dumps(_answer(ITEM, "IIIA")))  # and one who changed hers after it
+    changed = ben.with_name(".changed.partial")  # and one who changed hers after it (a new file renamed over hers)
+    changed.write_text(json.dumps(_answer(ITEM, "IIIA")))
+    os.replace(changed, ben)
     later = results(class_folder, ITEM)
     assert later.as_json() == {
         "item": ITEM,
@@ -177,5 +179,5 @@ def test_results_of_an_item_never_polled_and_of_an_unknown_item_are_refused(clas
     """No poll yet: a PollError saying how to open one; an unknown id: the forms an id takes."""
     with pytest.raises(PollError, match="no poll was opened"):
         results(class_folder, ITEM)
-    with pytest.raises(ValueError, match=r"is not an item; expected .*did you mean ex-03-retro-nodes"):
+    with pytest.raises(ValueError, match=r"is not an item: .*did you mean ex-03-retro-nodes"):
         open_poll(class_folder, "ex-03-retro-node")

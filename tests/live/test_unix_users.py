@@ -98,6 +98,7 @@ def poll_by_separate_users():
         record["closed"] = cli("poll", "close", str(cls), ITEM, "--json")
         record["pry closed"] = _json(as_user(ben, [python, "-c", PRY, str(cls), record["ana"]["file"], name], env))
         record["after"] = cli("poll", "results", str(cls), ITEM, "--json")
+        record.update(users=users, python=python, srv=srv)
         yield record
 
 
@@ -137,3 +138,17 @@ def test_a_student_cannot_read_the_frozen_results_but_can_see_whether_a_poll_is_
     for action in ("read the frozen results", "list the frozen results", "read another's answer"):
         assert pried[action] == "PermissionError", pried
     assert pried["read whether a poll is open"] == "allowed"
+
+
+def test_class_init_warns_when_other_accounts_share_the_drop_boxs_group(poll_by_separate_users):
+    """A drop box whose group a student is in (she could read answers by group) is named, with the fix."""
+    record = poll_by_separate_users
+    teacher, ana, python = record["users"]["teacher"], record["users"]["ana"], record["python"]
+    folder = record["srv"] / "shared-group-class"
+    first = as_user(teacher, [python, "-m", "sarcoma_edu", "class", "init", str(folder)], {})
+    assert first.returncode == 0 and "Warning" not in first.stdout, first.stdout + first.stderr
+    _run_privileged(["chgrp", ana.name, str(folder / "dropbox")])
+    again = as_user(teacher, [python, "-m", "sarcoma_edu", "class", "init", str(folder)], {})
+    assert again.returncode == 0, again.stderr
+    assert f"Warning: other accounts are in the drop box's group {ana.name!r} ({ana.name})" in again.stdout
+    assert "chgrp GROUP" in again.stdout

@@ -10,8 +10,9 @@ The students' processes must run a Python they may execute, with this checkout's
 test's own interpreter is one (a CI image's ``/usr/local/bin/python3``), it is used as it is. When it
 is not (an interpreter under a private home such as ``/root/.pyenv``), :func:`python_for` makes a
 virtual environment from a system Python of the same version that every user can run, whose one
-``.pth`` file adds the test environment's site-packages: the same packages, an interpreter others may
-start.
+``.pth`` file adds the test environment's site-packages, and whose ``etc/jupyter`` and
+``share/jupyter`` are links to the test environment's (JupyterLab's server extension, the
+kernel specs): the same packages, an interpreter others may start.
 """
 
 from __future__ import annotations
@@ -115,13 +116,21 @@ def as_user(
 _PROBE = "import sarcoma_edu.live.dropbox, sarcoma_edu.cli"
 
 
+def _runs(user: UnixUser, command: Sequence[str]) -> bool:
+    """Whether ``user`` can run ``command`` successfully (an interpreter she may not execute is a no)."""
+    try:
+        return as_user(user, command, {}).returncode == 0
+    except OSError:
+        return False
+
+
 def python_for(user: UnixUser, folder: Path) -> str:
     """A Python interpreter ``user`` can run that imports this checkout's sarcoma_edu (see the module); or fail."""
-    if as_user(user, [sys.executable, "-c", _PROBE], {}).returncode == 0:
+    if _runs(user, [sys.executable, "-c", _PROBE]):
         return sys.executable
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     candidates = [shutil.which(version, path="/usr/local/bin:/usr/bin:/bin"), f"/usr/bin/{version}"]
-    system = next((c for c in candidates if c and as_user(user, [c, "-c", "pass"], {}).returncode == 0), None)
+    system = next((c for c in candidates if c and _runs(user, [c, "-c", "pass"])), None)
     if system is None:
         pytest.fail(
             f"the students' processes need a {version} that every user can run (this test's interpreter, "
@@ -131,8 +140,12 @@ def python_for(user: UnixUser, folder: Path) -> str:
     subprocess.run([system, "-m", "venv", "--without-pip", str(bridge)], check=True, capture_output=True, timeout=120)
     paths = [*site.getsitepackages(), str(Path(sarcoma_edu.__file__).resolve().parents[1])]
     (bridge / "lib" / version / "site-packages" / "sarcoma_edu_test_env.pth").write_text(
-        f"import site; [site.addsitedir(p) for p in {json.dumps(paths)}]\n", encoding="utf-8"
+        f"import site; list(map(site.addsitedir, {json.dumps(paths)}))\n", encoding="utf-8"
     )
+    for shared in ("etc/jupyter", "share/jupyter"):  # Jupyter's own files (server extensions, JupyterLab, kernels)
+        if (Path(sys.prefix) / shared).is_dir():
+            (bridge / shared).parent.mkdir(parents=True, exist_ok=True)
+            (bridge / shared).symlink_to(Path(sys.prefix) / shared)
     python = str(bridge / "bin" / "python")
     probe = as_user(user, [python, "-c", _PROBE], {})
     if probe.returncode != 0:
