@@ -26,6 +26,7 @@ __all__ = [
     "TypedNumberError",
     "answer_style",
     "choice_controls",
+    "choice_order",
     "mark_chosen",
     "ticked",
     "typed_number",
@@ -46,6 +47,13 @@ def answer_style(scope: str, extra: str = "") -> str:
     )
 
 
+def choice_order(question: Question) -> list[str]:
+    """A choice question's answers in the order every student sees them (fixed by the question's id)."""
+    order = list(question.choices)
+    random.Random(question.id).shuffle(order)
+    return order
+
+
 def choice_controls(question: Question, choose: Callable[[str], object], check_button: w.Button) -> list[w.Widget]:
     """The controls for a choice question, in the question's fixed order.
 
@@ -54,8 +62,7 @@ def choice_controls(question: Question, choose: Callable[[str], object], check_b
     """
     if question.type not in CHOICE_TYPES:
         raise ValueError(f"question {question.id!r} is {question.type!r}, not one of {CHOICE_TYPES}: it has no choices")
-    order = list(question.choices)
-    random.Random(question.id).shuffle(order)
+    order = choice_order(question)
     if question.type == "multiple_choice":
         buttons = []
         for text in order:
