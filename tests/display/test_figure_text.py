@@ -126,6 +126,6 @@ def test_colour_is_never_the_only_carrier_of_meaning(build):
 
 
 def test_the_stage_map_description_keeps_the_capital_t_of_its_axis_title():
-    """Inside the stage map's sentence the axis titles begin small but keep "T" as written: "(T, greatest dimension)"."""
+    """In the stage map's sentence the axis titles begin small but keep "T" as written: "(T, greatest dimension)"."""
     words = description(stage_map_figure())
     assert "columns (tumour size in cm (T, greatest dimension))" in words and "rows (grade and spread)" in words
