@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from sarcoma_edu.clinical.provenance import read_whole
 from sarcoma_edu.clinical.tables import DatasetError, load_table
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
 
 
 def _typed(name: str, *, flags: tuple[str, ...] = (), numbers: tuple[str, ...] = ()) -> pd.DataFrame:
+    read_whole(name)
     frame = load_table(name).copy()
     for column in flags:
         frame[column] = frame[column] == "true"

@@ -10,6 +10,7 @@ import functools
 from dataclasses import dataclass
 from typing import Literal
 
+from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.common import checks as _checks
 
@@ -23,9 +24,16 @@ FNCLCC_SOURCE = "FNCLCC: Trojani, Int J Cancer 1984; Coindre, Arch Pathol Lab Me
 
 
 @functools.cache
-def _grade_terms() -> dict[str, tuple[GradeCode, str]]:
+def _grade_terms() -> dict[str, tuple[GradeCode, str, dict[str, str]]]:
+    """Each grade word, lower case -> (its AJCC code, its plain words, its row of ``grade_terms.csv``)."""
     table = load_table("grade_terms.csv")
-    return {row.term.lower(): (row.g, row.plain_words) for row in table.itertuples()}
+    return {row["term"].lower(): (row["g"], row["plain_words"], row) for row in table.to_dict("records")}
+
+
+def _term(key: str) -> tuple[GradeCode, str, dict[str, str]]:
+    found = _grade_terms()[key]
+    looked_up("grade_terms.csv", found[2])
+    return found
 
 
 def normalize_grade(grade: object) -> GradeCode:
@@ -48,17 +56,17 @@ def normalize_grade(grade: object) -> GradeCode:
     if isinstance(grade, str):
         key = grade.strip().lower()
         if key in terms:
-            return terms[key][0]
+            return _term(key)[0]
         raise ValueError(f"grade={_checks.show(grade)} is not a grade; expected {_GRADE_ALLOWED}")
     number = _checks.whole_number("grade", grade, _GRADE_ALLOWED)
     if str(number) not in terms:
         raise ValueError(f"grade={_checks.show(grade)} is not a grade; expected {_GRADE_ALLOWED}")
-    return terms[str(number)][0]
+    return _term(str(number))[0]
 
 
 def grade_words(g: GradeCode) -> str:
     """Return the patient-version words for a grade code, e.g. ``"high grade"`` for G3."""
-    return _grade_terms()[g.lower()][1]
+    return _term(g.lower())[1]
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ def _band(component: str, value: float) -> tuple[int, str]:
         above_low = value >= low if row.lowest_included == "true" else value > low
         below_high = value <= high if row.highest_included == "true" else value < high
         if above_low and below_high:
+            looked_up("fnclcc_scores.csv", row)
             return int(row.score), row.description
     raise ValueError(f"{component}={_checks.show(value)} falls in no FNCLCC band of fnclcc_scores.csv")
 
@@ -141,6 +150,7 @@ def fnclcc(differentiation: int, mitoses: int, necrosis_pct: float) -> FnclccRes
     total = d_score + m_score + n_score
     grades = load_table("fnclcc_grades.csv")
     row = next(r for r in grades.itertuples() if int(r.total_from) <= total <= int(r.total_to))
+    looked_up("fnclcc_grades.csv", row)
     explanation = (
         f"FNCLCC grade {row.grade}, {row.plain_words} ({row.g}): differentiation {d_score} ({d_text}) "
         f"+ mitoses {m_score} ({m_text}) + necrosis {n_score} ({n_text}) = total {total}; "
