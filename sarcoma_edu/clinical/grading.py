@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sarcoma_edu.clinical.provenance import looked_up
-from sarcoma_edu.clinical.tables import load_table
+from sarcoma_edu.clinical.tables import load_table, table_rows
 from sarcoma_edu.common import checks as _checks
 
 __all__ = ["GRADE_CODES", "FnclccResult", "fnclcc", "grade_words", "normalize_grade"]
@@ -96,16 +96,21 @@ class FnclccResult:
     source: str = FNCLCC_SOURCE
 
 
+@functools.cache
+def _component_rows(component: str) -> tuple[dict[str, str], ...]:
+    """The score bands of one FNCLCC component, the rows of ``fnclcc_scores.csv`` in table order."""
+    return tuple(row for row in table_rows("fnclcc_scores.csv") if row["component"] == component)
+
+
 def _band(component: str, value: float) -> tuple[int, str]:
     """Look up the score band of a component value in ``fnclcc_scores.csv``."""
-    table = load_table("fnclcc_scores.csv")
-    for row in table[table.component == component].itertuples():
-        low, high = float(row.lowest), float(row.highest) if row.highest else float("inf")
-        above_low = value >= low if row.lowest_included == "true" else value > low
-        below_high = value <= high if row.highest_included == "true" else value < high
+    for row in _component_rows(component):
+        low, high = float(row["lowest"]), float(row["highest"]) if row["highest"] else float("inf")
+        above_low = value >= low if row["lowest_included"] == "true" else value > low
+        below_high = value <= high if row["highest_included"] == "true" else value < high
         if above_low and below_high:
             looked_up("fnclcc_scores.csv", row)
-            return int(row.score), row.description
+            return int(row["score"]), row["description"]
     raise ValueError(f"{component}={_checks.show(value)} falls in no FNCLCC band of fnclcc_scores.csv")
 
 
@@ -148,12 +153,11 @@ def fnclcc(differentiation: int, mitoses: int, necrosis_pct: float) -> FnclccRes
     m_score, m_text = _band("mitoses", mit)
     n_score, n_text = _band("necrosis", nec)
     total = d_score + m_score + n_score
-    grades = load_table("fnclcc_grades.csv")
-    row = next(r for r in grades.itertuples() if int(r.total_from) <= total <= int(r.total_to))
+    row = next(r for r in table_rows("fnclcc_grades.csv") if int(r["total_from"]) <= total <= int(r["total_to"]))
     looked_up("fnclcc_grades.csv", row)
     explanation = (
-        f"FNCLCC grade {row.grade}, {row.plain_words} ({row.g}): differentiation {d_score} ({d_text}) "
+        f"FNCLCC grade {row['grade']}, {row['plain_words']} ({row['g']}): differentiation {d_score} ({d_text}) "
         f"+ mitoses {m_score} ({m_text}) + necrosis {n_score} ({n_text}) = total {total}; "
-        f"a total of {row.total_from} to {row.total_to} is grade {row.grade}."
+        f"a total of {row['total_from']} to {row['total_to']} is grade {row['grade']}."
     )
-    return FnclccResult(d_score, m_score, n_score, total, int(row.grade), row.label, row.g, explanation)
+    return FnclccResult(d_score, m_score, n_score, total, int(row["grade"]), row["label"], row["g"], explanation)
