@@ -117,6 +117,9 @@ RUN_ELSEWHERE = {
     ("bash", "pip install <path or URL"): "installs a hub: tests/hub/test_hub.py runs one from `make hub-deps`",
     ("dockerfile", "# Dockerfile"): "builds a container image (not built by the tests)",
     ("yaml", "# config.yaml"): "values for a Kubernetes chart (not deployed by the tests)",
+    ("bash", "sarcoma-edu content check --content my-course/"): (
+        "tests/report/test_content_check_command.py runs it on a content folder and a progress file"
+    ),
 }
 
 
