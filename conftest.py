@@ -72,6 +72,9 @@ SLOW = {
         "tests/course/test_quiz.py::test_every_generated_question_over_3000_seeds_is_keyed_by_the_library_and_no_feedback_contradicts_it",
         "tests/course/test_quiz.py::test_generated_answer_is_the_librarys_answer_and_distractors_differ",
     ],
+    "recomputes every computed key once per changed table row": [
+        "tests/course/test_key_check.py::test_each_stage_group_row_changed_reports_every_item_resting_on_it_and_nothing_else",
+    ],
 }
 REPORT_OVER = 5.0  # seconds: a test not marked slow that takes longer is listed at the end of `make check`
 

@@ -119,6 +119,9 @@ RUN_ELSEWHERE = {
     ("yaml", "# config.yaml"): "values for a Kubernetes chart (not deployed by the tests)",
     ("bash", "sarcoma-edu class init /srv/sarcoma-polls"): "the poll commands: tests/live/test_guide.py runs them",
     ("python", "# Live polls: add these lines"): "the hub's poll lines: tests/live/test_guide.py, tests/hub/",
+    ("bash", "sarcoma-edu content check --content my-course/"): (
+        "tests/report/test_content_check_command.py runs it on a content folder and a progress file"
+    ),
 }
 
 
