@@ -14,7 +14,7 @@ question must follow are in :mod:`sarcoma_edu.course.question_rules`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +23,7 @@ from sarcoma_edu.clinical.tables import _datasets_root
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.common import jsonfiles as _jsonfiles
 from sarcoma_edu.common.jsonfiles import Where
+from sarcoma_edu.course.exercise_keys import derived_key_problems
 from sarcoma_edu.course.question_rules import (
     build_question,
     question_schema_problems,
@@ -111,9 +112,11 @@ def _schema_problems(where: Where, error: jsonschema.ValidationError) -> list[st
     return question_schema_problems(where, error, "question")
 
 
-def _check_file(path: Path) -> tuple[list[Question], dict[int, list[str]], list[tuple[int, str]]]:
-    """Check one file on its own: its valid questions, the problems by question (-1: the whole
-    file) and the (index, id) of every question that has an id."""
+def _check_file(
+    path: Path, document: object = _jsonfiles.UNREAD
+) -> tuple[list[Question], dict[int, list[str]], list[tuple[int, str]]]:
+    """Check one file on its own (or ``document`` as if the file held it): its valid questions, the
+    problems by question (-1: the whole file) and the (index, id) of every question that has an id."""
     raw, found = _jsonfiles.check_list_file(
         path,
         schema=Path(str(_datasets_root() / "quiz" / _SCHEMA)),
@@ -122,6 +125,7 @@ def _check_file(path: Path) -> tuple[list[Question], dict[int, list[str]], list[
         record="question",
         max_bytes=_MAX_BYTES,
         wording=_schema_problems,
+        document=document,
     )
     questions, ids = [], []
     for index, item in enumerate(raw):
@@ -130,6 +134,8 @@ def _check_file(path: Path) -> tuple[list[Question], dict[int, list[str]], list[
         if not found[index]:
             question = build_question(item)
             found[index].extend(unreachable_problems(where, question))
+            if not found[index]:
+                found[index].extend(derived_key_problems(where, item))
             if not found[index]:
                 questions.append(question)
         if isinstance(where.id, str):
@@ -171,7 +177,7 @@ def _paths(path: object) -> list[str | Path]:
     raise TypeError(f"path={_checks.show(path)} is not a bank file path, a list of them, or None")
 
 
-def check_banks(path: str | Path | Sequence[str | Path]) -> list[BankCheck]:
+def check_banks(path: str | Path | Sequence[str | Path], drafts: Mapping[Path, list] | None = None) -> list[BankCheck]:
     """Check bank files as :func:`load_bank` does, listing every problem instead of stopping at the first.
 
     Each file is validated with ``quiz_bank.schema.json`` (the one definition of a valid question);
@@ -181,10 +187,12 @@ def check_banks(path: str | Path | Sequence[str | Path]) -> list[BankCheck]:
     by id, so the two would share one history), two answers with the same text, a range whose
     low end is above its high end, numbers too large for a float, and a right numeric answer no
     number can reach (answers are checked in order, so a right range inside an earlier wrong one
-    is never chosen).
+    is never chosen), and a key that disagrees with the library call ``derived_from`` names.
 
     Args:
         path: a bank file (``str`` or :class:`pathlib.Path`) or a list of them.
+        drafts: questions not yet saved, by the file they will be saved to: each such file is
+            checked as if it held them (the studio's forms check a draft this way).
 
     Returns:
         One :class:`BankCheck` per file, in the order given.
@@ -201,7 +209,7 @@ def check_banks(path: str | Path | Sequence[str | Path]) -> list[BankCheck]:
             checks.append(BankCheck(Path(p), (), (f"path={p!r} is empty; give the path of a bank file (.json)",)))
             continue
         file = Path(p)
-        questions, found, ids = _check_file(file)
+        questions, found, ids = _check_file(file, (drafts or {}).get(file, _jsonfiles.UNREAD))
         theirs = {} if _jsonfiles.real_path(file) in builtin else builtin_ids()
         reused = set()
         for index, question_id in ids:

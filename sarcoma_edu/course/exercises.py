@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 from sarcoma_edu.clinical.tables import _datasets_root
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.common import jsonfiles as _jsonfiles
-from sarcoma_edu.common.jsonfiles import Where
+from sarcoma_edu.common.jsonfiles import Problem, Where
 from sarcoma_edu.course.banks import QuizBankError, builtin_ids
-from sarcoma_edu.course.exercise_keys import derived_key
+from sarcoma_edu.course.exercise_keys import derived_key_problems
 from sarcoma_edu.course.objectives import load_objectives
 from sarcoma_edu.course.question_rules import (
     build_question,
@@ -154,14 +154,13 @@ def _own_rules(where: Where, item: dict[str, Any], lessons: set[str]) -> list[st
         problems.append(where("id", f"{item['id']!r} starts ex-{number}-, but the exercise is in lesson {lesson!r}"))
     if item["type"] == "ordering" and any(ORDER_JOIN.strip() in text for text in item["items"]):
         problems.append(where("items", f"an item may not contain {ORDER_JOIN.strip()!r}"))
-    try:
-        problems += [where("derived_from", p) for p in derived_key(item)]
-    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
-        problems.append(where("derived_from", f"the library call failed: {error}"))
-    return problems
+    return problems + derived_key_problems(where, item)
 
 
-def _check_file(path: Path, lessons: set[str]) -> tuple[list[Exercise], list[str]]:
+def _check_file(
+    path: Path, lessons: set[str], document: object = _jsonfiles.UNREAD
+) -> tuple[list[tuple[int, Exercise]], list[str]]:
+    """Check one file (or ``document`` as if the file held it): (index, exercise) of each valid one, problems."""
     raw, found = _jsonfiles.check_list_file(
         path,
         schema=Path(str(_datasets_root() / "exercises" / _SCHEMA)),
@@ -170,6 +169,7 @@ def _check_file(path: Path, lessons: set[str]) -> tuple[list[Exercise], list[str
         record="exercise",
         max_bytes=_MAX_BYTES,
         wording=_schema_problems,
+        document=document,
     )
     exercises = []
     for index, item in enumerate(raw):
@@ -184,18 +184,22 @@ def _check_file(path: Path, lessons: set[str]) -> tuple[list[Exercise], list[str
         if found[index]:
             continue
         question = _ordering_question(item) if item["type"] == "ordering" else build_question(item)
-        exercises.append(
-            Exercise(
-                id=item["id"],
-                lesson=item["lesson"],
-                role=item["role"],
-                question=question,
-                reveals=item.get("reveals", ""),
-                items=tuple(item.get("items", ())),
-                derived_from=item.get("derived_from"),
-            )
+        made = Exercise(
+            id=item["id"],
+            lesson=item["lesson"],
+            role=item["role"],
+            question=question,
+            reveals=item.get("reveals", ""),
+            items=tuple(item.get("items", ())),
+            derived_from=item.get("derived_from"),
         )
+        exercises.append((index, made))
     return exercises, [p for index in sorted(found) for p in found[index]]
+
+
+def _id_problem(path: Path, index: int, exercise_id: str, message: str) -> Problem:
+    line = f"{path}, exercise id {exercise_id!r}, field 'id': {message}"
+    return Problem("id", message, line=line, path=path, record=index)
 
 
 def exercise_paths() -> list[Path]:
@@ -204,13 +208,16 @@ def exercise_paths() -> list[Path]:
     return sorted(p for p in folder.glob("*.json") if not p.name.endswith(".schema.json"))
 
 
-def check_exercise_files(paths: Sequence[str | Path]) -> tuple[list[Exercise], list[str]]:
+def check_exercise_files(
+    paths: Sequence[str | Path], drafts: Mapping[Path, list] | None = None
+) -> tuple[list[Exercise], list[str]]:
     """Check exercise files; return (the valid exercises, every problem found).
 
     Besides the schema and the quiz engine's checks: the lesson must be one of
     ``datasets/objectives.csv``, the id must carry the lesson's number, an id may be used once
     (across the files given and by no built-in quiz question, since progress is recorded by id),
-    and a key that ``derived_from`` recomputes must agree with the library.
+    and a key that ``derived_from`` recomputes must agree with the library. ``drafts`` holds exercises
+    not yet saved, by the file they will be saved to: that file is checked as if it held them.
     """
     lessons = {o.lesson for o in load_objectives().values()}
     bank_ids = set(builtin_ids())
@@ -219,13 +226,13 @@ def check_exercise_files(paths: Sequence[str | Path]) -> tuple[list[Exercise], l
     seen: dict[str, Path] = {}
     for name in paths:
         path = Path(name)
-        found, trouble = _check_file(path, lessons)
+        found, trouble = _check_file(path, lessons, (drafts or {}).get(path, _jsonfiles.UNREAD))
         problems += trouble
-        for ex in found:
+        for index, ex in found:
             if ex.id in seen:
-                problems.append(f"{path}, exercise id {ex.id!r}, field 'id': already used in {seen[ex.id]}")
+                problems.append(_id_problem(path, index, ex.id, f"already used in {seen[ex.id]}"))
             elif ex.id in bank_ids:
-                problems.append(f"{path}, exercise id {ex.id!r}, field 'id': already used by a built-in quiz question")
+                problems.append(_id_problem(path, index, ex.id, "already used by a built-in quiz question"))
             else:
                 seen[ex.id] = path
                 exercises.append(ex)
