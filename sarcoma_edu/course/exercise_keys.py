@@ -24,7 +24,7 @@ from sarcoma_edu.common.jsonfiles import Problem, Where
 from sarcoma_edu.course.question_rules import build_question
 from sarcoma_edu.course.quiz import check
 
-__all__ = ["DERIVERS", "NO_STAGE_GROUP", "derived_key", "derived_key_problems"]
+__all__ = ["DERIVERS", "NO_STAGE_GROUP", "derived_key", "derived_key_problems", "derived_text"]
 
 NO_STAGE_GROUP = "no stage group"
 
@@ -129,6 +129,19 @@ def _value(spec: dict[str, Any], args: dict[str, Any], where: dict[str, Any] | N
 
 def _text(spec: dict[str, Any], value: object) -> str:
     return str(spec.get("format", "{}")).format(value)
+
+
+def derived_text(spec: dict[str, Any]) -> object:
+    """The right answer a ``derived_from`` call gives: its text (with ``format``), or a number as it is.
+
+    A call whose table gives several values returns the list of them, each as text.
+    """
+    value = _value(spec, spec.get("args", {}))
+    if isinstance(value, list):
+        return [_text(spec, v) for v in value]
+    if isinstance(value, int | float) and not isinstance(value, bool) and "format" not in spec:
+        return value
+    return _text(spec, value)
 
 
 def derived_key(item: dict[str, Any]) -> list[str]:
