@@ -37,6 +37,7 @@ __all__ = [
     "FOLDERS",
     "KINDS",
     "DraftError",
+    "built",
     "computed_key",
     "draft_problems",
     "exercise_item",
@@ -212,6 +213,36 @@ def _theirs(kind: str, folder: Path | None, target: Path) -> list[Path]:
     return [p for p in content_files(FOLDERS[kind], folder) if _jsonfiles.real_path(p) != _jsonfiles.real_path(target)]
 
 
+def _check(kind: str, item: Mapping[str, Any], folder: str | Path | None, replace: bool) -> tuple[list, object]:
+    """(the draft's problems, what the checks built of it: a Question, an Exercise or a Case, or None)."""
+    mine = Path(folder).expanduser() if folder is not None else None
+    target = target_path(kind, item, mine or Path("my-content"))
+    if kind == "case":
+        problems: list[Problem] = []
+        if target.exists() and not replace:
+            message = (
+                f"a case is already saved as {target}; tick 'Replace the saved one' to save over it, "
+                "or give this case another id"
+            )
+            problems.append(Problem("id", message, line=f"{target}, field 'id': {message}", path=target))
+        checks = check_cases([*_theirs(kind, mine, target), target], drafts={target: dict(item)})
+        problems += [p for p in checks[-1].problems if isinstance(p, Problem)]
+        return problems, None if problems else checks[-1].case
+    records, trouble = _saved_list(target)
+    if trouble is not None:
+        return [trouble], None
+    records, index = _placed(records, item, replace)
+    if kind == "question":
+        bank = check_banks([*_theirs(kind, mine, target), target], drafts={target: records})[-1]
+        found, made = bank.problems, [q for q in bank.questions if q.id == item.get("id")]
+    else:
+        others = [*exercise_paths(), *_theirs(kind, mine, target)]
+        exercises, found = check_exercise_files([*others, target], drafts={target: records})
+        made = [e for e in exercises if e.id == item.get("id")]
+    problems = [p for p in found if isinstance(p, Problem) and p.path == target and p.record == index]
+    return problems, None if problems or not made else made[-1]
+
+
 def draft_problems(
     kind: str, item: Mapping[str, Any], folder: str | Path | None = None, *, replace: bool = False
 ) -> list[Problem]:
@@ -227,29 +258,14 @@ def draft_problems(
     Returns:
         The problems of the draft itself (none of her other items'), each with its ``field``.
     """
-    mine = Path(folder).expanduser() if folder is not None else None
-    target = target_path(kind, item, mine or Path("my-content"))
-    if kind == "case":
-        problems: list[Problem] = []
-        if target.exists() and not replace:
-            message = (
-                f"a case is already saved as {target}; tick 'Replace the saved one' to save over it, "
-                "or give this case another id"
-            )
-            problems.append(Problem("id", message, line=f"{target}, field 'id': {message}", path=target))
-        checks = check_cases([*_theirs(kind, mine, target), target], drafts={target: dict(item)})
-        return problems + [p for p in checks[-1].problems if isinstance(p, Problem)]
-    records, trouble = _saved_list(target)
-    if trouble is not None:
-        return [trouble]
-    records, index = _placed(records, item, replace)
-    if kind == "question":
-        checks = check_banks([*_theirs(kind, mine, target), target], drafts={target: records})
-        found = checks[-1].problems
-    else:
-        others = [*exercise_paths(), *_theirs(kind, mine, target)]
-        found = check_exercise_files([*others, target], drafts={target: records})[1]
-    return [p for p in found if isinstance(p, Problem) and p.path == target and p.record == index]
+    return _check(kind, item, folder, replace)[0]
+
+
+def built(kind: str, item: Mapping[str, Any], folder: str | Path | None = None, *, replace: bool = False) -> object:
+    """The draft as a student's widget takes it, built by the checks: a
+    :class:`~sarcoma_edu.course.quiz.Question`, an :class:`~sarcoma_edu.course.exercises.Exercise` or a
+    :class:`~sarcoma_edu.course.case_model.Case`; None while a problem remains."""
+    return _check(kind, item, folder, replace)[1]
 
 
 def save(kind: str, item: Mapping[str, Any], folder: str | Path, *, replace: bool = False) -> Path:
