@@ -219,7 +219,7 @@ def _check(kind: str, item: Mapping[str, Any], folder: str | Path | None, replac
     target = target_path(kind, item, mine or Path("my-content"))
     if kind == "case":
         problems: list[Problem] = []
-        if target.exists() and not replace:
+        if mine is not None and target.exists() and not replace:
             message = (
                 f"a case is already saved as {target}; tick 'Replace the saved one' to save over it, "
                 "or give this case another id"

@@ -183,6 +183,9 @@ def case_item(
         "facts": clean,
         "steps": steps,
     }
+    for name in ("id", "title", "vignette", "objectives"):
+        if not item[name]:
+            del item[name]  # left out, so the check says "is missing"
     if plan and "plan_order" not in kinds:
         item["plan"] = {k: v for k, v in plan.items() if v is not None}
     return item
