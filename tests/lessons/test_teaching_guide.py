@@ -117,6 +117,9 @@ RUN_ELSEWHERE = {
     ("bash", "pip install <path or URL"): "installs a hub: tests/hub/test_hub.py runs one from `make hub-deps`",
     ("dockerfile", "# Dockerfile"): "builds a container image (not built by the tests)",
     ("yaml", "# config.yaml"): "values for a Kubernetes chart (not deployed by the tests)",
+    ("python", "from sarcoma_edu.widgets.studio import"): (
+        "the studio forms: tests/widgets/test_studio.py makes each, the browser test works one"
+    ),
 }
 
 
