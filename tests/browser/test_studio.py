@@ -82,7 +82,7 @@ def _write_the_case(page, content: Path) -> None:
     preview = form.locator(".sarcoma-edu-studio-preview .sarcoma-edu-tumour-board")
     preview.wait_for(timeout=20_000)
     picker = preview.get_by_label("Case", exact=True)
-    assert picker.evaluate("s => s.options[s.selectedIndex].text").startswith(TITLE)
+    assert picker.evaluate("s => s.options[s.selectedIndex].text.replaceAll('\\u00a0', ' ')").startswith(TITLE)
     press(page, preview.get_by_role("button", name="Start this case"))
     preview.get_by_text("Step 1 of 6").wait_for(timeout=10_000)
     preview.scroll_into_view_if_needed()

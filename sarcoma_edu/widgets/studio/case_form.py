@@ -229,6 +229,7 @@ class CaseForm(StudioForm):
                 f"Your feedback for {text}",
                 "52em",
             )
+            box.style = {"description_width": "initial"}  # the whole label: it names the choice
             box.observe(lambda change, k=(answer.kind, text): self._feedback_changed(k, change["new"]), names="value")
             rows.append(box)
         label = self._labels.setdefault(f"step:{answer.kind}", w.HTML())
