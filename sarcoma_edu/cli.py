@@ -11,6 +11,7 @@ Examples::
     sarcoma-edu bank check my_questions.json
     sarcoma-edu case check my_case.json
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
+    sarcoma-edu content check --content my-course/
     sarcoma-edu binder-links
 
 This module only parses and dispatches: each command's options and work live in the package that owns
@@ -22,7 +23,8 @@ said in the options' words, and output that cannot be written.
 Exit status: 0 when done; 1 when output could not be written (a file such as the report, the
 lessons' copy or the progress file, or the terminal itself), with one line naming it and why, and
 whatever was there before left as it was; 2 for bad input, with one line naming the option, the
-value and what is allowed (no traceback).
+value and what is allowed (no traceback); ``content check`` alone also exits 3 when a computed answer
+key changed since its lock file was written.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_NOT_WRITTEN", "main"]
 EXIT_NOT_WRITTEN, EXIT_BAD_INPUT = 1, 2
 _EXIT_CODES = (
     "Exit status: 0 done; 1 output could not be written (a file or the terminal: the message names it and why, "
-    "and what was there is left as it was); 2 bad input (the message names the option, the value and what is allowed)."
+    "and what was there is left as it was); 2 bad input (the message names the option, the value and what is "
+    "allowed); 3 (content check) some computed answer keys changed since they were recorded."
 )
 # the library's words in an error message, as a command-line user typed them (``size_cm=`` is ``--size``)
 _OPTION_WORDS = {**clinical_command.OPTION_WORDS, **serve_command.OPTION_WORDS}
@@ -84,6 +87,7 @@ def _build_parser() -> argparse.ArgumentParser:
     serve_command.add_server_parsers(commands)  # lab, present
     course_command.add_bank_parser(commands)
     course_command.add_case_parser(commands)
+    report_command.add_content_parser(commands)
     progress_command.add_parsers(commands)
     report_command.add_parsers(commands)
     serve_command.add_binder_parser(commands)

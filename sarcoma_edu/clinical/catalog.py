@@ -6,10 +6,12 @@ Each loader returns a fresh copy of a validated table from ``datasets/`` with it
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import pandas as pd
 
+from sarcoma_edu.clinical.provenance import read_whole
 from sarcoma_edu.clinical.tables import DatasetError, load_table
 
 __all__ = [
@@ -25,6 +27,13 @@ __all__ = [
 
 
 def _typed(name: str, *, flags: tuple[str, ...] = (), numbers: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A fresh copy of a table with its columns typed; the whole table is recorded as read."""
+    read_whole(name)
+    return _typed_once(name, flags, numbers).copy()
+
+
+@functools.cache
+def _typed_once(name: str, flags: tuple[str, ...], numbers: tuple[str, ...]) -> pd.DataFrame:
     frame = load_table(name).copy()
     for column in flags:
         frame[column] = frame[column] == "true"

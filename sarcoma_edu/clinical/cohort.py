@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sarcoma_edu.clinical.grading import GRADE_CODES, fnclcc
+from sarcoma_edu.clinical.provenance import read_whole
 from sarcoma_edu.clinical.spread import spread_patterns
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.common import checks as _checks
@@ -32,6 +33,7 @@ COLUMNS = ("patient_id", "site", "histology", "size_cm", "grade", "nodes", "meta
 
 def parameters() -> pd.DataFrame:
     """The cohort's parameters (``parameter``, ``value``, ``basis``, ``note``, ``source``)."""
+    read_whole("cohort_parameters.csv")
     return load_table("cohort_parameters.csv").copy()
 
 
@@ -160,6 +162,7 @@ def generate(n: int = COHORT_N, seed: int = COHORT_SEED) -> pd.DataFrame:
 
 def load_cohort() -> pd.DataFrame:
     """The committed synthetic teaching cohort (``datasets/teaching_cohort.csv``, 200 patients), typed."""
+    read_whole("teaching_cohort.csv")
     frame = load_table("teaching_cohort.csv").copy()
     frame["histology"] = frame["histology"].replace("", None).astype("string")
     frame["size_cm"] = frame["size_cm"].astype(float)

@@ -10,7 +10,8 @@ import functools
 from dataclasses import dataclass
 from typing import Literal
 
-from sarcoma_edu.clinical.tables import load_table
+from sarcoma_edu.clinical.provenance import looked_up
+from sarcoma_edu.clinical.tables import load_table, table_rows
 from sarcoma_edu.common import checks as _checks
 
 __all__ = ["GRADE_CODES", "FnclccResult", "fnclcc", "grade_words", "normalize_grade"]
@@ -23,9 +24,16 @@ FNCLCC_SOURCE = "FNCLCC: Trojani, Int J Cancer 1984; Coindre, Arch Pathol Lab Me
 
 
 @functools.cache
-def _grade_terms() -> dict[str, tuple[GradeCode, str]]:
+def _grade_terms() -> dict[str, tuple[GradeCode, str, dict[str, str]]]:
+    """Each grade word, lower case -> (its AJCC code, its plain words, its row of ``grade_terms.csv``)."""
     table = load_table("grade_terms.csv")
-    return {row.term.lower(): (row.g, row.plain_words) for row in table.itertuples()}
+    return {row["term"].lower(): (row["g"], row["plain_words"], row) for row in table.to_dict("records")}
+
+
+def _term(key: str) -> tuple[GradeCode, str, dict[str, str]]:
+    found = _grade_terms()[key]
+    looked_up("grade_terms.csv", found[2])
+    return found
 
 
 def normalize_grade(grade: object) -> GradeCode:
@@ -48,17 +56,17 @@ def normalize_grade(grade: object) -> GradeCode:
     if isinstance(grade, str):
         key = grade.strip().lower()
         if key in terms:
-            return terms[key][0]
+            return _term(key)[0]
         raise ValueError(f"grade={_checks.show(grade)} is not a grade; expected {_GRADE_ALLOWED}")
     number = _checks.whole_number("grade", grade, _GRADE_ALLOWED)
     if str(number) not in terms:
         raise ValueError(f"grade={_checks.show(grade)} is not a grade; expected {_GRADE_ALLOWED}")
-    return terms[str(number)][0]
+    return _term(str(number))[0]
 
 
 def grade_words(g: GradeCode) -> str:
     """Return the patient-version words for a grade code, e.g. ``"high grade"`` for G3."""
-    return _grade_terms()[g.lower()][1]
+    return _term(g.lower())[1]
 
 
 @dataclass(frozen=True)
@@ -88,15 +96,21 @@ class FnclccResult:
     source: str = FNCLCC_SOURCE
 
 
+@functools.cache
+def _component_rows(component: str) -> tuple[dict[str, str], ...]:
+    """The score bands of one FNCLCC component, the rows of ``fnclcc_scores.csv`` in table order."""
+    return tuple(row for row in table_rows("fnclcc_scores.csv") if row["component"] == component)
+
+
 def _band(component: str, value: float) -> tuple[int, str]:
     """Look up the score band of a component value in ``fnclcc_scores.csv``."""
-    table = load_table("fnclcc_scores.csv")
-    for row in table[table.component == component].itertuples():
-        low, high = float(row.lowest), float(row.highest) if row.highest else float("inf")
-        above_low = value >= low if row.lowest_included == "true" else value > low
-        below_high = value <= high if row.highest_included == "true" else value < high
+    for row in _component_rows(component):
+        low, high = float(row["lowest"]), float(row["highest"]) if row["highest"] else float("inf")
+        above_low = value >= low if row["lowest_included"] == "true" else value > low
+        below_high = value <= high if row["highest_included"] == "true" else value < high
         if above_low and below_high:
-            return int(row.score), row.description
+            looked_up("fnclcc_scores.csv", row)
+            return int(row["score"]), row["description"]
     raise ValueError(f"{component}={_checks.show(value)} falls in no FNCLCC band of fnclcc_scores.csv")
 
 
@@ -139,11 +153,11 @@ def fnclcc(differentiation: int, mitoses: int, necrosis_pct: float) -> FnclccRes
     m_score, m_text = _band("mitoses", mit)
     n_score, n_text = _band("necrosis", nec)
     total = d_score + m_score + n_score
-    grades = load_table("fnclcc_grades.csv")
-    row = next(r for r in grades.itertuples() if int(r.total_from) <= total <= int(r.total_to))
+    row = next(r for r in table_rows("fnclcc_grades.csv") if int(r["total_from"]) <= total <= int(r["total_to"]))
+    looked_up("fnclcc_grades.csv", row)
     explanation = (
-        f"FNCLCC grade {row.grade}, {row.plain_words} ({row.g}): differentiation {d_score} ({d_text}) "
+        f"FNCLCC grade {row['grade']}, {row['plain_words']} ({row['g']}): differentiation {d_score} ({d_text}) "
         f"+ mitoses {m_score} ({m_text}) + necrosis {n_score} ({n_text}) = total {total}; "
-        f"a total of {row.total_from} to {row.total_to} is grade {row.grade}."
+        f"a total of {row['total_from']} to {row['total_to']} is grade {row['grade']}."
     )
-    return FnclccResult(d_score, m_score, n_score, total, int(row.grade), row.label, row.g, explanation)
+    return FnclccResult(d_score, m_score, n_score, total, int(row["grade"]), row["label"], row["g"], explanation)

@@ -15,10 +15,11 @@ import functools
 
 from sarcoma_edu.clinical.catalog import drug_status_words
 from sarcoma_edu.clinical.plan_sequence import plan_rule
+from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.situations import Situation
 from sarcoma_edu.clinical.tables import table_rows
-from sarcoma_edu.clinical.treatment import pdq_headings, pdq_options
-from sarcoma_edu.clinical.treatment_plan import Phase, phase_rows
+from sarcoma_edu.clinical.treatment import pdq_heading, pdq_options
+from sarcoma_edu.clinical.treatment_plan import Phase, phase_row
 
 __all__ = ["place_drug", "systemic_drugs"]
 
@@ -64,7 +65,7 @@ def _drug_phase(drug: str, found: Situation, phase: Phase, phase_id: str, notes:
     if phase_id in _GIVEN_WITH_SURGERY_OR_RADIATION:
         note = f"{phase.note}. {words}"
     else:
-        note = words + ("" if row["route_schedule"] else f". {phase_rows()['drug_systemic']['note']}")
+        note = words + ("" if row["route_schedule"] else f". {phase_row('drug_systemic')['note']}")
     if phase_id in _AROUND_SURGERY:
         rule = plan_rule(found, "any", "chemotherapy", "drug", phase_id.removeprefix("chemo_"))
         use = _lower(row["indication"])
@@ -83,7 +84,7 @@ def _drug_phase(drug: str, found: Situation, phase: Phase, phase_id: str, notes:
             f"{_lower(row['indication'])})."
         )
     elif drug not in listed and not (row["modality"] == "chemotherapy" and "chemotherapy" in offered):
-        heading = pdq_headings()[readings[-1]]["pdq_heading"]
+        heading = pdq_heading(readings[-1])["pdq_heading"]
         named = " or ".join(dict.fromkeys(listed)) or "no drug by name"
         notes.append(
             f"{name} is not on the PDQ list '{heading}' (it names {named}); its use in the reference: "
@@ -102,6 +103,7 @@ _CHEMO_DRUG_PHASES = ("chemo_systemic", "systemic_metastatic", "systemic_recurre
 def place_drug(drug: str, ids: list[str], phases: list[Phase], found: Situation, notes: list[str]) -> list[Phase]:
     """Name the chosen drug in the phase that gives it; say so when the plan has no such phase."""
     row = systemic_drugs()[drug]
+    looked_up("drugs.csv", row)
     allowed = _CHEMO_DRUG_PHASES if row["modality"] == "chemotherapy" else _DRUG_PHASES
     targets = [i for i, pid in enumerate(ids) if pid in allowed]
     if not targets:

@@ -12,6 +12,7 @@ chemotherapy chosen, and the note that says why, comes from ``datasets/plan_rule
 
 from __future__ import annotations
 
+from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.situations import Situation
 from sarcoma_edu.clinical.table_columns import matches
 from sarcoma_edu.clinical.tables import table_rows
@@ -41,9 +42,11 @@ def plan_rule(found: Situation, path: str, modality: str, action: str, timing: s
             and row["action"] == action
             and (timing is None or timing in row["timing"].split("|"))
         ):
+            looked_up("plan_rules.csv", row)
             if row["limb_note"] and found.limb:
                 return {**row, "note": f"{row['note']} {row['limb_note']}"}
             return row
+    looked_up("plan_rules.csv")  # no row: none fits, which rests on the whole table
     return None
 
 
@@ -57,6 +60,7 @@ def plan_path(found: Situation, resectable: bool) -> dict[str, str]:
             and matches(row["m"], m)
             and (row["resectable"] == "true") == resectable
         ):
+            looked_up("plan_paths.csv", row)
             return row
     raise ValueError(  # the table covers every patient; a hand edit that breaks that is named here
         f"plan_paths.csv has no row for {found.situation}, {n}, {m}, resectable={resectable}; "

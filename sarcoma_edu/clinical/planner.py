@@ -16,10 +16,11 @@ from typing import Literal
 
 from sarcoma_edu.clinical.plan_drugs import place_drug, systemic_drugs
 from sarcoma_edu.clinical.plan_sequence import plan_path, plan_rule, sequence
+from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.situations import Situation, find_situation
 from sarcoma_edu.clinical.staging import StageResult
 from sarcoma_edu.clinical.tables import table_rows
-from sarcoma_edu.clinical.treatment_plan import Phase, TreatmentPlan, phase_rows, weeks
+from sarcoma_edu.clinical.treatment_plan import Phase, TreatmentPlan, phase_row, weeks
 from sarcoma_edu.common import checks as _checks
 
 __all__ = ["plan_treatment"]
@@ -40,6 +41,7 @@ def _phase_text(phase_id: str, row: dict[str, str], found: Situation) -> tuple[s
     if phase_id not in _SURGERY_PHASES:
         return row["note"], why, row["source"]
     margin = _margins().get(found.site, _margins()["any"])
+    looked_up("surgical_margins.csv", margin)
     sources = dict.fromkeys(part.strip() for part in f"{row['source']}; {margin['source']}".split(";"))
     return f"{row['note']}. {margin['margin_aim']}", why, "; ".join(sources)
 
@@ -132,13 +134,15 @@ def plan_treatment(
             chosen.append(default["note"])  # said where the plan has an operation for radiation to go around
     ids, adjustments = sequence(found, radiation, chemotherapy, resectable, radiation_chosen)
     adjustments = chosen + adjustments
+    if drug is not None:
+        looked_up("drugs.csv", systemic_drugs()[drug])
     if drug is not None and systemic_drugs()[drug]["modality"] != "chemotherapy" and "chemo_systemic" in ids:
         ids.insert(ids.index("chemo_systemic") + 1, "drug_systemic")  # the chemotherapy chosen, then the drug
 
     phases: list[Phase] = []
     start = latest = 0.0
     for phase_id in ids:
-        row = phase_rows()[phase_id]
+        row = phase_row(phase_id)
         low, high = weeks(row["min_weeks"]), weeks(row["max_weeks"])
         end, latest_end = start + low, latest + high
         note, why, source = _phase_text(phase_id, row, found)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.clinical.vocabulary import SITES
 from sarcoma_edu.common import checks as _checks
@@ -24,6 +25,7 @@ class _Sites:
     aliases: dict[str, str]  # accepted site word -> site
     staged: dict[str, bool]  # site -> has AJCC stage groups
     source: dict[str, str]  # site -> the source of its rule
+    rows: dict[str, dict[str, str]]  # accepted site word -> its row (a site's own row under its name)
 
 
 @functools.cache
@@ -33,6 +35,7 @@ def _sites() -> _Sites:
         aliases=dict(zip(sites.name, sites.site, strict=True)),
         staged={row.site: row.has_stage_groups == "true" for row in sites.itertuples()},
         source={row.site: row.source for row in sites.itertuples() if row.name == row.site},  # not an alias
+        rows={row["name"]: row for row in sites.to_dict("records")},
     )
 
 
@@ -45,14 +48,17 @@ def normalize_site(site: object) -> str:
     """
     aliases = _sites().aliases
     key = _checks.choice("site", site, tuple(aliases), shown=[*SITES, "arm", "leg"])
+    looked_up("sites.csv", _sites().rows[key])
     return aliases[key]
 
 
 def has_stage_groups(site: str) -> bool:
     """Whether AJCC 8 defines stage groups for a site name (as :func:`normalize_site` returns it)."""
+    looked_up("sites.csv", _sites().rows[site])
     return _sites().staged[site]
 
 
 def site_source(site: str) -> str:
     """The source of a site's AJCC 8 rules (its T categories, and its stage groups or their absence)."""
+    looked_up("sites.csv", _sites().rows[site])
     return _sites().source[site]

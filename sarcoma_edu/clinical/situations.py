@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.staging import StageResult
 from sarcoma_edu.clinical.table_columns import matches
 from sarcoma_edu.clinical.tables import table_rows
@@ -105,6 +106,7 @@ def _staged(result_or_stage: object, nodes: object, metastasis: object) -> Situa
         m = "M1" if has_metastasis else "M0"
     for row in table_rows("treatment_stage_map.csv"):
         if row["stage"] == stage_word and matches(row["n"], n) and matches(row["m"], m):
+            looked_up("treatment_stage_map.csv", row)
             if stage_word == "none":
                 text = (
                     f"{result_or_stage.explanation} With no stage group, no stage-based PDQ list applies: "
@@ -126,6 +128,7 @@ def _staged(result_or_stage: object, nodes: object, metastasis: object) -> Situa
                 other_readings=readings,
                 reading_source=row["source"] if readings else "",
             )
+    looked_up("treatment_stage_map.csv")  # no row: the table has none for this stage and spread
     raise ValueError(
         f"stage {stage_word} with nodes={n == 'N1'} is not possible under AJCC 8: lymph node spread makes a "
         "sarcoma stage IIIB (retroperitoneum) or IV (trunk, extremity); expected nodes=False for this stage"

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sarcoma_edu.clinical.provenance import looked_up, read_whole
 from sarcoma_edu.clinical.sites import normalize_site
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.common import checks as _checks
@@ -59,6 +60,7 @@ UMBRELLA = "other distant sites"  # every distant site but the lung: it covers t
 
 def routes() -> pd.DataFrame:
     """The three ways cancer spreads (``route``, ``label``, ``description``, ``source``)."""
+    read_whole("spread_routes.csv")
     return load_table("spread_routes.csv").copy()
 
 
@@ -77,7 +79,9 @@ def normalize_histology(histology: object) -> str | None:
     """
     if histology is None:
         return None
-    return _checks.choice("histology", histology, tuple(_histologies()))
+    name = _checks.choice("histology", histology, tuple(_histologies()))
+    looked_up("histologies.csv", {"histology": name})
+    return name
 
 
 def _applies(scope: str, site: str | None, histology: str | None) -> bool:
@@ -140,6 +144,7 @@ def spread_patterns(site: str | None = None, histology: str | None = None) -> pd
     hist = normalize_histology(histology)
     table = load_table("spread_patterns.csv")
     rows = table[[_applies(scope, site_name, hist) for scope in table.scope]].copy()
+    looked_up("spread_patterns.csv", *rows.to_dict("records"))
     for column in ("value_pct", "value_low_pct", "value_high_pct"):
         rows[column] = pd.to_numeric(rows[column].replace("", None)).astype("Float64")
     rows["approximate"] = rows["approximate"] == "true"

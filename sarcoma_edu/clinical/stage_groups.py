@@ -19,11 +19,14 @@ import numpy as np
 import pandas as pd
 
 from sarcoma_edu.clinical.grading import GRADE_CODES
+from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.table_columns import matches
 from sarcoma_edu.clinical.tables import DatasetError, load_table
 from sarcoma_edu.clinical.vocabulary import SITES, STAGES, T_CODES
 
-__all__ = ["StageGroups", "lettered_groups", "stage_groups"]
+__all__ = ["TABLE", "StageGroups", "lettered_groups", "stage_groups"]
+
+TABLE = "ajcc8_stage_groups.csv"
 
 
 def lettered_groups(group: str) -> tuple[str, ...]:
@@ -46,7 +49,12 @@ class StageGroups:
     def row(self, site: str, t: str, n: int, m: int, g: str) -> pd.Series | None:
         """The stage group row for already validated categories (``n``, ``m`` as 0 or 1), or None."""
         index = int(self.lookup[SITES.index(site), T_CODES.index(t), n, m, GRADE_CODES.index(g)])
-        return None if index < 0 else self.groups.iloc[index]
+        if index < 0:
+            looked_up(TABLE)  # no row applies: that rests on the whole table
+            return None
+        row = self.groups.iloc[index]
+        looked_up(TABLE, row)
+        return row
 
 
 @functools.cache
@@ -56,14 +64,15 @@ def stage_groups() -> StageGroups:
     Raises:
         DatasetError: two rows match the same site, T, N, M and G.
     """
-    groups = load_table("ajcc8_stage_groups.csv")
+    groups = load_table(TABLE)
     lookup = np.full((len(SITES), len(T_CODES), 2, 2, len(GRADE_CODES)), -1, dtype=np.int16)
+    rows = list(groups.itertuples())  # read once: the product below is 800 combinations
     for (si, site), (ti, t), n, m, (gi, g) in itertools.product(
         enumerate(SITES), enumerate(T_CODES), (0, 1), (0, 1), enumerate(GRADE_CODES)
     ):
         hits = [
             i
-            for i, row in enumerate(groups.itertuples())
+            for i, row in enumerate(rows)
             if row.site == site
             and matches(row.t, t)
             and matches(row.n, f"N{n}")

@@ -19,10 +19,19 @@ import numpy as np
 import pandas as pd
 
 from sarcoma_edu.clinical.grading import GRADE_CODES, normalize_grade
+from sarcoma_edu.clinical.provenance import looked_up, tracing
 from sarcoma_edu.clinical.sites import normalize_site
-from sarcoma_edu.clinical.stage_groups import stage_groups
+from sarcoma_edu.clinical.stage_groups import TABLE as GROUPS_TABLE
+from sarcoma_edu.clinical.stage_groups import StageGroups, stage_groups
 from sarcoma_edu.clinical.staging import stage
-from sarcoma_edu.clinical.t_categories import check_extent, check_size, size_decides, t_from_extent, t_table
+from sarcoma_edu.clinical.t_categories import (
+    TTable,
+    check_extent,
+    check_size,
+    size_decides,
+    t_from_extent,
+    t_table,
+)
 from sarcoma_edu.clinical.vocabulary import SITES, T_CODES
 from sarcoma_edu.common import checks as _checks
 
@@ -66,6 +75,15 @@ def _codes(column: pd.Series, normalize, options: tuple[str, ...]) -> tuple[np.n
             seen: dict[tuple[type, object], int] = {}
             picked[rows[unlike]] = [seen.setdefault((type(v), v), _code(v, normalize, options)) for v in values[unlike]]
     return picked, picked >= 0
+
+
+def _record(groups: StageGroups, t_rules: TTable, site_idx: np.ndarray, t_idx: np.ndarray, row_of: np.ndarray) -> None:
+    """Record the T category and stage group rows the staged rows used (as :func:`stage` records one patient's)."""
+    pairs = sorted(set(zip(site_idx.tolist(), t_idx.tolist(), strict=True)))
+    t_rows = [t_rules.rows[(SITES[si], T_CODES[ti])] for si, ti in pairs if (SITES[si], T_CODES[ti]) in t_rules.rows]
+    looked_up("ajcc8_t_categories.csv", *t_rows)
+    used = sorted({int(i) for i in row_of})
+    looked_up(GROUPS_TABLE, *(groups.groups.iloc[i] for i in used if i >= 0))
 
 
 def _flags(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -211,6 +229,8 @@ def stage_frame(df: pd.DataFrame, errors: Literal["raise", "coerce"] = "raise") 
     g_idx = np.where(ok, grade_codes, 0)
 
     row_of = groups.lookup[site_idx, t_idx, n_idx, m_idx, g_idx]
+    if tracing():
+        _record(groups, t_rules, site_idx[ok], t_idx[ok], row_of[ok])
     stage_names = np.array([*groups.groups.stage, None], dtype=object)  # -1 picks None
     stage_values = np.where(ok, stage_names[row_of], None)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.sites import normalize_site
 from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.clinical.vocabulary import EXTENTS, SITES
@@ -38,6 +39,7 @@ __all__ = [
     "t_words",
 ]
 
+_TABLE = "ajcc8_t_categories.csv"
 _SIZE_ALLOWED = "the greatest dimension in cm, a finite number greater than 0, or None if unknown"
 
 
@@ -61,12 +63,13 @@ class TTable:
     by_size: dict[str, tuple[str, ...]]  # site -> T codes in size order
     words: dict[tuple[str, str], str]  # (site, T) -> plain words
     by_extent: dict[str, tuple[tuple[str, str, int, float], ...]]  # site -> (extent, T, fewest, most sites)
+    rows: dict[tuple[str, str], dict[str, str]]  # (site, T) -> its row of the table
 
 
 @functools.cache
 def t_table() -> TTable:
     """Read ``ajcc8_t_categories.csv`` once into the arrays that :func:`t_category` and the table form search."""
-    table = load_table("ajcc8_t_categories.csv")
+    table = load_table(_TABLE)
     edges: dict[str, np.ndarray] = {}
     by_size: dict[str, tuple[str, ...]] = {}
     for site in SITES:
@@ -84,11 +87,13 @@ def t_table() -> TTable:
         by_size=by_size,
         words={(row.site, row.t): row.plain_words for row in table.itertuples()},
         by_extent={site: tuple(rows) for site, rows in by_extent.items()},
+        rows={(row["site"], row["t"]): row for row in table.to_dict("records")},
     )
 
 
 def t_words(site: str, t: str) -> str:
     """The plain words for a T category at a site, e.g. ``"5 cm or smaller"`` for trunk T1."""
+    looked_up(_TABLE, t_table().rows[(site, t)])
     return t_table().words[(site, t)]
 
 
@@ -147,6 +152,7 @@ def t_from_extent(site: str, extent: str, sites: int | None) -> str:
     """The T category an already checked extent (and number of sites) gives at a site."""
     for word, t, fewest, most in t_table().by_extent[site]:
         if word == extent and (sites is None or fewest <= sites <= most):
+            looked_up(_TABLE, t_table().rows[(site, t)])
             return t
     raise ValueError(f"sites={sites!r} matches no T category for extent={extent!r}")  # pragma: no cover
 
@@ -209,5 +215,8 @@ def t_category(
         return t_from_extent(site, word, count)
     table = t_table()
     if size is None or not table.by_size[site]:
+        looked_up(_TABLE)  # no row: TX rests on the table having no size band for this tumour
         return "TX"
-    return table.by_size[site][int(np.searchsorted(table.edges[site], size, side="left"))]
+    t = table.by_size[site][int(np.searchsorted(table.edges[site], size, side="left"))]
+    looked_up(_TABLE, table.rows[(site, t)])
+    return t

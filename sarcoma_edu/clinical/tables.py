@@ -5,14 +5,20 @@ module finds the tables (inside an installed wheel, or in the source tree), chec
 against its declared columns (:mod:`sarcoma_edu.clinical.table_schemas`) when first loaded, and
 caches it. A hand-edited file that breaks a rule gives a :class:`DatasetError` naming the file,
 the row and the column.
+
+:func:`datasets_root` is the one hook to read every table (and the built-in content beside them)
+from another folder laid out like ``datasets/``, e.g. a copy with one row changed: tests use it, and
+so does the test of ``sarcoma-edu content check``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -21,15 +27,20 @@ import pandas as pd
 
 from sarcoma_edu.clinical.table_schemas import SCHEMAS
 
-__all__ = ["DatasetError", "dataset_path", "list_datasets", "load_table", "table_rows"]
+__all__ = ["DatasetError", "dataset_path", "datasets_root", "list_datasets", "load_table", "table_rows"]
 
 
 class DatasetError(ValueError):
     """A table in ``datasets/`` is missing, malformed or breaks one of its rules."""
 
 
+_ROOT: list[Path] = []  # the folders datasets_root() has put in place, innermost last
+
+
 def _datasets_root() -> Traversable:
-    """Return the folder holding the tables: bundled in the wheel, or the source tree's."""
+    """Return the folder holding the tables: one :func:`datasets_root` set, else the wheel's, else the source tree's."""
+    if _ROOT:
+        return _ROOT[-1]
     bundled = resources.files("sarcoma_edu") / "datasets"
     if bundled.is_dir():
         return bundled
@@ -40,6 +51,52 @@ def _datasets_root() -> Traversable:
         "the sarcoma_edu data tables were not found: expected them inside the installed "
         f"package ({bundled}) or next to the source ({source_tree}); reinstall the package"
     )
+
+
+def _drop_caches() -> None:
+    """Forget everything the package has cached from the tables: every functools cache of its modules.
+
+    The rules compile tables into cached lookups (the stage group array, the T bands, the PDQ lists)
+    and the content loaders cache what they checked, so all of them are dropped together.
+    """
+    for module_name, module in list(sys.modules.items()):
+        if module is None or not (module_name == "sarcoma_edu" or module_name.startswith("sarcoma_edu.")):
+            continue
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
+
+
+@contextlib.contextmanager
+def datasets_root(folder: str | Path) -> Iterator[Path]:
+    """Read the tables, quiz banks, exercises and cases from ``folder`` instead of ``datasets/`` while inside.
+
+    The folder is laid out like ``datasets/`` (a copy of it with a row changed, say). Everything the
+    package cached from the tables is dropped on entering and again on leaving, so nothing compiled
+    from one folder is used with the other. It holds for the whole process, not one thread: use it
+    in tests and checks, not while a lesson's widgets are reading tables. Blocks may nest.
+
+    Example::
+
+        shutil.copytree(Path(str(dataset_path("sites.csv"))).parent, tmp / "datasets")
+        ...  # change a row of tmp / "datasets" / "ajcc8_stage_groups.csv"
+        with datasets_root(tmp / "datasets"):
+            stage("extremity", 7, "high")  # staged with the changed table
+
+    Raises:
+        DatasetError: ``folder`` is not a folder.
+    """
+    path = Path(folder).expanduser()
+    if not path.is_dir():
+        raise DatasetError(f"folder={str(folder)!r} is not a folder; give a folder laid out like datasets/")
+    _ROOT.append(path.resolve())
+    _drop_caches()
+    try:
+        yield path
+    finally:
+        _ROOT.pop()
+        _drop_caches()
 
 
 def dataset_path(name: str) -> Traversable:

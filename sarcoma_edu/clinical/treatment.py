@@ -15,11 +15,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.situations import find_situation
 from sarcoma_edu.clinical.staging import StageResult
 from sarcoma_edu.clinical.tables import load_table, table_rows
 
-__all__ = ["TreatmentOption", "TreatmentOptions", "pdq_headings", "pdq_options", "treatment_options"]
+__all__ = [
+    "TreatmentOption",
+    "TreatmentOptions",
+    "pdq_heading",
+    "pdq_headings",
+    "pdq_options",
+    "treatment_options",
+]
 
 
 @dataclass(frozen=True)
@@ -73,11 +81,11 @@ class TreatmentOptions:
 
 
 @functools.cache
-def pdq_options(situation: str) -> tuple[TreatmentOption, ...]:
-    """The PDQ options of a situation (e.g. ``"stage_I"``), in PDQ order."""
+def _pdq_list(situation: str) -> tuple[tuple[TreatmentOption, ...], tuple[dict[str, str], ...]]:
+    """The PDQ options of a situation in PDQ order, and their rows of ``treatment_options.csv``."""
     options = load_table("treatment_options.csv")
     rows = options[options.situation == situation].sort_values("order", key=lambda s: s.astype(int))
-    return tuple(
+    items = tuple(
         TreatmentOption(
             modalities=tuple(row.modalities.split("|")),
             timings=tuple(row.timings.split("|")),
@@ -87,11 +95,26 @@ def pdq_options(situation: str) -> tuple[TreatmentOption, ...]:
         )
         for row in rows.itertuples()
     )
+    return items, tuple(rows.to_dict("records"))
+
+
+def pdq_options(situation: str) -> tuple[TreatmentOption, ...]:
+    """The PDQ options of a situation (e.g. ``"stage_I"``), in PDQ order."""
+    items, rows = _pdq_list(situation)
+    looked_up("treatment_options.csv", *rows)
+    return items
 
 
 def pdq_headings() -> dict[str, dict[str, str]]:
     """The row of ``treatment_situations.csv`` (its ``pdq_heading`` and ``source``) for each situation."""
     return {row["situation"]: row for row in table_rows("treatment_situations.csv")}
+
+
+def pdq_heading(situation: str) -> dict[str, str]:
+    """The row of ``treatment_situations.csv`` of one situation: its ``pdq_heading`` and ``source``."""
+    row = pdq_headings()[situation]
+    looked_up("treatment_situations.csv", row)
+    return row
 
 
 def treatment_options(
@@ -127,13 +150,13 @@ def treatment_options(
             as stage II with lymph node spread.
     """
     found = find_situation(result_or_stage, nodes, recurrent, metastasis)
-    headings = pdq_headings()
+    heading = pdq_heading(found.situation)
     return TreatmentOptions(
         situation=found.situation,
-        heading=headings[found.situation]["pdq_heading"],
+        heading=heading["pdq_heading"],
         items=pdq_options(found.situation),
         explanation=found.explanation,
-        source="; ".join(dict.fromkeys(filter(None, (headings[found.situation]["source"], found.reading_source)))),
+        source="; ".join(dict.fromkeys(filter(None, (heading["source"], found.reading_source)))),
         other_readings=found.other_readings,
-        other_headings=tuple(headings[s]["pdq_heading"] for s in found.other_readings),
+        other_headings=tuple(pdq_heading(s)["pdq_heading"] for s in found.other_readings),
     )

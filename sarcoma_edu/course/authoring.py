@@ -25,10 +25,11 @@ from typing import Any
 from sarcoma_edu.common import atomic as _atomic
 from sarcoma_edu.common import jsonfiles as _jsonfiles
 from sarcoma_edu.common.jsonfiles import Problem
+from sarcoma_edu.course import keys
 from sarcoma_edu.course.banks import check_banks
 from sarcoma_edu.course.case_authoring import number_or_text
 from sarcoma_edu.course.case_files import check_cases
-from sarcoma_edu.course.exercise_keys import derived_text
+from sarcoma_edu.course.exercise_keys import derived_answer
 from sarcoma_edu.course.exercises import check_exercise_files, exercise_paths
 from sarcoma_edu.course.items import content_files
 
@@ -51,14 +52,14 @@ FOLDERS = {"question": "quiz", "exercise": "exercises", "case": "cases"}  # her 
 QUESTION_FILE = "my_questions.json"
 _MAX_BYTES = 10_000_000
 # facts a question can ask that the library computes: the call, the field read and what the patient needs
+_STAGING = ("site", "size_cm", "grade", "nodes", "metastasis")
+_SCORES = ("differentiation", "mitoses", "necrosis_pct")
 COMPUTABLE: dict[str, dict[str, Any]] = {
-    "AJCC 8 stage group": {"function": "stage", "field": "stage", "needs": ("site", "size_cm", "grade", "nodes",
-                                                                            "metastasis")},
-    "AJCC 8 T category": {"function": "stage", "field": "t", "needs": ("site", "size_cm", "grade")},
-    "FNCLCC grade": {"function": "fnclcc", "field": "g", "needs": ("differentiation", "mitoses", "necrosis_pct")},
-    "FNCLCC total score": {"function": "fnclcc", "field": "total", "needs": ("differentiation", "mitoses",
-                                                                             "necrosis_pct")},
-}  # fmt: skip
+    "AJCC 8 stage group": {"function": "stage", "field": "stage", "type": "multiple_choice", "needs": _STAGING},
+    "AJCC 8 T category": {"function": "stage", "field": "t", "type": "multiple_choice", "needs": _STAGING[:3]},
+    "FNCLCC grade": {"function": "fnclcc", "field": "g", "type": "multiple_choice", "needs": _SCORES},
+    "FNCLCC total score": {"function": "fnclcc", "field": "total", "type": "numeric", "needs": _SCORES},
+}
 
 
 class DraftError(ValueError):
@@ -169,7 +170,7 @@ def computed_key(fact: str, patient: Mapping[str, Any], *, format: str = "{}") -
     spec = {"function": rule["function"], "field": rule["field"], "args": args}
     if format != "{}":
         spec["format"] = format
-    return spec, derived_text(spec)
+    return spec, derived_answer({"type": rule["type"], "derived_from": spec})
 
 
 def target_path(kind: str, item: Mapping[str, Any], folder: str | Path) -> Path:
@@ -274,8 +275,12 @@ def save(kind: str, item: Mapping[str, Any], folder: str | Path, *, replace: boo
     The file is written atomically (a reader sees the old file or the new one); a question or an
     exercise joins the other items of its file, and replaces the one with its id only with ``replace``.
 
+    The lock file of the folder (``content.lock.json``) gets the item's computed keys with the table rows
+    they rest on, so ``sarcoma-edu content check`` can say later which answers a rule change moved.
+
     Raises:
         DraftError: a problem remains (nothing is written); its ``problems`` name each field.
+        LockFileError: her lock file is damaged (nothing is written; the message says what to do).
         OutputError: the file could not be written (the message names it and says why).
     """
     if folder is None or not str(folder).strip():
@@ -289,6 +294,26 @@ def save(kind: str, item: Mapping[str, Any], folder: str | Path, *, replace: boo
         document: object = dict(item)
     else:
         document = _placed(_saved_list(target)[0], item, replace)[0]
+    entries = _lock_changes(kind, item, where, target)  # before writing: a damaged lock file stops the Save
     target.parent.mkdir(parents=True, exist_ok=True)
     _atomic.write_file(target, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    if entries:
+        keys.write_lock_entries(where, entries)
     return target
+
+
+def _lock_changes(kind: str, item: Mapping[str, Any], folder: Path, target: Path) -> dict[str, dict | None]:
+    """The lock-file entries the saved item sets: its computed keys with the rows they rest on (see
+    :mod:`sarcoma_edu.course.keys`), and None for an entry of the same item it no longer has.
+
+    Raises:
+        LockFileError: her lock file cannot be read (nothing is saved; the message says what to do).
+    """
+    entries: dict[str, dict | None] = dict(keys.lock_entries(item, target))
+    if kind == "case":
+        stale = [i for i in keys.read_lock(keys.lock_path(folder)) if i.startswith(f"case:{item['id']}:")]
+        entries.update({i: None for i in stale if i not in entries})
+    else:
+        keys.read_lock(keys.lock_path(folder))
+        entries.setdefault(item["id"], None)
+    return entries

@@ -28,7 +28,7 @@ from sarcoma_edu.course.case_model import TOPIC, Case, CaseFacts, CaseStep, comp
 from sarcoma_edu.course.objectives import unknown_objectives
 from sarcoma_edu.course.quiz import Answer, Question
 
-__all__ = ["CaseCheck", "CaseError", "case_paths", "check_cases", "load_cases"]
+__all__ = ["CaseCheck", "CaseError", "case_facts", "case_paths", "check_cases", "load_cases", "step_settings"]
 
 _MAX_BYTES = 1_000_000
 _PLAN_CHOICES = ("radiation", "chemotherapy", "drug")  # what a plan step (or a case's "plan") may choose
@@ -109,6 +109,24 @@ def _facts(raw: dict, where: _Where) -> tuple[CaseFacts | None, list[str]]:
     return facts, []
 
 
+def case_facts(raw: dict, path: Path) -> CaseFacts:
+    """The facts of a case (the JSON object of a case file) as loading reads them, without checking its steps.
+
+    Raises:
+        CaseError: a histology ``datasets/histologies.csv`` does not have, or a grade its FNCLCC scores
+            contradict (naming the file and the field).
+    """
+    facts, problems = _facts(raw["facts"], _Where(path, raw))
+    if facts is None:
+        raise CaseError(problems)
+    return facts
+
+
+def step_settings(step: dict) -> dict[str, Any]:
+    """What a computed step chose for the plan (radiation, chemotherapy, drug), as its builder takes them."""
+    return {k: step[k] for k in _PLAN_CHOICES if k in step}
+
+
 def _written_agrees(kind: str, written: str, made: case_steps.Computed) -> tuple[bool, str]:
     """Does the author's answer equal the library's? Returns (agrees, the library's answer in words)."""
     text = written.strip()
@@ -168,7 +186,7 @@ def _steps(case_id: str, raw: list, facts: CaseFacts, where: _Where) -> tuple[li
         if "answer" in item and kind in ("plan_order", "spread"):
             problems.append(where(f"steps[{index}].answer", f"a {kind} step takes no written answer", index))
             continue
-        settings = {k: item[k] for k in _PLAN_CHOICES if k in item}
+        settings = step_settings(item)
         try:
             step, made = computed_step(case_id, item["id"], kind, facts, item["reveal"], settings,
                                        item.get("question"), cited, ids, item.get("feedback"))  # fmt: skip

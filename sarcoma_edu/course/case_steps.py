@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 from sarcoma_edu.clinical.grading import FNCLCC_SOURCE, fnclcc
 from sarcoma_edu.clinical.planner import plan_treatment
-from sarcoma_edu.clinical.spread import LUNG, METASTATIC_TUMOUR, UMBRELLA, band_widths, spread_patterns
+from sarcoma_edu.clinical.provenance import aside
+from sarcoma_edu.clinical.spread import LUNG, METASTATIC_TUMOUR, UMBRELLA, band_widths, routes, spread_patterns
 from sarcoma_edu.clinical.stage_groups import lettered_groups
 from sarcoma_edu.clinical.staging import StageResult, stage
 from sarcoma_edu.clinical.tables import load_table
-from sarcoma_edu.clinical.treatment import treatment_options
+from sarcoma_edu.clinical.treatment import pdq_heading, pdq_headings, treatment_options
 from sarcoma_edu.clinical.treatment_plan import TreatmentPlan
 from sarcoma_edu.clinical.vocabulary import STAGES
 from sarcoma_edu.course.plan_words import phase_order, radiation_words, swapped_feedback, team_choices
@@ -97,7 +98,8 @@ def _t(facts, _settings: dict) -> Computed:
     right = result.t
     head_neck = result.site == "head_and_neck"
     other_site = "extremity" if head_neck else "head_and_neck"
-    other = stage(other_site, facts.size_cm, facts.grade).t
+    with aside():  # a wrong choice: not what the answer rests on
+        other = stage(other_site, facts.size_cm, facts.grade).t
     wrong: dict[str, str] = {}
     if other not in (right, "TX"):
         rule = "head and neck (2 and 4 cm)" if other_site == "head_and_neck" else "trunk and limbs (5, 10 and 15 cm)"
@@ -139,6 +141,14 @@ def _ajcc7_stage_iii(facts) -> bool:
 def _stage_step(facts, _settings: dict) -> Computed:
     result = _stage(facts)
     right = stage_words(result)
+    with aside():  # the wrong choices: not what the answer rests on
+        wrong = _stage_choices(facts, result, right)
+    question = "What is the AJCC 8th edition stage group (with its letter, if it has one)?"
+    return Computed(question, {right: ""}, wrong, result.explanation, result.source, result.stage)
+
+
+def _stage_choices(facts, result: StageResult, right: str) -> dict[str, str]:
+    """The wrong choices of a stage step, each with the feedback that says why it is wrong."""
     wrong: dict[str, str] = {}
     if result.site == "head_and_neck":
         limb = stage_words(stage("extremity", facts.size_cm, facts.grade, facts.nodes, facts.metastasis))
@@ -170,8 +180,8 @@ def _stage_step(facts, _settings: dict) -> Computed:
     here = f"this tumour is {result.t}, {result.n}, {result.m}, {result.g}"
     for step in (0, 1, -1, 2, -2, 3) if len(letters) > 1 else (1, -1, 2, -2, 3):  # stage I: IA and IB first
         k = position + step
-        if 0 <= k < len(STAGES) and f"Stage {STAGES[k]}" != right:
-            words = " or ".join(_group_words()[(table_site, STAGES[k])])
+        words = " or ".join(_group_words().get((table_site, STAGES[k]), [])) if 0 <= k < len(STAGES) else ""
+        if words and f"Stage {STAGES[k]}" != right:  # a group the table gives this site
             text = f"Stage {STAGES[k]} is {words}; {here}."
             if result.stage is None:
                 text = f"Stage {STAGES[k]} is a group of the trunk, limb and retroperitoneum tables; {no_group}."
@@ -181,8 +191,7 @@ def _stage_step(facts, _settings: dict) -> Computed:
         wrong.setdefault(
             "No stage group", f"A stage group applies here: this site has AJCC 8 stage groups and {known}."
         )
-    question = "What is the AJCC 8th edition stage group (with its letter, if it has one)?"
-    return Computed(question, {right: ""}, wrong, result.explanation, result.source, result.stage)
+    return wrong
 
 
 def _options(facts):
@@ -205,9 +214,9 @@ def _patient_words(result: StageResult, recurrent: bool) -> str:
 
 def _treatment_list(facts, _settings: dict) -> Computed:
     options = _options(facts)
-    headings = load_table("treatment_situations.csv").set_index("situation")["pdq_heading"]
+    headings = {s: row["pdq_heading"] for s, row in pdq_headings().items()}
     readings = options.readings
-    right = {f"'{headings[s]}'": "" for s in readings}
+    right = {f"'{pdq_heading(s)['pdq_heading']}'": "" for s in readings}
     if len(readings) > 1:
         for s in readings:
             others = " or ".join(f"'{headings[o]}'" for o in readings if o != s)
@@ -246,7 +255,8 @@ def _plan_order(facts, settings: dict) -> Computed:
     wrong: dict[str, str] = {}
     for other in ("before", "after", "none"):
         if other != radiation:
-            alternative = _plan(facts, other, chemotherapy, drug)
+            with aside():  # a wrong choice: the order with another radiation choice
+                alternative = _plan(facts, other, chemotherapy, drug)
             text = phase_order(alternative)
             if text != right:
                 chose = radiation_words(radiation, plan) if radiation != "none" else "no radiation"
@@ -287,12 +297,12 @@ def _spread(facts, _settings: dict) -> Computed:
     right: it would be neither wrong nor a pathway of its own.
     """
     patterns = spread_patterns(facts.site, facts.histology)
-    routes = dict(zip(*load_table("spread_routes.csv")[["route", "label"]].T.values, strict=True))
+    route_labels = dict(zip(*routes()[["route", "label"]].T.values, strict=True))
     widths_of = band_widths(patterns)
     grouped: dict[str, list] = {}
     widths: dict[str, int] = {}
     for row in patterns.itertuples():
-        text = f"{row.destination[0].upper()}{row.destination[1:]} (route: {routes[row.route].lower()})"
+        text = f"{row.destination[0].upper()}{row.destination[1:]} (route: {route_labels[row.route].lower()})"
         grouped.setdefault(text, []).append(row)
         widths[text] = widths_of[(row.route, row.destination)]
     lung = widths_of[("blood", LUNG)]

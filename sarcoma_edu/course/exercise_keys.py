@@ -19,12 +19,12 @@ from typing import Any
 
 import pandas as pd
 
-from sarcoma_edu.clinical import catalog, cohort, grading, planner, spread, staging, tables, treatment
+from sarcoma_edu.clinical import catalog, cohort, grading, planner, provenance, spread, staging, tables, treatment
 from sarcoma_edu.common.jsonfiles import Problem, Where
 from sarcoma_edu.course.question_rules import build_question
 from sarcoma_edu.course.quiz import check
 
-__all__ = ["DERIVERS", "NO_STAGE_GROUP", "derived_key", "derived_key_problems", "derived_text"]
+__all__ = ["DERIVERS", "NO_STAGE_GROUP", "derived_answer", "derived_key", "derived_key_problems"]
 
 NO_STAGE_GROUP = "no stage group"
 
@@ -47,6 +47,11 @@ def _fnclcc(args: dict[str, Any]) -> Any:
     return grading.fnclcc(**args)
 
 
+def _site_distribution() -> pd.DataFrame:
+    provenance.read_whole("site_distribution.csv")
+    return tables.load_table("site_distribution.csv")
+
+
 def _catalog(name: str) -> Callable[[dict[str, Any]], Any]:
     def load(args: dict[str, Any]) -> Any:
         loaders = {
@@ -57,7 +62,7 @@ def _catalog(name: str) -> Callable[[dict[str, Any]], Any]:
             "survival": catalog.load_survival,
             "routes": spread.routes,
             "spread_patterns": spread.spread_patterns,
-            "site_distribution": lambda: tables.load_table("site_distribution.csv"),
+            "site_distribution": _site_distribution,
             "cohort": cohort.load_cohort,
         }
         return loaders[name](**args)
@@ -131,16 +136,52 @@ def _text(spec: dict[str, Any], value: object) -> str:
     return str(spec.get("format", "{}")).format(value)
 
 
-def derived_text(spec: dict[str, Any]) -> object:
-    """The right answer a ``derived_from`` call gives: its text (with ``format``), or a number as it is.
+class _NotOneValueError(ValueError):
+    """A multiple_choice key whose library call gives no value, or several."""
 
-    A call whose table gives several values returns the list of them, each as text.
+
+def _per_answer_value(spec: dict[str, Any], call_for: dict[str, Any]) -> Any:
+    """What the library gives for one answer of a ``per_answer`` key (a single value when the call gives one)."""
+    value = _value(spec, call_for.get("args", {}), call_for.get("where"))
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+def derived_answer(item: dict[str, Any]) -> Any:
+    """The right answer the library gives for an item with ``derived_from``, whatever its file says.
+
+    Args:
+        item: an exercise (or question) as written in its file, with ``derived_from``.
+
+    Returns:
+        For a ``per_answer`` key, each answer's text -> whether the library makes it right; for an
+        ordering, the items in the right order; for a numeric question, the value (a list when the
+        call gives several); for a many_choice question, the right answers' texts, sorted; for a
+        multiple_choice question, the right answer's text.
+
+    Raises:
+        ValueError: a multiple_choice key whose call gives other than one value; and whatever the
+            library call raises for arguments it refuses (TypeError, ValueError, KeyError, ...).
     """
+    spec = item["derived_from"]
+    if "per_answer" in spec:
+        return {
+            text: _per_answer_value(spec, call_for) == spec["target"] for text, call_for in spec["per_answer"].items()
+        }
     value = _value(spec, spec.get("args", {}))
-    if isinstance(value, list):
+    kind = item.get("type")
+    if kind == "ordering":
         return [_text(spec, v) for v in value]
-    if isinstance(value, int | float) and not isinstance(value, bool) and "format" not in spec:
+    if kind == "numeric":
         return value
+    if kind == "many_choice":
+        return sorted({_text(spec, v) for v in value})
+    if isinstance(value, list):
+        if len(value) != 1:
+            call = f"{spec['function']}({json.dumps(spec.get('args', {}))})"
+            raise _NotOneValueError(
+                f"{call} gives {len(value)} values {value!r}; a multiple_choice key needs exactly one"
+            )
+        value = value[0]
     return _text(spec, value)
 
 
@@ -164,9 +205,7 @@ def derived_key(item: dict[str, Any]) -> list[str]:
             if text not in answers:
                 problems.append(f"per_answer names {text!r}, which is not one of the answers")
                 continue
-            args = call_for.get("args", {})
-            value = _value(spec, args, call_for.get("where"))
-            value = value[0] if isinstance(value, list) and len(value) == 1 else value
+            value = _per_answer_value(spec, call_for)
             expected = value == spec["target"]
             if answers[text] is not expected:
                 problems.append(
@@ -177,32 +216,28 @@ def derived_key(item: dict[str, Any]) -> list[str]:
         missing = [t for t in answers if t not in spec["per_answer"]]
         problems += [f"per_answer does not say how to compute the answer {t!r}" for t in missing]
         return problems
-    value = _value(spec, spec.get("args", {}))
     kind = item.get("type")
+    try:
+        expected = derived_answer(item)
+    except _NotOneValueError as error:
+        return [str(error)]
     if kind == "ordering":
-        expected = [_text(spec, v) for v in value]
         if list(item.get("items", [])) != expected:
             return [f"the items in the right order are {item.get('items')!r}, but {call} gives {expected!r}"]
         return []
     right = [a for a in item.get("answers", []) if a.get("correct")]
     if kind == "numeric":
-        values = value if isinstance(value, list) else [value]
+        values = expected if isinstance(expected, list) else [expected]
         question = build_question({**item, "objectives": item.get("objectives", [])})
         wrong = [v for v in values if not check(question, float(v)).correct]
         return [f"{call}.{spec['field']} gives {v!r}, which the right answer does not accept" for v in wrong]
     texts = {a.get("answer") for a in right}
     if kind == "many_choice":
-        expected_set = {_text(spec, v) for v in value}
-        if texts != expected_set:
-            return [f"the right answers are {sorted(texts)!r}, but {call} gives {sorted(expected_set)!r}"]
+        if texts != set(expected):
+            return [f"the right answers are {sorted(texts)!r}, but {call} gives {expected!r}"]
         return []
-    if isinstance(value, list):
-        if len(value) != 1:
-            return [f"{call} gives {len(value)} values {value!r}; a multiple_choice key needs exactly one"]
-        value = value[0]
-    expected_text = _text(spec, value)
-    if texts != {expected_text}:
-        return [f"the right answer is {sorted(texts)[0]!r}, but {call}.{spec['field']} gives {expected_text!r}"]
+    if texts != {expected}:
+        return [f"the right answer is {sorted(texts)[0]!r}, but {call}.{spec['field']} gives {expected!r}"]
     return []
 
 

@@ -1,8 +1,13 @@
-"""The ``sarcoma-edu report`` command: its options and what it runs (the top parser is :mod:`sarcoma_edu.cli`).
+"""The ``sarcoma-edu report`` and ``content check`` commands: their options and what they run.
 
-Example::
+Examples::
 
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
+    sarcoma-edu content check --content my-course/ --progress handed-in/
+
+``content check`` lives here, beside the report, because it reads students' files as the report does
+(read-only); the keys themselves are :mod:`sarcoma_edu.course.key_check`'s. The top parser is
+:mod:`sarcoma_edu.cli`.
 
 Bad input exits with status 2 and one line; a report that cannot be written exits with status 1 and
 one line naming the file and why (an earlier report there is left as it was); a skipped results
@@ -17,11 +22,15 @@ import warnings
 from pathlib import Path
 
 from sarcoma_edu.common.atomic import OutputError
+from sarcoma_edu.course.items import content_folder
+from sarcoma_edu.course.key_check import check_content, update_locks
+from sarcoma_edu.report.changed_keys import attempts_under_changed_keys
 from sarcoma_edu.report.class_report import ReportWarning, class_report, write_report
 
-__all__ = ["COMMANDS", "add_parsers", "run"]
+__all__ = ["COMMANDS", "EXIT_CHANGED", "add_content_parser", "add_parsers", "run"]
 
-COMMANDS = ("report",)
+COMMANDS = ("report", "content")
+EXIT_CHANGED = 3  # content check: a computed key changed since its lock file was written
 
 
 def add_parsers(commands) -> None:
@@ -46,13 +55,93 @@ def add_parsers(commands) -> None:
     )
 
 
+def add_content_parser(commands) -> None:
+    """Add ``content`` (with its action ``check``) to the ``sarcoma-edu`` sub-command parsers."""
+    content = commands.add_parser(
+        "content",
+        help="check which computed answer keys changed since they were recorded",
+        description="Work with the answer keys the library computes for the course's content and yours.",
+    )
+    actions = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        help="recompute every computed key and list those that changed",
+        description=(
+            "Recompute the key of every item whose right answer the library computes (exercises and questions "
+            "with derived_from, tumour-board case steps; the built-in ones and those of your content folder) "
+            "and compare each with the lock file that recorded it (datasets/content.lock.json; "
+            "<content folder>/content.lock.json). Each key whose answer changed is listed with its old and new "
+            "answer and the table rows that changed under it."
+        ),
+        epilog=(
+            "Exit status: 0 nothing changed (or, with --update, the lock files were written); 1 a lock file could "
+            "not be written (the message names it; what was there is unchanged); 2 bad input (a missing content "
+            "folder, a lock or content file that cannot be read, no usable --progress file); 3 some keys changed "
+            "since their lock file was written, or an item has no entry yet."
+        ),
+    )
+    check.add_argument(
+        "--content",
+        metavar="DIR",
+        help="your content folder (default: $SARCOMA_EDU_CONTENT; with neither, the built-in content alone)",
+    )
+    check.add_argument(
+        "--update",
+        action="store_true",
+        help="after reviewing the changes, rewrite the lock files with the keys as they are now",
+    )
+    check.add_argument(
+        "--progress",
+        nargs="+",
+        metavar="FILE",
+        help=(
+            "a student's progress file or export, or a folder of them (read, never changed): say how many saved "
+            "attempts were graded under a key that has since changed"
+        ),
+    )
+
+
+def _content_check(args: argparse.Namespace) -> int:
+    """Run ``content check``; return 0, or 3 when a key changed (2 and 1 come from :mod:`sarcoma_edu.cli`)."""
+    folder = content_folder(args.content)
+    checks = check_content(folder)
+    for check in checks:
+        whose = "Built-in content" if check.builtin else "Your content"
+        problems = len(check.changes) + len(check.missing) + len(check.gone)
+        found = "nothing changed" if not check.changed else f"{problems} to review"
+        print(f"{whose} ({check.path}): {len(check.items)} computed key(s), {found}.")
+        for line in check.describe():
+            print(f"  {line}")
+        if check.stale and not check.changed:
+            print("  Every answer is the same, but rows under some keys changed: --update records their new hashes.")
+    changed = [change.item.id for check in checks for change in check.changes]
+    if args.progress:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ReportWarning)
+            counted = attempts_under_changed_keys(args.progress, changed)
+        for warning in caught:
+            print(f"sarcoma-edu content check: warning: {warning.message}", file=sys.stderr)
+        for line in counted.describe():
+            print(line)
+    if args.update:
+        written = update_locks(checks)
+        print("\n".join(f"Wrote {path}." for path in written) or "The lock files already match the content.")
+        return 0
+    if any(check.changed for check in checks):
+        print("Review the changes, then run 'sarcoma-edu content check --update' to record the new keys.")
+        return EXIT_CHANGED
+    return 0
+
+
 def _fail(message: str) -> int:
     print(f"sarcoma-edu report: error: {message}", file=sys.stderr)
     return 2
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``report``; return the exit status (0; 1 when the report cannot be written; 2 for bad input)."""
+    """Run ``report`` (0; 1 when the report cannot be written; 2 for bad input) or ``content check`` (0 or 3)."""
+    if args.command == "content":
+        return _content_check(args)
     out = Path(args.out).expanduser()
     if out.is_dir():
         return _fail(f"--out {args.out!r} is a folder; give a file name such as report.html")

@@ -120,6 +120,9 @@ RUN_ELSEWHERE = {
     ("python", "from sarcoma_edu.widgets.studio import"): (
         "the studio forms: tests/widgets/test_studio.py makes each, the browser test works one"
     ),
+    ("bash", "sarcoma-edu content check --content my-course/"): (
+        "tests/report/test_content_check_command.py runs it on a content folder and a progress file"
+    ),
 }
 
 

@@ -24,6 +24,7 @@ from sarcoma_edu.common.atomic import OutputError
 from sarcoma_edu.common.jsonfiles import Problem
 from sarcoma_edu.course import authoring
 from sarcoma_edu.course.items import ContentFolderError, content_folder
+from sarcoma_edu.course.keys import LockFileError
 from sarcoma_edu.widgets.base import _later
 from sarcoma_edu.widgets.feedback import alert
 
@@ -250,7 +251,7 @@ class StudioForm(w.VBox):
         except authoring.DraftError as error:
             self.message.value = alert(str(error))
             return None
-        except (OutputError, OSError) as error:
+        except (OutputError, OSError, LockFileError) as error:
             self.message.value = alert(f"Not saved: {error}")
             return None
         self.saved = path

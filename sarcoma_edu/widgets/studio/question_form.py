@@ -143,7 +143,10 @@ class QuestionForm(StudioForm):
         if not self.fact.value:
             self.key_note.value = ""
             return None
-        needs = authoring.COMPUTABLE[self.fact.value]["needs"]
+        rule = authoring.COMPUTABLE[self.fact.value]
+        if rule["type"] == "numeric" and self.type.value != "numeric":
+            self.type.value = "numeric"  # a score is a number: the answer rows change to take one
+        needs = rule["needs"]
         patient = {name: self.patient[name].value for name in needs}
         try:
             spec, key = authoring.computed_key(self.fact.value, patient)
