@@ -31,7 +31,7 @@ from sarcoma_edu.course.case_authoring import number_or_text
 from sarcoma_edu.course.case_files import check_cases
 from sarcoma_edu.course.exercise_keys import derived_answer
 from sarcoma_edu.course.exercises import check_exercise_files, exercise_paths
-from sarcoma_edu.course.items import content_files
+from sarcoma_edu.course.items import ContentFolderError, content_files
 
 __all__ = [
     "COMPUTABLE",
@@ -209,8 +209,8 @@ def _placed(records: list, item: Mapping[str, Any], replace: bool) -> tuple[list
 
 def _theirs(kind: str, folder: Path | None, target: Path) -> list[Path]:
     """Her other files of this kind (the draft's own file last, so the draft is the one told its id is taken)."""
-    if folder is None:
-        return []
+    if folder is None or not (folder.exists() or folder.is_symlink()):
+        return []  # a folder not made yet holds nothing (Save makes it)
     return [p for p in content_files(FOLDERS[kind], folder) if _jsonfiles.real_path(p) != _jsonfiles.real_path(target)]
 
 
@@ -259,14 +259,20 @@ def draft_problems(
     Returns:
         The problems of the draft itself (none of her other items'), each with its ``field``.
     """
-    return _check(kind, item, folder, replace)[0]
+    try:
+        return _check(kind, item, folder, replace)[0]
+    except ContentFolderError as error:  # her folder cannot be read: that is the problem to fix first
+        return [Problem("", str(error))]
 
 
 def built(kind: str, item: Mapping[str, Any], folder: str | Path | None = None, *, replace: bool = False) -> object:
     """The draft as a student's widget takes it, built by the checks: a
     :class:`~sarcoma_edu.course.quiz.Question`, an :class:`~sarcoma_edu.course.exercises.Exercise` or a
     :class:`~sarcoma_edu.course.case_model.Case`; None while a problem remains."""
-    return _check(kind, item, folder, replace)[1]
+    try:
+        return _check(kind, item, folder, replace)[1]
+    except ContentFolderError:
+        return None
 
 
 def save(kind: str, item: Mapping[str, Any], folder: str | Path, *, replace: bool = False) -> Path:

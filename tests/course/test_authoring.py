@@ -255,3 +255,25 @@ def test_a_problem_keeps_its_line_when_pickled():
     problem = Problem("id", "is missing", line=line, path=Path("f.json"), record=0)
     again = pickle.loads(pickle.dumps(problem))
     assert again == line and (again.field, again.record) == ("id", 0)
+
+
+def test_saving_a_case_records_each_computed_key_with_the_rows_it_rests_on(tmp_path):
+    """Save writes content.lock.json: the stage step's key is Stage IIIB, resting on an AJCC 8 stage-group row."""
+    authoring.save("case", thigh_case(), tmp_path)
+    items = json.loads((tmp_path / "content.lock.json").read_text())["items"]
+    assert set(items) == {f"case:thigh-ups:{s}" for s in ("grade", "t-category", "stage", "treatment-list",
+                                                          "plan-order", "spread")}  # fmt: skip
+    stage = items["case:thigh-ups:stage"]
+    assert stage["answer"] == ["Stage IIIB"]
+    assert any(ref["table"] == "ajcc8_stage_groups.csv" for ref in stage["depends_on"])
+
+
+def test_a_question_with_a_key_from_the_rules_is_locked_and_one_without_is_not(tmp_path):
+    """A question with derived_from gets a lock entry (IIIB); saved again without it, the entry goes."""
+    patient = {"site": "extremity", "size_cm": 12, "grade": "G3", "nodes": False, "metastasis": False}
+    spec, _ = authoring.computed_key("AJCC 8 stage group", patient)
+    authoring.save("question", question(derived_from=spec), tmp_path)
+    lock = tmp_path / "content.lock.json"
+    assert json.loads(lock.read_text())["items"]["my-stage-1"]["answer"] == "IIIB"
+    authoring.save("question", question(), tmp_path, replace=True)
+    assert "my-stage-1" not in json.loads(lock.read_text())["items"]
