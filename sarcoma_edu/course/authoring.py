@@ -30,7 +30,7 @@ from sarcoma_edu.course.banks import check_banks
 from sarcoma_edu.course.case_authoring import number_or_text
 from sarcoma_edu.course.case_files import check_cases
 from sarcoma_edu.course.exercise_keys import derived_answer
-from sarcoma_edu.course.exercises import check_exercise_files, exercise_paths
+from sarcoma_edu.course.exercises import builtin_exercise_ids, check_exercises
 from sarcoma_edu.course.items import ContentFolderError, content_files
 
 __all__ = [
@@ -207,11 +207,12 @@ def _placed(records: list, item: Mapping[str, Any], replace: bool) -> tuple[list
     return [*records, dict(item)], len(records)
 
 
-def _theirs(kind: str, folder: Path | None, target: Path) -> list[Path]:
-    """Her other files of this kind (the draft's own file last, so the draft is the one told its id is taken)."""
+def _theirs(kind: str, folder: Path | None, target: Path | None) -> list[Path]:
+    """Her files of this kind but the draft's own (checked last, so the draft is the one told its id is taken)."""
     if folder is None or not (folder.exists() or folder.is_symlink()):
         return []  # a folder not made yet holds nothing (Save makes it)
-    return [p for p in content_files(FOLDERS[kind], folder) if _jsonfiles.real_path(p) != _jsonfiles.real_path(target)]
+    mine = content_files(FOLDERS[kind], folder)
+    return [p for p in mine if target is None or _jsonfiles.real_path(p) != _jsonfiles.real_path(target)]
 
 
 def _check(kind: str, item: Mapping[str, Any], folder: str | Path | None, replace: bool) -> tuple[list, object]:
@@ -233,13 +234,15 @@ def _check(kind: str, item: Mapping[str, Any], folder: str | Path | None, replac
     if trouble is not None:
         return [trouble], None
     records, index = _placed(records, item, replace)
-    if kind == "question":
-        bank = check_banks([*_theirs(kind, mine, target), target], drafts={target: records})[-1]
+    if kind == "question":  # as her folder is loaded (course.content): no id of a built-in exercise either
+        paths = [*_theirs(kind, mine, target), target]
+        bank = check_banks(paths, drafts={target: records}, taken=builtin_exercise_ids())[-1]
         found, made = bank.problems, [q for q in bank.questions if q.id == item.get("id")]
-    else:
-        others = [*exercise_paths(), *_theirs(kind, mine, target)]
-        exercises, found = check_exercise_files([*others, target], drafts={target: records})
-        made = [e for e in exercises if e.id == item.get("id")]
+    else:  # no id of a built-in question or exercise, nor of one of her questions
+        banks = check_banks(_theirs("question", mine, None), taken=builtin_exercise_ids()) if mine else []
+        hers = {q.id: (f"a question of {c.path.name}", c.path) for c in banks for q in c.questions}
+        check = check_exercises([*_theirs(kind, mine, target), target], drafts={target: records}, taken=hers)[-1]
+        found, made = check.problems, [e for e in check.exercises if e.id == item.get("id")]
     problems = [p for p in found if isinstance(p, Problem) and p.path == target and p.record == index]
     return problems, None if problems or not made else made[-1]
 

@@ -24,6 +24,7 @@ from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.common import jsonfiles as _jsonfiles
 from sarcoma_edu.common.jsonfiles import Where
 from sarcoma_edu.course.exercise_keys import derived_key_problems
+from sarcoma_edu.course.item_ids import id_taken
 from sarcoma_edu.course.question_rules import (
     build_question,
     question_schema_problems,
@@ -177,7 +178,12 @@ def _paths(path: object) -> list[str | Path]:
     raise TypeError(f"path={_checks.show(path)} is not a bank file path, a list of them, or None")
 
 
-def check_banks(path: str | Path | Sequence[str | Path], drafts: Mapping[Path, list] | None = None) -> list[BankCheck]:
+def check_banks(
+    path: str | Path | Sequence[str | Path],
+    drafts: Mapping[Path, list] | None = None,
+    *,
+    taken: Mapping[str, tuple[str, Path]] | None = None,
+) -> list[BankCheck]:
     """Check bank files as :func:`load_bank` does, listing every problem instead of stopping at the first.
 
     Each file is validated with ``quiz_bank.schema.json`` (the one definition of a valid question);
@@ -193,6 +199,8 @@ def check_banks(path: str | Path | Sequence[str | Path], drafts: Mapping[Path, l
         path: a bank file (``str`` or :class:`pathlib.Path`) or a list of them.
         drafts: questions not yet saved, by the file they will be saved to: each such file is
             checked as if it held them (the studio's forms check a draft this way).
+        taken: ids already used elsewhere (built-in exercises, an instructor's exercises): id -> (what
+            uses it, its file); a question that reuses one is refused with the same message.
 
     Returns:
         One :class:`BankCheck` per file, in the order given.
@@ -203,7 +211,7 @@ def check_banks(path: str | Path | Sequence[str | Path], drafts: Mapping[Path, l
     given = _paths(path)
     builtin = {_jsonfiles.real_path(p) for p in bank_paths()}
     checks: list[BankCheck] = []
-    owner: dict[str, tuple[Path, int]] = {}
+    owner: dict[str, tuple[str, Path]] = {}
     for p in given:
         if isinstance(p, str) and not p.strip():
             checks.append(BankCheck(Path(p), (), (f"path={p!r} is empty; give the path of a bank file (.json)",)))
@@ -216,18 +224,14 @@ def check_banks(path: str | Path | Sequence[str | Path], drafts: Mapping[Path, l
             where = Where(file, "question", index, {"id": question_id})
             if question_id in owner:
                 first, at = owner[question_id]
-                place = "in this file" if first == file else f"in {first}"
-                found[index].append(where("id", f"already used by question {at} {place}"))
+                found[index].append(where("id", id_taken(question_id, at, None if first == file else first)))
             elif question_id in theirs:
-                found[index].append(
-                    where(
-                        "id",
-                        f"already used by a built-in question in {theirs[question_id]}; give this question its own "
-                        "id (progress is recorded by id, so the two would share one history)",
-                    )
-                )
+                found[index].append(where("id", id_taken(question_id, "a built-in question", theirs[question_id])))
+            elif taken and question_id in taken:
+                what, first = taken[question_id]
+                found[index].append(where("id", id_taken(question_id, what, first)))
             else:
-                owner[question_id] = (file, index)
+                owner[question_id] = (file, f"question {index}")
                 continue
             reused.add(question_id)
         problems = dict.fromkeys(problem for index in sorted(found) for problem in found[index])

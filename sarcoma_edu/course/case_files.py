@@ -25,6 +25,7 @@ from sarcoma_edu.common import jsonfiles as _jsonfiles
 from sarcoma_edu.common.jsonfiles import Problem
 from sarcoma_edu.course import case_steps
 from sarcoma_edu.course.case_model import TOPIC, Case, CaseFacts, CaseStep, computed_step, offered_wrong
+from sarcoma_edu.course.item_ids import id_taken
 from sarcoma_edu.course.objectives import unknown_objectives
 from sarcoma_edu.course.quiz import Answer, Question
 
@@ -299,9 +300,9 @@ def check_cases(path: str | Path | Sequence[str | Path], drafts: Mapping[Path, d
     if not isinstance(given, Sequence) or not all(isinstance(p, str | Path) for p in given):
         raise TypeError(f"path={_checks.show(path)} is not a case file path, a list of them, or None")
     builtin = {_jsonfiles.real_path(c.path): c for c in _check_files(case_paths())}
-    taken: dict[str, Path] = {}
+    taken: dict[str, tuple[str, Path]] = {}
     if not all(_jsonfiles.real_path(p) in builtin for p in given if str(p).strip()):
-        taken = {c.case.id: c.path for c in builtin.values() if c.case is not None}
+        taken = {c.case.id: ("a built-in case", c.path) for c in builtin.values() if c.case is not None}
     checks = []
     for p in given:
         if not str(p).strip():
@@ -317,13 +318,13 @@ def check_cases(path: str | Path | Sequence[str | Path], drafts: Mapping[Path, d
         if (
             found.case is not None
             and found.case.id in taken
-            and _jsonfiles.real_path(taken[found.case.id]) != _jsonfiles.real_path(p)
+            and _jsonfiles.real_path(taken[found.case.id][1]) != _jsonfiles.real_path(p)
         ):
-            first = taken[found.case.id]
-            message = f"{found.case.id!r} is already used by {first}; give the case its own id"
+            what, first = taken[found.case.id]
+            message = id_taken(found.case.id, what, first)
             found = CaseCheck(p, None, (Problem("id", message, line=f"{p}, field 'id': {message}", path=p),))
         elif found.case is not None:
-            taken[found.case.id] = p
+            taken[found.case.id] = ("the case", p)
         checks.append(found)
     return checks
 

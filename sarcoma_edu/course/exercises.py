@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING, Any
 from sarcoma_edu.clinical.tables import _datasets_root
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.common import jsonfiles as _jsonfiles
-from sarcoma_edu.common.jsonfiles import Problem, Where
+from sarcoma_edu.common.jsonfiles import Where
 from sarcoma_edu.course.banks import QuizBankError, builtin_ids
 from sarcoma_edu.course.exercise_keys import derived_key_problems
+from sarcoma_edu.course.item_ids import id_taken
 from sarcoma_edu.course.objectives import load_objectives
 from sarcoma_edu.course.question_rules import (
     build_question,
@@ -51,12 +52,16 @@ __all__ = [
     "ORDER_JOIN",
     "ROLES",
     "Exercise",
+    "ExerciseCheck",
     "ExerciseFileError",
+    "builtin_exercise_ids",
     "check_answer",
     "check_exercise_files",
+    "check_exercises",
     "exercise",
     "exercise_paths",
     "exercise_questions",
+    "exercises_of_lesson",
     "load_exercises",
     "question_from_exercise_id",
 ]
@@ -197,54 +202,93 @@ def _check_file(
     return exercises, [p for index in sorted(found) for p in found[index]]
 
 
-def _id_problem(path: Path, index: int, exercise_id: str, message: str) -> Problem:
-    line = f"{path}, exercise id {exercise_id!r}, field 'id': {message}"
-    return Problem("id", message, line=line, path=path, record=index)
-
-
 def exercise_paths() -> list[Path]:
     """The built-in exercise files, ``datasets/exercises/*.json`` (not the schema), in lesson order."""
     folder = Path(str(_datasets_root() / "exercises"))
     return sorted(p for p in folder.glob("*.json") if not p.name.endswith(".schema.json"))
 
 
-def check_exercise_files(
-    paths: Sequence[str | Path], drafts: Mapping[Path, list] | None = None
-) -> tuple[list[Exercise], list[str]]:
-    """Check exercise files; return (the valid exercises, every problem found).
+@dataclass(frozen=True)
+class ExerciseCheck:
+    """What checking one exercise file found: its usable exercises, and every problem (file, exercise, field)."""
+
+    path: Path
+    exercises: tuple[Exercise, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has no problem."""
+        return not self.problems
+
+
+def check_exercises(
+    paths: Sequence[str | Path],
+    drafts: Mapping[Path, list] | None = None,
+    *,
+    taken: Mapping[str, tuple[str, Path]] | None = None,
+) -> list[ExerciseCheck]:
+    """Check exercise files one by one, in context: one :class:`ExerciseCheck` per file, in the order given.
 
     Besides the schema and the quiz engine's checks: the lesson must be one of
     ``datasets/objectives.csv``, the id must carry the lesson's number, an id may be used once
-    (across the files given and by no built-in quiz question, since progress is recorded by id),
-    and a key that ``derived_from`` recomputes must agree with the library. ``drafts`` holds exercises
-    not yet saved, by the file they will be saved to: that file is checked as if it held them.
+    (across the files given, by no built-in quiz question and, for a file that is not built in, by
+    no built-in exercise, since progress is recorded by id), and a key that ``derived_from``
+    recomputes must agree with the library.
+
+    Args:
+        paths: exercise files.
+        drafts: exercises not yet saved, by the file they will be saved to: that file is checked as if
+            it held them (the studio's exercise form checks a draft this way).
+        taken: ids already used elsewhere (an instructor's own questions): id -> (what uses it, its file).
     """
     lessons = {o.lesson for o in load_objectives().values()}
-    bank_ids = set(builtin_ids())
-    exercises: list[Exercise] = []
-    problems: list[str] = []
-    seen: dict[str, Path] = {}
+    used: dict[str, tuple[str, Path]] = {i: ("a built-in question", p) for i, p in builtin_ids().items()}
+    used.update(taken or {})
+    builtin = {_jsonfiles.real_path(p) for p in exercise_paths()}
+    checks: list[ExerciseCheck] = []
+    seen: dict[str, tuple[str, Path]] = {}
     for name in paths:
         path = Path(name)
-        found, trouble = _check_file(path, lessons, (drafts or {}).get(path, _jsonfiles.UNREAD))
-        problems += trouble
+        found, problems = _check_file(path, lessons, (drafts or {}).get(path, _jsonfiles.UNREAD))
+        theirs = {} if _jsonfiles.real_path(path) in builtin else builtin_exercise_ids()
+        kept = []
         for index, ex in found:
-            if ex.id in seen:
-                problems.append(_id_problem(path, index, ex.id, f"already used in {seen[ex.id]}"))
-            elif ex.id in bank_ids:
-                problems.append(_id_problem(path, index, ex.id, "already used by a built-in quiz question"))
+            owner = seen.get(ex.id) or used.get(ex.id) or theirs.get(ex.id)
+            if owner is not None:
+                where = Where(path, "exercise", index, {"id": ex.id})
+                problems.append(where("id", id_taken(ex.id, owner[0], None if owner[1] == path else owner[1])))
             else:
-                seen[ex.id] = path
-                exercises.append(ex)
-    return exercises, problems
+                seen[ex.id] = (f"exercise {index}", path)
+                kept.append(ex)
+        checks.append(ExerciseCheck(path, tuple(kept), tuple(problems)))
+    return checks
+
+
+def check_exercise_files(
+    paths: Sequence[str | Path], drafts: Mapping[Path, list] | None = None
+) -> tuple[list[Exercise], list[str]]:
+    """Check exercise files (see :func:`check_exercises`); return (the valid exercises, every problem found)."""
+    checks = check_exercises(paths, drafts)
+    return [e for c in checks for e in c.exercises], [p for c in checks for p in c.problems]
 
 
 @functools.cache
+def _builtin_checks() -> tuple[ExerciseCheck, ...]:
+    return tuple(check_exercises(exercise_paths()))
+
+
 def _builtin() -> tuple[Exercise, ...]:
-    exercises, problems = check_exercise_files(exercise_paths())
+    checks = _builtin_checks()
+    problems = [p for c in checks for p in c.problems]
     if problems:
         raise ExerciseFileError(problems)
-    return tuple(exercises)
+    return tuple(e for c in checks for e in c.exercises)
+
+
+def builtin_exercise_ids() -> dict[str, tuple[str, Path]]:
+    """Each built-in exercise's id, with what uses it and its file (for an instructor's file that reuses it)."""
+    return {e.id: ("a built-in exercise", c.path) for c in _builtin_checks() for e in c.exercises}
 
 
 def load_exercises(lesson: str | None = None, path: str | Path | Sequence[str | Path] | None = None) -> list[Exercise]:
@@ -265,8 +309,16 @@ def load_exercises(lesson: str | None = None, path: str | Path | Sequence[str | 
         if problems:
             raise ExerciseFileError(problems)
         exercises = found
-    if lesson is None:
-        return exercises
+    return exercises if lesson is None else exercises_of_lesson(exercises, lesson)
+
+
+def exercises_of_lesson(exercises: Sequence[Exercise], lesson: str) -> list[Exercise]:
+    """The exercises of one lesson (``"03_staging"`` or ``"03"``) among ``exercises``, in their order.
+
+    Raises:
+        TypeError: ``lesson`` is not a string.
+        ValueError: none of them is of this lesson (the message lists the lessons that have some).
+    """
     if not isinstance(lesson, str):
         raise TypeError(f"lesson={_checks.show(lesson)} is not a lesson name such as '03_staging'")
     chosen = [e for e in exercises if e.lesson == lesson or e.lesson[:2] == lesson]
@@ -276,13 +328,13 @@ def load_exercises(lesson: str | None = None, path: str | Path | Sequence[str | 
     return chosen
 
 
-def exercise(exercise_id: str) -> Exercise:
-    """The built-in exercise with this id.
+def exercise(exercise_id: str, *, among: Sequence[Exercise] | None = None) -> Exercise:
+    """The exercise with this id among ``among`` (default: the built-in exercises).
 
     Raises:
         ValueError: no exercise has this id (the message names the lesson's ids when the id's lesson has some).
     """
-    by_id = {e.id: e for e in _builtin()}
+    by_id = {e.id: e for e in (_builtin() if among is None else among)}
     if exercise_id in by_id:
         return by_id[exercise_id]
     match = EXERCISE_ID.fullmatch(exercise_id) if isinstance(exercise_id, str) else None

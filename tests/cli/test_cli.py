@@ -299,9 +299,8 @@ def test_bank_check_lists_every_problem_with_file_question_and_field_and_exits_2
         f"{bad}, question 1 (id '<b>My Q</b>'), field 'id': '<b>My Q</b>' is not an id of lower-case letters, "
         "digits and hyphens that starts with a letter or digit and not with 'case-' (kept for generated "
         "questions); unique and stable, since progress is recorded by id",
-        f"{bad}, question 2 (id {builtin_id!r}), field 'id': already used by a built-in question in "
-        f"{bank_paths()[0]}; give this question its own id (progress is recorded by id, so the two would share "
-        "one history)",
+        f"{bad}, question 2 (id {builtin_id!r}), field 'id': {builtin_id!r} is already used by a built-in question "
+        f"in {bank_paths()[0]}; give it its own id (progress is recorded by id, so the two would share one history)",
         f"{good}: OK, 1 question",
         f"{tmp_path}: is a folder, not a bank file; give the path of a .json file",
         "path='' is empty; give the path of a bank file (.json)",

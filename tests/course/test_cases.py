@@ -379,7 +379,7 @@ def test_an_unknown_histology_and_a_repeated_step_id_are_refused(tmp_path):
 def test_a_case_id_already_used_by_a_built_in_case_is_refused(tmp_path):
     """An instructor's case may not reuse a built-in case's id (progress is recorded by it)."""
     (check,) = check_cases(write_case(tmp_path, small_case(id="head-neck")))
-    assert "field 'id': 'head-neck' is already used by" in check.problems[0]
+    assert "field 'id': 'head-neck' is already used by a built-in case in " in check.problems[0]
 
 
 @pytest.mark.parametrize(

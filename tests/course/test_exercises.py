@@ -246,7 +246,10 @@ def test_an_id_used_twice_is_refused(tmp_path):
     first, second = _file(tmp_path, [GOOD], "a.json"), _file(tmp_path, [GOOD], "b.json")
     with pytest.raises(
         ExerciseFileError,
-        match=f"{re.escape(str(second))}, exercise id 'ex-03-class-nodes', field 'id': already used in",
+        match=re.escape(
+            f"{second}, exercise 0 (id 'ex-03-class-nodes'), field 'id': 'ex-03-class-nodes' is already used by "
+            f"exercise 0 in {first}"
+        ),
     ):
         load_exercises(path=[first, second])
 

@@ -164,7 +164,7 @@ def test_bank_check_accepts_a_bank_that_uses_the_flag(tmp_path):
 
 def test_an_exercise_file_may_use_the_flag_and_is_checked_the_same_way(tmp_path):
     """An in-lesson exercise with the flag loads and grades as the quiz does; on multiple_choice it is refused."""
-    exercise = {**ALTERNATIVES, "id": "ex-05-two-readings", "lesson": "05_treatment", "role": "predict"}
+    exercise = {**ALTERNATIVES, "id": "ex-05-my-two-readings", "lesson": "05_treatment", "role": "predict"}
     (loaded,) = load_exercises(path=_bank(tmp_path, [exercise], "ex.json"))
     assert loaded.question.accept_any_correct and check(loaded.question, ["Reading B"]).correct
     wrong = {**exercise, "type": "multiple_choice", "answers": exercise["answers"][1:]}
@@ -203,7 +203,7 @@ def test_the_quiz_widget_says_any_reading_counts_after_a_wrong_answer(store):
 
 def test_the_exercise_widget_grades_and_explains_the_flag_as_the_quiz_does(tmp_path, store):
     """An exercise with the flag: one reading ticked is right, saved right, and the other is named."""
-    exercise = {**ALTERNATIVES, "id": "ex-05-two-readings", "lesson": "05_treatment", "role": "predict"}
+    exercise = {**ALTERNATIVES, "id": "ex-05-my-two-readings", "lesson": "05_treatment", "role": "predict"}
     (loaded,) = load_exercises(path=_bank(tmp_path, [exercise], "ex.json"))
     widget = ExerciseWidget(loaded, progress=store)
     assert "one right answer is enough" in widget.choices.children[0].value

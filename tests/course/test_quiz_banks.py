@@ -222,7 +222,7 @@ def test_every_problem_of_a_file_is_listed_in_question_order(tmp_path):
     (result,) = check_banks(path)
     fields = [p.split(", field ")[1].split(":")[0] for p in result.problems]
     assert fields == ["'difficulty'", "'topic'", "'source'", "'answers[0].range'", "'id'"]
-    assert "already used by question 0 in this file" in result.problems[-1]
+    assert "'my-q1' is already used by question 0 in this file" in result.problems[-1]
     with pytest.raises(QuizBankError) as raised:
         load_bank(path)
     assert raised.value.problems == result.problems
