@@ -188,3 +188,16 @@ def test_the_exercise_form_previews_the_lessons_exercise_widget_and_saves_into_t
     assert form.problems == []
     assert isinstance(form.show_preview(), ExerciseWidget)
     assert form.save() == tmp_path / "exercises" / "03_staging.json"
+
+
+def test_preview_lists_her_saved_cases_beside_the_built_in_ones_and_the_draft(tmp_path):
+    """The preview's case list is the student's: built-in cases, the cases already in her folder, and the draft."""
+    first = case_form(tmp_path)
+    fill_case(first)
+    first.save()
+    form = case_form(tmp_path)
+    fill_case(form)
+    form.case_id.value, form.title.value = "thigh-ups-2", "A second thigh sarcoma"
+    board = form.show_preview()
+    ids = [value for _label, value in board.picker.options]
+    assert {"thigh-ups", "thigh-ups-2", "head-neck"} <= set(ids) and board.picker.value == "thigh-ups-2"

@@ -24,6 +24,7 @@ from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.course.case_authoring import STEP_KINDS, StepAnswer, case_item, computed_answers
 from sarcoma_edu.course.case_files import load_cases
 from sarcoma_edu.course.case_model import Case
+from sarcoma_edu.course.items import ContentFolderError, all_cases
 from sarcoma_edu.widgets.base import _site_options
 from sarcoma_edu.widgets.studio.form import StudioForm, labelled
 from sarcoma_edu.widgets.tumour_board import TumourBoard
@@ -244,9 +245,14 @@ class CaseForm(StudioForm):
     # --- preview -------------------------------------------------------------------------------
 
     def preview_widget(self, built: object) -> w.Widget:
-        """The tumour board a student opens, with this case among the built-in ones and chosen."""
+        """The tumour board a student opens, with this case among the built-in ones and hers, and chosen."""
         assert isinstance(built, Case)
-        others = [c for c in load_cases() if c.id != built.id]
+        folder = self.folder_path()
+        try:
+            cases = all_cases(folder) if folder is not None and folder.is_dir() else load_cases()
+        except ContentFolderError:  # her folder cannot be read (the form says so): the built-in cases
+            cases = load_cases()
+        others = [c for c in cases if c.id != built.id]
         board = TumourBoard([*others, built], None, seed=0)
         board.picker.value = built.id
         return board
