@@ -277,3 +277,18 @@ def test_a_question_with_a_key_from_the_rules_is_locked_and_one_without_is_not(t
     assert json.loads(lock.read_text())["items"]["my-stage-1"]["answer"] == "IIIB"
     authoring.save("question", question(), tmp_path, replace=True)
     assert "my-stage-1" not in json.loads(lock.read_text())["items"]
+
+
+def test_a_saved_question_file_is_still_a_jupyterquiz_bank(tmp_path):
+    """The file Save writes (a choice question with derived_from, a numeric one) passes jupyterquiz's own schemas."""
+    import jsonschema
+
+    patient = {"site": "extremity", "size_cm": 12, "grade": "G3", "nodes": False, "metastasis": False}
+    spec, _ = authoring.computed_key("AJCC 8 stage group", patient)
+    authoring.save("question", question(derived_from=spec), tmp_path)
+    numeric = question(question_id="my-total", kind="numeric", answers=[{"value": "8", "correct": True}], precision="1")
+    authoring.save("question", numeric, tmp_path)
+    schemas = Path(__file__).resolve().parents[1] / "jupyterquiz_schema"
+    for raw in json.loads((tmp_path / "quiz" / "my_questions.json").read_text()):
+        name = "num_schema.json" if raw["type"] == "numeric" else "mc_schema.json"
+        jsonschema.validate(raw, json.loads((schemas / name).read_text()))
