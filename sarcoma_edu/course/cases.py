@@ -2,9 +2,9 @@
 
 A case is a fictional patient's facts and ordered steps (:mod:`sarcoma_edu.course.case_model`),
 read from ``datasets/cases/`` or an instructor's file (:mod:`sarcoma_edu.course.case_files`) or
-generated from a seed (:func:`generate_case`). :func:`case_from_step_id` and :func:`step_question`
-find the case and the question behind a progress-store id ``case:<case id>:<step id>``, so a quiz
-can ask a step again; :func:`what_if` changes one fact and shows which computed steps change.
+generated from a seed (:func:`generate_case`). :func:`case_from_step_id` finds the case behind a
+progress-store id ``case:<case id>:<step id>`` (:mod:`sarcoma_edu.course.items` finds its question);
+:func:`what_if` changes one fact and shows which computed steps change.
 Case text is untrusted: every renderer escapes it.
 """
 
@@ -19,7 +19,7 @@ from sarcoma_edu.course.case_files import load_cases
 from sarcoma_edu.course.case_generator import generate
 from sarcoma_edu.course.case_model import Case, CaseFacts, CaseStep
 from sarcoma_edu.course.case_steps import stage_words
-from sarcoma_edu.course.quiz import Feedback, Question, check
+from sarcoma_edu.course.quiz import Feedback, check
 
 __all__ = [
     "StepChange",
@@ -27,7 +27,6 @@ __all__ = [
     "check_answer",
     "describe_facts",
     "generate_case",
-    "step_question",
     "what_if",
 ]
 
@@ -50,14 +49,6 @@ def case_from_step_id(question_id: str, cases: Sequence[Case] | None = None) -> 
         except ValueError:
             return None
     return None
-
-
-def step_question(question_id: str) -> Question | None:
-    """Rebuild the question of a case step from its progress-store id, so a quiz can ask it again."""
-    case = case_from_step_id(question_id)
-    if case is None:
-        return None
-    return next((s.question for s in case.steps if s.question.id == question_id), None)
 
 
 def check_answer(step: CaseStep, answer: object) -> Feedback:

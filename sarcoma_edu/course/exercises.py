@@ -63,7 +63,6 @@ __all__ = [
     "exercise_questions",
     "exercises_of_lesson",
     "load_exercises",
-    "question_from_exercise_id",
 ]
 
 ROLES: tuple[str, ...] = ("predict", "self-check")
@@ -343,17 +342,6 @@ def exercise(exercise_id: str, *, among: Sequence[Exercise] | None = None) -> Ex
         f"; this lesson's exercises are {', '.join(near)}" if near else "; exercise ids look like 'ex-03-retro-nodes'"
     )
     raise ValueError(f"exercise_id={_checks.show(exercise_id)} is not an exercise{hint}")
-
-
-def question_from_exercise_id(question_id: str) -> Question | None:
-    """The quiz question of a built-in exercise from its id (as the progress store records it), or None.
-
-    "Practise my mistakes" and "Due for review" in the quiz use it to ask again an exercise answered
-    in a lesson; an ordering exercise (asked only in its lesson) and other ids give None.
-    """
-    if not isinstance(question_id, str) or not question_id.startswith("ex-"):
-        return None
-    return {q.id: q for q in exercise_questions()}.get(question_id)
 
 
 def exercise_questions() -> list[Question]:

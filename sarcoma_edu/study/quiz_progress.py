@@ -85,9 +85,12 @@ def resume_point(queue: Sequence[Question], attempts: pd.DataFrame) -> Resume:
 def _where(question_id: str, question: Question | None) -> str:
     """The lesson or case a question comes from, in words."""
     if question_id.startswith("case:"):
-        from sarcoma_edu.course.cases import case_from_step_id
+        from sarcoma_edu.course.items import ContentFolderError, case_of_step
 
-        case = case_from_step_id(question_id)
+        try:
+            case = case_of_step(question_id)
+        except ContentFolderError:
+            case = None
         return f"tumour board case: {case.title}" if case is not None else "a tumour board case"
     if question_id.startswith("case-"):
         return "a made-up patient ('New case' in the quiz)"
@@ -102,13 +105,11 @@ def _where(question_id: str, question: Question | None) -> str:
 def _words(question_id: str, known: dict[str, Question]) -> tuple[str, Question | None]:
     question = known.get(question_id)
     if question is None:
-        from sarcoma_edu.course.cases import step_question
-        from sarcoma_edu.course.generated import question_from_id
+        from sarcoma_edu.course.items import item
 
-        rebuild = step_question if question_id.startswith("case:") else question_from_id
         try:
-            question = rebuild(question_id)
-        except (TypeError, ValueError):
+            question = item(question_id)
+        except (TypeError, ValueError):  # an unknown id, or a content folder that cannot be read
             question = None
     if question is None:
         return f"a question no longer in the quiz ({question_id})", None
@@ -125,8 +126,9 @@ def progress_table(store: ProgressStore, questions: Iterable[Question] = ()) -> 
 
     Args:
         store: the student's :class:`ProgressStore`.
-        questions: the questions to name (e.g. ``load_bank()``); made-up patients and tumour board
-            steps are named from their ids.
+        questions: the questions to name first (e.g. the quiz's own); any other id is named from
+            the item catalog (:func:`sarcoma_edu.course.items.item`: questions, exercises, made-up
+            patients and tumour board steps, built-in or the instructor's).
 
     Returns:
         One row per question, most recently answered first, with the columns "Question", "From",

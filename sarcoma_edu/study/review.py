@@ -6,7 +6,7 @@ not compute any interval itself.
 
 **What is scheduled.** Every answered item is one FSRS card, named by its stable id: a bank
 question (``st-ia``), a generated question (``case-stage-123``, asked again by its id through
-:func:`sarcoma_edu.course.generated.question_from_id`), or a tumour board step (``case:<case id>:<step
+:func:`sarcoma_edu.course.items.item`), or a tumour board step (``case:<case id>:<step
 id>``, topic ``cases``). A tumour board step is scheduled and counted like any other item, but it
 cannot be asked on its own: its question builds on what the earlier steps of its case revealed, so
 the quiz names the due steps and sends the student to the tumour board lesson to reopen the case.
@@ -183,8 +183,9 @@ def mastery(
         by: "topic" (the topic of each item's last attempt) or "objective": each item counts for
             every learning objective of ``datasets/objectives.csv`` its question assesses
             (``Question.objectives``); an item whose question names none is left out.
-        questions: where to read each question's objectives (default: the built-in bank, and
-            generated questions and case steps rebuilt from their ids).
+        questions: where to read each question's objectives (default: every item's question, found by its
+            id in :mod:`sarcoma_edu.course.items`: built-in and the instructor's questions, exercises,
+            case steps and generated questions).
 
     Returns:
         One row per topic (sorted) or per objective (in course order): topic or objective (with its
@@ -217,20 +218,18 @@ def mastery(
 
 def _objectives_of(questions: Iterable[Question] | None) -> Callable[[str], tuple[str, ...]]:
     """A look-up from an item's id to the objective ids its question assesses (known ones only)."""
-    from sarcoma_edu.course.banks import load_bank
-    from sarcoma_edu.course.cases import step_question
-    from sarcoma_edu.course.exercises import question_from_exercise_id
-    from sarcoma_edu.course.generated import question_from_id
+    from sarcoma_edu.course.items import ContentFolderError, UnknownItemError, item
 
-    by_id = {q.id: q for q in (load_bank() if questions is None else questions)}
+    by_id = {q.id: q for q in questions} if questions is not None else {}
     known = load_objectives()
 
     def assessed(question_id: str) -> tuple[str, ...]:
         question = by_id.get(question_id)
         if question is None and questions is None:
-            question = (
-                question_from_id(question_id) or step_question(question_id) or question_from_exercise_id(question_id)
-            )
+            try:
+                question = item(question_id)
+            except (UnknownItemError, ContentFolderError):  # an item no longer in the course assesses nothing
+                question = None
         return tuple(o for o in getattr(question, "objectives", ()) if o in known)
 
     return assessed

@@ -6,7 +6,7 @@ session's answers while the progress file cannot be read. Tumour board steps are
 counted too, but their questions build on what the earlier steps of the case revealed, so the quiz
 names their case and sends the student to the tumour board lesson instead of asking them alone.
 A question the quiz's bank does not hold (a generated patient, an in-lesson exercise) is asked again
-from its recorded id (:func:`rebuild_question`).
+from its recorded id through the item catalog (:func:`rebuild_question`).
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import html
 import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
 import pandas as pd
 
-from sarcoma_edu.course.cases import case_from_step_id
-from sarcoma_edu.course.exercises import question_from_exercise_id
-from sarcoma_edu.course.generated import question_from_id
+from sarcoma_edu.course.exercises import EXERCISE_ID
+from sarcoma_edu.course.items import ContentFolderError, case_of_step, quiz_question
 from sarcoma_edu.progress.store import ProgressWarning
 from sarcoma_edu.study import review
 from sarcoma_edu.widgets.feedback import feedback_box, not_saved
@@ -34,12 +34,29 @@ if TYPE_CHECKING:
 __all__ = ["ReviewControls", "rebuild_question"]
 
 
-def rebuild_question(question_id: str) -> Question | None:
-    """A generated question or an in-lesson exercise, asked again from the id the progress store recorded.
+def rebuild_question(question_id: str, content: str | Path | None = None) -> Question | None:
+    """A question the quiz's bank does not hold, asked again from the id the progress store recorded.
 
-    The quiz asks these again (when due for review, or among the mistakes) though its bank does not hold them.
+    The quiz asks these again (when due for review, or among the mistakes): a generated patient or an
+    in-lesson exercise, built-in or the instructor's (:func:`sarcoma_edu.course.items.quiz_question`).
+    None for a bank question (the quiz's own list says which it asks), a tumour board step, an
+    ordering exercise, an id no longer in the course, or when the content folder cannot be read.
     """
-    return question_from_id(question_id) or question_from_exercise_id(question_id)
+    if not (question_id.startswith("case-") or EXERCISE_ID.fullmatch(question_id)):
+        return None
+    try:
+        return quiz_question(question_id, content)
+    except ContentFolderError:
+        return None
+
+
+def _case_title(question_id: str, content: str | Path | None) -> str | None:
+    """The title of the case a tumour board step belongs to, or None."""
+    try:
+        case = case_of_step(question_id, content)
+    except ContentFolderError:
+        return None
+    return None if case is None else case.title
 
 
 class ReviewControls:
@@ -57,6 +74,7 @@ class ReviewControls:
     question: Question
     queue: list[Question]
     mode: str
+    content: str | Path | None = None  # the instructor's content folder (None: $SARCOMA_EDU_CONTENT)
 
     def _make_review_controls(self) -> None:
         """Create the button, the confidence row and this session's record of attempts."""
@@ -105,14 +123,18 @@ class ReviewControls:
         now = self.clock()
         items = self._schedule()
         due = [item for item in items if item.due <= now]
-        questions = [q for q in (self.by_id.get(i.question_id) or rebuild_question(i.question_id) for i in due) if q]
+        questions = [
+            q
+            for q in (self.by_id.get(i.question_id) or rebuild_question(i.question_id, self.content) for i in due)
+            if q
+        ]
         steps = [item.question_id for item in due if item.case_step]
         self._count_due(items)
         later = next((item for item in items if item.due > now), None)
         when = f" The next one is due {_when(later.due, now)}." if later is not None else ""
         elsewhere = ""
         if steps:
-            titles = dict.fromkeys(c.title for c in map(case_from_step_id, steps) if c is not None)
+            titles = dict.fromkeys(t for t in (_case_title(s, self.content) for s in steps) if t is not None)
             named = f" ({'; '.join(titles)})" if titles else ""
             elsewhere = (
                 f" {len(steps)} tumour board step(s) are due as well: reopen their case{named} "
