@@ -117,7 +117,7 @@ class StudioForm(w.VBox):
 
     def field(self, name: str, *widgets: w.Widget) -> w.VBox:
         """The widgets of one field with the place its problems are shown, right under them."""
-        self._labels = getattr(self, "_labels", {})
+        self._labels = getattr(self, "_labels", {})  # a subclass makes its fields before this class's __init__
         label = self._labels.setdefault(name, w.HTML())
         self.watch(*widgets)
         return w.VBox([*widgets, label])

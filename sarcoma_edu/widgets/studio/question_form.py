@@ -13,7 +13,6 @@ the real quiz (or, for an exercise, the real exercise widget) and Save adds it t
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 from typing import Any
 
@@ -187,10 +186,6 @@ class QuestionForm(StudioForm):
 
     def item(self) -> dict[str, Any]:
         return authoring.question_item(**self.question_fields())
-
-    def slot(self, field: str) -> str:
-        """Problems of ``answers[k]...`` go under the answers, of ``objectives[k]`` under the objectives."""
-        return re.split(r"[.\[]", field, maxsplit=1)[0]
 
     def preview_widget(self, built: object) -> w.Widget:
         """The self-study quiz a student opens, asking this question (answers in a preview are not saved)."""
