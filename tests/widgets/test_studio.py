@@ -201,3 +201,20 @@ def test_preview_lists_her_saved_cases_beside_the_built_in_ones_and_the_draft(tm
     board = form.show_preview()
     ids = [value for _label, value in board.picker.options]
     assert {"thigh-ups", "thigh-ups-2", "head-neck"} <= set(ids) and board.picker.value == "thigh-ups-2"
+
+
+def test_in_a_kernel_the_check_waits_for_typing_to_stop(tmp_path, monkeypatch):
+    """Each change schedules a check a moment later; only the last of several quick changes runs it."""
+    from sarcoma_edu.widgets.studio import form as studio_form
+
+    scheduled = []
+    monkeypatch.setattr(studio_form, "_later", lambda delay, callback: scheduled.append((delay, callback)) or True)
+    form = case_form(tmp_path)
+    runs = []
+    monkeypatch.setattr(form, "refresh", lambda: runs.append(form.size.value))
+    for typed in ("1", "12", "12,", "12,5"):
+        form.size.value = typed
+    assert [delay for delay, _ in scheduled] == [studio_form.DEBOUNCE_S] * 4 and runs == []
+    for _delay, callback in scheduled:
+        callback()
+    assert runs == ["12,5"]
