@@ -10,6 +10,7 @@ Examples::
     sarcoma-edu present 03 --dir ~/sarcoma-lessons --large-text --port 8870
     sarcoma-edu bank check my_questions.json
     sarcoma-edu case check my_case.json
+    sarcoma-edu coverage --content my-course-content
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
     sarcoma-edu binder-links
 
@@ -84,6 +85,7 @@ def _build_parser() -> argparse.ArgumentParser:
     serve_command.add_server_parsers(commands)  # lab, present
     course_command.add_bank_parser(commands)
     course_command.add_case_parser(commands)
+    course_command.add_coverage_parser(commands)
     progress_command.add_parsers(commands)
     report_command.add_parsers(commands)
     serve_command.add_binder_parser(commands)

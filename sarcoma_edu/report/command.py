@@ -3,6 +3,7 @@
 Example::
 
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
+    sarcoma-edu report handed-in/ --out class-report.html --content my-course-content
 
 Bad input exits with status 2 and one line; a report that cannot be written exits with status 1 and
 one line naming the file and why (an earlier report there is left as it was); a skipped results
@@ -17,6 +18,7 @@ import warnings
 from pathlib import Path
 
 from sarcoma_edu.common.atomic import OutputError
+from sarcoma_edu.course.items import CONTENT_VARIABLE, ContentFolderError, content_folder
 from sarcoma_edu.report.class_report import ReportWarning, class_report, write_report
 
 __all__ = ["COMMANDS", "add_parsers", "run"]
@@ -44,6 +46,11 @@ def add_parsers(commands) -> None:
     report.add_argument(
         "--anonymise", action="store_true", help="show stable pseudonyms (Student 7F3A9C) instead of names"
     )
+    report.add_argument(
+        "--content",
+        metavar="DIR",
+        help=f"your content folder: your own questions are named in the item analysis (default: ${CONTENT_VARIABLE})",
+    )
 
 
 def _fail(message: str) -> int:
@@ -58,10 +65,14 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"--out {args.out!r} is a folder; give a file name such as report.html")
     if not out.parent.is_dir():
         return _fail(f"--out {args.out!r}: the folder {str(out.parent)!r} does not exist")
+    try:
+        content = content_folder(args.content)
+    except ContentFolderError as error:
+        return _fail(str(error))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ReportWarning)
         try:
-            report = class_report(args.results, anonymise=args.anonymise)
+            report = class_report(args.results, anonymise=args.anonymise, content=content)
         except ValueError as error:
             message = str(error).split(": ", 1)[-1] if str(error).startswith("paths=") else str(error)
             return _fail(f"RESULTS {' '.join(args.results)!r}: {message}")
