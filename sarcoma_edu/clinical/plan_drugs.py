@@ -14,12 +14,12 @@ import dataclasses
 import functools
 
 from sarcoma_edu.clinical.catalog import drug_status_words
-from sarcoma_edu.clinical.plan_sequence import plan_rule
+from sarcoma_edu.clinical.plan_sequence import phase_row, plan_rule
 from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.situations import Situation
 from sarcoma_edu.clinical.tables import table_rows
 from sarcoma_edu.clinical.treatment import pdq_heading, pdq_options
-from sarcoma_edu.clinical.treatment_plan import Phase, phase_row
+from sarcoma_edu.clinical.treatment_plan import Phase
 
 __all__ = ["place_drug", "systemic_drugs"]
 

@@ -17,11 +17,19 @@ from sarcoma_edu.clinical.situations import Situation
 from sarcoma_edu.clinical.table_columns import matches
 from sarcoma_edu.clinical.tables import table_rows
 from sarcoma_edu.clinical.treatment import pdq_options
+from sarcoma_edu.clinical.treatment_plan import phase_rows
 
-__all__ = ["plan_path", "plan_rule", "sequence"]
+__all__ = ["phase_row", "plan_path", "plan_rule", "sequence"]
 
 # the phase of a plan whose main treatment is radiation because the tumour cannot be removed
 _MAIN_RADIATION = {"definitive_radiation": "rt_definitive", "main_radiation": "rt_main"}
+
+
+def phase_row(phase_id: str) -> dict[str, str]:
+    """The row of ``sequencing_phases.csv`` of one phase of a plan, by its ``phase_id``."""
+    row = phase_rows()[phase_id]
+    looked_up("sequencing_phases.csv", row)
+    return row
 
 
 def plan_rule(found: Situation, path: str, modality: str, action: str, timing: str | None = None) -> dict | None:

@@ -15,12 +15,12 @@ import functools
 from typing import Literal
 
 from sarcoma_edu.clinical.plan_drugs import place_drug, systemic_drugs
-from sarcoma_edu.clinical.plan_sequence import plan_path, plan_rule, sequence
+from sarcoma_edu.clinical.plan_sequence import phase_row, plan_path, plan_rule, sequence
 from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.situations import Situation, find_situation
 from sarcoma_edu.clinical.staging import StageResult
 from sarcoma_edu.clinical.tables import table_rows
-from sarcoma_edu.clinical.treatment_plan import Phase, TreatmentPlan, phase_row, weeks
+from sarcoma_edu.clinical.treatment_plan import Phase, TreatmentPlan, weeks
 from sarcoma_edu.common import checks as _checks
 
 __all__ = ["plan_treatment"]

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.tables import table_rows
 
-__all__ = ["Phase", "TreatmentPlan", "phase_row", "phase_rows", "weeks"]
+__all__ = ["Phase", "TreatmentPlan", "phase_rows", "weeks"]
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,6 @@ def _own_weeks(p: Phase) -> tuple[float, float]:
     """How long a phase lasts, as the phase table gives it (NaN, NaN where it gives no length)."""
     for row in phase_rows().values():
         if row["phase"] == p.phase:
-            looked_up("sequencing_phases.csv", row)
             return weeks(row["min_weeks"]), weeks(row["max_weeks"])
     return math.nan, math.nan
 
@@ -141,13 +139,6 @@ def _when(p: Phase) -> str:
 def phase_rows() -> dict[str, dict[str, str]]:
     """The rows of ``sequencing_phases.csv`` by ``phase_id``."""
     return {row["phase_id"]: row for row in table_rows("sequencing_phases.csv")}
-
-
-def phase_row(phase_id: str) -> dict[str, str]:
-    """The row of ``sequencing_phases.csv`` of one phase (a plan's step), by its ``phase_id``."""
-    row = phase_rows()[phase_id]
-    looked_up("sequencing_phases.csv", row)
-    return row
 
 
 def weeks(text: str) -> float:

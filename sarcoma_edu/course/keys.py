@@ -100,7 +100,7 @@ class KeyedItem:
     """
 
     id: str
-    kind: str  # one of KINDS
+    kind: str  # "question", "exercise" or "case step"
     path: Path
     builtin: bool
     raw: Mapping[str, Any]

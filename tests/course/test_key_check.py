@@ -145,3 +145,27 @@ def test_an_entry_whose_item_is_gone_is_listed(tmp_path):
     _, mine = check_content(folder)
     assert mine.gone == ("ex-03-old-one",)
     assert "ex-03-old-one: in content.lock.json, but no such item computes a key any more" in mine.describe()
+
+
+def test_a_question_of_her_bank_with_derived_from_is_keyed_too(tmp_path):
+    """A bank question in her quiz/ folder whose key the library computes is checked like an exercise."""
+    folder = tmp_path / "my-course"
+    (folder / "quiz").mkdir(parents=True)
+    question = {
+        "id": "my-fnclcc-total",
+        "topic": "grade",
+        "type": "numeric",
+        "difficulty": "medium",
+        "question": "Differentiation 2, 12 mitoses per 10 HPF, 30% necrosis: what is the FNCLCC total score?",
+        "answers": [{"value": 5, "correct": True}],
+        "explanation": "2 + 2 + 1 = 5.",
+        "source": "FNCLCC",
+        "objectives": ["grade-fnclcc-score"],
+        "derived_from": {"function": "fnclcc", "args": {"differentiation": 2, "mitoses": 12, "necrosis_pct": 30},
+                         "field": "total"},
+    }  # fmt: skip
+    (folder / "quiz" / "mine.json").write_text(json.dumps([question]), encoding="utf-8")
+    _, mine = check_content(folder)
+    (item,) = mine.missing
+    assert (item.id, item.kind, mine.keys[item.id].answer) == ("my-fnclcc-total", "question", 5)
+    assert {ref.table for ref in mine.keys[item.id].depends_on} == {"fnclcc_scores.csv", "fnclcc_grades.csv"}
