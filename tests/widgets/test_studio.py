@@ -218,3 +218,15 @@ def test_in_a_kernel_the_check_waits_for_typing_to_stop(tmp_path, monkeypatch):
     for _delay, callback in scheduled:
         callback()
     assert runs == ["12,5"]
+
+
+def test_a_question_about_the_fnclcc_total_becomes_a_number_question_keyed_by_the_rules(tmp_path):
+    """Choosing 'FNCLCC total score' for differentiation 3, 25 mitoses, 60% necrosis asks for a number, keyed 8."""
+    form = question_form(tmp_path)
+    form.fact.value = "FNCLCC total score"
+    form.patient["differentiation"].value = 3
+    form.patient["mitoses"].value = "25"
+    form.patient["necrosis_pct"].value = "60"
+    form.refresh()
+    assert form.type.value == "numeric" and form.rows[0]["value"].value == "8" and form.rows[0]["correct"].value
+    assert form.rows[0]["value"].layout.display is None and form.rows[0]["answer"].layout.display == "none"
