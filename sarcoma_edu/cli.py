@@ -10,6 +10,7 @@ Examples::
     sarcoma-edu present 03 --dir ~/sarcoma-lessons --large-text --port 8870
     sarcoma-edu bank check my_questions.json
     sarcoma-edu case check my_case.json
+    sarcoma-edu coverage --content my-course-content
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
     sarcoma-edu content check --content my-course/
     sarcoma-edu binder-links
@@ -93,6 +94,7 @@ def _build_parser() -> argparse.ArgumentParser:
     course_command.add_bank_parser(commands)
     course_command.add_case_parser(commands)
     report_command.add_content_parser(commands)
+    course_command.add_coverage_parser(commands)
     progress_command.add_parsers(commands)
     report_command.add_parsers(commands)
     serve_command.add_binder_parser(commands)

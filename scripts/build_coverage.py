@@ -6,6 +6,10 @@ is counted). The table sits between two marker comments in docs/teaching.md; the
 file is never touched.
 
 Usage: python scripts/build_coverage.py [--check]   (--check: exit 1 if the table is out of date)
+       python scripts/build_coverage.py --content DIR   (print the table with an instructor's content counted)
+
+With --content DIR (or $SARCOMA_EDU_CONTENT) the table counts the instructor's questions, exercises and
+case steps too and is printed, not written: docs/teaching.md shows the built-in content only.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sarcoma_edu.course.content import Content, load_content  # noqa: E402
+from sarcoma_edu.course.content_folder import ContentFolderError, content_folder  # noqa: E402
 from sarcoma_edu.course.coverage import coverage, coverage_problems  # noqa: E402
 from sarcoma_edu.course.objectives import load_objectives  # noqa: E402
 
@@ -29,11 +35,11 @@ HEADER = (
 )
 
 
-def table_markdown() -> str:
-    """The coverage table as Markdown, one row per objective in course order."""
+def table_markdown(content: Content | None = None) -> str:
+    """The coverage table as Markdown, one row per objective in course order (``content`` counted too)."""
     words = load_objectives()
     lines = [HEADER, "|---|---|---|---|---:|---:|---:|"]
-    for row in coverage().itertuples():
+    for row in coverage(content).itertuples():
         text = words[row.objective].objective.replace("|", "\\|")
         lines.append(
             f"| {row.lesson} | `{row.objective}`: {text} | {row.kind} | {row.assessed_by} | {row.quiz_questions} "
@@ -53,7 +59,23 @@ def rebuilt(text: str) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if the table would change")
+    parser.add_argument(
+        "--content", metavar="DIR", help="an instructor's content folder: print the table with it counted (no write)"
+    )
     args = parser.parse_args(argv)
+    try:
+        folder = content_folder(args.content)
+        content = load_content(folder) if folder is not None else None
+    except ContentFolderError as error:
+        print(f"build_coverage.py: error: {error}", file=sys.stderr)
+        return 2
+    if content is not None:
+        print(table_markdown(content))
+        for problem in coverage_problems(coverage(content)):
+            print(f"under-assessed: {problem}", file=sys.stderr)
+        for problem in content.problems:
+            print(f"left out: {problem}", file=sys.stderr)
+        return 0
     text = DOC.read_text(encoding="utf-8")
     new = rebuilt(text)
     if new is None:

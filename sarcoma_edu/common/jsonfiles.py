@@ -4,7 +4,10 @@ Used by the quiz banks, the exercise files and the case files; any other JSON fi
 against a schema can use it too. :func:`check_list_file` is the one reader of a file that is a
 list of records (a bank's questions, a lesson's exercises): it reads, validates with the schema
 and names each problem's file, record (index and id) and field through :class:`Where`. Problems
-are returned as one-line strings, never raised, so a checker can list every one of them.
+are returned as one-line strings (:class:`Problem`, which also keeps the file, the record, the field and
+the message apart, so a form can show each next to its field), never raised, so a checker can list
+every one of them. A checker may be given the records themselves instead of a file (``document=``):
+a form checks a draft exactly as the file it will be saved to would be checked.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ JSON_WORDS = {
     "array": "a list",
     "null": "null",
 }
+
+
+UNREAD: Any = object()  # ``document=UNREAD``: read the file (any other value is checked as its parsed JSON)
 
 
 def _no_constant(name: str) -> float:
@@ -99,6 +105,35 @@ def read_json(path: Path, *, what: str, max_bytes: int) -> tuple[Any, str | None
         return None, f"{path}: not valid JSON ({error})"
 
 
+class Problem(str):
+    """One problem line, as a checker prints it, that also knows where it is and what it says.
+
+    ``str(problem)`` is the whole line (``"PATH, question 3 (id 'x'), field 'answers[0]': is missing"``);
+    ``field`` is the field's path inside its record (``"answers[0]"``, ``"facts.size_cm"``; "" for the
+    whole file), ``message`` the problem in words (``"is missing"``), ``path`` the file and ``record``
+    the record's index (None when the file holds one record, or for the whole file).
+    """
+
+    field: str
+    message: str
+    path: Path | None
+    record: int | None
+
+    def __new__(
+        cls, field: str, message: str, *, line: str | None = None, path: Path | None = None, record: int | None = None
+    ) -> Problem:
+        self = super().__new__(cls, f"field {field!r}: {message}" if line is None else line)
+        self.field, self.message, self.path, self.record = field, message, path, record
+        return self
+
+    def __reduce__(self) -> tuple:
+        return (_problem, (self.field, self.message, str(self), self.path, self.record))
+
+
+def _problem(field: str, message: str, line: str, path: Path | None, record: int | None) -> Problem:
+    return Problem(field, message, line=line, path=path, record=record)
+
+
 class Where:
     """Writes problem lines that name the file, the record (index and id) and the field.
 
@@ -111,9 +146,10 @@ class Where:
         self.path, self.record, self.index = path, record, index
         self.id = item.get("id") if isinstance(item, dict) else None
 
-    def __call__(self, field_name: str, problem: str) -> str:
+    def __call__(self, field_name: str, problem: str) -> Problem:
         shown = f" (id {_checks.show(self.id)})" if self.id is not None else ""
-        return f"{self.path}, {self.record} {self.index}{shown}, field {field_name!r}: {problem}"
+        line = f"{self.path}, {self.record} {self.index}{shown}, field {field_name!r}: {problem}"
+        return Problem(field_name, problem, line=line, path=self.path, record=self.index)
 
 
 @functools.cache
@@ -136,6 +172,7 @@ def check_list_file(
     record: str,
     max_bytes: int,
     wording: Callable[[Where, jsonschema.ValidationError], list[str]],
+    document: object = UNREAD,
 ) -> tuple[list, dict[int, list[str]]]:
     """Read a file that is a JSON list of records and validate it against ``schema``.
 
@@ -147,13 +184,15 @@ def check_list_file(
         record: what one record is called in a problem line (``"question"``, ``"exercise"``).
         max_bytes: the largest file read.
         wording: turns one schema error into problem lines, given the record's :class:`Where`.
+        document: the parsed JSON to check as if ``path`` held it (a draft not yet saved); by
+            default the file is read.
 
     Returns:
         (the records, the problems by record index); every index has its list, empty when the
         schema accepts the record. A problem with the whole file (missing, unreadable, not JSON,
         not a list) comes alone, under index -1, with no records.
     """
-    raw, problem = read_json(path, what=what, max_bytes=max_bytes)
+    raw, problem = read_json(path, what=what, max_bytes=max_bytes) if document is UNREAD else (document, None)
     if problem is None and not isinstance(raw, list):
         problem = f"{path}: {list_of}, not {JSON_WORDS[json_kind(raw)]}"
     if problem is not None:

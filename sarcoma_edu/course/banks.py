@@ -23,6 +23,7 @@ from sarcoma_edu.clinical.tables import _datasets_root
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.common import jsonfiles as _jsonfiles
 from sarcoma_edu.common.jsonfiles import Where
+from sarcoma_edu.course.exercise_keys import derived_key_problems
 from sarcoma_edu.course.item_ids import id_taken
 from sarcoma_edu.course.question_rules import (
     build_question,
@@ -112,9 +113,11 @@ def _schema_problems(where: Where, error: jsonschema.ValidationError) -> list[st
     return question_schema_problems(where, error, "question")
 
 
-def _check_file(path: Path) -> tuple[list[Question], dict[int, list[str]], list[tuple[int, str]]]:
-    """Check one file on its own: its valid questions, the problems by question (-1: the whole
-    file) and the (index, id) of every question that has an id."""
+def _check_file(
+    path: Path, document: object = _jsonfiles.UNREAD
+) -> tuple[list[Question], dict[int, list[str]], list[tuple[int, str]]]:
+    """Check one file on its own (or ``document`` as if the file held it): its valid questions, the
+    problems by question (-1: the whole file) and the (index, id) of every question that has an id."""
     raw, found = _jsonfiles.check_list_file(
         path,
         schema=Path(str(_datasets_root() / "quiz" / _SCHEMA)),
@@ -123,6 +126,7 @@ def _check_file(path: Path) -> tuple[list[Question], dict[int, list[str]], list[
         record="question",
         max_bytes=_MAX_BYTES,
         wording=_schema_problems,
+        document=document,
     )
     questions, ids = [], []
     for index, item in enumerate(raw):
@@ -131,6 +135,8 @@ def _check_file(path: Path) -> tuple[list[Question], dict[int, list[str]], list[
         if not found[index]:
             question = build_question(item)
             found[index].extend(unreachable_problems(where, question))
+            if not found[index]:
+                found[index].extend(derived_key_problems(where, item))
             if not found[index]:
                 questions.append(question)
         if isinstance(where.id, str):
@@ -173,7 +179,10 @@ def _paths(path: object) -> list[str | Path]:
 
 
 def check_banks(
-    path: str | Path | Sequence[str | Path], *, taken: Mapping[str, tuple[str, Path]] | None = None
+    path: str | Path | Sequence[str | Path],
+    drafts: Mapping[Path, list] | None = None,
+    *,
+    taken: Mapping[str, tuple[str, Path]] | None = None,
 ) -> list[BankCheck]:
     """Check bank files as :func:`load_bank` does, listing every problem instead of stopping at the first.
 
@@ -184,10 +193,12 @@ def check_banks(
     by id, so the two would share one history), two answers with the same text, a range whose
     low end is above its high end, numbers too large for a float, and a right numeric answer no
     number can reach (answers are checked in order, so a right range inside an earlier wrong one
-    is never chosen).
+    is never chosen), and a key that disagrees with the library call ``derived_from`` names.
 
     Args:
         path: a bank file (``str`` or :class:`pathlib.Path`) or a list of them.
+        drafts: questions not yet saved, by the file they will be saved to: each such file is
+            checked as if it held them (the studio's forms check a draft this way).
         taken: ids already used elsewhere (built-in exercises, an instructor's exercises): id -> (what
             uses it, its file); a question that reuses one is refused with the same message.
 
@@ -206,7 +217,7 @@ def check_banks(
             checks.append(BankCheck(Path(p), (), (f"path={p!r} is empty; give the path of a bank file (.json)",)))
             continue
         file = Path(p)
-        questions, found, ids = _check_file(file)
+        questions, found, ids = _check_file(file, (drafts or {}).get(file, _jsonfiles.UNREAD))
         theirs = {} if _jsonfiles.real_path(file) in builtin else builtin_ids()
         reused = set()
         for index, question_id in ids:

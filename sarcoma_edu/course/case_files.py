@@ -13,7 +13,7 @@ cases (:class:`~sarcoma_edu.course.case_model.Case`) or raises :class:`CaseError
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,9 @@ from sarcoma_edu.clinical.grading import fnclcc, normalize_grade
 from sarcoma_edu.clinical.tables import _datasets_root, load_table
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.common import jsonfiles as _jsonfiles
+from sarcoma_edu.common.jsonfiles import Problem
 from sarcoma_edu.course import case_steps
-from sarcoma_edu.course.case_model import TOPIC, Case, CaseFacts, CaseStep, computed_step
+from sarcoma_edu.course.case_model import TOPIC, Case, CaseFacts, CaseStep, computed_step, offered_wrong
 from sarcoma_edu.course.item_ids import id_taken
 from sarcoma_edu.course.objectives import unknown_objectives
 from sarcoma_edu.course.quiz import Answer, Question
@@ -52,14 +53,15 @@ class _Where:
     def __init__(self, path: Path, raw: object) -> None:
         self.path, self.steps = path, raw.get("steps") if isinstance(raw, dict) else None
 
-    def __call__(self, field: str, problem: str, step: int | None = None) -> str:
+    def __call__(self, field: str, problem: str, step: int | None = None) -> Problem:
         if step is None and field.startswith("steps["):
             step = int(field[6 : field.index("]")])
         if step is None:
-            return f"{self.path}, field {field!r}: {problem}"
+            return Problem(field, problem, line=f"{self.path}, field {field!r}: {problem}", path=self.path)
         item = self.steps[step] if isinstance(self.steps, list) and step < len(self.steps) else None
         shown = f" (id {_checks.show(item['id'])})" if isinstance(item, dict) and "id" in item else ""
-        return f"{self.path}, step {step}{shown}, field {field!r}: {problem}"
+        line = f"{self.path}, step {step}{shown}, field {field!r}: {problem}"
+        return Problem(field, problem, line=line, path=self.path)
 
 
 def _schema_problems(where: _Where, error: Any) -> list[str]:
@@ -143,6 +145,14 @@ def _written_agrees(kind: str, written: str, made: case_steps.Computed) -> tuple
     return text in made.value, " or ".join(made.value)  # treatment_list: a PDQ situation id
 
 
+def _feedback_problem(text: str, made: case_steps.Computed) -> str:
+    """Why the author's feedback for ``text`` cannot be used: it is the right answer, or no choice of the step."""
+    if text in made.right:
+        return f"{text!r} is the right answer, computed by the library; feedback is written for the wrong choices only"
+    offered = ", ".join(repr(t) for t in offered_wrong(made))
+    return f"{text!r} is not a wrong choice of this step; its wrong choices are {offered}"
+
+
 def _steps(case_id: str, raw: list, facts: CaseFacts, where: _Where) -> tuple[list[CaseStep], list[str]]:
     steps, problems, seen = [], [], set()
     for index, item in enumerate(raw):
@@ -180,9 +190,13 @@ def _steps(case_id: str, raw: list, facts: CaseFacts, where: _Where) -> tuple[li
         settings = step_settings(item)
         try:
             step, made = computed_step(case_id, item["id"], kind, facts, item["reveal"], settings,
-                                       item.get("question"), cited, ids)  # fmt: skip
+                                       item.get("question"), cited, ids, item.get("feedback"))  # fmt: skip
         except (TypeError, ValueError) as error:
             problems.append(where(f"steps[{index}].kind", f"the library cannot answer it: {error}", index))
+            continue
+        unknown = [t for t in item.get("feedback", {}) if t not in offered_wrong(made)]
+        if unknown:
+            problems.append(where(f"steps[{index}].feedback", _feedback_problem(unknown[0], made), index))
             continue
         if "answer" in item:
             agrees, library = _written_agrees(kind, item["answer"], made)
@@ -213,8 +227,12 @@ class CaseCheck:
         return not self.problems
 
 
-def _check_file(path: Path) -> CaseCheck:
-    raw, problem = _jsonfiles.read_json(path, what="case file", max_bytes=_MAX_BYTES)
+def _check_file(path: Path, document: object = _jsonfiles.UNREAD) -> CaseCheck:
+    """Check one case file on its own (or ``document`` as if the file held it)."""
+    if document is _jsonfiles.UNREAD:
+        raw, problem = _jsonfiles.read_json(path, what="case file", max_bytes=_MAX_BYTES)
+    else:
+        raw, problem = document, None
     if problem is None and not isinstance(raw, dict):
         problem = f"{path}: a case is a JSON object, not {_jsonfiles.JSON_WORDS[_jsonfiles.json_kind(raw)]}"
     if problem is not None:
@@ -266,8 +284,11 @@ def _check_files(paths: Sequence[Path]) -> tuple[CaseCheck, ...]:
     return _checked(tuple(stamps))
 
 
-def check_cases(path: str | Path | Sequence[str | Path]) -> list[CaseCheck]:
+def check_cases(path: str | Path | Sequence[str | Path], drafts: Mapping[Path, dict] | None = None) -> list[CaseCheck]:
     """Check case files, listing every problem; a case id used twice (or by a built-in case) is one.
+
+    ``drafts`` holds cases not yet saved, by the file each will be saved to: that file is checked
+    as if it held it (the studio's case form checks a draft this way).
 
     Returns:
         One :class:`CaseCheck` per file, in the order given.
@@ -290,15 +311,18 @@ def check_cases(path: str | Path | Sequence[str | Path]) -> list[CaseCheck]:
             )
             continue
         p = Path(p)
-        found = builtin.get(_jsonfiles.real_path(p)) or _check_file(p)
+        if drafts and p in drafts:
+            found = _check_file(p, drafts[p])
+        else:
+            found = builtin.get(_jsonfiles.real_path(p)) or _check_file(p)
         if (
             found.case is not None
             and found.case.id in taken
             and _jsonfiles.real_path(taken[found.case.id][1]) != _jsonfiles.real_path(p)
         ):
             what, first = taken[found.case.id]
-            line = f"{p}, field 'id': {id_taken(found.case.id, what, first)}"
-            found = CaseCheck(p, None, (line,))
+            message = id_taken(found.case.id, what, first)
+            found = CaseCheck(p, None, (Problem("id", message, line=f"{p}, field 'id': {message}", path=p),))
         elif found.case is not None:
             taken[found.case.id] = ("the case", p)
         checks.append(found)

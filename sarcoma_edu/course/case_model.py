@@ -24,7 +24,7 @@ from sarcoma_edu.clinical.treatment_plan import TreatmentPlan
 from sarcoma_edu.course import case_steps
 from sarcoma_edu.course.quiz import Answer, Question
 
-__all__ = ["TOPIC", "Case", "CaseFacts", "CaseStep", "computed_step"]
+__all__ = ["TOPIC", "Case", "CaseFacts", "CaseStep", "computed_step", "offered_wrong"]
 
 TOPIC = "cases"
 
@@ -140,20 +140,34 @@ class Case:
         return tuple(s.question.id for s in self.steps)
 
 
+_MAX_CHOICES = 6
+
+
+def offered_wrong(made: case_steps.Computed) -> list[str]:
+    """The wrong answers a computed step offers (the first of the library's, up to six choices in all)."""
+    return [t for t in made.wrong if t not in made.right][: max(0, _MAX_CHOICES - len(made.right))]
+
+
 def _question(qid: str, question: str, right: dict[str, str], wrong: dict[str, str], explanation: str,
               source: str, objectives: tuple[str, ...] = ()) -> Question:  # fmt: skip
     """A multiple-choice question with the right and wrong answers in an order fixed by its id."""
-    texts = [*right, *(t for t in wrong if t not in right)][:6]
+    texts = [*right, *(t for t in wrong if t not in right)][:_MAX_CHOICES]
     random.Random(qid).shuffle(texts)
     answers = tuple(Answer(t in right, answer=t, feedback=right.get(t, wrong.get(t, ""))) for t in texts)
     return Question(qid, TOPIC, "multiple_choice", question, answers, explanation, source, objectives=objectives)
 
 
 def computed_step(case_id: str, step_id: str, kind: str, facts: CaseFacts, reveal: str, settings: dict,
-                  question: str | None = None, cited: str = "",
-                  objectives: tuple[str, ...] = ()) -> tuple[CaseStep, case_steps.Computed]:  # fmt: skip
-    """Build a computed step from the facts (the library gives the answer); ``objectives`` defaults to the kind's."""
+                  question: str | None = None, cited: str = "", objectives: tuple[str, ...] = (),
+                  feedback: dict[str, str] | None = None) -> tuple[CaseStep, case_steps.Computed]:  # fmt: skip
+    """Build a computed step from the facts (the library gives the answer); ``objectives`` defaults to the kind's.
+
+    ``feedback`` is the author's feedback for some wrong choices, by their text (see :func:`offered_wrong`);
+    the library's feedback stays for the others.
+    """
     made = case_steps.build(kind, facts, settings)
+    if feedback:
+        made = dataclasses.replace(made, wrong={t: feedback.get(t, words) for t, words in made.wrong.items()})
     keys = [key.strip() for key in cited.split(";") if key.strip() and key.strip() not in made.source]
     source = "; ".join([made.source, *keys])
     qid = f"case:{case_id}:{step_id}"

@@ -9,6 +9,9 @@ name in their ``objectives`` field:
   format, each also naming its ``lesson`` (e.g. ``"03_staging"``); the folder may be empty;
 - **case steps**: the steps of the built-in tumour-board cases (``datasets/cases/*.json``).
 
+An instructor's content folder adds her usable questions, exercises and case steps to the counts
+(``sarcoma-edu coverage --content DIR``).
+
 :func:`coverage` gives the table that ``scripts/build_coverage.py`` writes into
 ``docs/teaching.md``; :func:`coverage_problems` names every objective assessed less than its
 ``assessed_by`` asks (at least 3 quiz questions for ``quiz``, at least 1 case step for ``case``).
@@ -26,6 +29,7 @@ from sarcoma_edu.clinical import tables as data
 from sarcoma_edu.clinical.tables import DatasetError
 from sarcoma_edu.course.banks import load_bank
 from sarcoma_edu.course.case_files import load_cases
+from sarcoma_edu.course.content import Content
 from sarcoma_edu.course.generated_patients import KIND_OBJECTIVES
 from sarcoma_edu.course.objectives import load_objectives, unknown_objectives
 
@@ -70,12 +74,19 @@ def load_exercises() -> list[dict]:
     return found
 
 
-def coverage() -> pd.DataFrame:
-    """One row per objective, in course order: how many quiz questions, exercises and case steps assess it."""
-    quiz = Counter(o for q in load_bank() for o in q.objectives)
+def coverage(content: Content | None = None) -> pd.DataFrame:
+    """One row per objective, in course order: how many quiz questions, exercises and case steps assess it.
+
+    Args:
+        content: an instructor's content (:func:`sarcoma_edu.course.content.load_content`), whose usable
+            questions, exercises and case steps are counted with the built-in ones; None for the built-in only.
+    """
+    hers = content or Content(None)
+    quiz = Counter(o for q in (*load_bank(), *hers.questions) for o in q.objectives)
     quiz.update(o for ids in KIND_OBJECTIVES.values() for o in ids)
     exercises = Counter(o for item in load_exercises() for o in item["objectives"])
-    steps = Counter(o for case in load_cases() for step in case.steps for o in step.objectives)
+    exercises.update(o for ex in hers.exercises for o in ex.question.objectives)
+    steps = Counter(o for case in (*load_cases(), *hers.cases) for step in case.steps for o in step.objectives)
     rows = [
         (o.id, o.lesson, o.kind, o.assessed_by, quiz[o.id], exercises[o.id], steps[o.id])
         for o in load_objectives().values()

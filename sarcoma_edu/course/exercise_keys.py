@@ -6,7 +6,9 @@ An exercise whose right answer the library computes names the call in ``derived_
 picking the rows and an optional ``reduce``), with a ``format`` for the answer text; ``per_answer``
 gives each answer its own call and the ``target`` it must reach to be right. :func:`derived_key`
 makes the call and says how the exercise's key disagrees, so loading can refuse it
-(:mod:`sarcoma_edu.course.exercises`) and a lesson never teaches a stage the rules do not give.
+(:mod:`sarcoma_edu.course.exercises`) and a lesson never teaches a stage the rules do not give. A bank
+question may name ``derived_from`` too (:mod:`sarcoma_edu.course.banks`): :func:`derived_key_problems`
+is the one check both use.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from typing import Any
 import pandas as pd
 
 from sarcoma_edu.clinical import catalog, cohort, grading, planner, provenance, spread, staging, tables, treatment
+from sarcoma_edu.common.jsonfiles import Problem, Where
 from sarcoma_edu.course.question_rules import build_question
 from sarcoma_edu.course.quiz import check
 
-__all__ = ["DERIVERS", "NO_STAGE_GROUP", "derived_answer", "derived_key"]
+__all__ = ["DERIVERS", "NO_STAGE_GROUP", "derived_answer", "derived_key", "derived_key_problems"]
 
 NO_STAGE_GROUP = "no stage group"
 
@@ -236,3 +239,14 @@ def derived_key(item: dict[str, Any]) -> list[str]:
     if texts != {expected}:
         return [f"the right answer is {sorted(texts)[0]!r}, but {call}.{spec['field']} gives {expected!r}"]
     return []
+
+
+def derived_key_problems(where: Where, item: dict[str, Any]) -> list[Problem]:
+    """How a question's or an exercise's key disagrees with its ``derived_from`` call, as problems of that field.
+
+    A call the library cannot make (an unknown argument, a missing column) is a problem too, not an error.
+    """
+    try:
+        return [where("derived_from", p) for p in derived_key(item)]
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
+        return [where("derived_from", f"the library call failed: {error}")]

@@ -33,7 +33,7 @@ from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.common import jsonfiles as _jsonfiles
 from sarcoma_edu.common.jsonfiles import Where
 from sarcoma_edu.course.banks import QuizBankError, builtin_ids
-from sarcoma_edu.course.exercise_keys import derived_key
+from sarcoma_edu.course.exercise_keys import derived_key_problems
 from sarcoma_edu.course.item_ids import id_taken
 from sarcoma_edu.course.objectives import load_objectives
 from sarcoma_edu.course.question_rules import (
@@ -158,15 +158,13 @@ def _own_rules(where: Where, item: dict[str, Any], lessons: set[str]) -> list[st
         problems.append(where("id", f"{item['id']!r} starts ex-{number}-, but the exercise is in lesson {lesson!r}"))
     if item["type"] == "ordering" and any(ORDER_JOIN.strip() in text for text in item["items"]):
         problems.append(where("items", f"an item may not contain {ORDER_JOIN.strip()!r}"))
-    try:
-        problems += [where("derived_from", p) for p in derived_key(item)]
-    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
-        problems.append(where("derived_from", f"the library call failed: {error}"))
-    return problems
+    return problems + derived_key_problems(where, item)
 
 
-def _check_file(path: Path, lessons: set[str]) -> tuple[list[tuple[int, Exercise]], list[str]]:
-    """The file's usable exercises with their index in it, and every problem (file, exercise, field)."""
+def _check_file(
+    path: Path, lessons: set[str], document: object = _jsonfiles.UNREAD
+) -> tuple[list[tuple[int, Exercise]], list[str]]:
+    """Check one file (or ``document`` as if the file held it): (index, exercise) of each valid one, problems."""
     raw, found = _jsonfiles.check_list_file(
         path,
         schema=Path(str(_datasets_root() / "exercises" / _SCHEMA)),
@@ -175,6 +173,7 @@ def _check_file(path: Path, lessons: set[str]) -> tuple[list[tuple[int, Exercise
         record="exercise",
         max_bytes=_MAX_BYTES,
         wording=_schema_problems,
+        document=document,
     )
     exercises = []
     for index, item in enumerate(raw):
@@ -189,20 +188,16 @@ def _check_file(path: Path, lessons: set[str]) -> tuple[list[tuple[int, Exercise
         if found[index]:
             continue
         question = _ordering_question(item) if item["type"] == "ordering" else build_question(item)
-        exercises.append(
-            (
-                index,
-                Exercise(
-                    id=item["id"],
-                    lesson=item["lesson"],
-                    role=item["role"],
-                    question=question,
-                    reveals=item.get("reveals", ""),
-                    items=tuple(item.get("items", ())),
-                    derived_from=item.get("derived_from"),
-                ),
-            )
+        made = Exercise(
+            id=item["id"],
+            lesson=item["lesson"],
+            role=item["role"],
+            question=question,
+            reveals=item.get("reveals", ""),
+            items=tuple(item.get("items", ())),
+            derived_from=item.get("derived_from"),
         )
+        exercises.append((index, made))
     return exercises, [p for index in sorted(found) for p in found[index]]
 
 
@@ -227,7 +222,10 @@ class ExerciseCheck:
 
 
 def check_exercises(
-    paths: Sequence[str | Path], *, taken: Mapping[str, tuple[str, Path]] | None = None
+    paths: Sequence[str | Path],
+    drafts: Mapping[Path, list] | None = None,
+    *,
+    taken: Mapping[str, tuple[str, Path]] | None = None,
 ) -> list[ExerciseCheck]:
     """Check exercise files one by one, in context: one :class:`ExerciseCheck` per file, in the order given.
 
@@ -239,6 +237,8 @@ def check_exercises(
 
     Args:
         paths: exercise files.
+        drafts: exercises not yet saved, by the file they will be saved to: that file is checked as if
+            it held them (the studio's exercise form checks a draft this way).
         taken: ids already used elsewhere (an instructor's own questions): id -> (what uses it, its file).
     """
     lessons = {o.lesson for o in load_objectives().values()}
@@ -249,7 +249,7 @@ def check_exercises(
     seen: dict[str, tuple[str, Path]] = {}
     for name in paths:
         path = Path(name)
-        found, problems = _check_file(path, lessons)
+        found, problems = _check_file(path, lessons, (drafts or {}).get(path, _jsonfiles.UNREAD))
         theirs = {} if _jsonfiles.real_path(path) in builtin else builtin_exercise_ids()
         kept = []
         for index, ex in found:
@@ -264,9 +264,11 @@ def check_exercises(
     return checks
 
 
-def check_exercise_files(paths: Sequence[str | Path]) -> tuple[list[Exercise], list[str]]:
+def check_exercise_files(
+    paths: Sequence[str | Path], drafts: Mapping[Path, list] | None = None
+) -> tuple[list[Exercise], list[str]]:
     """Check exercise files (see :func:`check_exercises`); return (the valid exercises, every problem found)."""
-    checks = check_exercises(paths)
+    checks = check_exercises(paths, drafts)
     return [e for c in checks for e in c.exercises], [p for c in checks for p in c.problems]
 
 

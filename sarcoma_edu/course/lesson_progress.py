@@ -8,12 +8,14 @@ how many were answered, how many were right the last time and how many answers w
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.course.exercises import EXERCISE_ID, load_exercises
+from sarcoma_edu.course.items import ContentFolderError, instructor_content
 from sarcoma_edu.course.objectives import load_objectives
 
 __all__ = ["lesson_of", "progress_by_lesson"]
@@ -40,12 +42,15 @@ def lesson_of(question_id: str) -> str | None:
     return _QUIZ_LESSON
 
 
-def progress_by_lesson(attempts: pd.DataFrame | Any) -> pd.DataFrame:
+def progress_by_lesson(attempts: pd.DataFrame | Any, content: str | Path | None = None) -> pd.DataFrame:
     """A student's progress lesson by lesson, the lessons' exercises and the quiz together.
 
     Args:
         attempts: :meth:`ProgressStore.attempts` (a frame with ``question_id``, ``correct`` and
             ``answered_at``), or the store itself.
+        content: the instructor's content folder, whose exercises count with their lesson's; None reads
+            ``$SARCOMA_EDU_CONTENT`` (a folder that cannot be read counts the built-in exercises only:
+            the widgets that show her items name the problem).
 
     Returns:
         One row per lesson, in course order: ``lesson``, ``exercises`` (how many the lesson has),
@@ -57,7 +62,11 @@ def progress_by_lesson(attempts: pd.DataFrame | Any) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame) or not {"question_id", "correct"} <= set(frame.columns):
         raise TypeError("attempts must be a ProgressStore or its attempts() table (question_id, correct, answered_at)")
     counts: dict[str, int] = {}
-    for ex in load_exercises():
+    try:
+        hers = instructor_content(content).exercises
+    except ContentFolderError:
+        hers = ()
+    for ex in (*load_exercises(), *hers):
         counts[ex.lesson] = counts.get(ex.lesson, 0) + 1
     frame = frame.assign(lesson=[lesson_of(i) for i in frame["question_id"]])
     if "answered_at" in frame.columns:

@@ -8,13 +8,15 @@ topic. :func:`analyse` puts it together with the item analysis (:mod:`sarcoma_ed
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from sarcoma_edu.common import checks as _checks
-from sarcoma_edu.course.banks import bank_paths
+from sarcoma_edu.course.items import ContentFolderError, UnknownItemError, content_folder, item
+from sarcoma_edu.course.quiz import Question
 from sarcoma_edu.report.files import ClassResults
 from sarcoma_edu.report.items import item_analysis
 
@@ -58,12 +60,28 @@ def _summary(table: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("mastery", kind="stable").reset_index()
 
 
-def _default_objectives() -> tuple[pd.DataFrame | None, str]:
-    """The built-in quiz questions' learning objectives (question_id -> objective_id), read from their banks."""
-    banks = [json.loads(path.read_text(encoding="utf-8")) for path in bank_paths()]  # not validated: no jsonschema
-    rows = [(q["id"], objective) for bank in banks for q in bank for objective in q.get("objectives", [])]
+def _questions(question_ids: Iterable[str], content: str | Path | None) -> dict[str, Question]:
+    """The question behind each id the class answered (built-in or the instructor's); unknown ids are left out.
+
+    Steps of made-up tumour board patients (``case:generated-<seed>:...``) are left out too: rebuilding
+    a patient takes tens of milliseconds and a class answers thousands of them, each by one student.
+    """
+    found = {}
+    for question_id in question_ids:
+        if str(question_id).startswith("case:generated-"):
+            continue
+        try:
+            found[question_id] = item(question_id, content)
+        except (UnknownItemError, ContentFolderError):  # an item no longer in the course, or her folder is gone
+            continue
+    return found
+
+
+def _default_objectives(questions: Mapping[str, Question]) -> tuple[pd.DataFrame | None, str]:
+    """The learning objectives each answered question names (question_id -> objective_id)."""
+    rows = [(question_id, o) for question_id, q in questions.items() for o in q.objectives]
     table = pd.DataFrame(rows, columns=["question_id", "objective_id"])
-    return table, "objectives of the built-in quiz questions (ids of datasets/objectives.csv)"
+    return table, "the objectives each question names (ids of datasets/objectives.csv)"
 
 
 @dataclass(frozen=True)
@@ -72,7 +90,8 @@ class ClassReport:
 
     Attributes:
         results: the merged attempts and the files used and skipped.
-        items: the item analysis, one row per question (see :func:`~sarcoma_edu.report.items.item_analysis`).
+        items: the item analysis, one row per question (see :func:`~sarcoma_edu.report.items.item_analysis`),
+            with the question's text in ``question`` ("" for an id no longer in the course).
         by_topic: student x topic mastery; ``topics`` is the class summary of it.
         by_objective: student x objective mastery, or None when no objective map is known.
         objectives_note: where the objectives came from, or why there are none.
@@ -105,10 +124,26 @@ class ClassReport:
         return "\n".join(lines)
 
 
-def analyse(results: ClassResults, *, objectives: pd.DataFrame | None = None, anonymised: bool = False) -> ClassReport:
-    """The class report for attempts already merged (e.g. ``read_exports`` or ``synthetic_class().results()``)."""
+def analyse(
+    results: ClassResults,
+    *,
+    objectives: pd.DataFrame | None = None,
+    anonymised: bool = False,
+    content: str | Path | None = None,
+) -> ClassReport:
+    """The class report for attempts already merged (e.g. ``read_exports`` or ``synthetic_class().results()``).
+
+    Each question is found by its id in the item catalog (:func:`sarcoma_edu.course.items.item`):
+    built-in, or the instructor's (``content``, else ``$SARCOMA_EDU_CONTENT``), for its text in the
+    item analysis and, unless ``objectives`` is given, the objectives it assesses.
+
+    Raises:
+        ContentFolderError: ``content`` names a folder that cannot be used.
+    """
+    content_folder(content)  # a folder named that cannot be used is an error, not a report without her questions
+    questions = _questions(results.attempts["question_id"].unique(), content)
     if objectives is None:
-        objectives, note = _default_objectives()
+        objectives, note = _default_objectives(questions)
     else:
         missing = {"question_id", "objective_id"} - set(objectives.columns)
         if missing:
@@ -119,9 +154,11 @@ def analyse(results: ClassResults, *, objectives: pd.DataFrame | None = None, an
     by_objective = mastery(results.attempts, "objective", objectives) if objectives is not None else None
     if by_objective is not None and by_objective.empty:
         by_objective, note = None, "no question in these results has an objective, so mastery is shown by topic"
+    items = item_analysis(results.attempts)
+    items.insert(1, "question", [questions[q].question if q in questions else "" for q in items["question_id"]])
     return ClassReport(
         results=results,
-        items=item_analysis(results.attempts),
+        items=items,
         by_topic=by_topic,
         topics=_summary(by_topic),
         by_objective=by_objective,

@@ -59,19 +59,23 @@ def class_report(
     *,
     anonymise: bool = False,
     objectives: pd.DataFrame | None = None,
+    content: str | Path | None = None,
 ) -> ClassReport:
     """Read students' exports and compute the class report (no HTML yet: see :func:`write_report`).
 
     Args:
         paths: files or folders of students' exports (CSV or JSON).
         anonymise: show stable pseudonyms instead of names (see :func:`pseudonym`).
-        objectives: question_id -> objective_id table; None uses the objectives the built-in questions name.
+        objectives: question_id -> objective_id table; None uses the objectives each question names.
+        content: the instructor's content folder, whose questions are named in the item analysis;
+            None reads ``$SARCOMA_EDU_CONTENT``.
 
     Raises:
-        ValueError: no usable export was found (see :func:`read_exports`).
+        ValueError: no usable export was found (see :func:`read_exports`), or ``content`` names a folder
+            that cannot be used (``ContentFolderError``).
     """
     results = read_exports(paths, anonymise=anonymise)
-    return analyse(results, objectives=objectives, anonymised=anonymise)
+    return analyse(results, objectives=objectives, anonymised=anonymise, content=content)
 
 
 def write_report(report: ClassReport, out: str | Path) -> Path:

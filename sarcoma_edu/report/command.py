@@ -3,6 +3,7 @@
 Examples::
 
     sarcoma-edu report handed-in/ --out class-report.html --anonymise
+    sarcoma-edu report handed-in/ --out class-report.html --content my-course-content
     sarcoma-edu content check --content my-course/ --progress handed-in/
 
 ``content check`` lives here, beside the report, because it reads students' files as the report does
@@ -22,7 +23,7 @@ import warnings
 from pathlib import Path
 
 from sarcoma_edu.common.atomic import OutputError
-from sarcoma_edu.course.items import content_folder
+from sarcoma_edu.course.items import CONTENT_VARIABLE, ContentFolderError, content_folder
 from sarcoma_edu.course.key_check import check_content, update_locks
 from sarcoma_edu.report.changed_keys import attempts_under_changed_keys
 from sarcoma_edu.report.class_report import ReportWarning, class_report, write_report
@@ -52,6 +53,11 @@ def add_parsers(commands) -> None:
     report.add_argument("--out", required=True, help="the HTML file to write, e.g. class-report.html")
     report.add_argument(
         "--anonymise", action="store_true", help="show stable pseudonyms (Student 7F3A9C) instead of names"
+    )
+    report.add_argument(
+        "--content",
+        metavar="DIR",
+        help=f"your content folder: your own questions are named in the item analysis (default: ${CONTENT_VARIABLE})",
     )
 
 
@@ -147,10 +153,14 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"--out {args.out!r} is a folder; give a file name such as report.html")
     if not out.parent.is_dir():
         return _fail(f"--out {args.out!r}: the folder {str(out.parent)!r} does not exist")
+    try:
+        content = content_folder(args.content)
+    except ContentFolderError as error:
+        return _fail(str(error))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ReportWarning)
         try:
-            report = class_report(args.results, anonymise=args.anonymise)
+            report = class_report(args.results, anonymise=args.anonymise, content=content)
         except ValueError as error:
             message = str(error).split(": ", 1)[-1] if str(error).startswith("paths=") else str(error)
             return _fail(f"RESULTS {' '.join(args.results)!r}: {message}")

@@ -232,9 +232,11 @@ def _items_section(report: ClassReport, first: bool) -> str:
     parts = ["<h2>Item analysis: every question</h2>", f"<p>{len(items)} question(s); {len(flagged)} flagged.</p>"]
     if len(flagged):
         listed = "".join(
-            f"<li class='flag'>{_e(q)}: {_e(f)} (key {_e(k)} chosen {kc} times; {_e(d)} chosen {dc} times)</li>"
-            for q, f, k, kc, d, dc in zip(
+            f"<li class='flag'>{_e(q)}{_said(t)}: {_e(f)} (key {_e(k)} chosen {kc} times; {_e(d)} chosen {dc} "
+            "times)</li>"
+            for q, t, f, k, kc, d, dc in zip(
                 flagged["question_id"],
+                flagged["question"],
                 flagged["flags"],
                 flagged["key"],
                 flagged["key_count"],
@@ -247,6 +249,11 @@ def _items_section(report: ClassReport, first: bool) -> str:
     parts.append(_figure(_item_map(items), first))
     parts.append(_items_table(items))
     return "\n".join(parts)
+
+
+def _said(text: str) -> str:
+    """A question's text after its id in the list of flagged questions ("" when it is not known)."""
+    return f" (&ldquo;{_e(text)}&rdquo;)" if text else ""
 
 
 def _items_table(items: pd.DataFrame) -> str:
@@ -266,8 +273,9 @@ def _items_table(items: pd.DataFrame) -> str:
     for item in items.itertuples(index=False):
         answers = "".join(f"<li>{_e(a)}</li>" for a in str(item.answers).split(" | "))
         discrimination = "" if pd.isna(item.discrimination) else f"{item.discrimination:.2f}"
+        text = f"<br><span class='question-text'>{_e(item.question)}</span>" if item.question else ""
         cells = (
-            f"<td>{_e(item.question_id)}</td><td>{_e(item.topic)}</td><td>{item.students}</td>"
+            f"<td>{_e(item.question_id)}{text}</td><td>{_e(item.topic)}</td><td>{item.students}</td>"
             f"<td>{_pct(item.difficulty)}</td><td>{discrimination}</td><td><ul>{answers}</ul></td>"
             f"<td class='flag'>{_e(item.flags)}</td>"
         )

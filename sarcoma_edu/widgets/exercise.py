@@ -26,17 +26,20 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 
 import ipywidgets as w
 
 from sarcoma_edu.common import checks as _checks
-from sarcoma_edu.course.exercises import Exercise, check_answer, exercise, load_exercises
+from sarcoma_edu.course.exercises import Exercise, check_answer, exercises_of_lesson, load_exercises
+from sarcoma_edu.course.items import find_exercise
 from sarcoma_edu.course.quiz import Feedback, key_line
 from sarcoma_edu.display import presentation
 from sarcoma_edu.progress.store import ProgressStore
 from sarcoma_edu.widgets.answers import CHOICE_TYPES, answer_style, choice_controls, ticked
 from sarcoma_edu.widgets.class_answer import class_line
 from sarcoma_edu.widgets.feedback import alert, answer_feedback, not_saved
+from sarcoma_edu.widgets.instructor_content import instructor_items
 from sarcoma_edu.widgets.ordering import OrderingControls
 from sarcoma_edu.widgets.reveal import after_answering, answered_before, default_store, mark_answered, shown
 
@@ -306,7 +309,11 @@ class SelfCheck(w.VBox):
     """
 
     def __init__(
-        self, exercises: Sequence[Exercise], progress: ProgressStore | None, storage_problem: str = ""
+        self,
+        exercises: Sequence[Exercise],
+        progress: ProgressStore | None,
+        storage_problem: str = "",
+        notes: Sequence[str] = (),
     ) -> None:
         count = len(exercises)
         self.exercises = [
@@ -315,7 +322,7 @@ class SelfCheck(w.VBox):
         ]
         intro = w.HTML(
             "<p>Answer each question: your answer is saved with your progress, and then the right answer, why, "
-            "and its source are shown.</p>"
+            "and its source are shown.</p>" + "".join(f"<p role='status'>{html.escape(n)}</p>" for n in notes)
         )
         super().__init__([intro, *self.exercises])
 
@@ -329,39 +336,55 @@ def _store(progress: ProgressStore | None) -> tuple[ProgressStore | None, str]:
 
 
 def predict(
-    exercise_id: str, reveal: Callable[[], object] | None = None, progress: ProgressStore | None = None
+    exercise_id: str,
+    reveal: Callable[[], object] | None = None,
+    progress: ProgressStore | None = None,
+    *,
+    content: str | Path | None = None,
 ) -> ExerciseWidget:
     """An exercise asked before what settles it: answer, then see the feedback and ``reveal()``.
 
     Args:
-        exercise_id: the exercise's id, e.g. ``"ex-03-retro-nodes"``.
+        exercise_id: the exercise's id, e.g. ``"ex-03-retro-nodes"``: built-in, or one of the instructor's
+            (her content folder's ``exercises/``).
         reveal: a function that builds what settles the answer (a calculator, a figure, a table);
             it is called only after the first attempt.
         progress: where attempts are saved; None opens the default :class:`ProgressStore` once.
+        content: the instructor's content folder; None reads ``$SARCOMA_EDU_CONTENT`` (only for an id
+            that is not built in).
 
     Returns:
         The widget; display it as the last line of a cell.
 
     Raises:
-        ValueError: no exercise has this id (the message lists the lesson's exercises).
+        ValueError: no exercise has this id (the message lists the lesson's exercises), or the id is not
+            built in and the content folder cannot be read (the message names it).
         TypeError: ``reveal`` is not a function, or ``progress`` is not a ProgressStore.
     """
     store, problem = _store(progress)
-    return ExerciseWidget(exercise(exercise_id), store, reveal, storage_problem=problem)
+    return ExerciseWidget(find_exercise(exercise_id, content), store, reveal, storage_problem=problem)
 
 
-def self_check(lesson: str, progress: ProgressStore | None = None) -> SelfCheck:
+def self_check(lesson: str, progress: ProgressStore | None = None, *, content: str | Path | None = None) -> SelfCheck:
     """A lesson's self-check questions (the exercises whose role is ``self-check``), each recorded when answered.
+
+    The instructor's own self-check exercises for the lesson (her content folder's ``exercises/``)
+    come after the built-in ones; a file of hers with a problem, or a folder that cannot be read, is
+    named above the questions.
 
     Args:
         lesson: the lesson's name (``"03_staging"``) or number (``"03"``).
         progress: where attempts are saved; None opens the default :class:`ProgressStore` once.
+        content: the instructor's content folder; None reads ``$SARCOMA_EDU_CONTENT``.
 
     Raises:
         ValueError: the lesson has no self-check exercises.
     """
     store, problem = _store(progress)
-    chosen = [e for e in load_exercises(lesson) if e.role == "self-check"]
+    hers = instructor_items(content, "exercises")
+    lessons = exercises_of_lesson([*load_exercises(), *hers.content.exercises], lesson)
+    chosen = [e for e in lessons if e.role == "self-check"]
     if not chosen:
         raise ValueError(f"lesson={lesson!r} has no self-check exercises in datasets/exercises/")
-    return SelfCheck(chosen, store, problem)
+    included = sum(any(e is mine for mine in hers.content.exercises) for e in chosen)
+    return SelfCheck(chosen, store, problem, notes=hers.notes(included))

@@ -25,9 +25,11 @@ from __future__ import annotations
 import html
 import random
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import ipywidgets as w
 
+from sarcoma_edu.course.banks import load_bank
 from sarcoma_edu.course.generated import generate_case_question
 from sarcoma_edu.course.quiz import Feedback, Question, check, key_line
 from sarcoma_edu.progress.store import ProgressBusyError, ProgressReadOnlyError, ProgressStore
@@ -44,6 +46,7 @@ from sarcoma_edu.widgets.answers import (
 from sarcoma_edu.widgets.case_seed import FRESH_SEEDS, checked_seed, seed_from_environment, seed_sequence
 from sarcoma_edu.widgets.class_answer import class_line
 from sarcoma_edu.widgets.feedback import answer_feedback, feedback_box, not_saved
+from sarcoma_edu.widgets.instructor_content import instructor_items
 from sarcoma_edu.widgets.quiz_resume import answered_so_far, resume
 from sarcoma_edu.widgets.review_controls import ReviewControls, rebuild_question
 
@@ -206,7 +209,7 @@ class QuizWidget(ReviewControls, w.VBox):
             ids = self.progress.mistakes() if self.progress is not None else list(self._wrong)
         except OSError:  # the progress file is busy or unreadable just now: this session's mistakes
             ids = list(self._wrong)
-        questions = [q for q in (self.by_id.get(i) or rebuild_question(i) for i in ids) if q is not None]
+        questions = [q for q in (self.by_id.get(i) or rebuild_question(i, self.content) for i in ids) if q is not None]
         if not questions:
             self._note("No mistakes to practise: every question you answered was right the last time.")
             return 0
@@ -337,16 +340,18 @@ def _shown(value: object) -> str:
 
 
 def quiz_widget(
-    questions: Sequence[Question],
+    questions: Sequence[Question] | None = None,
     progress: ProgressStore | None = None,
     case_seed: int | None = None,
     *,
     lesson: str = "07_quiz",
+    content: str | Path | None = None,
 ) -> QuizWidget:
     """A quiz widget over ``questions`` that records every answer.
 
     Args:
-        questions: :class:`~sarcoma_edu.course.quiz.Question` objects, e.g. ``load_bank()``.
+        questions: :class:`~sarcoma_edu.course.quiz.Question` objects, e.g. ``load_bank("my_questions.json")``;
+            None for the built-in banks and the instructor's own (her content folder's ``quiz/``).
         progress: where attempts are saved; None opens the default :class:`ProgressStore`
             (``~/.sarcoma_edu/progress.sqlite3`` or ``$SARCOMA_EDU_PROGRESS``).
         case_seed: the first "New case" patient (then ``case_seed + 1``, ...), so a whole class sees the
@@ -355,6 +360,9 @@ def quiz_widget(
         lesson: the lesson the quiz is in. Reopened, it welcomes back only a student who answered
             here: a question another lesson also asks (:data:`~sarcoma_edu.course.exercises.LESSON_BANK_QUESTIONS`)
             answered there is named as that lesson's answer, not as quiz use.
+        content: the instructor's content folder (used when ``questions`` is None); None reads
+            ``$SARCOMA_EDU_CONTENT``. A folder that cannot be read, or a file of hers with a problem,
+            is named in the widget, and the other questions stay usable.
 
     Raises:
         TypeError, ValueError: ``case_seed`` is not a whole number 0 or more.
@@ -364,6 +372,10 @@ def quiz_widget(
     """
     if case_seed is not None:
         case_seed = checked_seed("case_seed", case_seed)
+    notes: list[str] = []
+    if questions is None:
+        hers = instructor_items(content, "quiz")
+        questions, notes = [*load_bank(), *hers.content.questions], hers.notes(len(hers.content.questions))
     problem = ""
     if progress is None:
         try:
@@ -371,6 +383,9 @@ def quiz_widget(
         except Exception as error:  # never let storage stop the quiz; the widget says why nothing is saved
             progress, problem = None, str(error)
     widget = QuizWidget(questions, progress, seed=case_seed, lesson=lesson)
+    widget.content = content
+    for note in notes:
+        widget._note(note, standing=True)
     if problem:
         widget._storage_problem = problem
         widget._note(f"Your answers are checked but not saved: {problem}", standing=True)

@@ -34,6 +34,7 @@ from sarcoma_edu.widgets.case_seed import FRESH_SEEDS, checked_seed, seed_from_e
 from sarcoma_edu.widgets.case_summary import CaseSummary
 from sarcoma_edu.widgets.class_answer import class_line
 from sarcoma_edu.widgets.feedback import answer_feedback, feedback_box
+from sarcoma_edu.widgets.instructor_content import instructor_items
 
 __all__ = ["NEW_PATIENT", "TumourBoard", "tumour_board"]
 
@@ -299,17 +300,22 @@ def tumour_board(
     progress: ProgressStore | None = None,
     presenter: bool | None = None,
     seed: int | None = None,
+    *,
+    content: str | Path | None = None,
 ) -> TumourBoard:
     """A tumour board widget: pick a case, work it step by step, see the summary and ask "what if?".
 
     Args:
         cases: :class:`~sarcoma_edu.course.cases.Case` objects (e.g. ``load_cases("my_case.json")``), a case
-            file path or a list of paths, or None for the built-in cases. A file with problems is
-            listed in the widget (file, step, field) and the other cases stay usable.
+            file path or a list of paths, or None for the built-in cases and the instructor's own (her
+            content folder's ``cases/``). A file with problems, or a content folder that cannot be read,
+            is listed in the widget (file, step, field) and the other cases stay usable.
         progress: where answers are saved; None opens the default :class:`ProgressStore`.
         presenter: hide feedback until "Reveal"; None turns it on under ``sarcoma-edu present``.
         seed: the first "A new patient" seed (then seed + 1, ...); None uses
             ``$SARCOMA_EDU_CASE_SEED`` or a fresh random seed.
+        content: the instructor's content folder (used when ``cases`` is None); None reads
+            ``$SARCOMA_EDU_CONTENT``.
 
     Returns:
         The widget; display it as the last line of a cell.
@@ -320,6 +326,9 @@ def tumour_board(
             found = load_cases()
         except CaseError as error:
             found, problems = [], list(error.problems)
+        hers = instructor_items(content, "cases")
+        found += hers.content.cases
+        problems += hers.problems
     elif isinstance(cases, str | Path) or (
         isinstance(cases, Sequence) and cases and all(isinstance(c, str | Path) for c in cases)
     ):

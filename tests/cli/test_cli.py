@@ -308,10 +308,21 @@ def test_bank_check_lists_every_problem_with_file_question_and_field_and_exits_2
     assert done.stderr == "sarcoma-edu bank check: 5 problem(s) in 3 of 4 file(s)\n"
 
 
-def test_bank_check_needs_at_least_one_file():
-    """`sarcoma-edu bank check` without a file exits 2 with one line."""
-    done = run("bank", "check")
-    assert done.returncode == 2 and "the following arguments are required: FILE" in done.stderr
+def test_bank_check_needs_a_file_or_a_content_folder():
+    """`sarcoma-edu bank check` with neither a file nor a content folder exits 2 with one line saying what to give."""
+    done = subprocess.run(
+        [str(SCRIPT), "bank", "check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "SARCOMA_EDU_CONTENT"},
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "sarcoma-edu bank check: error: give a bank file (FILE), or your content folder with --content DIR or "
+        "$SARCOMA_EDU_CONTENT\n"
+    )
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full is a Linux device")

@@ -6,6 +6,7 @@ import json
 import os
 
 import jsonschema
+import pandas as pd
 import pytest
 
 from sarcoma_edu.course.banks import bank_paths, load_bank
@@ -26,6 +27,7 @@ from sarcoma_edu.course.items import (
     lesson_exercises,
     quiz_question,
 )
+from sarcoma_edu.course.lesson_progress import progress_by_lesson
 from tests.content_folder import (
     CASE_ID,
     EXERCISE,
@@ -305,3 +307,12 @@ def test_her_bank_file_in_the_content_folder_is_a_jupyterquiz_file(folder):
             schema = json.loads((schemas / name).read_text(encoding="utf-8"))
             jsonschema.validate(raw, schema)
             jsonschema.validate(item(raw["id"], folder).to_jupyterquiz(), schema)
+
+
+def test_her_exercise_counts_with_its_lesson_in_the_progress_by_lesson(folder):
+    """Lesson 03's exercise count includes her exercise for lesson 03, and her answer to it counts there."""
+    attempts = pd.DataFrame({"question_id": [EXERCISE_ID], "correct": [True], "answered_at": ["2026-03-02T10:00:00Z"]})
+    builtin = progress_by_lesson(attempts).set_index("lesson").loc["03_staging"]
+    with_hers = progress_by_lesson(attempts, folder).set_index("lesson").loc["03_staging"]
+    assert with_hers["exercises"] == builtin["exercises"] + 1
+    assert (with_hers["answered"], with_hers["right_last_time"]) == (1, 1)

@@ -198,10 +198,10 @@ def test_the_class_report_maps_each_built_in_question_to_its_objectives():
     """By default the class report knows st-nodes-retro assesses staging-nodal-rule, so mastery by objective works."""
     import pandas as pd
 
-    from sarcoma_edu.report.analysis import _default_objectives, mastery
+    from sarcoma_edu.report.analysis import _default_objectives, _questions, mastery
 
-    links, note = _default_objectives()
-    assert "built-in quiz questions" in note
+    links, note = _default_objectives(_questions(["st-nodes-retro", "st-ia"], None))
+    assert "the objectives each question names" in note
     attempts = pd.DataFrame(
         {
             "student": ["ana", "ana"],

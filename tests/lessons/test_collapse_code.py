@@ -73,10 +73,11 @@ def test_lesson_06_keeps_all_its_code_visible():
         "07_quiz.ipynb",
         "08_tumour_board.ipynb",
         "09_class_report.ipynb",
+        "10_make_it_yours.ipynb",
     ],
 )
 def test_a_lesson_collapses_its_setup_cell_and_keeps_its_checked_cells_visible(name):
-    """In lessons 00-05 and 07-09 the first code cell (setup) is collapsed and no checked-output cell is."""
+    """In lessons 00-05 and 07-10 the first code cell (setup) is collapsed and no checked-output cell is."""
     code = [c for c in _cells(name) if c["cell_type"] == "code"]
     assert collapse_code.is_collapsed(code[0])
     assert code[0]["metadata"]["jupyter"] == {"source_hidden": True}

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sarcoma_edu.progress.store import ProgressStore
+from tests.content_folder import QUESTION, make_content
 from tests.hub.harness import guide_block, guide_blocks, hub_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,14 +112,20 @@ RUN_HERE = {
     ("bash", "sarcoma-edu report handed-in/"): "the class report",
     ("bash", "sarcoma-edu progress recover"): "bringing a moved-aside progress file back",
     ("python", "# jupyterhub_config.py"): "the hub configuration, read as JupyterHub reads it",
+    ("bash", "sarcoma-edu bank check --content"): "checking a content folder, its coverage and the report with it",
+    ("python", 'c.Spawner.environment["SARCOMA_EDU_CONTENT"]'): "the content folder for every student",
 }
 RUN_ELSEWHERE = {
     ("text", "https://<your hub>/hub/user-redirect/git-pull?"): "the link template: tests/hub/test_hub.py fills it in",
+    ("text", "my-course-content/"): "the folder layout: tests/content_folder.py makes one",
     ("bash", "pip install <path or URL"): "installs a hub: tests/hub/test_hub.py runs one from `make hub-deps`",
     ("dockerfile", "# Dockerfile"): "builds a container image (not built by the tests)",
     ("yaml", "# config.yaml"): "values for a Kubernetes chart (not deployed by the tests)",
     ("bash", "sarcoma-edu class init /srv/sarcoma-polls"): "the poll commands: tests/live/test_guide.py runs them",
     ("python", "# Live polls: add these lines"): "the hub's poll lines: tests/live/test_guide.py, tests/hub/",
+    ("python", "from sarcoma_edu.widgets.studio import"): (
+        "the studio forms: tests/widgets/test_studio.py makes each, the browser test works one"
+    ),
     ("bash", "sarcoma-edu content check --content my-course/"): (
         "tests/report/test_content_check_command.py runs it on a content folder and a progress file"
     ),
@@ -170,6 +177,32 @@ def test_the_guides_snippets_run_as_written(tmp_path):
     recovered = _run(guide_block("bash", "sarcoma-edu progress recover"), tmp_path, "bash", **home)
     assert recovered.returncode == 0, recovered.stdout + recovered.stderr
     assert len(ProgressStore(tmp_path / ".sarcoma_edu" / "progress.sqlite3").attempts()) == 1
+
+
+def test_the_guides_content_folder_commands_run_as_written(tmp_path):
+    """The guide's checks of a content folder, its coverage and the report with it run as written and say OK."""
+    make_content(tmp_path / "my-course-content")
+    (tmp_path / "new_questions.json").write_text(json.dumps([{**QUESTION, "id": "my-new-one"}]), encoding="utf-8")
+    (tmp_path / "handed-in").mkdir()
+    _export(tmp_path / "handed-in", "ana-garcia", [True, False], "csv")
+    outputs = []
+    for line in guide_block("bash", "sarcoma-edu bank check --content").splitlines():  # each as written, in turn
+        done = _run(line, tmp_path, "bash", SARCOMA_EDU_CONTENT="")
+        assert done.returncode == 0, line + "\n" + done.stdout + done.stderr
+        outputs.append(done.stdout)
+    assert "".join(outputs).count(": OK, ") == 4  # quiz/, exercises/, cases/ and the new file
+    assert "What assesses each learning objective" in outputs[3]
+    assert (tmp_path / "class-report.html").stat().st_size > 0
+
+
+def test_the_guides_content_line_for_the_hub_sets_the_variable():
+    """The guide's hub line sets SARCOMA_EDU_CONTENT in every student's server environment, in the pulled course."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.Spawner.environment = {}
+    exec(guide_block("python", 'c.Spawner.environment["SARCOMA_EDU_CONTENT"]'), {"c": config})
+    assert config.Spawner.environment["SARCOMA_EDU_CONTENT"].startswith("~/")
 
 
 def test_the_guides_hub_configuration_runs_as_written():
