@@ -111,6 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Output that cannot be written (a full disk, ``> /dev/full``, a closed pipe) ends with one
     line on stderr and status 1, not a traceback.
     """
+    # jsonschema compiles an IRI grammar when it is imported (about 2 s) for a "format" check that no schema
+    # of the course uses; a command does without it (a lesson's kernel is left as it is)
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     try:
         try:
             return _main(argv)

@@ -415,3 +415,15 @@ def test_the_exit_statuses_are_documented_in_the_help():
     done = run("--help")
     text = " ".join(done.stdout.split())
     assert "Exit status: 0 done; 1 output could not be written" in text and "2 bad input" in text
+
+
+def test_a_command_checking_a_bank_does_not_build_the_iri_grammar_no_schema_uses():
+    """`sarcoma-edu bank check` validates with jsonschema without importing its IRI syntax module (about 2 s)."""
+    bank = Path(__file__).resolve().parents[2] / "datasets" / "quiz" / "staging.json"
+    code = (
+        "import sys\nfrom sarcoma_edu.cli import main\n"
+        f"status = main(['bank', 'check', {str(bank)!r}])\n"
+        "print(status, 'jsonschema' in sys.modules, sys.modules.get('rfc3987_syntax') is not None)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split()[-3:] == ["0", "True", "False"], done.stdout + done.stderr
