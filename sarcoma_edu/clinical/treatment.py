@@ -40,6 +40,11 @@ class TreatmentOption:
     drugs: tuple[str, ...]
     source: str
 
+    @property
+    def words(self) -> str:
+        """The option as the PDQ list gives it, with the drugs it names (``"... (drugs: pazopanib, imatinib)"``)."""
+        return self.description + (f" (drugs: {', '.join(self.drugs)})" if self.drugs else "")
+
 
 @dataclass(frozen=True)
 class TreatmentOptions:

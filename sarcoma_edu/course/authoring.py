@@ -22,10 +22,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sarcoma_edu.clinical.sites import normalize_site
 from sarcoma_edu.common import atomic as _atomic
 from sarcoma_edu.common import jsonfiles as _jsonfiles
 from sarcoma_edu.common.jsonfiles import Problem
-from sarcoma_edu.course import keys
+from sarcoma_edu.course import case_steps, keys
 from sarcoma_edu.course.banks import check_banks
 from sarcoma_edu.course.case_authoring import number_or_text
 from sarcoma_edu.course.case_files import check_cases
@@ -54,9 +55,15 @@ _MAX_BYTES = 10_000_000
 # facts a question can ask that the library computes: the call, the field read and what the patient needs
 _STAGING = ("site", "size_cm", "grade", "nodes", "metastasis")
 _SCORES = ("differentiation", "mitoses", "necrosis_pct")
+_OPTIONAL = ("extent", "sites")  # left out of the call when not given
 COMPUTABLE: dict[str, dict[str, Any]] = {
     "AJCC 8 stage group": {"function": "stage", "field": "stage", "type": "multiple_choice", "needs": _STAGING},
-    "AJCC 8 T category": {"function": "stage", "field": "t", "type": "multiple_choice", "needs": _STAGING[:3]},
+    "AJCC 8 T category": {
+        "function": "stage",
+        "field": "t",
+        "type": "multiple_choice",
+        "needs": (*_STAGING[:3], "extent", "sites"),  # extent: visceral T, head and neck T4a/T4b
+    },
     "FNCLCC grade": {"function": "fnclcc", "field": "g", "type": "multiple_choice", "needs": _SCORES},
     "FNCLCC total score": {"function": "fnclcc", "field": "total", "type": "numeric", "needs": _SCORES},
 }
@@ -167,6 +174,12 @@ def computed_key(fact: str, patient: Mapping[str, Any], *, format: str = "{}") -
         raise ValueError(f"fact={fact!r} is not one of {', '.join(COMPUTABLE)}")
     rule = COMPUTABLE[fact]
     args = {name: number_or_text(patient[name]) for name in rule["needs"] if name in patient}
+    args = {k: v for k, v in args.items() if v is not None or k not in _OPTIONAL}
+    site = args.get("site")
+    if rule["field"] == "t" and "extent" not in args and isinstance(site, str):
+        name = normalize_site(site)
+        if not case_steps.by_size(name):
+            raise ValueError(f"extent: {case_steps.T_BY_EXTENT}; choose its extent")
     spec = {"function": rule["function"], "field": rule["field"], "args": args}
     if format != "{}":
         spec["format"] = format

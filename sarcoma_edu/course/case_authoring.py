@@ -24,7 +24,15 @@ from sarcoma_edu.common import checks as _checks
 from sarcoma_edu.course import case_steps
 from sarcoma_edu.course.case_model import CaseFacts, computed_step, offered_wrong
 
-__all__ = ["STEP_KINDS", "StepAnswer", "case_item", "computed_answers", "default_reveal", "number_or_text"]
+__all__ = [
+    "STEP_KINDS",
+    "StepAnswer",
+    "case_item",
+    "computed_answers",
+    "default_reveal",
+    "number_or_text",
+    "step_notes",
+]
 
 STEP_KINDS: tuple[str, ...] = case_steps.COMPUTED_KINDS
 # the source key (datasets/sources.csv) each computed step cites beside the library's own
@@ -75,7 +83,8 @@ def default_reveal(kind: str, facts: Mapping[str, Any]) -> str:
         size = facts.get("size_cm")
         words = f"greatest dimension {size:g} cm" if isinstance(size, int | float) else "its size is not known"
         depth = f" The tumour is {facts['depth']}." if facts.get("depth") in ("deep", "superficial") else ""
-        return f"MRI of the primary tumour: {words}.{depth}"
+        invasion = " It does not grow into adjoining structures." if facts.get("site") == "head_and_neck" else ""
+        return f"MRI of the primary tumour: {words}.{depth}{invasion}"
     if kind == "stage":
         lines = [
             "CT of the chest shows spots in the lungs: sarcoma that has spread."
@@ -98,6 +107,24 @@ def default_reveal(kind: str, facts: Mapping[str, Any]) -> str:
         "plan_order": "The team plans the treatment.",
         "spread": "Before follow-up, the team explains where this sarcoma may spread.",
     }.get(kind, "")
+
+
+def _t_left_out(facts: Mapping[str, Any]) -> bool:
+    """True for a site whose T is not set by size (visceral): a case holds no extent, so it asks no T step."""
+    site = facts.get("site")
+    return isinstance(site, str) and site in set(load_table("sites.csv").site) and not case_steps.by_size(site)
+
+
+def step_notes(facts: Mapping[str, Any]) -> list[str]:
+    """Why the case asks a step differently from the facts' face value: a T step left out, or T set by size only."""
+    if _t_left_out(facts):
+        return [f"No T step: {case_steps.T_BY_EXTENT}, and a case holds no extent."]
+    if facts.get("site") == "head_and_neck":
+        return [
+            "The T step is set by size: in the head and neck T4a and T4b mean invasion of adjoining structures, "
+            "which a case cannot hold, so the MRI says the tumour does not grow into them."
+        ]
+    return []
 
 
 def _facts_object(facts: Mapping[str, Any]) -> CaseFacts:
@@ -159,6 +186,8 @@ def case_item(
     steps = []
     for kind in kinds:
         if kind == "grade" and "fnclcc" not in clean:
+            continue
+        if kind == "t_category" and _t_left_out(clean):
             continue
         step: dict[str, Any] = {
             "id": kind.replace("_", "-"),

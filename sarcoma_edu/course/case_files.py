@@ -25,6 +25,7 @@ from sarcoma_edu.common import jsonfiles as _jsonfiles
 from sarcoma_edu.common.jsonfiles import Problem
 from sarcoma_edu.course import case_steps
 from sarcoma_edu.course.case_model import TOPIC, Case, CaseFacts, CaseStep, computed_step, offered_wrong
+from sarcoma_edu.course.histology_grade import histology_grade_problems
 from sarcoma_edu.course.item_ids import id_taken
 from sarcoma_edu.course.objectives import unknown_objectives
 from sarcoma_edu.course.quiz import Answer, Question
@@ -92,6 +93,7 @@ def _facts(raw: dict, where: _Where) -> tuple[CaseFacts | None, list[str]]:
         if "grade" in raw and raw["grade"] != computed:
             problems.append(where("facts.grade", f"the case says {raw['grade']} but its FNCLCC scores give {computed}"))
         grade = computed
+    problems += [where(field, problem) for field, problem in histology_grade_problems(histology, grade, scores)]
     if problems:
         return None, problems
     facts = CaseFacts(

@@ -23,7 +23,7 @@ from sarcoma_edu.clinical.treatment_plan import TreatmentPlan
 from sarcoma_edu.clinical.vocabulary import STAGES
 from sarcoma_edu.course.plan_words import phase_order, radiation_words, swapped_feedback, team_choices
 
-__all__ = ["COMPUTED_KINDS", "KIND_OBJECTIVES", "Computed", "build", "stage_words"]
+__all__ = ["COMPUTED_KINDS", "KIND_OBJECTIVES", "T_BY_EXTENT", "Computed", "build", "by_size", "stage_words"]
 
 COMPUTED_KINDS: tuple[str, ...] = ("grade", "t_category", "stage", "treatment_list", "plan_order", "spread")
 # the learning objectives (ids of datasets/objectives.csv) a computed step of a generated case assesses
@@ -86,6 +86,20 @@ def _grade(facts, _settings: dict) -> Computed:
     return Computed(question, {right: ""}, wrong, result.explanation, result.source or FNCLCC_SOURCE, result.g)
 
 
+# why a visceral tumour's T is not a size band (datasets/ajcc8_t_categories.csv, AJCC 8 as reprinted in PDQ-HP)
+T_BY_EXTENT = (
+    "for a visceral sarcoma AJCC 8 sets T by how far the tumour has grown (T1 confined to the organ ... T3 "
+    "invades another organ), not by its size"
+)
+
+
+@functools.cache
+def by_size(site: str) -> bool:
+    """True when AJCC 8 sets T by size at ``site`` (datasets/ajcc8_t_categories.csv); False for visceral organs."""
+    table = load_table("ajcc8_t_categories.csv")
+    return bool((table[table.site == site].by_size == "true").any())
+
+
 @functools.cache
 def _bands(site: str) -> str:
     table = load_table("ajcc8_t_categories.csv")
@@ -95,6 +109,8 @@ def _bands(site: str) -> str:
 
 def _t(facts, _settings: dict) -> Computed:
     result = _stage(facts)
+    if not by_size(result.site):
+        raise ValueError(f"{T_BY_EXTENT}, and a case holds no extent: leave the T step out")
     right = result.t
     head_neck = result.site == "head_and_neck"
     other_site = "extremity" if head_neck else "head_and_neck"
@@ -111,11 +127,18 @@ def _t(facts, _settings: dict) -> Computed:
         )
     for t in ("T1", "T2", "T3", "T4"):
         if t != right:
-            wrong.setdefault(t, f"{t} is a different size band for this site ({_bands(result.site)}).")
-    size = f"{facts.size_cm:g} cm" if facts.size_cm is not None else "unknown"
-    explanation = (
-        f"{right}: the greatest dimension is {size}. AJCC 8 T categories by size for this site: {_bands(result.site)}."
-    )
+            wrong.setdefault(
+                t,
+                f"{t} is a different size band for this site ({_bands(result.site)})."
+                if facts.size_cm is not None
+                else f"{t} is a size band, and no size band can be chosen when the size is not known: "
+                "AJCC 8 calls T that cannot be assessed TX.",
+            )
+    if facts.size_cm is not None:
+        explanation = f"{right}: the greatest dimension is {facts.size_cm:g} cm."
+    else:
+        explanation = f"{right}: the size is not known, so T cannot be assessed (TX)."
+    explanation += f" AJCC 8 T categories by size for this site: {_bands(result.site)}."
     if head_neck:
         explanation += " T4 in the head and neck means invasion of adjoining structures, not a size."
     source = "AJCC8 T categories by site, as reprinted in PDQ-HP (2025-02-21)"
@@ -230,7 +253,7 @@ def _treatment_list(facts, _settings: dict) -> Computed:
     wrong = {
         f"'{headings[s]}'": f"That list is for {_SITUATION_WORDS[s]}; this patient has {here}." for s in ranked[:3]
     }
-    listed = "; ".join(item.description for item in options.items)
+    listed = "; ".join(item.words for item in options.items)
     explanation = f"{options.explanation} The options on the '{headings[readings[0]]}' list: {listed}."
     question = "Which NCI PDQ treatment list gives the options for this patient?"
     return Computed(question, right, wrong, explanation, options.source, readings)
@@ -275,7 +298,7 @@ def _plan_order(facts, settings: dict) -> Computed:
         backwards = " → ".join(reversed(phases))
         wrong.setdefault(backwards, "That is the plan backwards: follow-up comes last, after treatment.")
     wrong.pop(right, None)
-    chosen = team_choices(radiation, chemotherapy, drug, facts)
+    chosen = team_choices(radiation, chemotherapy, drug, facts, plan)
     question = f"The team plans {chosen}. In which order do the phases of treatment come?"
     sources = "; ".join(dict.fromkeys(part.strip() for p in plan.phases for part in p.source.split(";")))
     return Computed(question, {right: ""}, wrong, plan.explanation, sources, right,

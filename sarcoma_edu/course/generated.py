@@ -148,7 +148,7 @@ def _treatment_question(qid: str, rng: random.Random) -> Question:
                 f"The other reading, {others}, is accepted too; the explanation below says why both apply."
             )
     wrong = {heading[s]: "That list is for a different situation." for s in _PDQ_SITUATIONS if s not in readings}
-    listed = "; ".join(item.description for item in options.items)
+    listed = "; ".join(item.words for item in options.items)
     why = f"{result.explanation} {options.explanation} The options on the {heading[readings[0]]} list: {listed}."
     question = f"{describe_patient(p)} Which PDQ treatment list gives the options for this patient?"
     return finish_question(qid, "treatment", question, right, wrong, why, options.source, p)

@@ -62,9 +62,15 @@ def radiation_words(radiation: str | None, plan: TreatmentPlan) -> str:
     return _RADIATION_WORDS[radiation]
 
 
-def team_choices(radiation: str | None, chemotherapy: str, drug: str | None, facts) -> str:
-    """What the team plans, in words: radiation and chemotherapy, the drug, and what surgery can remove."""
-    chosen = f"{_RADIATION_WORDS[radiation]} and {_CHEMO_WORDS[chemotherapy]}"
+def team_choices(radiation: str | None, chemotherapy: str, drug: str | None, facts, plan: TreatmentPlan) -> str:
+    """What the team plans, in words: radiation and chemotherapy, the drug, and what surgery can remove.
+
+    The words fit the plan: with no operation in it, radiation eases symptoms and chemotherapy is
+    given on its own, never "before surgery" beside "surgery cannot remove all the cancer".
+    """
+    operated = any(p.modality == "surgery" for p in plan.phases)
+    chemo = _CHEMO_WORDS[chemotherapy] if operated or chemotherapy == "none" else "chemotherapy"
+    chosen = f"{radiation_words(radiation, plan)} and {chemo}"
     if drug:
         chosen += f", with {drug}"
     if facts.resectable is False or (facts.resectable is None and facts.metastasis):

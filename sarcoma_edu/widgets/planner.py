@@ -22,9 +22,7 @@ __all__ = ["TreatmentPlanner"]
 
 def _options_html(options: TreatmentOptions) -> str:
     items = "".join(
-        f"<li>{html.escape(o.description)}"
-        + (f" (drugs: {html.escape(', '.join(o.drugs))})" if o.drugs else "")
-        + f" <small>[{html.escape(', '.join(o.timings))}]</small></li>"
+        f"<li>{html.escape(o.words)}" + f" <small>[{html.escape(', '.join(o.timings))}]</small></li>"
         for o in options.items
     )
     other = ""

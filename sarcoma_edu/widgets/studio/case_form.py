@@ -2,9 +2,10 @@
 
 The instructor writes the case's id, title, level, what the student will do and the story, then
 the facts (site, size, depth, histology, the FNCLCC scores or a grade, lymph nodes, distant
-metastasis, and the team's radiation and chemotherapy). Each answer the rules compute (grade, T,
-stage, the PDQ list, the plan order, the pathways of spread) is shown as soon as the facts allow,
-with the library's explanation and source; under it are the step's wrong choices with the
+metastasis and, with it, whether surgery can remove all the cancer, and the team's radiation and
+chemotherapy). Each answer the rules compute (grade, T, stage, the PDQ list, the plan order, the
+pathways of spread; no T for a visceral site, whose T is its extent, as a note says) is shown as
+soon as the facts allow, with the library's explanation and source; under it are the step's wrong choices with the
 library's feedback, and a box for her own feedback on each (left empty, the library's is used).
 The draft is checked as ``sarcoma-edu case check`` checks a file, Preview shows it in the real
 tumour board, and Save writes ``cases/<id>.json`` into her content folder
@@ -21,7 +22,7 @@ from typing import Any
 import ipywidgets as w
 
 from sarcoma_edu.clinical.tables import load_table
-from sarcoma_edu.course.case_authoring import STEP_KINDS, StepAnswer, case_item, computed_answers
+from sarcoma_edu.course.case_authoring import STEP_KINDS, StepAnswer, case_item, computed_answers, step_notes
 from sarcoma_edu.course.case_files import load_cases
 from sarcoma_edu.course.case_model import Case
 from sarcoma_edu.course.items import ContentFolderError, all_cases
@@ -85,6 +86,20 @@ class CaseForm(StudioForm):
         self.grade = labelled(w.Dropdown(options=["GX", "G1", "G2", "G3"]), "Grade (without scores)", "24em")
         self.nodes = w.Checkbox(False, description="Spread to regional lymph nodes (N1)", indent=False)
         self.metastasis = w.Checkbox(False, description="Distant metastasis (M1)", indent=False)
+        self.resectable = labelled(
+            w.Dropdown(
+                options=[
+                    ("no: surgery cannot remove all the cancer", False),
+                    ("yes: the primary tumour and every metastasis can be removed", True),
+                ],
+                value=False,  # what the planner assumes when a case with distant metastasis does not say
+            ),
+            "Can surgery remove all the cancer?",
+            "52em",
+        )
+        self.resectable.style = {"description_width": "initial"}
+        self.metastasis.observe(lambda _c: self._show_resectable(), names="value")
+        self._show_resectable()
         self.radiation = labelled(
             w.Dropdown(options=[("before surgery", "before"), ("after surgery", "after"), ("none", "none")]),
             "Radiation",
@@ -96,6 +111,7 @@ class CaseForm(StudioForm):
             "28em",
         )
         self.computed_note = w.HTML()
+        self.steps_note = w.HTML()
         self.steps_box = w.VBox()
         self.steps_box.add_class("sarcoma-edu-studio-computed")
         story = [
@@ -120,6 +136,7 @@ class CaseForm(StudioForm):
             self.field("facts.grade", self.grade),
             self.field("facts.nodes", self.nodes),
             self.field("facts.metastasis", self.metastasis),
+            self.field("facts.resectable", self.resectable),
             self.field(
                 "facts", w.HTML("<p style='margin:0.3em 0'>The team's plan:</p>"), self.radiation, self.chemotherapy
             ),
@@ -131,6 +148,7 @@ class CaseForm(StudioForm):
                 "for a wrong choice; left empty, the library's is used.</p>"
             ),
             self.computed_note,
+            self.steps_note,
             self.steps_box,
         ]
         super().__init__(
@@ -160,7 +178,13 @@ class CaseForm(StudioForm):
         else:
             out["grade"] = self.grade.value
         out.update({"nodes": self.nodes.value, "metastasis": self.metastasis.value})
+        if self.metastasis.value:
+            out["resectable"] = self.resectable.value
         return out
+
+    def _show_resectable(self) -> None:
+        """The question of what surgery can remove is asked with distant metastasis only (without it, all can be)."""
+        self.resectable.layout.display = None if self.metastasis.value else "none"
 
     def item(self) -> dict[str, Any]:
         """The case as its file will hold it."""
@@ -198,6 +222,8 @@ class CaseForm(StudioForm):
         draft = self.item()
         self.answers, why = computed_answers(draft)
         self.computed_note.value = f"<p role='status'>{html.escape(why)}</p>" if why else ""
+        notes = step_notes(draft["facts"])
+        self.steps_note.value = "".join(f"<p role='note' style='margin:0.2em 0'>ⓘ {html.escape(n)}</p>" for n in notes)
         shown = tuple((a.kind, a.right, a.explanation, a.wrong) for a in self.answers)
         if shown == self._shown:
             return

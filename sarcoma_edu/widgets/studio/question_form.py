@@ -5,7 +5,9 @@ its feedback; for a numeric question a number or a range), the explanation, the 
 learning objectives it assesses. For a question about a fact the rules compute (a stage group, a T
 category, an FNCLCC grade or score), she chooses the fact and gives the patient: the library
 writes the right answer into the first row and the check holds the question to it
-(``derived_from``). The draft is checked as ``sarcoma-edu bank check`` checks a bank; Preview shows
+(``derived_from``). A T category question asks how far a visceral tumour has grown (its T is not a
+size) and whether a head and neck tumour invades (T4a, T4b). The draft is checked as
+``sarcoma-edu bank check`` checks a bank; Preview shows
 the real quiz (or, for an exercise, the real exercise widget) and Save adds it to
 ``quiz/my_questions.json`` (an exercise: ``exercises/<lesson>.json``) in her content folder.
 """
@@ -18,6 +20,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from sarcoma_edu.clinical.tables import load_table
 from sarcoma_edu.course import authoring
 from sarcoma_edu.course.exercises import Exercise
 from sarcoma_edu.course.objectives import load_objectives
@@ -32,6 +35,20 @@ __all__ = ["ROWS", "ExerciseForm", "QuestionForm"]
 ROWS = 5  # answer rows; a blank row is left out
 _TYPES = [("one right answer", "multiple_choice"), ("several right answers", "many_choice"), ("a number", "numeric")]
 _BY_HAND = ("no: I write the right answer", "")
+
+
+def _extents(site: str) -> list[tuple[str, str | None]]:
+    """The extents a site's T takes (datasets/ajcc8_t_categories.csv), in plain words; none for a site sized only."""
+    table = load_table("ajcc8_t_categories.csv")
+    rows = table[(table.site == site) & (table.extent != "")]
+    if rows.empty:
+        return [("(size decides T here)", None)]
+    named: dict[str, str] = {}
+    for row in rows.itertuples():
+        words = "found in 2 or more places (multifocal)" if row.extent == "multifocal" else row.plain_words
+        named.setdefault(row.extent, words)
+    blank = "not given" if site == "visceral" else "does not grow into adjoining structures (size decides T)"
+    return [(blank, None), *((words, extent) for extent, words in named.items())]
 
 
 class QuestionForm(StudioForm):
@@ -76,7 +93,11 @@ class QuestionForm(StudioForm):
             "differentiation": labelled(w.Dropdown(options=[1, 2, 3]), "Differentiation score", "24em"),
             "mitoses": labelled(w.Text(placeholder="count"), "Mitoses per 10 HPF", "24em"),
             "necrosis_pct": labelled(w.Text(placeholder="0 to 100"), "Tumour necrosis (%)", "24em"),
+            "extent": labelled(w.Dropdown(options=_extents("extremity")), "How far it has grown", "52em"),
+            "sites": labelled(w.Text(placeholder="2 or more"), "Number of places (multifocal)", "28em"),
         }
+        self.patient["site"].observe(lambda _c: self._site_changed(), names="value")
+        self.patient["extent"].observe(lambda _c: self._show_patient(), names="value")
         self.key_note = w.HTML()
         self.fact.observe(lambda _c: self._show_patient(), names="value")
         answers = [w.HTML("<p style='margin:0.3em 0'>Answers (leave a row empty to leave it out):</p>")]
@@ -134,8 +155,17 @@ class QuestionForm(StudioForm):
 
     def _show_patient(self) -> None:
         needs = authoring.COMPUTABLE.get(self.fact.value, {}).get("needs", ())
+        shown = {
+            "extent": len(self.patient["extent"].options) > 1,
+            "sites": self.patient["extent"].value == "multifocal",
+        }
         for name, box in self.patient.items():
-            box.layout.display = None if name in needs else "none"
+            box.layout.display = None if name in needs and shown.get(name, True) else "none"
+
+    def _site_changed(self) -> None:
+        """The extents offered are the site's own (visceral: how far it has grown; head and neck: invasion)."""
+        self.patient["extent"].options = _extents(self.patient["site"].value)
+        self._show_patient()
 
     def _computed(self) -> dict[str, Any] | None:
         """Put the library's answer in the first row (right) and return the derived_from; None when by hand."""
@@ -146,7 +176,7 @@ class QuestionForm(StudioForm):
         if rule["type"] == "numeric" and self.type.value != "numeric":
             self.type.value = "numeric"  # a score is a number: the answer rows change to take one
         needs = rule["needs"]
-        patient = {name: self.patient[name].value for name in needs}
+        patient = {name: self.patient[name].value for name in needs if self.patient[name].layout.display != "none"}
         try:
             spec, key = authoring.computed_key(self.fact.value, patient)
         except (TypeError, ValueError, KeyError) as error:
