@@ -45,7 +45,7 @@ def add_parsers(commands) -> None:
         "init",
         help="make a class folder and print what to put in the hub's configuration",
         description=(
-            "Make CLASS_DIR: class.json, polls/ (0755), dropbox/ (1733: students create their own answer file "
+            "Make CLASS_DIR: class.json, polls/ (0755), dropbox/ (3733: students create their own answer file "
             "but cannot list the folder, read another's file or replace it) and private/ (0700, the frozen "
             "results). Prints the line for jupyterhub_config.py, and what to do in a computer room or for a "
             "demo on one machine. Running it again on the same folder repairs the permissions. Exit status 0; "
