@@ -59,6 +59,7 @@ SLOW = {
         "tests/lessons/test_lesson_tables.py::test_every_table_a_lesson_shows_is_whole_and_without_row_numbers",
         "tests/lessons/test_notebook_outputs.py",
         "tests/lessons/test_teaching_guide.py::test_the_guides_snippets_run_as_written",
+        "tests/lessons/test_teaching_guide.py::test_the_guides_content_folder_commands_run_as_written",
         "tests/live/test_guide.py::test_the_guides_poll_commands_run_as_written",
         "tests/repo/test_install.py::test_built_wheel_stages_a_case_outside_the_repo",
         "tests/repo/test_make_lab.py::test_the_lesson_copies_are_made_and_an_edited_one_is_kept",
