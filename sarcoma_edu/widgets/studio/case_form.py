@@ -72,7 +72,7 @@ class CaseForm(StudioForm):
             w.Textarea(placeholder="one a line: what the student will do in this case", rows=3), "You will (one a line)"
         )
         self.vignette = labelled(w.Textarea(placeholder="the patient: age, sex, how they presented", rows=4), "Story")
-        self.site = labelled(w.Dropdown(options=_site_options(), value="extremity"), "Site", "32em")
+        self.site = labelled(w.Dropdown(options=_site_options(), value="extremity"), "Site", "46em")
         self.size = labelled(w.Text(placeholder="e.g. 12 (empty: not known)"), "Greatest size (cm)", "24em")
         self.depth = labelled(
             w.Dropdown(options=[(_NOT_GIVEN, None), ("superficial", "superficial"), ("deep", "deep")]), "Depth", "24em"

@@ -82,10 +82,11 @@ class QuestionForm(StudioForm):
         self.fact = labelled(
             w.Dropdown(options=[_BY_HAND, *((f, f) for f in authoring.COMPUTABLE)]),
             "Right answer from the rules",
-            "40em",
+            "46em",
         )
+        self.fact.style = {"description_width": "initial"}  # the whole label: longer than the others' 12em
         self.patient = {
-            "site": labelled(w.Dropdown(options=_site_options(), value="extremity"), "Site", "32em"),
+            "site": labelled(w.Dropdown(options=_site_options(), value="extremity"), "Site", "46em"),
             "size_cm": labelled(w.Text(placeholder="e.g. 12"), "Greatest size (cm)", "24em"),
             "grade": labelled(w.Dropdown(options=["GX", "G1", "G2", "G3"]), "Grade", "24em"),
             "nodes": w.Checkbox(False, description="Lymph node spread (N1)", indent=False),
