@@ -82,7 +82,16 @@ def _get(url: str, seconds: float = 90, headers: dict[str, str] | None = None) -
 
 
 def _kernels(pid: int) -> list[psutil.Process]:
-    return [p for p in psutil.Process(pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    """The kernels among the server's descendants (a short-lived child that has just ended is passed over)."""
+    found = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            command = " ".join(child.cmdline())
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):  # it ended between the listing and the look
+            continue
+        if "ipykernel" in command:
+            found.append(child)
+    return found
 
 
 def _stop_and_check(process: subprocess.Popen, port: int, others: list[psutil.Process]) -> None:
