@@ -10,6 +10,7 @@ the treatment plan.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 
@@ -59,6 +60,20 @@ class OfflineBrowser:
         context = self.browser.new_context(**options)
         context.route("**/*", self._route)
         return context.new_page()
+
+
+@contextlib.contextmanager
+def _answered_offline(browser, lab, tmp_path, lesson: str):
+    """The lesson in JupyterLab with the network cut, run and every prediction answered: (page, offline)."""
+    offline = OfflineBrowser(browser, lab[0])
+    page = open_lesson(offline, *lab, lesson)
+    try:
+        own_progress(page, tmp_path / "progress.sqlite3")
+        run_all(page)
+        answer_predictions(page)
+        yield page, offline
+    finally:
+        page.context.close()
 
 
 def _open_copy_by_keyboard(page, root: str, title: str):
@@ -117,12 +132,7 @@ def _check_stage_map(cells: list[tuple[str, str, str]]) -> None:
 def test_fnclcc_grids_explored_by_keyboard_offline_read_each_total_and_grade(browser, lab, tmp_path):
     """In lesson 02, with the network cut, the FNCLCC grids' keyboard copy reads each cell's total and grade as
     fnclcc() gives them, and no request leaves the machine."""
-    offline = OfflineBrowser(browser, lab[0])
-    page = open_lesson(offline, *lab, "02_grade.ipynb")
-    try:
-        own_progress(page, tmp_path / "progress.sqlite3")
-        run_all(page)
-        answer_predictions(page)
+    with _answered_offline(browser, lab, tmp_path, "02_grade.ipynb") as (page, offline):
         title = "FNCLCC: total score (2-8) and grade, by the three component scores"
         frame = _open_copy_by_keyboard(page, PANEL, title)
         panel = _say(page, frame, "ArrowRight")
@@ -144,39 +154,25 @@ def test_fnclcc_grids_explored_by_keyboard_offline_read_each_total_and_grade(bro
         shot(page, "02_grade_explore.png")
         assert error_outputs(page) == []
         assert offline.elsewhere == [], offline.elsewhere
-    finally:
-        page.context.close()
 
 
 def test_stage_map_explored_by_keyboard_offline_reads_each_stage_group(browser, lab, tmp_path):
     """In lesson 03, with the network cut, the staging calculator's stage map is explored cell by cell and each
     cell says the stage group stage() gives; no request leaves the machine."""
-    offline = OfflineBrowser(browser, lab[0])
-    page = open_lesson(offline, *lab, "03_staging.ipynb")
-    try:
-        own_progress(page, tmp_path / "progress.sqlite3")
-        run_all(page)
-        answer_predictions(page)
+    with _answered_offline(browser, lab, tmp_path, "03_staging.ipynb") as (page, offline):
         root = f"{PANEL} .sarcoma-edu-after-answering"
         frame = _open_copy_by_keyboard(page, root, "AJCC 8 stage groups: the same size and grade, two sites")
         _check_stage_map(_stage_map_cells_read(page, frame))
         shot(page, "03_staging_explore.png")
         assert error_outputs(page) == []
         assert offline.elsewhere == [], offline.elsewhere
-    finally:
-        page.context.close()
 
 
 def test_treatment_timeline_explored_by_keyboard_offline_reads_each_step_in_weeks(browser, lab, tmp_path):
     """In lesson 05, with the network cut, the timeline of radiation before surgery is read step by step: each
     step's name, its weeks from start to end and its length as the treatment plan gives them, the wait's typical
     range, surgery as a single event, and follow-up, whose length the reference does not give, in no week."""
-    offline = OfflineBrowser(browser, lab[0])
-    page = open_lesson(offline, *lab, "05_treatment.ipynb")
-    try:
-        own_progress(page, tmp_path / "progress.sqlite3")
-        run_all(page)
-        answer_predictions(page)
+    with _answered_offline(browser, lab, tmp_path, "05_treatment.ipynb") as (page, offline):
         title = "Treatment sequence in order (weeks where the reference gives them)"
         frame = _open_copy_by_keyboard(page, PANEL, title)
         plan = plan_treatment(stage("leg", 7, "high"), radiation="before").to_frame()
@@ -204,8 +200,6 @@ def test_treatment_timeline_explored_by_keyboard_offline_reads_each_step_in_week
         shot(page, "05_treatment_explore.png")
         assert error_outputs(page) == []
         assert offline.elsewhere == [], offline.elsewhere
-    finally:
-        page.context.close()
 
 
 def test_stage_map_explored_by_keyboard_in_voila_with_the_network_cut(browser, tmp_path):

@@ -140,9 +140,11 @@ class StudioForm(w.VBox):
             self.refresh()  # outside a kernel (tests, scripts): at once
 
     def item(self) -> dict[str, Any]:
+        """The draft as the file would hold it: each form (question, exercise, case) builds its own."""
         raise NotImplementedError
 
     def preview_widget(self, built: object) -> w.Widget:
+        """The student's widget showing the built draft: each form gives its own (quiz, exercise, tumour board)."""
         raise NotImplementedError
 
     def folder_path(self) -> Path | None:
