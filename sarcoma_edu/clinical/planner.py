@@ -128,7 +128,7 @@ def plan_treatment(
     chosen: list[str] = []
     radiation_chosen = radiation is not None
     if radiation is None:
-        default = plan_rule(found, "any", "radiation", "default")
+        default = plan_rule(found, path, "radiation", "default")
         radiation = default["timing"] if default else "none"
         if default and path in ("local", "remove_all", "neoadjuvant"):
             chosen.append(default["note"])  # said where the plan has an operation for radiation to go around

@@ -152,6 +152,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         column("site", one_of((*SITES, "any")), required=False),
         column("stage", one_of(STAGE_WORDS), required=False),
         column("grade", joined(_G), required=False),
+        column("reading", one_of(SITUATIONS), required=False),
         column("path", alternatives(PLAN_PATHS)),
         column("modality", one_of(("radiation", "chemotherapy", "surgery"))),
         column("timing", joined(("before", "after", "none", "primary"))),

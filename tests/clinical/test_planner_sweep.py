@@ -155,6 +155,38 @@ def test_metastatic_disease_is_planned_the_same_way_with_or_without_a_stage_grou
     assert _failures(check) == []
 
 
+def test_metastatic_disease_without_a_stage_group_gets_the_notes_of_a_stage_iv_plan():
+    """A head and neck or visceral tumour with distant metastasis (not recurrent) gets the same notes on radiation and
+    chemotherapy as a trunk tumour of stage IV with the same choices, and never 'no stage-based list': the stage IV
+    list is read for it (reference section 6, PDQ-PT stage IV; section 3, M1 is stage IV wherever there are groups)."""
+
+    def check(patient, plan):
+        if not patient["metastasis"] or patient["recurrent"] or patient["site"] not in ("head_and_neck", "visceral"):
+            return True
+        staged = stage("trunk", 8.0, "G3", nodes=patient["nodes"], metastasis=True)
+        expected = plan_treatment(staged, radiation=patient["radiation"], chemotherapy=patient["chemotherapy"],
+                                  resectable=patient["resectable"])  # fmt: skip
+        return plan.adjustments == expected.adjustments and "no stage-based" not in " ".join(plan.adjustments)
+
+    assert _failures(check) == []
+
+
+def test_node_positive_disease_without_a_stage_group_is_planned_by_the_list_for_lymph_node_spread():
+    """A head and neck or visceral tumour with lymph node spread and no distant metastasis (not recurrent) is never
+    told that no stage-based list applies: its notes speak of the list for stage III with lymph node spread, which a
+    clinician reads for it (reference section 6, PDQ-PT; section 5, ACS: the nodes in the area are removed)."""
+
+    def check(patient, plan):
+        if patient["metastasis"] or patient["recurrent"] or not patient["nodes"] or plan.situation != "no_stage_group":
+            return True
+        said = " ".join(plan.adjustments)
+        operated = any(p.startswith("Surgery") for p in _phases(plan))
+        spoken = patient["radiation"] is None or patient["chemotherapy"] != "none"  # a default or a chemo note
+        return "no stage-based" not in said and (not operated or not spoken or "lymph node spread" in said)
+
+    assert _failures(check) == []
+
+
 def test_a_node_positive_tumour_that_is_operated_on_has_its_lymph_nodes_removed_at_every_site():
     """N1 at any site (recurrent or not): the operation on the tumour is surgery with lymphadenectomy, and a
     node-negative tumour's is not (ACS: the nodes in the area are removed when cancer is found)."""
