@@ -410,6 +410,70 @@ def test_the_retroperitoneum_and_recurrences_get_no_radiation_by_default():
     assert _failures(check) == []
 
 
+def test_a_recurrence_operated_on_without_radiation_chosen_says_why_none_is_added():
+    """A recurrence that is operated on, with radiation left to the situation, says that the plan adds none because
+    the reference says nothing about giving radiation again where it was given before (re-irradiation): no source
+    (reference section 6, PDQ-PT: wide local excision with or without radiation)."""
+
+    def check(patient, plan):
+        operated = any(p.startswith("Surgery") for p in _phases(plan))
+        if not patient["recurrent"] or patient["radiation"] is not None or not operated:
+            return True
+        return "re-irradiation" in " ".join(plan.adjustments)
+
+    assert _failures(check) == []
+
+
+def test_a_recurrence_keeps_its_site_so_a_limb_recurrence_gets_the_limb_margin_aim():
+    """The operation on a recurrence carries the margin aim of its own site: 1-2 cm of normal tissue for an arm or
+    leg (ACS), as little normal tissue as possible elsewhere (PDQ-PT), as for a first tumour of that site."""
+
+    def check(patient, plan):
+        surgery = [p for p in plan.phases if p.phase in ("Surgery", LYMPHADENECTOMY)]
+        if not patient["recurrent"] or not surgery:
+            return True
+        limb_aim = "1-2 cm" in surgery[0].note
+        return limb_aim == (patient["site"] == "extremity") and (
+            limb_aim or "as little normal tissue" in surgery[0].note
+        )
+
+    assert _failures(check) == []
+
+
+def test_every_metastatic_plan_offers_systemic_therapy_at_every_site():
+    """M1 at any site, recurrent or not: the plan gives systemic therapy, or, when every metastasis can be removed,
+    says that chemotherapy and targeted therapy remain options (PDQ-PT stage IV and recurrent lists; ACS: chemotherapy
+    reaches the whole body)."""
+
+    def check(patient, plan):
+        if not patient["metastasis"]:
+            return True
+        given = any(p.modality == "chemotherapy" for p in plan.phases)
+        offered = "Chemotherapy and targeted therapy with a tyrosine kinase inhibitor" in " ".join(plan.adjustments)
+        return given or offered
+
+    assert _failures(check) == []
+
+
+def test_every_plan_that_mentions_a_clinical_trial_says_when_one_can_be_entered():
+    """A plan whose words mention a clinical trial also says that trials can be entered before, during or after
+    treatment; it is said only for a recurrence (the one PDQ list with a trial) or a drug PDQ names for a trial
+    (reference section 5: trials before, during or after treatment; section 6, PDQ-PT recurrent list)."""
+    timing = "Clinical trials can be entered before, during or after treatment"
+
+    def check(patient, plan):
+        text = _text(plan)
+        said = timing in text
+        trial_drug = patient.get("drug") in ("pembrolizumab", "nivolumab", "ipilimumab")
+        return ("clinical trial" not in text.replace(timing, "").lower() or said) and (
+            not said or plan.situation == "recurrent" or trial_drug
+        )
+
+    assert _failures(check) == []
+    assert _drug_failures(check) == []
+    assert sum(timing in _text(plan) for _, plan in _sweep()) > 100
+
+
 def test_a_grade_unknown_stage_ia_tumour_is_not_called_low_grade():
     """Stage IA of unknown grade (GX): the plan says the grade is unknown and treated as the table treats G1,
     never that the tumour is low grade (AJCC8 groups GX with G1)."""
