@@ -149,4 +149,7 @@ def sequence(
             notes.append((left_out or kept)["note"])
             main = "chemoradiation_main" if kept else main
         return [main, "follow_up"], notes
+    if radiation != "none":  # a note where a list says something of radiation around its operation (a recurrence)
+        kept = plan_rule(found, path, "radiation", "keep", radiation)
+        notes += [kept["note"]] if kept else []
     return [*_local(found, path, radiation, chemotherapy, notes), "follow_up"], notes

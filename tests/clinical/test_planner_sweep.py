@@ -410,16 +410,18 @@ def test_the_retroperitoneum_and_recurrences_get_no_radiation_by_default():
     assert _failures(check) == []
 
 
-def test_a_recurrence_operated_on_without_radiation_chosen_says_why_none_is_added():
-    """A recurrence that is operated on, with radiation left to the situation, says that the plan adds none because
-    the reference says nothing about giving radiation again where it was given before (re-irradiation): no source
-    (reference section 6, PDQ-PT: wide local excision with or without radiation)."""
+def test_a_recurrence_operated_on_speaks_of_re_irradiation_unless_no_radiation_is_chosen():
+    """A recurrence that is operated on, with radiation left to the situation, says the plan adds none because the
+    reference says nothing about giving radiation again where it was given before (re-irradiation); with radiation
+    chosen it keeps it and says the team decides whether it can be given again (reference section 6, PDQ-PT: wide
+    local excision with or without radiation; re-irradiation: no source)."""
 
     def check(patient, plan):
         operated = any(p.startswith("Surgery") for p in _phases(plan))
-        if not patient["recurrent"] or patient["radiation"] is not None or not operated:
+        if not patient["recurrent"] or patient["radiation"] == "none" or not operated:
             return True
-        return "re-irradiation" in " ".join(plan.adjustments)
+        radiated = any(p.startswith("Radiation therapy") for p in _phases(plan))
+        return "re-irradiation" in " ".join(plan.adjustments) and radiated == (patient["radiation"] is not None)
 
     assert _failures(check) == []
 
