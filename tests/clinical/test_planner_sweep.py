@@ -457,25 +457,6 @@ def test_every_metastatic_plan_offers_systemic_therapy_at_every_site():
     assert _failures(check) == []
 
 
-def test_every_plan_that_mentions_a_clinical_trial_says_when_one_can_be_entered():
-    """A plan whose words mention a clinical trial also says that trials can be entered before, during or after
-    treatment; it is said only for a recurrence (the one PDQ list with a trial) or a drug PDQ names for a trial
-    (reference section 5: trials before, during or after treatment; section 6, PDQ-PT recurrent list)."""
-    timing = "Clinical trials can be entered before, during or after treatment"
-
-    def check(patient, plan):
-        text = _text(plan)
-        said = timing in text
-        trial_drug = patient.get("drug") in ("pembrolizumab", "nivolumab", "ipilimumab")
-        return ("clinical trial" not in text.replace(timing, "").lower() or said) and (
-            not said or plan.situation == "recurrent" or trial_drug
-        )
-
-    assert _failures(check) == []
-    assert _drug_failures(check) == []
-    assert sum(timing in _text(plan) for _, plan in _sweep()) > 100
-
-
 def test_a_grade_unknown_stage_ia_tumour_is_not_called_low_grade():
     """Stage IA of unknown grade (GX): the plan says the grade is unknown and treated as the table treats G1,
     never that the tumour is low grade (AJCC8 groups GX with G1)."""
@@ -712,3 +693,22 @@ def test_iiib_with_lymph_node_spread_as_a_word_is_planned_as_the_retroperitoneal
     staged = plan_treatment(stage("retroperitoneum", 12, "G3", nodes=True))
     assert _phases(word) == _phases(staged) == ["Surgery with lymphadenectomy", "Follow-up"]
     assert "For the abdomen" in word.phases[0].note and "1-2 cm" not in word.phases[0].note
+
+
+def test_every_plan_that_mentions_a_clinical_trial_says_when_one_can_be_entered():
+    """A plan whose words mention a clinical trial also says that trials can be entered before, during or after
+    treatment; it is said only for a recurrence (the one PDQ list with a trial) or a drug PDQ names for a trial
+    (reference section 5: trials before, during or after treatment; section 6, PDQ-PT recurrent list)."""
+    timing = "Clinical trials can be entered before, during or after treatment"
+
+    def check(patient, plan):
+        text = _text(plan)
+        said = timing in text
+        trial_drug = patient.get("drug") in ("pembrolizumab", "nivolumab", "ipilimumab")
+        return ("clinical trial" not in text.replace(timing, "").lower() or said) and (
+            not said or plan.situation == "recurrent" or trial_drug
+        )
+
+    assert _failures(check) == []
+    assert _drug_failures(check) == []
+    assert sum(timing in _text(plan) for _, plan in _sweep()) > 100
