@@ -75,6 +75,7 @@ SLOW = {
         "tests/clinical/test_cohort.py::test_a_thousand_generated_cohorts_have_no_impossible_patients",
         "tests/course/test_quiz.py::test_every_generated_question_over_3000_seeds_is_keyed_by_the_library_and_no_feedback_contradicts_it",
         "tests/course/test_quiz.py::test_generated_answer_is_the_librarys_answer_and_distractors_differ",
+        "tests/course/test_spread_keys.py",
     ],
     "recomputes every computed key once per changed table row": [
         "tests/course/test_key_check.py::test_each_stage_group_row_changed_reports_every_item_resting_on_it_and_nothing_else",

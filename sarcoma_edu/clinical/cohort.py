@@ -2,7 +2,9 @@
 
 The distributions are the table ``datasets/cohort_parameters.csv``: each row says whether its
 value comes from the reference (site shares, nodal spread) or is a teaching assumption (the split
-of intra-abdominal sites, metastasis at diagnosis, size, grade, age, the histology mix).
+of intra-abdominal sites, metastasis at diagnosis, size, grade, age, the histology mix). The
+histology is drawn without regard to the site or the age: the reference gives no link between them,
+so a synthetic patient may not be typical of its subtype, and the cohort's widgets say so.
 
 No patient is impossible: histology constrains grade both ways and spread. The floor is FNCLCC
 arithmetic (a differentiation score of 3 totals at least 4, so never G1), histologies high grade

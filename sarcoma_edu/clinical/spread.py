@@ -21,8 +21,9 @@ ranks how strongly the reference stresses the pathway, and the most particular r
   locally, is 7 there in every form, and a myxoid (round cell) liposarcoma's own sites outside the
   lung are 1 there, with no abdomen band for a tumour that already lies in the abdomen, so local
   recurrence stays wider than the whole blood route (3 + 1 + 1 + 1);
-- a destination the reference names without stressing it (the brain, where staging adds imaging
-  but no figure is given) stays at 1.
+- a destination the reference names without stressing it stays at 1, and is named for what the
+  reference says of it: "brain, imaged at staging" (staging adds brain imaging for these subtypes,
+  and no figure is given for spread to the brain).
 """
 
 from __future__ import annotations
