@@ -142,15 +142,22 @@ def spread_patterns(site: str | None = None, histology: str | None = None) -> pd
         and ``source``.
     """
     site_name = None if site is None else normalize_site(site)
-    hist = normalize_histology(histology)
+    rows, used = _patterns(site_name, normalize_histology(histology))
+    looked_up("spread_patterns.csv", *used)
+    return rows.copy()
+
+
+@functools.cache
+def _patterns(site: str | None, histology: str | None) -> tuple[pd.DataFrame, tuple[dict[str, str], ...]]:
+    """The rows that apply, typed (compiled once per site and histology), and the table rows they come from."""
     table = load_table("spread_patterns.csv")
-    rows = table[[_applies(scope, site_name, hist) for scope in table.scope]].copy()
-    looked_up("spread_patterns.csv", *rows.to_dict("records"))
+    rows = table[[_applies(scope, site, histology) for scope in table.scope]].copy()
+    used = tuple(rows.to_dict("records"))
     for column in ("value_pct", "value_low_pct", "value_high_pct"):
         rows[column] = pd.to_numeric(rows[column].replace("", None)).astype("Float64")
     rows["approximate"] = rows["approximate"] == "true"
     rows["width"] = [_width(value, row) for row, value in zip(rows.index, rows["width"], strict=True)]
-    return rows.reset_index(drop=True)
+    return rows.reset_index(drop=True), used
 
 
 def _width(value: str, row: int) -> int:
