@@ -1,0 +1,117 @@
+"""The class report and content check against wrong or hostile students' files, and output that cannot be written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sarcoma_edu import ProgressStore
+from sarcoma_edu.report.class_report import ReportWarning, class_report
+
+SCRIPT = Path(sys.executable).parent / "sarcoma-edu"
+
+
+def _export(path: Path, student: str | None, rows: list[tuple[str, str, str, bool]]) -> Path:
+    """A JSON export of (attempt id, question id, answer, right) rows, with a 'student' field unless None."""
+    attempts = [
+        {"attempt_id": a, "question_id": q, "topic": "staging", "answer": answer, "correct": right,
+         "answered_at": f"2026-03-02T10:{k:02d}:00.000+00:00"}
+        for k, (a, q, answer, right) in enumerate(rows)
+    ]  # fmt: skip
+    payload = {"format": "sarcoma-edu-progress", "version": 1, "attempts": attempts}
+    if student is not None:
+        payload["student"] = student
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def handed_in(tmp_path: Path) -> Path:
+    """A folder of three students' exports (ana, ben, cai), three questions each."""
+    folder = tmp_path / "handed-in"
+    folder.mkdir()
+    for name, right in (("ana", (True, True, True)), ("ben", (True, False, True)), ("cai", (False, True, False))):
+        rows = [(f"{name}{k}", f"q{k}", "A" if ok else "B", ok) for k, ok in enumerate(right, start=1)]
+        _export(folder / f"results-{name}.json", None, rows)
+    return folder
+
+
+def test_a_lone_surrogate_and_a_huge_number_each_skip_their_file_by_name_and_the_report_is_made(handed_in, tmp_path):
+    """`sarcoma-edu report` over a folder holding an export with "\\ud800" and one with 10**400 exits 0, names each
+    file in one warning line, prints no traceback, and replaces the earlier report with a whole new one."""
+    surrogate = handed_in / "results-zed.json"
+    _export(surrogate, None, [("z1", "q1", "X", True)])
+    surrogate.write_text(surrogate.read_text(encoding="utf-8").replace('"X"', '"\\ud800"'), encoding="utf-8")
+    huge = handed_in / "results-yan.json"
+    huge.write_text(json.dumps({"format": "sarcoma-edu-progress", "version": 1, "attempts": [
+        {"attempt_id": "y1", "question_id": "q1", "topic": "staging", "answer": 10**400, "correct": True,
+         "answered_at": "2026-03-02T10:00:00.000+00:00"}]}), encoding="utf-8")  # fmt: skip
+    out = tmp_path / "class.html"
+    out.write_text("<p>last week's report</p>", encoding="utf-8")
+    done = subprocess.run(
+        [str(SCRIPT), "report", str(handed_in), "--out", str(out)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert "Traceback" not in done.stderr and len(lines) == 2, done.stderr
+    assert any(str(surrogate) in line and "not valid Unicode" in line for line in lines)
+    assert any(str(huge) in line and "not a finite number a float can hold" in line for line in lines)
+    assert "Used 3 files with 9 attempts by 3 students; 2 file(s) skipped." in done.stdout
+    assert "last week" not in out.read_text(encoding="utf-8") and out.stat().st_size > 100_000
+
+
+def test_an_export_saved_in_another_encoding_is_skipped_saying_so_in_words(handed_in):
+    """A CSV export re-saved as Latin-1 is skipped with a line saying which byte is not UTF-8 and why it may be so."""
+    header = "attempt_id,question_id,topic,answer,correct,answered_at\n"
+    row = "d1,q1,staging,caf\xe9,true,2026-03-02 10:00:00.000+00:00\n"
+    latin = handed_in / "results-dee.csv"
+    latin.write_bytes((header + row).encode("latin-1"))
+    with pytest.warns(ReportWarning) as caught:
+        report = class_report(handed_in)
+    (message,) = [str(w.message) for w in caught]
+    assert message.startswith(f"skipped {latin}: it cannot be read as CSV (byte 0xe9 at position ")
+    assert "is not UTF-8 text; it may have been saved in another encoding" in message and "codec" not in message
+    assert report.results.attempts["student"].nunique() == 3
+
+
+def _with_answers_in_its_wal(path: Path) -> int:
+    """A progress file whose last answers are still in its -wal file (as a copy taken while it was open leaves
+    it); return how many attempts it holds in all."""
+    ProgressStore(path).record("q1", "A", True, "staging")
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    row = list(db.execute("SELECT * FROM attempts").fetchone())
+    for k in range(2):
+        row[0] = f"in-the-wal-{k}"
+        db.execute(f"INSERT INTO attempts VALUES ({', '.join('?' * len(row))})", row)
+    copy = path.parent / "copy"
+    copy.mkdir()
+    for suffix in ("", "-wal"):  # copied while the connection is open, as a student's zip tool would
+        shutil.copyfile(f"{path}{suffix}", f"{copy / path.name}{suffix}")
+    db.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    for suffix in ("", "-wal"):
+        shutil.move(f"{copy / path.name}{suffix}", f"{path}{suffix}")
+    copy.rmdir()
+    return 3
+
+
+def test_a_progress_file_with_answers_still_in_its_wal_is_read_in_full_and_left_byte_for_byte(handed_in):
+    """fay/progress.sqlite3 handed in with its -wal file: all her answers count (those in the -wal too), and
+    neither file changes nor does a new one appear beside them."""
+    fay = handed_in / "fay"
+    fay.mkdir()
+    expected = _with_answers_in_its_wal(fay / "progress.sqlite3")
+    before = {p.name: p.read_bytes() for p in fay.iterdir()}
+    assert sorted(before) == ["progress.sqlite3", "progress.sqlite3-wal"]
+    attempts = class_report(handed_in).results.attempts
+    assert (attempts["student"] == "fay").sum() == expected
+    assert {p.name: p.read_bytes() for p in fay.iterdir()} == before
