@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 
 from sarcoma_edu import ProgressStore
+from sarcoma_edu.cli import main
 from sarcoma_edu.report.class_report import ReportWarning, class_report
 
 SCRIPT = Path(sys.executable).parent / "sarcoma-edu"
+# a terminal link to a web page, then red text: what a student's name could hold to act on the instructor's terminal
+TERMINAL_LINK = "\x1b]8;;https://example.invalid/\x07click me\x1b]8;;\x07\x1b[31m"
 
 
 def _export(path: Path, student: str | None, rows: list[tuple[str, str, str, bool]]) -> Path:
@@ -115,3 +118,37 @@ def test_a_progress_file_with_answers_still_in_its_wal_is_read_in_full_and_left_
     attempts = class_report(handed_in).results.attempts
     assert (attempts["student"] == "fay").sum() == expected
     assert {p.name: p.read_bytes() for p in fay.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["report", "{folder}", "--out", "{out}"], id="report"),
+        pytest.param(["content", "check", "--progress", "{folder}"], id="content check"),
+    ],
+)
+def test_output_that_cannot_be_written_exits_1_naming_it_and_why(command, handed_in, tmp_path):
+    """Output sent to a full disk (> /dev/full) ends with exit 1 and one line naming where it went and why in
+    words, not exit 2 ("bad input") with a raw errno."""
+    args = [a.format(folder=handed_in, out=tmp_path / "class.html") for a in command]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([str(SCRIPT), *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and len(lines) == 1, done.stderr
+    assert "could not write the standard output (/dev/full): No space left on device" in lines[0]
+    assert "Errno" not in lines[0]
+    if command[0] == "report":  # the report itself was written before the summary could not be
+        assert lines[0].endswith(f"the report itself was written to {tmp_path / 'class.html'}")
+        assert (tmp_path / "class.html").stat().st_size > 0
+
+
+def test_a_students_name_with_terminal_escapes_is_shown_not_acted_on(handed_in, tmp_path, capsys):
+    """A name holding a terminal link and colour codes, in ben's export handed in again under it, reaches the
+    instructor's terminal as visible \\x1b text: no escape character is printed."""
+    copied = json.loads((handed_in / "results-ben.json").read_text(encoding="utf-8"))
+    copied["student"] = TERMINAL_LINK
+    (handed_in / "results-zz.json").write_text(json.dumps(copied), encoding="utf-8")
+    assert main(["report", str(handed_in), "--out", str(tmp_path / "class.html")]) == 0
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.err + captured.out and "\x07" not in captured.err
+    assert "also in the file(s) of \\x1b]8;;https://example.invalid/\\x07click me" in captured.err
