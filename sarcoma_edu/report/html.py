@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from sarcoma_edu.common.about import DISCLAIMER
 from sarcoma_edu.report.analysis import ClassReport
+from sarcoma_edu.report.files import SharedAttempts
 from sarcoma_edu.report.items import FLAG_DISTRACTOR, FLAG_NEGATIVE
 
 __all__ = ["report_html"]
@@ -171,11 +173,19 @@ def _item_map(items: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def _shared_line(shared: SharedAttempts, anonymised: bool) -> str:
+    """One group of students sharing attempts, with their files (folder and name) unless the report is anonymised."""
+    if anonymised:  # file names often carry the student's name
+        return f"<li>{_e(shared.describe())}</li>"
+    files = ", ".join(f"<code>{_e(Path(p.parent.name, p.name))}</code>" for p in shared.files)
+    return f"<li>{_e(shared.describe())} (files: {files})</li>"
+
+
 def _files_section(report: ClassReport) -> str:
     results = report.results
     parts = [f"<p>{_e(results.describe())}</p>"]
     if results.shared:
-        listed = "".join(f"<li>{_e(s.describe())}</li>" for s in results.shared)
+        listed = "".join(_shared_line(s, report.anonymised) for s in results.shared)
         parts.append(f"<div class='note'><p>Attempts handed in by more than one student:</p><ul>{listed}</ul></div>")
     if report.anonymised:  # file names often carry the student's name
         if results.skipped:

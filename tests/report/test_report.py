@@ -480,7 +480,8 @@ def _handed_in_as(hand_class: Path, name: str) -> None:
 
 
 def test_an_attempt_handed_in_by_two_students_is_counted_once_and_said(hand_class, tmp_path):
-    """ben's export handed in again as zebedee's: each attempt counts once, for ben (first by name), and it is said."""
+    """ben's export handed in again as zebedee's: each attempt counts once, for ben (first by name), and the
+    terminal and the report say so, naming both students and both files."""
     _handed_in_as(hand_class, "zebedee")
     words = r"3 attempt\(s\) of ben are also in the file\(s\) of zebedee: each is counted once"
     with pytest.warns(ReportWarning, match=words):
@@ -492,6 +493,8 @@ def test_an_attempt_handed_in_by_two_students_is_counted_once_and_said(hand_clas
     assert "3 of them in the files of two or more students" in report.results.describe()
     page = write_report(report, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Attempts handed in by more than one student" in page and "counted once, for ben" in page
+    folder = hand_class.name
+    assert f"(files: <code>{folder}/results-ben.json</code>, <code>{folder}/results-zebedee.json</code>)" in page
 
 
 def test_shared_attempts_in_an_anonymised_report_name_pseudonyms_only(hand_class, tmp_path):
