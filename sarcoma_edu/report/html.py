@@ -99,7 +99,7 @@ def _mastery_bar(summary: pd.DataFrame, label: str) -> go.Figure:
             "range": [0, 1],
             "tickformat": ".0%",
         },
-        height=120 + 32 * len(summary),
+        height=max(260, 180 + 32 * len(summary)),  # the bars stay visible under the title and axis, even one
         margin={"l": 160},
     )
     return fig

@@ -596,3 +596,16 @@ def test_the_students_by_topics_heatmap_names_every_student_and_keeps_its_scale_
     assert figure.layout.height >= 200 + 24 * len(names)
     bar = figure.data[0].colorbar
     assert list(bar.ticktext) == ["0%", "25%", "50%", "75%", "100%"] and bar.len == 1
+
+
+@pytest.mark.parametrize("topics", [1, 3, 12])
+def test_the_class_mastery_bars_have_room_under_the_title_even_for_one_topic(topics):
+    """The mastery-by-topic figure leaves at least 32 px of plot per bar (and 80 px in all) under its title and
+    axis: a class that answered one topic sees its bar, not a line."""
+    from sarcoma_edu.report.html import _mastery_bar
+
+    summary = pd.DataFrame({"topic": [f"topic {k}" for k in range(topics)], "mastery": 0.5, "students": 3})
+    layout = _mastery_bar(summary, "topic").layout
+    top = 100 if layout.margin.t is None else layout.margin.t  # plotly's default margins
+    bottom = 80 if layout.margin.b is None else layout.margin.b
+    assert layout.height - top - bottom >= max(80, 32 * topics)
