@@ -152,3 +152,22 @@ def test_a_students_name_with_terminal_escapes_is_shown_not_acted_on(handed_in, 
     captured = capsys.readouterr()
     assert "\x1b" not in captured.err + captured.out and "\x07" not in captured.err
     assert "also in the file(s) of \\x1b]8;;https://example.invalid/\\x07click me" in captured.err
+
+
+def test_a_zip_or_a_spreadsheet_in_the_folder_is_named_with_what_to_do_not_passed_over(handed_in):
+    """The class's hand-ins as one zip, or an export re-saved as a spreadsheet, are each named in a warning saying
+    what to do; the report is made from the exports, and other files (notes) are left alone without a word."""
+    (handed_in / "submissions.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    (handed_in / "dee").mkdir()
+    (handed_in / "dee" / "results-dee.xlsx").write_bytes(b"PK\x03\x04")
+    (handed_in / "notes.txt").write_text("ask dee for her export", encoding="utf-8")
+    with pytest.warns(ReportWarning) as caught:
+        report = class_report(handed_in)
+    messages = sorted(str(w.message) for w in caught)
+    assert messages == [
+        f"skipped {handed_in / 'dee' / 'results-dee.xlsx'}: it is a spreadsheet, not an export: hand in the .csv or "
+        ".json file as sarcoma-edu wrote it (a spreadsheet saved from it is not read)",
+        f"skipped {handed_in / 'submissions.zip'}: it is a zip archive, which the report does not open: unzip it "
+        "into the folder and run the report again",
+    ]
+    assert report.results.attempts["student"].nunique() == 3 and len(report.results.skipped) == 2
