@@ -129,6 +129,10 @@ def read_json_export(path: Path) -> list[dict[str, object]]:
     student = payload.get("student")
     _valid_name(student, "field 'student'")
     name = student.strip() if isinstance(student, str) and student.strip() else student_from_file_name(path)
+    if student is not None and not isinstance(student, str):  # said, not silently replaced by the file's name
+        shown = _checks.show(student)
+        message = f"{path}: its field 'student' is {shown}, not a name; its attempts are {name}'s, from the file name"
+        warnings.warn(message, ReportWarning, stacklevel=3)
     return _checked(attempts, name, "attempt")
 
 

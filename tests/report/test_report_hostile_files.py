@@ -171,3 +171,15 @@ def test_a_zip_or_a_spreadsheet_in_the_folder_is_named_with_what_to_do_not_passe
         "into the folder and run the report again",
     ]
     assert report.results.attempts["student"].nunique() == 3 and len(report.results.skipped) == 2
+
+
+def test_a_student_field_that_is_not_a_name_is_said_and_the_file_name_used(handed_in):
+    """An export whose "student" is 12345 is named in a warning, and its attempts are the file name's student's."""
+    odd = _export(handed_in / "results-dee.json", None, [("d1", "q1", "A", True)])
+    odd.write_text(odd.read_text(encoding="utf-8").replace('"version": 1', '"version": 1, "student": 12345'))
+    with pytest.warns(ReportWarning) as caught:
+        attempts = class_report(handed_in).results.attempts
+    assert [str(w.message) for w in caught] == [
+        f"{odd}: its field 'student' is 12345, not a name; its attempts are dee's, from the file name"
+    ]
+    assert list(attempts.loc[attempts["attempt_id"] == "d1", "student"]) == ["dee"]
