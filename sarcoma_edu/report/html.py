@@ -27,6 +27,7 @@ __all__ = ["report_html"]
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 70rem; margin: 1.5rem auto; padding: 0 1rem;
+       overflow-wrap: anywhere;
        line-height: 1.5; color: #1a1a1a; }
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
 th, td { border: 1px solid #bbb; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
@@ -52,6 +53,28 @@ def _e(value: object) -> str:
 def _plotly_text(value: object) -> str:
     """A student's text as plotly shows it literally: its HTML subset and entities are escaped (plotly decodes them)."""
     return _unicode(str(value)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# a figure names a student or a question in at most this many characters (the tables give the whole text)
+_LABEL_CHARS = 40
+
+
+def _short(text: object) -> str:
+    """A student's name or a question id as a figure shows it: cut to ``_LABEL_CHARS`` with an ellipsis."""
+    text = str(text)
+    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "\u2026"
+
+
+def _short_names(names: pd.Index) -> list[str]:
+    """Each name cut by :func:`_short`, kept apart when two cut alike (" (2)", " (3)" ... after the second, third)."""
+    shown: list[str] = []
+    for name in names:
+        label, n = _short(name), 1
+        while label in shown:
+            n += 1
+            label = f"{_short(name)} ({n})"
+        shown.append(label)
+    return shown
 
 
 def _pct(value: float) -> str:
@@ -157,7 +180,7 @@ def _item_map(items: pd.DataFrame) -> go.Figure:
                 y=rows["discrimination"],
                 mode="markers+text" if name == "flagged" else "markers",
                 name=name,
-                text=[_plotly_text(q) for q in rows["question_id"]],
+                text=[_plotly_text(_short(q)) for q in rows["question_id"]],
                 textposition="top center",
                 marker={"symbol": symbol, "size": 11 if name == "flagged" else 8},
                 hovertemplate="%{text}: difficulty %{x:.0%}, discrimination %{y:.2f}<extra></extra>",
@@ -227,11 +250,13 @@ def _mastery_section(by: str, table: pd.DataFrame, summary: pd.DataFrame, first:
     parts.append(_details(f"Show the table of mastery by {label}", _table(summary, {"mastery": _pct})))
     low = table.mean(axis=1).sort_values()
     parts.append(f"<h2>Students x {label}s</h2>")
+    lowest = f"{_e(_short(low.index[0]))} ({_pct(low.iloc[0])})"
     parts.append(
         f"<p>In words: {len(table)} students; each row is a student, each column a {label}, lighter colours mean "
-        f"higher mastery. The student with the lowest mean mastery is {_e(low.index[0])} ({_pct(low.iloc[0])}).</p>"
+        f"higher mastery. The student with the lowest mean mastery is {lowest}.</p>"
     )
-    parts.append(_figure(_heatmap(table, label), False))
+    # a very long name (a student's file may hold one) is cut in the figure, so its rows keep their room
+    parts.append(_figure(_heatmap(table.set_axis(_short_names(table.index), axis=0), label), False))
     parts.append(_details(f"Show the students x {label}s table", _table(table, {c: _pct for c in table.columns}, True)))
     return "\n".join(parts), False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -183,3 +184,21 @@ def test_a_student_field_that_is_not_a_name_is_said_and_the_file_name_used(hande
         f"{odd}: its field 'student' is 12345, not a name; its attempts are dee's, from the file name"
     ]
     assert list(attempts.loc[attempts["attempt_id"] == "d1", "student"]) == ["dee"]
+
+
+def test_very_long_names_are_cut_in_the_heatmap_kept_apart_and_whole_in_its_table(handed_in, tmp_path):
+    """Two students' names of 3,000 characters that begin alike are two rows of the heatmap, named by their first
+    39 characters and an ellipsis (the second with " (2)"), so the rows keep their room; the table gives them whole."""
+    first, second = "Z" * 3000, "Z" * 2999 + "Y"
+    for name, student in (("ben", first), ("cai", second)):
+        path = handed_in / f"results-{name}.json"
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        payload["student"] = student
+        path.write_text(json.dumps(payload), encoding="utf-8")
+    out = tmp_path / "class.html"
+    assert main(["report", str(handed_in), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    figures = re.findall(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*(\[.*?\]),\s*\{", page, re.S)
+    (heatmap,) = [trace for figure in figures for trace in json.loads(figure) if trace["type"] == "heatmap"]
+    assert sorted(heatmap["y"]) == ["Z" * 39 + "\u2026", "Z" * 39 + "\u2026 (2)", "ana"]
+    assert f"<td>{first}</td>" in page and f"<td>{second}</td>" in page  # whole, in the table
