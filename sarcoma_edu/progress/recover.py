@@ -6,6 +6,10 @@ copy cut short (an interrupted copy or upload), one whose last pages were lost, 
 gives the wrong number of pages is such a file too. Recovery uses SQLite's own reading, not
 hand-parsing of the file's bytes, and brings back every attempt SQLite can still read:
 
+- a header whose page count disagrees with the file's size (a count SQLite trusts, so pages beyond
+  it would be taken as missing) is set aside: the file is read through a private temporary copy
+  (in a folder only this user can enter, removed afterwards) whose page count is 0, which makes
+  SQLite count the pages from the size of the file itself;
 - the file is opened read-only (``mode=ro&immutable=1``, so it is never changed) with
   ``PRAGMA writable_schema=ON``, which lets SQLite load a schema whose tables point past the end of
   a cut file instead of refusing the whole file as malformed;
@@ -28,9 +32,13 @@ is not used: it is often not installed.)
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sqlite3
+import tempfile
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,7 +119,8 @@ def recover(file: str | Path, into: str | Path | None = None) -> Recovery:
     store = ProgressStore(into)
     if os.path.realpath(source) == os.path.realpath(store.path):
         raise ValueError(f"FILE {str(source)!r} is the progress store itself; give the moved-aside copy")
-    rows, lost, complete = _salvage(source)
+    with _readable_copy(source) as readable:
+        rows, lost, complete = _salvage(readable, source)
     attempts = []
     for row in rows:
         attempt, _problem = exchange.attempt_from_row(row)
@@ -127,6 +136,46 @@ def _open(source: Path) -> sqlite3.Connection:
     db = sqlite3.connect(f"file:{urllib.parse.quote(str(source))}?mode=ro&immutable=1", uri=True)
     db.execute("PRAGMA writable_schema=ON")  # a schema pointing past the end of a cut file still loads
     return db
+
+
+_HEADER = b"SQLite format 3\x00"
+
+
+def _page_count_is_wrong(source: Path) -> bool:
+    """Whether the header's page count (bytes 28-31) is set and differs from the pages the file holds."""
+    try:
+        with open(source, "rb") as handle:
+            head = handle.read(100)
+        size = source.stat().st_size
+    except OSError:
+        return False
+    if len(head) < 100 or not head.startswith(_HEADER):
+        return False
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    if page < 512 or page & (page - 1):  # not a page size SQLite writes: it refuses the file anyway
+        return False
+    stated = int.from_bytes(head[28:32], "big")
+    return stated != 0 and stated != -(-size // page)
+
+
+@contextlib.contextmanager
+def _readable_copy(source: Path) -> Iterator[Path]:
+    """``source``, or a private temporary copy of it whose page count SQLite takes from the file's size."""
+    if not _page_count_is_wrong(source):
+        yield source
+        return
+    with tempfile.TemporaryDirectory(prefix="sarcoma-edu-recover-") as folder:  # made 0700
+        copy = Path(folder) / "copy.sqlite3"
+        try:
+            shutil.copyfile(source, copy)
+            with open(copy, "r+b") as handle:
+                handle.seek(28)
+                handle.write(bytes(4))
+        except OSError:  # no room for a copy: read the file as it is
+            yield source
+            return
+        yield copy
 
 
 def _refuse(source: Path, db: sqlite3.Connection) -> None:
@@ -152,9 +201,10 @@ def _refuse(source: Path, db: sqlite3.Connection) -> None:
         )
 
 
-def _salvage(source: Path) -> tuple[list[tuple], int, bool]:
-    """Every attempts row SQLite can still read, how many it could not, and whether that count is complete."""
-    db = _open(source)
+def _salvage(readable: Path, source: Path) -> tuple[list[tuple], int, bool]:
+    """Every attempts row SQLite can still read in ``readable`` (``source`` or a copy of it), how many it could
+    not, and whether that count is complete; messages name ``source``."""
+    db = _open(readable)
     try:
         _refuse(source, db)
         select = _select(db)
@@ -168,7 +218,7 @@ def _salvage(source: Path) -> tuple[list[tuple], int, bool]:
         if end is not None:
             return rows, lost, True
         # the table's last page is lost: look past the highest number known for rows on pages that survive
-        rowid, missed, limit = max(known, default=0), 0, _most_rows(source)
+        rowid, missed, limit = max(known, default=0), 0, _most_rows(readable)
         while missed < limit:
             rowid += 1
             row = _row(db, select, rowid)

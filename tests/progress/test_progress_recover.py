@@ -160,6 +160,13 @@ def _two_thousand(path: Path) -> list[dict]:
     return attempts
 
 
+@pytest.fixture(scope="module")
+def two_thousand(tmp_path_factory) -> tuple[list[dict], bytes]:
+    """The 2,000 attempts and the bytes of the progress file holding them (made once for the damage cases)."""
+    path = tmp_path_factory.mktemp("two-thousand") / "progress.sqlite3"
+    return _two_thousand(path), path.read_bytes()
+
+
 def _cut(data: bytes) -> bytes:
     return data[: int(len(data) * 0.9)]
 
@@ -174,8 +181,20 @@ def _pages_zeroed(data: bytes) -> bytes:
     return kept + bytes(len(data) - len(kept))
 
 
+def _page_count(data: bytes, pages: int) -> bytes:
+    return data[:28] + pages.to_bytes(4, "big") + data[32:]
+
+
 def _wrong_page_count(data: bytes) -> bytes:
-    return data[:28] + (len(data) // PAGE + 50).to_bytes(4, "big") + data[32:]
+    return _page_count(data, len(data) // PAGE + 50)
+
+
+def _page_count_too_small(data: bytes) -> bytes:
+    return _page_count(data, len(data) // PAGE - 5)
+
+
+def _page_count_one(data: bytes) -> bytes:
+    return _page_count(data, 1)
 
 
 @pytest.mark.parametrize(
@@ -185,17 +204,21 @@ def _wrong_page_count(data: bytes) -> bytes:
         pytest.param(_pages_missing, False, id="the last tenth of its pages lost"),
         pytest.param(_pages_zeroed, False, id="the last tenth of its pages written as zeros"),
         pytest.param(_wrong_page_count, True, id="a wrong page count in the header"),
+        pytest.param(_page_count_too_small, True, id="a header counting five pages fewer than the file holds"),
+        pytest.param(_page_count_one, True, id="a header saying the file holds one page"),
     ],
 )
-def test_recover_brings_back_every_attempt_sqlite_can_still_read_from_a_truncated_file(tmp_path, damage, lost_known):
+def test_recover_brings_back_every_attempt_sqlite_can_still_read_from_a_truncated_file(
+    tmp_path, two_thousand, damage, lost_known
+):
     """Of 2,000 attempts, every one whose row survives in the damaged copy comes back, and the loss is said.
 
     A plain SELECT reads none of them (SQLite calls the whole file malformed). The rows that
     survive are found independently of the recovery: their unique question id and time are both
     still in the file's bytes.
     """
-    attempts = _two_thousand(tmp_path / "progress.sqlite3")
-    data = damage((tmp_path / "progress.sqlite3").read_bytes())
+    attempts, whole = two_thousand
+    data = damage(whole)
     copy = tmp_path / "progress.sqlite3.corrupt-20260302T140509123456Z"
     copy.write_bytes(data)
     with pytest.raises(sqlite3.DatabaseError):  # what the store, and any program, sees
