@@ -179,9 +179,11 @@ class ProgressDatabase:
                     return
                 raise
         # a hot journal: the file as it is on disk (a half-written page reads as damage, left to SQLite's check)
-        with contextlib.closing(sqlite3.connect(f"{location}&immutable=1", uri=True)) as db:
-            with contextlib.suppress(sqlite3.DatabaseError):
-                progress_schema.refuse_foreign(db, self.path)
+        with (
+            contextlib.closing(sqlite3.connect(f"{location}&immutable=1", uri=True)) as db,
+            contextlib.suppress(sqlite3.DatabaseError),
+        ):
+            progress_schema.refuse_foreign(db, self.path)
 
     def _check(self, seconds: float) -> None:
         """Whose file it is, SQLite's own check of it, then the table (only where writing is allowed)."""

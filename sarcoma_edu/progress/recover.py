@@ -44,7 +44,7 @@ from pathlib import Path
 
 from sarcoma_edu.progress import exchange
 from sarcoma_edu.progress import schema as progress_schema
-from sarcoma_edu.progress.store import ProgressStore
+from sarcoma_edu.progress.store import ProgressStorageError, ProgressStore
 
 __all__ = ["Recovery", "recover"]
 
@@ -108,7 +108,8 @@ def recover(file: str | Path, into: str | Path | None = None) -> Recovery:
     Raises:
         ValueError: ``file`` is missing, not a regular file, not a SQLite database, another program's
             database, holds no attempts table, or is the store itself.
-        ProgressStorageError: the store could not be opened or written (busy, read-only, damaged).
+        ProgressStorageError: the store could not be opened or written (busy, read-only, damaged, not a
+            file, another program's database, or a progress file of a newer sarcoma-edu); nothing was added.
     """
     source = Path(file).expanduser()
     if not source.is_file():
@@ -116,7 +117,10 @@ def recover(file: str | Path, into: str | Path | None = None) -> Recovery:
         raise ValueError(f"FILE {str(source)!r} {what}; give the moved-aside file (<name>.corrupt-<time>)")
     if not os.access(source, os.R_OK):
         raise ValueError(f"FILE {str(source)!r} cannot be read (permission denied)")
-    store = ProgressStore(into)
+    try:
+        store = ProgressStore(into)
+    except ValueError as error:  # a folder, another program's database, a file of a newer sarcoma-edu
+        raise ProgressStorageError(str(error)) from None
     if os.path.realpath(source) == os.path.realpath(store.path):
         raise ValueError(f"FILE {str(source)!r} is the progress store itself; give the moved-aside copy")
     with _readable_copy(source) as readable:
@@ -165,17 +169,23 @@ def _readable_copy(source: Path) -> Iterator[Path]:
     if not _page_count_is_wrong(source):
         yield source
         return
-    with tempfile.TemporaryDirectory(prefix="sarcoma-edu-recover-") as folder:  # made 0700
-        copy = Path(folder) / "copy.sqlite3"
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="sarcoma-edu-recover-"))  # made 0700
+    except OSError:  # no temporary folder: read the file as it is
+        yield source
+        return
+    try:
+        copy = folder / "copy.sqlite3"
         try:
             shutil.copyfile(source, copy)
             with open(copy, "r+b") as handle:
                 handle.seek(28)
                 handle.write(bytes(4))
         except OSError:  # no room for a copy: read the file as it is
-            yield source
-            return
+            copy = source
         yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _refuse(source: Path, db: sqlite3.Connection) -> None:

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import sqlite3
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
 from sarcoma_edu.cli import main
+from sarcoma_edu.progress import files as progress_file
 from sarcoma_edu.progress.recover import recover
 from sarcoma_edu.progress.store import ProgressStore, ProgressWarning
 
 PAGE = 4096
-SCRIPT = Path(sys.executable).parent / "sarcoma-edu"
 
 
 def _store_with(path: Path, count: int) -> None:
@@ -119,19 +118,67 @@ def test_a_whole_healthy_file_is_merged_completely(tmp_path):
         pytest.param(lambda p: p.write_bytes(b"garbage" * 100), "is not a SQLite database", id="not a database"),
     ],
 )
-def test_a_file_that_cannot_be_read_is_exit_2_with_one_line(tmp_path, make, words):
+def test_a_file_that_cannot_be_read_is_exit_2_with_one_line(tmp_path, make, words, capsys):
     """A missing, folder or non-database FILE ends with status 2 and one line naming it, no traceback."""
     path = tmp_path / "progress.sqlite3.corrupt-x"
     make(path)
-    done = subprocess.run(
-        [str(SCRIPT), "progress", "recover", str(path), "--into", str(tmp_path / "live.sqlite3")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.count("\n") == 1 and words in done.stderr and str(path) in done.stderr
+    assert main(["progress", "recover", str(path), "--into", str(tmp_path / "live.sqlite3")]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and words in err and str(path) in err
+
+
+def _into_a_folder(tmp_path: Path, monkeypatch) -> Path:
+    (tmp_path / "into").mkdir()
+    return tmp_path / "into"
+
+
+def _into_a_name_under_a_file(tmp_path: Path, monkeypatch) -> Path:
+    (tmp_path / "notes").write_text("notes")
+    return tmp_path / "notes" / "progress.sqlite3"
+
+
+def _into_another_programs_database(tmp_path: Path, monkeypatch) -> Path:
+    path = tmp_path / "recipes.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE recipes (name TEXT)")
+    db.close()
+    return path
+
+
+def _into_a_read_only_folder(tmp_path: Path, monkeypatch) -> Path:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    blocked = os.path.realpath(folder)
+    monkeypatch.setattr(progress_file, "_can_write", lambda p: os.path.realpath(p) != blocked)  # root ignores modes
+    return folder / "progress.sqlite3"
+
+
+INTO_NOT_WRITABLE = {
+    "a folder": (_into_a_folder, "is a folder, not a progress file"),
+    "a device": (lambda tmp_path, monkeypatch: Path("/dev/null"), "is a device, not a progress file"),
+    "a name under a file": (_into_a_name_under_a_file, "a folder on this path is a file"),
+    "another program's database": (_into_another_programs_database, "another program (it holds table recipes)"),
+    "a file in a read-only folder": (_into_a_read_only_folder, "is read-only, so the progress file"),
+}
+
+
+@pytest.mark.parametrize(("make", "words"), INTO_NOT_WRITABLE.values(), ids=INTO_NOT_WRITABLE.keys())
+def test_a_progress_file_recovery_cannot_write_to_is_exit_1_naming_it_and_why(
+    moved_aside, tmp_path, monkeypatch, capsys, make, words
+):
+    """--into that cannot take the attempts is status 1 (output not written, not 2, bad input): one line naming
+    --into, its path and the reason in words, with how to choose another; FILE and --into are left as they were."""
+    path = make(tmp_path, monkeypatch)
+    before = path.read_bytes() if path.is_file() else None
+    copy = moved_aside.moved_aside.read_bytes()
+    assert main(["progress", "recover", str(moved_aside.moved_aside), "--into", str(path)]) == 1
+    out, err = capsys.readouterr()
+    (line,) = err.splitlines()
+    assert out == "" and line.startswith("sarcoma-edu progress recover: error: nothing was recovered: ")
+    assert str(path) in line and words in line and "Errno" not in line and "ProgressStore(" not in line
+    assert "choose another progress file with --into PATH" in line and line.count("nothing was recovered") == 1
+    assert moved_aside.moved_aside.read_bytes() == copy
+    assert (path.read_bytes() if path.is_file() else None) == before
 
 
 def test_the_live_store_itself_is_refused(tmp_path, capsys):
