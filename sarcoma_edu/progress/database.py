@@ -126,14 +126,14 @@ class ProgressDatabase:
                 if code == _READONLY:
                     reason = self.read_only or f"the progress file {self.path} is read-only"
                     raise ProgressReadOnlyError(f"{reason}; {doing}") from None
+                what = progress_file.not_a_file(self.path)
+                if what is not None:  # e.g. replaced by a folder or a FIFO since it was opened: waiting will not help
+                    raise ProgressStorageError(
+                        f"the progress file {self.path} is now {what}, not a file; {doing}; {CHOOSE}"
+                    ) from None
                 if code in (_CORRUPT, _NOTADB):
                     raise _CorruptError(str(error)) from None
                 if code == _CANTOPEN:
-                    what = progress_file.not_a_file(self.path)
-                    if what is not None:  # e.g. replaced by a folder since it was opened: waiting will not help
-                        raise ProgressStorageError(
-                            f"the progress file {self.path} is now {what}, not a file; {doing}; {CHOOSE}"
-                        ) from None
                     if self.read_only:
                         raise ProgressReadOnlyError(f"{self.read_only}; {doing}") from None
                     if (

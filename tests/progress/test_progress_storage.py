@@ -276,6 +276,22 @@ def test_a_progress_file_replaced_by_a_folder_mid_session_fails_at_once_saying_w
     assert _listing(tmp_path) == ["progress.sqlite3"] and _listing(path) == []
 
 
+def test_a_progress_file_replaced_by_a_fifo_mid_session_fails_at_once_saying_so(tmp_path):
+    """An answer after the file became a named pipe fails at once naming what it is (not a 'disk I/O error')."""
+    path = tmp_path / "progress.sqlite3"
+    store = ProgressStore(path, timeout=10)
+    store.record("st-ia", "IA", True, "staging")
+    path.unlink()
+    os.mkfifo(path)
+    started = time.monotonic()
+    with pytest.raises(ProgressStorageError, match=r"is now a FIFO \(named pipe\), not a file; your answer was not"):
+        store.record("st-ib", "IB", True, "staging")
+    with pytest.raises(ProgressStorageError, match="is now a FIFO"):
+        store.export_json(tmp_path / "my-progress.json")
+    assert time.monotonic() - started < 2.0
+    assert _listing(tmp_path) == ["progress.sqlite3"] and stat.S_ISFIFO(os.stat(path).st_mode)
+
+
 def test_a_progress_folder_removed_mid_session_is_made_again_and_the_answer_saved(tmp_path):
     """If ~/.sarcoma_edu is deleted while the quiz is open, the next answer makes it again (private) and is saved."""
     path = tmp_path / ".sarcoma_edu" / "progress.sqlite3"
