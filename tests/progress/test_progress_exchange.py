@@ -320,7 +320,9 @@ def test_a_csv_export_read_back_gives_the_original_answers(tmp_path):
     [
         pytest.param("0001-01-01T00:00:00.000+00:00", "outside the dates sarcoma-edu works with", id="year 1"),
         pytest.param("9999-12-31T23:59:59.999+00:00", "outside the dates sarcoma-edu works with", id="year 9999"),
-        pytest.param("2150-01-01T00:00:00.000+00:00", "is in the future", id="the year 2150"),
+        pytest.param(
+            "2150-01-01T00:00:00.000+00:00", "is in the future: an attempt may be dated up to", id="the year 2150"
+        ),
     ],
 )
 def test_an_import_dated_at_the_edge_of_the_calendar_or_in_the_future_is_refused_in_one_line(tmp_path, when, words):
@@ -333,6 +335,9 @@ def test_an_import_dated_at_the_edge_of_the_calendar_or_in_the_future_is_refused
     message = str(caught.value)
     assert f"path={str(path)!r}: attempt 1, field 'answered_at'" in message and words in message
     assert "nothing was imported" in message and "\n" not in message
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    allowed = "the years 2000 to 2199" if "outside" in words else f"up to {tomorrow:%Y-%m-%d} "
+    assert allowed in message
     assert store.attempts().empty
 
 
