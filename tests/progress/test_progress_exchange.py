@@ -7,6 +7,7 @@ import csv
 import errno
 import json
 import os
+import re
 import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
@@ -405,6 +406,26 @@ def test_exporting_over_the_progress_file_itself_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"is a SQLite database .*nothing was written"):
         store.export_json(aside)
     assert store.path.read_bytes() == before == aside.read_bytes() and len(store.attempts()) == 1
+
+
+def test_exporting_over_the_progress_file_through_a_link_or_another_name_is_refused(tmp_path, monkeypatch):
+    """A link to the progress file, a hard link, a path through a linked folder, or its journal: refused, unchanged."""
+    store = ProgressStore(tmp_path / "progress.sqlite3")
+    store.record("st-ia", "IA", True, "staging")
+    before = store.path.read_bytes()
+    (tmp_path / "link.json").symlink_to(store.path)
+    os.link(store.path, tmp_path / "hard.json")
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "lessons" / "up").symlink_to(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for name in ("link.json", "hard.json", "lessons/up/progress.sqlite3", "lessons/../progress.sqlite3"):
+        for export in (store.export_json, store.export_csv):
+            with pytest.raises(ValueError, match=rf"path={re.escape(repr(name))} is the progress file itself"):
+                export(name)
+    with pytest.raises(ValueError, match=r"is SQLite's journal of the progress file \(progress.sqlite3-journal\)"):
+        store.export_json("progress.sqlite3-journal")
+    assert store.path.read_bytes() == before and not (tmp_path / "progress.sqlite3-journal").exists()
+    assert sorted(os.listdir(tmp_path)) == ["hard.json", "lessons", "link.json", "progress.sqlite3"]
 
 
 def test_exports_are_private_to_the_student(tmp_path):
