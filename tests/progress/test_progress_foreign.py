@@ -59,6 +59,15 @@ FOREIGN = {
         "CREATE TABLE attempts (attempt_id, question_id, topic, answer, correct, answered_at)",
         "CREATE TRIGGER t AFTER INSERT ON attempts BEGIN SELECT 1; END",
     ),
+    "sarcoma-edu's application id over tables of its own": (
+        "CREATE TABLE recipes (name TEXT)",
+        f"PRAGMA application_id = {APPLICATION_ID}",
+    ),
+    "sarcoma-edu's application id over an attempts table of its own": (
+        "CREATE TABLE attempts (id INTEGER PRIMARY KEY, player TEXT, score REAL)",
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        "PRAGMA user_version = 2",
+    ),
 }
 
 
@@ -82,6 +91,21 @@ def test_a_foreign_database_with_a_high_user_version_is_not_told_to_update_sarco
         ProgressStore(path)
     assert "another program" in str(caught.value) and "it holds table notes" in str(caught.value)
     assert "update" not in str(caught.value)
+
+
+def test_a_file_with_sarcoma_edus_application_id_from_a_newer_release_is_told_to_update(tmp_path):
+    """Only a file bearing sarcoma-edu's id and a higher version (a newer release's tables) is sent to an update."""
+    path = _database(
+        tmp_path / "progress.sqlite3",
+        "CREATE TABLE attempts (attempt_id, question_id, topic, answer, correct, answered_at, confidence, extra)",
+        "CREATE TABLE reviews (question_id TEXT)",
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        "PRAGMA user_version = 3",
+    )
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="written by a newer sarcoma-edu") as caught:
+        ProgressStore(path)
+    assert not isinstance(caught.value, ForeignDatabaseError) and path.read_bytes() == before
 
 
 def test_a_new_progress_file_carries_sarcoma_edus_application_id(tmp_path):
