@@ -251,6 +251,32 @@ def test_the_progress_folder_and_file_are_created_private_to_the_student(tmp_pat
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
+def test_the_progress_folder_file_and_exports_are_private_whatever_the_umask(tmp_path):
+    """Even with umask 000 (everything readable by everyone), the store makes 0700 folders and 0600 files."""
+    path = tmp_path / "home" / ".sarcoma_edu" / "progress.sqlite3"
+    mask = os.umask(0)
+    try:
+        store = ProgressStore(path)
+        store.record("st-ia", "IA", True, "staging")
+        exports = [store.export_json(tmp_path / "mine.json"), store.export_csv(tmp_path / "mine.csv")]
+    finally:
+        os.umask(mask)
+    assert [stat.S_IMODE(os.stat(p).st_mode) for p in (path.parent.parent, path.parent)] == [0o700, 0o700]
+    assert [stat.S_IMODE(os.stat(p).st_mode) for p in (path, *exports)] == [0o600] * 3
+
+
+def test_a_progress_folder_and_file_made_earlier_keep_their_permissions(tmp_path):
+    """A folder (0750) and file (0640) an instructor set up are used as they are: neither opened up nor changed."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "progress.sqlite3"
+    ProgressStore(path)
+    os.chmod(folder, 0o750)
+    os.chmod(path, 0o640)
+    ProgressStore(path).record("st-ia", "IA", True, "staging")
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o750 and stat.S_IMODE(os.stat(path).st_mode) == 0o640
+
+
 def test_a_progress_file_moved_aside_is_followed_by_a_private_fresh_one(tmp_path):
     """The fresh file started after a broken one was moved aside is private too."""
     path = tmp_path / "progress.sqlite3"
