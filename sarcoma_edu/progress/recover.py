@@ -15,10 +15,13 @@ hand-parsing of the file's bytes, and brings back every attempt SQLite can still
   a cut file instead of refusing the whole file as malformed;
 - the attempts table is read whole when it can be; otherwise row by row, by row number: the row
   numbers are gathered from every part of the table and of its attempt-id index that can be read
-  (scanned from either end), and every number from 1 up to the highest is asked for; when the
-  table's last page is lost, the numbers after it are asked for too, until more numbers in a row
-  than the file could hold rows have come back empty. A damaged or missing page then loses only
-  the attempts stored on it.
+  (scanned from either end), and every number from 1 up to the highest is asked for;
+- when some of those cannot be read, or the table's last page is lost, every page of a private copy
+  is read in turn as if it were the root of the table (:mod:`sarcoma_edu.progress.pages`), so the
+  attempts on intact pages come back even when the table's root or an inner page that leads to
+  them is damaged. (Without room for a copy, the numbers after the highest are asked for instead,
+  until more numbers in a row than the file could hold rows have come back empty.) A damaged or
+  missing page then loses only the attempts stored on it.
 
 The store never deletes a row, so its row numbers run from 1 without gaps: every number asked for
 that SQLite cannot read is an attempt lost, and the command says how many. When the end of the
@@ -44,23 +47,22 @@ from pathlib import Path
 
 from sarcoma_edu.progress import exchange
 from sarcoma_edu.progress import schema as progress_schema
+from sarcoma_edu.progress.pages import rows_by_page
 from sarcoma_edu.progress.store import ProgressStorageError, ProgressStore
 
 __all__ = ["Recovery", "recover"]
 
-_FIELDS = f"SELECT {', '.join(exchange.FIELDS)} FROM attempts"
 # rows a page can hold at most: each stored attempt takes well over 24 bytes of a page
 _MIN_ROW_BYTES = 24
 
 
-def _select(db: sqlite3.Connection) -> str:
-    """Select the six fields, and confidence when the file has it (when its schema can be read at all)."""
+def _columns(db: sqlite3.Connection) -> list[str]:
+    """The six fields, and confidence when the file has it (when its schema can be read at all)."""
     try:
         stored = {row[1] for row in db.execute("PRAGMA table_info(attempts)")}
     except sqlite3.DatabaseError:
-        return _FIELDS
-    extra = [c for c in exchange.OPTIONAL_FIELDS if c in stored]
-    return _FIELDS.replace(" FROM", "".join(f", {c}" for c in extra) + " FROM", 1)
+        return list(exchange.FIELDS)
+    return [*exchange.FIELDS, *(c for c in exchange.OPTIONAL_FIELDS if c in stored)]
 
 
 @dataclass(frozen=True)
@@ -217,27 +219,32 @@ def _salvage(readable: Path, source: Path) -> tuple[list[tuple], int, bool]:
     db = _open(readable)
     try:
         _refuse(source, db)
-        select = _select(db)
+        columns = _columns(db)
+        select = f"SELECT {', '.join(columns)} FROM attempts"
         try:
             return db.execute(f"{select} ORDER BY rowid").fetchall(), 0, True
         except sqlite3.DatabaseError:
             pass
         known, end = _row_numbers(db)
-        rows = [row for rowid in range(1, max(known, default=0) + 1) if (row := _row(db, select, rowid)) is not None]
-        lost = max(known, default=0) - len(rows)  # no row is ever deleted: a number not read is an attempt lost
-        if end is not None:
-            return rows, lost, True
-        # the table's last page is lost: look past the highest number known for rows on pages that survive
-        rowid, missed, limit = max(known, default=0), 0, _most_rows(readable)
-        while missed < limit:
-            rowid += 1
-            row = _row(db, select, rowid)
-            if row is None:
-                missed += 1
-            else:
-                rows.append(row)
-                lost, missed = lost + missed, 0
-        return rows, lost, False
+        highest = max(known, default=0)
+        found = {rowid: row for rowid in range(1, highest + 1) if (row := _row(db, select, rowid)) is not None}
+        if end is None or len(found) < highest:  # attempts SQLite cannot reach from the table's root: page by page
+            scanned = rows_by_page(readable, columns)
+            if scanned is not None:
+                for rowid, row in scanned.items():
+                    if rowid not in found and exchange.attempt_from_row(row)[0] is not None:
+                        found[rowid] = row  # a row of the table (any other page gives none that reads as one)
+            elif end is None:  # no copy to read page by page: look past the highest number known
+                rowid, missed, limit = highest, 0, _most_rows(readable)
+                while missed < limit:
+                    rowid += 1
+                    row = _row(db, select, rowid)
+                    missed = missed + 1 if row is None else 0
+                    if row is not None:
+                        found[rowid] = row
+        # no row is ever deleted: a number up to the highest that was not read is an attempt lost
+        lost = max(highest, max(found, default=0)) - len(found)
+        return [found[rowid] for rowid in sorted(found)], lost, end is not None
     finally:
         db.close()
 
@@ -253,25 +260,32 @@ def _row(db: sqlite3.Connection, select: str, rowid: int) -> tuple | None:
 def _row_numbers(db: sqlite3.Connection) -> tuple[set[int], int | None]:
     """Row numbers found in whatever can be read of the table and its index, and the highest when it is known.
 
-    Each is scanned from both ends until the damage stops it; ``max(rowid)`` reads the table's last page.
+    Each is scanned from both ends until the damage stops it; ``max(rowid)`` reads the table's last page,
+    and an index read whole from end to end holds every row's number (one entry per attempt).
     """
     rowids: set[int] = set()
     index = "INDEXED BY sqlite_autoindex_attempts_1 ORDER BY attempt_id"
+    whole_index: set[int] | None = None
     for query in (
         "SELECT rowid FROM attempts ORDER BY rowid",
         "SELECT rowid FROM attempts ORDER BY rowid DESC",
         f"SELECT rowid FROM attempts {index}",
         f"SELECT rowid FROM attempts {index} DESC",
     ):
+        read: set[int] = set()
         try:
             for (rowid,) in db.execute(query):
-                rowids.add(rowid)
+                read.add(rowid)
         except sqlite3.DatabaseError:
             continue
+        finally:
+            rowids |= read
+        if "INDEXED BY" in query:
+            whole_index = read
     try:
         end = db.execute("SELECT max(rowid) FROM attempts").fetchone()[0] or 0
     except sqlite3.DatabaseError:
-        return rowids, None
+        return rowids, (max(whole_index, default=0) if whole_index is not None else None)
     rowids.add(end)
     return rowids, end
 

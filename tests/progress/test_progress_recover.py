@@ -315,3 +315,32 @@ def test_when_the_damage_hides_how_many_were_lost_the_command_says_so(tmp_path):
     assert 0 < result.readable == result.added < 400
     frame = ProgressStore(tmp_path / "live.sqlite3").attempts()
     assert "question-0000" in set(frame["question_id"]) and "question-0399" not in set(frame["question_id"])
+
+
+def _table_pages(data: bytes) -> tuple[int, list[int]]:
+    """(the attempts table's root page, its inner pages), numbered from 1 as SQLite numbers them."""
+    pages = [data[k : k + PAGE] for k in range(0, len(data), PAGE)]
+    db = sqlite3.connect(":memory:")
+    db.deserialize(data)
+    root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'attempts'").fetchone()[0]
+    db.close()
+    inner = [n for n, page in enumerate(pages, start=1) if n > 1 and page[0] == 0x05]  # 5: an inner table page
+    return root, inner
+
+
+@pytest.mark.parametrize("which", ["root", "every inner"], ids=["the table's root page", "every inner table page"])
+def test_attempts_below_a_damaged_root_or_inner_page_still_come_back(tmp_path, two_thousand, which):
+    """With the pages that lead to the attempts damaged, every attempt on an intact page comes back, none lost."""
+    attempts, whole = two_thousand
+    root, inner = _table_pages(whole)
+    assert root in inner  # 2,000 attempts need more than one page: the root leads to the others
+    data = bytearray(whole)
+    for n in [root] if which == "root" else inner:
+        data[(n - 1) * PAGE : n * PAGE] = b"\xff" * PAGE
+    copy = tmp_path / "progress.sqlite3.corrupt-x"
+    copy.write_bytes(bytes(data))
+    result = recover(copy, tmp_path / "live.sqlite3")
+    back = ProgressStore(tmp_path / "live.sqlite3").attempts()
+    assert set(back["attempt_id"]) == {a["attempt_id"] for a in attempts}
+    assert (result.readable, result.added, result.lost) == (2000, 2000, 0)
+    assert copy.read_bytes() == bytes(data)
