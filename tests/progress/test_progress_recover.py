@@ -6,6 +6,7 @@ import os
 import random
 import re
 import sqlite3
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -344,3 +345,14 @@ def test_attempts_below_a_damaged_root_or_inner_page_still_come_back(tmp_path, t
     assert set(back["attempt_id"]) == {a["attempt_id"] for a in attempts}
     assert (result.readable, result.added, result.lost) == (2000, 2000, 0)
     assert copy.read_bytes() == bytes(data)
+
+
+def test_recovery_leaves_no_copy_of_the_answers_behind(tmp_path, two_thousand, monkeypatch):
+    """The private copies read page by page are removed afterwards: no student's answers stay in the temp folder."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    copy = tmp_path / "progress.sqlite3.corrupt-x"
+    copy.write_bytes(_page_count_one(_cut(two_thousand[1])))  # both a wrong page count and a lost end
+    assert recover(copy, tmp_path / "live.sqlite3").readable > 1700
+    assert list(temporary.iterdir()) == []
