@@ -96,6 +96,11 @@ class ProgressDatabase:
     @contextlib.contextmanager
     def _connect(self, write: bool, timeout: float) -> Iterator[sqlite3.Connection]:
         mode = self._mode(write)
+        if mode == "rwc" and os.path.islink(self._file):  # SQLite would create a file wherever the link points
+            raise ProgressStorageError(
+                f"the progress file {self.path} is now a link to {os.readlink(self._file)!r}, which does not exist; "
+                f"{CHOOSE}"
+            )
         if mode == "rwc":  # its folder may have been removed since: made again, private
             progress_file.make_private_folder(self._file.parent)
             progress_file.create_private(self._file)  # SQLite would create it readable by everyone

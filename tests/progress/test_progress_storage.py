@@ -318,6 +318,18 @@ def test_a_progress_file_replaced_by_a_fifo_mid_session_fails_at_once_saying_so(
     assert _listing(tmp_path) == ["progress.sqlite3"] and stat.S_ISFIFO(os.stat(path).st_mode)
 
 
+def test_a_progress_file_replaced_by_a_link_to_nothing_mid_session_is_refused_and_nothing_is_created(tmp_path):
+    """An answer after the file became a link to a missing file fails saying so; no file appears where it points."""
+    path = tmp_path / "progress.sqlite3"
+    store = ProgressStore(path, timeout=10)
+    store.record("st-ia", "IA", True, "staging")
+    path.unlink()
+    path.symlink_to(tmp_path / "elsewhere.sqlite3")
+    with pytest.raises(ProgressStorageError, match=r"is now a link to .*elsewhere.sqlite3', which does not exist"):
+        store.record("st-ib", "IB", True, "staging")
+    assert _listing(tmp_path) == ["progress.sqlite3"] and path.is_symlink()
+
+
 def test_a_progress_folder_removed_mid_session_is_made_again_and_the_answer_saved(tmp_path):
     """If ~/.sarcoma_edu is deleted while the quiz is open, the next answer makes it again (private) and is saved."""
     path = tmp_path / ".sarcoma_edu" / "progress.sqlite3"
