@@ -379,3 +379,11 @@ def test_practise_my_mistakes_with_an_unreadable_file_and_no_mistake_this_sessio
     board.mistakes_button.click()
     assert "could not be read just now" in board.status.value and "no case to practise" in board.status.value
     assert board.case is None
+
+
+def test_practise_my_mistakes_passes_over_a_made_up_patient_id_no_seed_can_give(store):
+    """A wrong step recorded under a garbled made-up patient id (5,000 digits) is passed over with a message."""
+    store.record("case:generated-" + "9" * 5000 + ":stage", "IIIA", False, "cases")
+    board = tumour_board(progress=store, presenter=False)
+    assert board.practise_mistakes() is None  # called directly: a click would hide an exception in the log
+    assert "No case to practise" in board.status.value and board.case is None
