@@ -104,3 +104,16 @@ def test_a_content_folder_that_is_a_link_loop_is_one_error_line_naming_it(tmp_pa
         f"sarcoma-edu {command} check: error: --content {str(tmp_path / 'one')!r}: cannot be read "
         "(Too many levels of symbolic links)"
     )
+
+
+def test_bank_check_of_a_file_in_an_exercises_folder_checks_it_as_exercises_in_the_order_given(tmp_path, capsys):
+    """A FILE under exercises/ gets the exercise checks (no 'lesson is not a field of a question'); order is kept."""
+    exercise = _NUMBER | {"id": "ex-02-class-total", "lesson": "02_grade", "role": "self-check"}
+    mine = _write(tmp_path / "exercises" / "mine.json", [exercise])
+    bank = _write(tmp_path / "quiz" / "numbers.json", [_NUMBER])
+    broken = _write(tmp_path / "exercises" / "broken.json", [exercise | {"id": "ex-02-other", "role": "quiz"}])
+    status, out, err = _check(capsys, "bank", "check", str(mine), str(bank), str(broken))
+    lines = out.splitlines()
+    assert lines[:2] == [f"{mine}: OK, 1 exercise", f"{bank}: OK, 1 question"]
+    assert lines[2].startswith(f"{broken}, exercise 0 (id 'ex-02-other'), field 'role'") and len(lines) == 3
+    assert status == 2 and "1 problem(s) in 1 of 3 file(s)" in err
