@@ -66,7 +66,8 @@ def _codes(column: pd.Series, normalize, options: tuple[str, ...]) -> tuple[np.n
     picked = table[codes]  # code -1 reads the last slot
     if column.dtype == object:  # True was grouped with 1 (and False with 0): check again the cells unlike the group's
         for i, first in enumerate(uniques):
-            if not (isinstance(first, numbers.Number) and first in (0, 1)):
+            # numpy's bool is no numbers.Number, yet groups with 1 too when it comes first
+            if not (isinstance(first, numbers.Number | np.bool_) and first in (0, 1)):
                 continue
             rows = np.flatnonzero(codes == i)
             values = column.to_numpy(dtype=object)[rows]

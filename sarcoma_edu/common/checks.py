@@ -149,14 +149,20 @@ def typed_number(text: object, example: str = "12.5") -> float:
     message that says what to type instead (``example`` shows a number in the right form).
 
     Raises:
-        ValueError: the text is empty or is not a plain number; the message is written for the student.
+        ValueError: the text is empty, is not a plain number, or has more digits than a float holds;
+            the message is written for the student.
     """
     typed = str(text).strip()
     if not typed:
         raise ValueError(f"the box is empty: type a number, e.g. {example}")
-    if _TYPED_NUMBER.fullmatch(typed):
-        return float(typed)
     shown = show(typed)
+    if _TYPED_NUMBER.fullmatch(typed):
+        number = float(typed)
+        if math.isfinite(number):
+            return number
+        digits = sum(c.isdigit() for c in typed)  # more than about 309 digits: no float holds it
+        too_long = f"{shown} has {digits:,} digits, too many for a number"
+        return _refuse(f"{too_long}: type the value asked for, e.g. {example}")
     if re.fullmatch(r"[+-]?\d+,\d{3}", typed):  # a thousands comma or a decimal one: say both, guess neither
         whole, point = typed.replace(",", ""), typed.replace(",", ".")
         return _refuse(f"{shown} has a comma: type {whole} for the whole number, or {point} with a point for a decimal")

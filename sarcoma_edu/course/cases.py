@@ -43,10 +43,10 @@ def case_from_step_id(question_id: str, cases: Sequence[Case] | None = None) -> 
     if parts[1] in known:
         return known[parts[1]]
     number = parts[1].removeprefix("generated-")
-    if parts[1].startswith("generated-") and number.isdigit() and str(int(number)) == number:
+    if parts[1].startswith("generated-") and number.isascii() and number.isdigit():
         try:
-            return generate_case(int(number))
-        except ValueError:
+            return generate_case(int(number)) if str(int(number)) == number else None
+        except ValueError:  # above the largest seed, or more digits than int() reads (4,300)
             return None
     return None
 

@@ -11,7 +11,8 @@ Examples::
 With ``--content DIR`` (or ``$SARCOMA_EDU_CONTENT``) the files are checked beside the instructor's
 content folder (:mod:`sarcoma_edu.course.content`): an id one of her files already uses is a
 problem too; with no FILE, every file of the folder is checked (``bank check``: ``quiz/`` and
-``exercises/``; ``case check``: ``cases/``). Each file gets one OK line, or every problem it has
+``exercises/``; ``case check``: ``cases/``). A FILE in a folder named ``exercises`` is checked as an
+exercise file, any other as a bank. Each file gets one OK line, or every problem it has
 (file, question or step, field), one a line; the exit status is 0 when every file is sound and 2
 otherwise, with a count on stderr. ``coverage`` prints how many quiz questions, exercises and
 case steps assess each learning objective, her content counted with the built-in content. The top
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from sarcoma_edu.course.content import load_content
 from sarcoma_edu.course.content_folder import CONTENT_VARIABLE, ContentFolderError, content_folder
@@ -50,7 +52,12 @@ def add_bank_parser(commands) -> None:
             "problem (file, question, field)."
         ),
     )
-    check.add_argument("files", nargs="*", metavar="FILE", help="a bank file (.json); none: the content folder's")
+    check.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="a bank file (.json), or an exercise file in a folder named exercises/; none: the content folder's",
+    )
     _content_option(check, "quiz/ and exercises/")
 
 
@@ -134,6 +141,12 @@ def _fail(command: str, message: str) -> int:
     return 2
 
 
+def _kind_of(file: str, kinds: tuple[str, ...]) -> str:
+    """What a file named to a check holds: an exercise file when it is in a folder named ``exercises``, as in
+    the content folder and ``datasets/`` (bank check); else the command's first kind (quiz questions, cases)."""
+    return "exercises" if "exercises" in kinds and Path(file).parent.name == "exercises" else kinds[0]
+
+
 def _check(args: argparse.Namespace, command: str, kinds: tuple[str, ...], what: str) -> int:
     """Check the files named, or the content folder's, and print one OK line or the problems per file."""
     try:
@@ -144,13 +157,18 @@ def _check(args: argparse.Namespace, command: str, kinds: tuple[str, ...], what:
         return _fail(
             command, f"give a {what} file (FILE), or your content folder with --content DIR or ${CONTENT_VARIABLE}"
         )
+    named = {kind: [f for f in args.files if _kind_of(f, kinds) == kind] for kind in kinds}
     try:
-        content = load_content(folder, {kinds[0]: args.files})
+        content = load_content(folder, named)
     except ContentFolderError as error:
         return _fail(command, str(error))
     checks = [c for c in content.checks if c.kind in kinds]
-    if args.files:  # the files named are the last checks of their kind
-        checks = [c for c in content.checks if c.kind == kinds[0]][-len(args.files) :]
+    if args.files:  # the files named are the last checks of their kind; shown in the order given
+        last = {}
+        for kind in kinds:
+            of_kind = [c for c in content.checks if c.kind == kind]
+            last[kind] = of_kind[len(of_kind) - len(named[kind]) :]
+        checks = [last[_kind_of(f, kinds)].pop(0) for f in args.files]
     if not checks:
         places = " or ".join(f"{folder / kind}/" for kind in kinds)
         print(f"{folder}: no {what} file to check (none in {places})")

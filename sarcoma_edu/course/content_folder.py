@@ -34,8 +34,12 @@ class ContentFolderError(ValueError):
 
 
 def _said(name: str, given: str) -> str:
-    """How the folder was named, as written: ``--content '/x'``, ``$SARCOMA_EDU_CONTENT '/x'`` or ``content='/x'``."""
-    return f"{name} {given!r}" if name.startswith(("-", "$")) else f"{name}={given!r}"
+    """How the folder was named, as written: ``--content '/x'``, ``$SARCOMA_EDU_CONTENT '/x'`` or ``content='/x'``.
+
+    A path of thousands of characters is shortened to its start and end, so the message stays readable.
+    """
+    shown = _checks.show(given)
+    return f"{name} {shown}" if name.startswith(("-", "$")) else f"{name}={shown}"
 
 
 def _named(explicit: str | Path | None, option: str) -> tuple[str, str] | None:

@@ -41,6 +41,7 @@ from sarcoma_edu.course.question_rules import (
     question_schema_problems,
     unexpressed_problems,
     unknown_objective_problems,
+    unreachable_problems,
 )
 from sarcoma_edu.course.quiz import Answer, Feedback, Question, check
 
@@ -188,6 +189,9 @@ def _check_file(
         if found[index]:
             continue
         question = _ordering_question(item) if item["type"] == "ordering" else build_question(item)
+        found[index].extend(unreachable_problems(where, question))  # a right number no answer can reach
+        if found[index]:
+            continue
         made = Exercise(
             id=item["id"],
             lesson=item["lesson"],

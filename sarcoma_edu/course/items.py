@@ -193,8 +193,8 @@ def item(item_id: str, content: str | Path | None = None) -> Question:
         folder = content_folder(content)
         where = f" nor in the content folder {folder}" if folder is not None else ""
         raise UnknownItemError(
-            f"item_id={item_id!r} is not an item: no built-in question, exercise, case step or generated question "
-            f"has this id{where}; {_ID_FORMS}"
+            f"item_id={_checks.show(item_id)} is not an item: no built-in question, exercise, case step or "
+            f"generated question has this id{where}; {_ID_FORMS}"
         )
     return found[0]
 

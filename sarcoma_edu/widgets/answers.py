@@ -22,6 +22,7 @@ from sarcoma_edu.course.quiz import Question, tick_hint
 
 __all__ = [
     "CHOICE_TYPES",
+    "MOST_DIGITS",
     "QUIZ_STYLE",
     "TypedNumberError",
     "answer_style",
@@ -87,17 +88,29 @@ class TypedNumberError(ValueError):
         self.title = title
 
 
+# the most digits a typed answer may have: a float keeps about 16, so a longer number is not checked as typed
+MOST_DIGITS = 20
+
+
 def typed_number(typed: str) -> int | float:
-    """The number in the quiz's answer box: a whole number as an int (any size a float holds), else a float.
+    """The number in the quiz's answer box: a whole number as an int, else a float; at most 20 digits.
 
     Raises:
-        TypedNumberError: nothing is typed, or it is not a number, or not a finite one ("inf", "nan",
-            more digits than a float holds); the message shows what was typed, shortened.
+        TypedNumberError: nothing is typed, or it is not a number, or has more than :data:`MOST_DIGITS`
+            digits (leading zeros count), or is not a finite one ("inf", "nan", "1e400"); the message
+            shows what was typed, shortened.
     """
     typed = typed.strip()
     if not typed:
         raise TypedNumberError("Please type a number", "Type your answer in the box, then check it.")
     shown = _checks.show(typed)  # a number typed with thousands of digits is shortened
+    digits = sum(c.isdigit() for c in typed)
+    if digits > MOST_DIGITS:  # before float() and int(): thousands of digits are slow, and int() refuses them
+        raise TypedNumberError(
+            "Please type a shorter number",
+            f"{shown} has {digits:,} digits; the quiz checks numbers of up to {MOST_DIGITS} digits: "
+            "type the value asked for (e.g. 12.5).",
+        )
     try:
         number = float(typed)
     except ValueError:
@@ -109,7 +122,7 @@ def typed_number(typed: str) -> int | float:
             "Please type a number" if math.isnan(number) else "Please type a smaller number",
             f"{shown} is not a number the quiz can check; type the value asked for (e.g. 12.5).",
         )
-    whole = typed.lstrip("+-").isdigit()  # a float holds it, so int() has few enough digits to read
+    whole = typed.lstrip("+-").isdigit()  # at most MOST_DIGITS digits: int() reads them exactly
     return int(typed) if whole else number
 
 

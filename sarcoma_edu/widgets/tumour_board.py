@@ -39,6 +39,7 @@ from sarcoma_edu.widgets.instructor_content import instructor_items
 __all__ = ["NEW_PATIENT", "TumourBoard", "tumour_board"]
 
 NEW_PATIENT = "new"
+_START_FIRST = "Start a case first: choose one and press 'Start this case'."
 
 
 def _alert(lines: Sequence[str]) -> str:
@@ -198,7 +199,7 @@ class TumourBoard(CaseSummary, w.VBox):
     def answer(self, text: str) -> Feedback | None:
         """Answer the step on screen with a choice's text; returns None (with a message) if it cannot be taken."""
         if self.case is None or self.position >= len(self.case.steps):
-            self._note("Start a case first.")
+            self._note(_START_FIRST)
             return None
         if len(self.answers) > self.position or self.pending is not None:
             self._note("This step is answered: press 'Next step' (or 'Reveal') to go on.")
@@ -225,7 +226,10 @@ class TumourBoard(CaseSummary, w.VBox):
 
     def reveal(self) -> Feedback | None:
         """Presenter mode: show the feedback for the room's answer, or the right answer if none was chosen."""
-        if self.case is None or self.position >= len(self.case.steps) or len(self.answers) > self.position:
+        if self.case is None:
+            self._note(_START_FIRST)
+            return None
+        if self.position >= len(self.case.steps) or len(self.answers) > self.position:
             return None
         if self.pending is not None:
             step, text, feedback, saved = self.pending
@@ -261,7 +265,10 @@ class TumourBoard(CaseSummary, w.VBox):
 
     def next_step(self) -> None:
         """Show the next step, or the summary after the last one."""
-        if self.case is None or len(self.answers) <= self.position:
+        if self.case is None:
+            self._note(_START_FIRST)
+            return
+        if len(self.answers) <= self.position:
             self._note("Answer this step first (or press 'Reveal' in presenter mode).")
             return
         self.position += 1
@@ -281,14 +288,26 @@ class TumourBoard(CaseSummary, w.VBox):
     # --- mistakes -----------------------------------------------------------------------------
 
     def practise_mistakes(self) -> Case | None:
-        """Start again the most recent case with a step whose last answer was wrong."""
-        ids = self.progress.mistakes() if self.progress is not None else [
-            s.question.id for s, text, f in self.answers if text is not None and not f.correct]  # fmt: skip
+        """Start again the most recent case with a step whose last answer was wrong.
+
+        When the progress file cannot be read just now (busy, or replaced), the wrong steps of the case on
+        screen are used instead, and a message says why.
+        """
+        session = [s.question.id for s, text, f in self.answers if text is not None and not f.correct]
+        unread = ""
+        try:
+            ids = self.progress.mistakes() if self.progress is not None else session
+        except OSError as error:  # the board must never fail because of its storage
+            ids, unread = session, f"Your saved answers could not be read just now ({error}); "
         for qid in ids:
             case = case_from_step_id(qid, list(self.cases.values()))
             if case is not None:
-                return self.start(case)
-        self._note("No case to practise: every case step you answered was right the last time.")
+                started = self.start(case)
+                if unread:
+                    self._note(f"{unread}practising this case's wrong steps instead. Case started: {case.title}.")
+                return started
+        self._note(f"{unread}no case to practise." if unread else
+                   "No case to practise: every case step you answered was right the last time.")  # fmt: skip
         return None
 
     def _note(self, message: str) -> None:

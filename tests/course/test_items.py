@@ -20,6 +20,7 @@ from sarcoma_edu.course.items import (
     UnknownItemError,
     all_cases,
     bank_questions,
+    case_of_step,
     content_files,
     content_folder,
     find_exercise,
@@ -176,6 +177,24 @@ def test_an_unknown_id_is_an_unknown_item_error_saying_where_it_looked(folder):
     assert issubclass(UnknownItemError, KeyError) and issubclass(UnknownItemError, ValueError)
     with pytest.raises(UnknownItemError, match="case:<case>:<step>"):
         item("case:no-such-case:stage")
+
+
+@pytest.mark.parametrize(
+    "item_id",
+    [
+        pytest.param("case:generated-" + "9" * 5000 + ":stage", id="a made-up patient of 5,000 digits"),
+        pytest.param("case:generated-" + "0" * 5000 + "7:stage", id="patient 7 after 5,000 zeros"),
+        pytest.param("case:generated-" + str(2**128) + ":stage", id="one above the largest seed"),
+        pytest.param("case:generated-\u0661\u0662:stage", id="Arabic-Indic digits"),
+        pytest.param("case-stage-" + "9" * 5000, id="a generated question of 5,000 digits"),
+    ],
+)
+def test_an_id_with_a_seed_no_patient_has_is_an_unknown_item_named_in_short(item_id):
+    """An id from a garbled or hand-made progress file is an UnknownItemError with the id shortened, never a crash."""
+    with pytest.raises(UnknownItemError) as raised:
+        item(item_id)
+    assert len(str(raised.value)) < 1000 and "is not an item" in str(raised.value)
+    assert quiz_question(item_id) is None and case_of_step(item_id) is None
 
 
 def test_item_refuses_an_id_that_is_not_text():

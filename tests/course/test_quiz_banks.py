@@ -83,7 +83,11 @@ def _schema_accepts(bank: object) -> bool:
             "a list [low, high]",
             id="range of one number",
         ),
-        pytest.param({**NUMERIC, "precision": 0}, "'precision'", "1 or more", id="precision 0"),
+        pytest.param({**NUMERIC, "precision": 0}, "'precision'", "from 1 to 17", id="precision 0"),
+        pytest.param({**NUMERIC, "precision": 18}, "'precision'", "18 is not a whole number", id="precision 18"),
+        pytest.param(
+            {**NUMERIC, "precision": 10**30}, "'precision'", "from 1 to 17", id="precision 10**30 (raised before)"
+        ),
         pytest.param({**NUMERIC, "precision": True}, "'precision'", "not a whole number", id="precision true"),
         pytest.param({**GOOD, "code": "print(1)"}, "'code'", "'code' field is not supported", id="jupyterquiz code"),
         pytest.param(

@@ -181,8 +181,13 @@ def test_the_right_answer_is_not_always_in_the_same_place(store):
 @pytest.mark.parametrize(
     ("typed", "title"),
     [
-        pytest.param("9" * 5000, "Please type a smaller number", id="5,000 digits"),
-        pytest.param("9" * 400, "Please type a smaller number", id="400 digits, more than a float holds"),
+        pytest.param("9" * 5000, "Please type a shorter number", id="5,000 digits"),
+        pytest.param("9" * 400, "Please type a shorter number", id="400 digits, more than a float holds"),
+        pytest.param("1" * 309, "Please type a shorter number", id="309 digits, which a float still holds"),
+        pytest.param("0" * 5000 + "1", "Please type a shorter number", id="a 1 after 5,000 zeros"),
+        pytest.param("-" + "0" * 4400 + "5", "Please type a shorter number", id="a minus and 4,400 zeros"),
+        pytest.param("0." + "0" * 30 + "1", "Please type a shorter number", id="a decimal with 32 digits"),
+        pytest.param("1" * 21, "Please type a shorter number", id="21 digits, one more than the quiz checks"),
         pytest.param("1e400", "Please type a smaller number", id="1e400"),
         pytest.param("nan", "Please type a number", id="nan"),
     ],
@@ -199,3 +204,21 @@ def test_a_very_long_number_typed_into_a_numeric_question_is_a_message_not_a_tra
     widget.number.value = "81"
     widget.check_button.click()
     assert widget.feedback is not None and widget.score[1] == 1
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param("1" * 20, id="20 digits"),
+        pytest.param("-0000000000000000045", id="a minus, leading zeros and 20 digits in all"),
+        pytest.param("0.000000000000000001", id="a decimal with 19 digits"),
+    ],
+)
+def test_a_number_of_up_to_twenty_digits_is_checked_and_saved(store, typed):
+    """A typed number of 20 digits or fewer (leading zeros count) is checked, scored and saved as usual."""
+    numeric = [q for q in BANK if q.type == "numeric"]
+    widget = quiz_widget(numeric, progress=store)
+    widget.number.value = typed
+    widget.check_button.click()
+    assert widget.feedback is not None and widget.score == (0, 1) and "Not quite" in widget.result.value
+    assert len(store.attempts()) == 1

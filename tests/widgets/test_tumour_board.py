@@ -328,3 +328,62 @@ def test_on_the_projector_the_board_neither_reads_nor_saves_the_presenters_progr
     board.reveal()
     assert "the room's answers are not saved" in board.result.value
     assert len(store.attempts()) == 1
+
+
+@pytest.mark.parametrize("typed", ["9" * 400, "1" * 5000], ids=["400 digits", "5,000 digits"])
+def test_a_what_if_size_of_hundreds_of_digits_is_a_message_not_a_traceback(store, typed):
+    """'Show what changes' with a size no float holds says the number is too long; the case stays as it was."""
+    board = tumour_board(progress=store, presenter=False)
+    board.start("limb-preop-radiation")
+    work_through(board)
+    board.fact.value = "size_cm"
+    board.size_value.value = typed
+    board.what_if_button.click()  # the click handler itself must not raise
+    assert "Please check the change" in board.what_if_html.value and "too many for a number" in board.what_if_html.value
+    assert len(board.what_if_html.value) < 2000
+    board.size_value.value = "20"
+    board.what_if_button.click()
+    assert "computed answers change" in board.what_if_html.value
+
+
+def test_every_button_pressed_before_a_case_has_started_says_to_start_one_first(store):
+    """'Next step', 'Reveal', an answer, the summary and 'What if?' before a start each say to start a case first."""
+    board = tumour_board(progress=store, presenter=True)
+    for press in (board.next_button.click, board.reveal_button.click, lambda: board.answer("T2"),
+                  board.show_summary, board.what_if_button.click):  # fmt: skip
+        board.status.value = ""
+        press()  # no click handler raises
+        assert "Start a case first" in board.status.value
+    assert board.case is None and store.attempts().empty
+
+
+def test_practise_my_mistakes_with_a_progress_file_that_cannot_be_read_is_a_message(tmp_path):
+    """If the progress file became a folder, 'Practise my mistakes' says so and restarts this session's wrong case."""
+    path = tmp_path / "progress.sqlite3"
+    board = tumour_board(progress=ProgressStore(path), presenter=False)
+    case = board.start("limb-preop-radiation")
+    work_through(board, pick_right=False)
+    path.unlink()
+    path.mkdir()  # the file replaced by a folder while the lesson is open
+    board.mistakes_button.click()  # the click handler itself must not raise
+    assert "could not be read just now" in board.status.value and "now a folder" in board.status.value
+    assert board.case == case and board.position == 0
+
+
+def test_practise_my_mistakes_with_an_unreadable_file_and_no_mistake_this_session_says_so(tmp_path):
+    """With the progress file unreadable and nothing wrong this session, the message says both, and no case starts."""
+    path = tmp_path / "progress.sqlite3"
+    board = tumour_board(progress=ProgressStore(path), presenter=False)
+    path.unlink()
+    path.mkdir()
+    board.mistakes_button.click()
+    assert "could not be read just now" in board.status.value and "no case to practise" in board.status.value
+    assert board.case is None
+
+
+def test_practise_my_mistakes_passes_over_a_made_up_patient_id_no_seed_can_give(store):
+    """A wrong step recorded under a garbled made-up patient id (5,000 digits) is passed over with a message."""
+    store.record("case:generated-" + "9" * 5000 + ":stage", "IIIA", False, "cases")
+    board = tumour_board(progress=store, presenter=False)
+    assert board.practise_mistakes() is None  # called directly: a click would hide an exception in the log
+    assert "No case to practise" in board.status.value and board.case is None
