@@ -96,7 +96,8 @@ def choose_port(port: object | None, default: int) -> int:
         if problem:
             holder = port_holder(number) if problem.startswith("is in use") else None
             held = f" ({holder})" if holder else ""
-            raise ValueError(f"port={number} {problem}{held}; choose another port (1024-65535) or leave it out")
+            allowed = "1-65535; below 1024 usually needs administrator rights"
+            raise ValueError(f"port={number} {problem}{held}; choose another port ({allowed}) or leave it out")
         return number
     for candidate in range(default, min(default + 50, _PORTS[1] + 1)):
         if _port_problem(candidate) is None:

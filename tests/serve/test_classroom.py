@@ -195,6 +195,22 @@ def test_a_port_outside_1_to_65535_is_refused_in_one_line(capsys, command, port)
     assert "--port" in line and "1 to 65535" in line
 
 
+@pytest.mark.parametrize("command", ["lab", "present"])
+def test_the_teaching_guide_gives_the_port_range_the_command_takes(capsys, command):
+    """docs/teaching.md, `--help` and the check itself agree on --port: 1 to 65535, the lowest and highest accepted."""
+    guide = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    stated = r"\| a given port \((\d+)\N{EN DASH}(\d+); ports below 1024 usually need administrator rights\)"
+    ((low, high),) = re.findall(stated, guide)
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert f"port for {'JupyterLab' if command == 'lab' else 'Voila'}, {low}-{high}" in shown
+    assert ports.check_port(int(low)) == int(low) and ports.check_port(int(high)) == int(high)
+    for outside in (int(low) - 1, int(high) + 1):
+        with pytest.raises(ValueError, match=f"expected a whole number from {low} to {high}"):
+            ports.check_port(outside)
+
+
 def test_a_port_in_use_is_refused_instead_of_serving_elsewhere(capsys):
     """A port another program holds is refused in one line, so the address printed is never a different one."""
     with socket.socket() as holder:
