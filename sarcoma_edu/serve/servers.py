@@ -28,10 +28,18 @@ def _root_flag() -> list[str]:
     return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
 
 
-def lab_command(folder: Path, port: int | None = None, browser: bool = True) -> list[str]:
-    """The command that opens JupyterLab on ``folder`` at the welcome lesson (on exactly ``port``)."""
+def lab_command(
+    folder: Path, port: int | None = None, browser: bool = True, workspaces: Path | None = None
+) -> list[str]:
+    """The command that opens JupyterLab on ``folder`` at the welcome lesson (on exactly ``port``).
+
+    With ``workspaces`` JupyterLab keeps its workspaces (the tabs it reopens at the next start) in that
+    folder instead of the user's settings: given a new empty folder, it opens only the welcome lesson,
+    not every lesson left open last time with a kernel each.
+    """
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
     command += ["--LabApp.default_url=/lab/tree/00_welcome.ipynb", *_root_flag()]
+    command += [f"--LabApp.workspaces_dir={workspaces}"] if workspaces is not None else []
     command += [f"--ServerApp.port={check_port(port)}", "--ServerApp.port_retries=0"] if port is not None else []
     return command + ([] if browser else ["--no-browser"])
 

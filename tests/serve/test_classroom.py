@@ -96,6 +96,27 @@ def test_lab_command_opens_the_welcome_lesson(tmp_path):
     assert "--LabApp.default_url=/lab/tree/00_welcome.ipynb" in command
 
 
+def test_each_start_of_lab_reopens_only_the_welcome_lesson_not_the_tabs_left_open_last_time(tmp_path, monkeypatch):
+    """`sarcoma-edu lab` gives JupyterLab an empty workspace folder of its own each start (and removes it after), so
+    the lessons left open last time do not all reopen, each with a kernel: only the welcome lesson opens."""
+    monkeypatch.setattr("sys.stdin", open("/dev/null"))  # noqa: SIM115 - not a terminal: never asks
+    started: list[tuple[Path, list[str]]] = []
+
+    def run_server(command, env=None):
+        (folder,) = [Path(w.split("=", 1)[1]) for w in command if w.startswith("--LabApp.workspaces_dir=")]
+        started.append((folder, sorted(p.name for p in folder.iterdir())))
+        (folder / "default-37a8.jupyterlab-workspace").write_text("{}")  # what JupyterLab saves as tabs open
+        return 0
+
+    monkeypatch.setattr(servers, "run_server", run_server)
+    for _ in range(2):
+        assert main(["lab", "--dir", str(tmp_path / "lessons"), "--no-browser"]) == 0
+    (first, first_files), (second, second_files) = started
+    assert first_files == second_files == [] and first != second
+    assert not first.exists() and not second.exists()
+    assert "--LabApp.default_url=/lab/tree/00_welcome.ipynb" in servers.lab_command(tmp_path, workspaces=first)
+
+
 def test_cli_lab_no_start_copies_and_keeps_edits(tmp_path, capsys, monkeypatch):
     """`sarcoma-edu lab --no-start` copies the lessons; run again without a terminal it keeps edits."""
     monkeypatch.setattr("sys.stdin", open("/dev/null"))  # noqa: SIM115 - not a terminal: never asks
