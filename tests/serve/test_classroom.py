@@ -216,6 +216,20 @@ def test_a_port_outside_1_to_65535_is_refused_in_one_line(capsys, command, port)
     assert "--port" in line and "1 to 65535" in line
 
 
+def test_the_teaching_guide_names_exactly_the_lessons_whose_self_check_keeps_a_show_answer():
+    """docs/teaching.md says self-checks are answered first, and names the lessons whose questions keep a
+    "Show answer" (under it, the answer shows before any is given): exactly the lessons that have one."""
+    guide = " ".join((ROOT / "docs" / "teaching.md").read_text(encoding="utf-8").split())
+    (said,) = re.findall(r"each question is answered first .*?\((lesson [^)]*), keep a \"Show answer\"\)", guide)
+    named = {int(n) for n in re.findall(r"\b(\d\d)\b", said)}
+    kept = {
+        int(path.name[:2])
+        for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+        if "<summary>Show answer</summary>" in path.read_text(encoding="utf-8")
+    }
+    assert named == kept and kept
+
+
 @pytest.mark.parametrize("command", ["lab", "present"])
 def test_the_teaching_guide_gives_the_port_range_the_command_takes(capsys, command):
     """docs/teaching.md, `--help` and the check itself agree on --port: 1 to 65535, the lowest and highest accepted."""
