@@ -59,7 +59,29 @@ def test_a_lesson_only_run_and_saved_is_not_taken_for_an_edited_one(tmp_path):
     run.write_text(json.dumps(notebook, indent=2))
     asked = []
     report = lesson_files.copy_lessons(tmp_path, replace_edited=lambda p: asked.append(p.name) or False)
-    assert asked == [] and "03_staging.ipynb" in report.unchanged and report.kept == []
+    assert asked == [] and report.cleared == ["03_staging.ipynb"] and report.kept == []
+
+
+def test_a_lesson_saved_with_its_outputs_by_an_older_release_is_cleared_so_it_reopens_without_model_not_found(
+    tmp_path,
+):
+    """A copy holding the lesson's cells word for word but saved with outputs and widget state is replaced by a clean
+    copy at the next start (the outputs come back with Run All; nothing typed is lost); a clean one is left alone."""
+    lesson_files.copy_lessons(tmp_path)
+    run = tmp_path / "03_staging.ipynb"
+    notebook = json.loads(run.read_text())
+    notebook["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "4c1f", "version_major": 2}}
+    notebook["cells"][-2].update(outputs=[{"output_type": "display_data", "data": view, "metadata": {}}])
+    run.write_text(json.dumps(notebook, indent=1))
+    clean = tmp_path / "02_grade.ipynb"
+    resaved = json.loads(clean.read_text())
+    resaved["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    clean.write_text(json.dumps(resaved, indent=1))  # saved clean by the lab, bytes differing from the lesson's
+    report = lesson_files.copy_lessons(tmp_path, replace_edited=lambda p: pytest.fail(f"asked about {p.name}"))
+    assert report.cleared == ["03_staging.ipynb"] and "02_grade.ipynb" in report.unchanged
+    assert run.read_bytes() == (lesson_files.lessons_dir() / "03_staging.ipynb").read_bytes()
+    assert "outputs saved by an earlier run cleared (Run All brings them back): 03_staging.ipynb" in report.describe()
 
 
 @pytest.mark.parametrize(
