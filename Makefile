@@ -33,7 +33,7 @@ $(BIN)/python:
 	  else echo "python3 -m venv is not available: run 'sudo apt-get install python3-venv' and try again"; exit 1; fi; \
 	fi
 	@echo "Step 1 of 3: making a private Python environment in $(VENV) ..."
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) scripts/keep_talking.py --what "making the environment" -- $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 
 # Reinstall only when pyproject.toml changes. pip shows what it downloads and installs (a few minutes

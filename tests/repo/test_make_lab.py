@@ -28,11 +28,12 @@ def _recipe(target: str) -> str:
 
 def test_the_lab_install_shows_pip_progress_and_names_its_steps():
     """The environment and install steps print 'Step N of 3'; pip runs without --quiet, with its progress bar,
-    through keep_talking.py, which speaks up when pip is silent."""
+    through keep_talking.py, which speaks up when pip is silent, as it does while the environment is made."""
     install = _recipe("$(VENV)/.installed")
     assert "--quiet" not in install and "-q " not in install and "--progress-bar on" in install
     assert "scripts/keep_talking.py" in install.split("pip install")[0]
     assert "Step 2 of 3" in install and "Step 1 of 3" in _recipe("$(BIN)/python")
+    assert 'scripts/keep_talking.py --what "making the environment" -- $(PYTHON) -m venv' in _recipe("$(BIN)/python")
     assert "--quiet" not in _recipe("$(BIN)/python")
     assert "Step 3 of 3: your own copies of the lessons" in _recipe("lab")
 
