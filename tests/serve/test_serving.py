@@ -263,6 +263,36 @@ def test_sigkill_to_present_leaves_no_voila_and_no_kernel_on_the_port(tmp_path):
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def test_sigkill_to_lab_leaves_no_jupyterlab_and_no_kernel_on_the_port(tmp_path):
+    """`kill -9` of `sarcoma-edu lab`: JupyterLab and a kernel it started end too, and the port is free again."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the server dies with its parent through Linux's prctl; elsewhere the next start names it")
+    port, token = _free_port(), os.urandom(8).hex()
+    process = _cli(["lab", "--dir", str(tmp_path / "lessons"), "--port", str(port)], tmp_path, JUPYTER_TOKEN=token)
+    try:
+        _wait_for_line(process, "JupyterLab at")
+        headers = {"Authorization": f"token {token}"}
+        _get(f"http://localhost:{port}/api/status", headers=headers)
+        request = urllib.request.Request(
+            f"http://localhost:{port}/api/kernels", data=b"{}", headers=headers, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            assert json.load(reply)["id"]
+        deadline = time.monotonic() + 30
+        while not (kernels := _kernels(process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        server = psutil.Process(process.pid).children()
+        assert kernels and server
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+        _gone, alive = psutil.wait_procs([*server, *kernels], timeout=30)
+        assert alive == [], f"still running after SIGKILL: {[p.cmdline() for p in alive]}"
+        assert _port_is_free(port)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 def _make_lab(tmp_path: Path, port: int, workspaces: str = "workspaces") -> list[str]:
     """`make lab` as a student runs it, with the copies and the workspace in ``tmp_path`` and this Python's tools."""
     return ["make", "--no-print-directory", "-o", ".venv/.installed", "lab", f"PORT={port}",
