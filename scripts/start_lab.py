@@ -33,16 +33,16 @@ def port_refusal(port: int) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True, help="the port JupyterLab is told to use")
+    parser.add_argument("--port", required=True, help="the port JupyterLab is told to use (make lab PORT=...)")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="the JupyterLab command, after --")
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("give the JupyterLab command after --")
     try:
-        refusal = port_refusal(args.port)
-    except (TypeError, ValueError) as error:
-        print(f"make lab: PORT={args.port} is not a port: {error}", file=sys.stderr)
+        refusal = port_refusal(ports.check_port(int(args.port)))
+    except (TypeError, ValueError):
+        print(f"make lab: PORT={args.port!r} is not a port; expected a whole number from 1 to 65535", file=sys.stderr)
         return 2
     if refusal:
         print(refusal, file=sys.stderr)

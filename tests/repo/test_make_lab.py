@@ -164,3 +164,13 @@ def test_make_lab_becomes_jupyterlab_keeping_its_process_id_and_exit_status():
                                 code], cwd=ROOT, stdout=subprocess.PIPE, text=True)  # fmt: skip
     out, _ = process.communicate(timeout=60)
     assert process.returncode == 4 and out.strip() == str(process.pid)
+
+
+def test_make_lab_with_a_port_that_is_not_one_says_so_in_one_line():
+    """`make lab PORT=abc` (or 70000) stops with one line naming PORT, the value and the range allowed."""
+    for given in ("abc", "70000"):
+        done = subprocess.run([sys.executable, "scripts/start_lab.py", f"--port={given}", "--", "true"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert done.returncode == 2 and done.stderr == (
+            f"make lab: PORT={given!r} is not a port; expected a whole number from 1 to 65535\n"
+        )
