@@ -60,7 +60,9 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def _wait_idle(page) -> None:
+    """Wait until the lesson in front has its kernel connected and idle (the status bar says so too)."""
     page.wait_for_selector(f'{PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=180_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle", exact=True).wait_for(timeout=180_000)
 
 
 def _run_all_and_save(page) -> None:
@@ -69,7 +71,11 @@ def _run_all_and_save(page) -> None:
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     panel = page.locator(PANEL)
-    panel.locator(".jupyter-widgets").first.wait_for(timeout=180_000)
+    try:
+        panel.locator(".jupyter-widgets").first.wait_for(timeout=180_000)
+    except Exception:
+        shot(page, "make_lab_run_all_failed.png")
+        raise
     page.wait_for_function(
         """() => {
             const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
