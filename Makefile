@@ -33,7 +33,7 @@ $(BIN)/python:
 	  else echo "python3 -m venv is not available: run 'sudo apt-get install python3-venv' and try again"; exit 1; fi; \
 	fi
 	@echo "Step 1 of 3: making a private Python environment in $(VENV) ..."
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) scripts/keep_talking.py --what "making the environment" -- $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 
 # Reinstall only when pyproject.toml changes. pip shows what it downloads and installs (a few minutes
@@ -62,7 +62,9 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 # The workspace (the tabs JupyterLab reopens) starts empty each time: only the welcome lesson opens.
 # JupyterLab keeps this terminal busy until Ctrl+C; scripts/lab_ready.py says so, with the address to
 # open, as soon as the server is listening (exec: the server keeps the process id of the shell that started the script).
-# port_retries=0: a PORT already in use stops with JupyterLab's message instead of moving to another port.
+# scripts/start_lab.py refuses a PORT already in use, naming the process that holds it and how to stop it, then
+# becomes JupyterLab, which Linux stops when make dies (even by kill -9), so no server is left holding the port.
+# port_retries=0: JupyterLab never moves to another port than the one printed.
 LESSONS ?= my-lessons
 LESSONS_DIR = $(patsubst ~%,$(HOME)%,$(LESSONS))
 LAB_WORKSPACES := .lab-workspaces
@@ -72,7 +74,7 @@ lab: $(VENV)/.installed
 	@rm -rf $(LAB_WORKSPACES)
 	@$(BIN)/python scripts/lab_ready.py --pid $$$$ & \
 	  JUPYTER_CONFIG_PATH="$(CURDIR)/sarcoma_edu/jupyter/config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
-	  exec $(BIN)/jupyter lab --ServerApp.root_dir='$(LESSONS_DIR)' --LabApp.workspaces_dir=$(LAB_WORKSPACES) \
+	  exec $(BIN)/python scripts/start_lab.py --port=$(PORT) -- $(BIN)/jupyter lab --ServerApp.root_dir='$(LESSONS_DIR)' --LabApp.workspaces_dir=$(LAB_WORKSPACES) \
 	  --port=$(PORT) --ServerApp.port_retries=0 $(ROOT_FLAG) --LabApp.default_url=/lab/tree/00_welcome.ipynb
 
 # The browser test drives Debian's chromium (no browser download) and checks accessibility with

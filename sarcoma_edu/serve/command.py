@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 from sarcoma_edu.common import atomic as _atomic
@@ -126,10 +127,12 @@ def _lab(args: argparse.Namespace) -> int:
         return 0
     port = ports.choose_port(args.port, ports.LAB_PORT)
     _say_port(ports.LAB_PORT if args.port is None else port, port)
-    command = servers.lab_command(report.folder, port, browser=not args.no_browser)
     where = ports.url(port, "/lab/tree/00_welcome.ipynb")
-    print(f"JupyterLab at {where} (the link with its login token follows); press Ctrl+C to stop.", flush=True)
-    return servers.run_server(command, lab_settings.lab_env())  # no news pop-up for students
+    # a workspace of its own for this start: the lessons left open last time do not all reopen, each with a kernel
+    with tempfile.TemporaryDirectory(prefix="sarcoma-edu-lab-workspace-") as workspaces:
+        command = servers.lab_command(report.folder, port, browser=not args.no_browser, workspaces=Path(workspaces))
+        print(f"JupyterLab at {where} (the link with its login token follows); press Ctrl+C to stop.", flush=True)
+        return servers.run_server(command, lab_settings.lab_env())  # no news pop-up for students
 
 
 def _present(args: argparse.Namespace) -> int:

@@ -4,7 +4,9 @@ The lessons ship inside the package (``sarcoma_edu/notebooks`` in an installed c
 in a clone). :func:`resolve` finds one by number, name or path (for ``sarcoma-edu present``);
 :func:`copy_lessons` copies them to a folder of the student's choosing (``sarcoma-edu lab``) and never
 replaces a copy the student has edited unless asked (the example quiz banks go along, into
-``example_banks/``). A copy that was only run and saved is not an edited one.
+``example_banks/``). A copy that was only run and saved is not an edited one; saved with its outputs (as
+releases before the lab's save-without-outputs did), it is replaced by a clean copy, so it does not reopen
+with "Error displaying widget: model not found" in every widget's place.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ class CopyReport:
     unchanged: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    cleared: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         """A few lines for the terminal."""
@@ -98,6 +101,7 @@ class CopyReport:
         for label, names in (
             ("copied", self.copied),
             ("already up to date", self.unchanged),
+            ("outputs saved by an earlier run cleared (Run All brings them back)", self.cleared),
             ("replaced with a fresh copy (yours was backed up next to it)", self.replaced),
             ("kept as you edited them", self.kept),
         ):
@@ -136,8 +140,14 @@ def copy_lessons(folder: str | Path, replace_edited: Callable[[Path], bool] | No
         if not copy.exists():
             _atomic.copy_file(source, copy)
             report.copied.append(name)
-        elif filecmp.cmp(source, copy, shallow=False) or _same_cells(source, copy):
+        elif filecmp.cmp(source, copy, shallow=False):
             report.unchanged.append(name)
+        elif (same := _same_cells(source, copy)) is not None:
+            if same.ran:  # only run, and saved with outputs (an older release): they would reopen as "model not found"
+                _atomic.copy_file(source, copy)
+                report.cleared.append(name)
+            else:
+                report.unchanged.append(name)
         elif replace_edited is not None and replace_edited(copy):
             number = 1
             while (backup := copy.with_name(f"{copy.stem}.edited-{number}{copy.suffix}")).exists():
@@ -150,18 +160,30 @@ def copy_lessons(folder: str | Path, replace_edited: Callable[[Path], bool] | No
     return report
 
 
-def _same_cells(source: Path, copy: Path) -> bool:
+@dataclass(frozen=True)
+class _Same:
+    """A copy holding the lesson's cells word for word; ``ran``: it was saved with outputs or widget state."""
+
+    ran: bool
+
+
+def _same_cells(source: Path, copy: Path) -> _Same | None:
     """Whether two notebooks hold the same cells, word for word: a copy that was only run and saved (outputs,
-    execution counts, metadata) is not a copy the student edited."""
+    execution counts, metadata) is not a copy the student edited. None when they differ."""
     if source.suffix != ".ipynb":
-        return False
+        return None
+    mine, lesson = _cells(copy), _cells(source)
+    if mine is None or lesson is None or mine[0] != lesson[0]:
+        return None
+    return _Same(ran=mine[1])
 
-    def cells(path: Path) -> list[tuple[str, str]] | None:
-        try:
-            notebook = json.loads(path.read_text(encoding="utf-8"))
-            return [(c["cell_type"], "".join(c["source"])) for c in notebook["cells"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
 
-    mine = cells(copy)
-    return mine is not None and mine == cells(source)
+def _cells(path: Path) -> tuple[list[tuple[str, str]], bool] | None:
+    """A notebook's cells (type, text) and whether it was saved with outputs or widget state; None if unreadable."""
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        cells = [(c["cell_type"], "".join(c["source"])) for c in notebook["cells"]]
+        ran = "widgets" in notebook.get("metadata", {}) or any(c.get("outputs") for c in notebook["cells"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return cells, ran

@@ -12,7 +12,7 @@ import socket
 
 from sarcoma_edu.common import checks as _checks
 
-__all__ = ["LAB_PORT", "PRESENT_PORT", "check_port", "choose_port", "port_holder", "port_note", "url"]
+__all__ = ["LAB_PORT", "PRESENT_PORT", "check_port", "choose_port", "port_holder", "port_note", "port_problem", "url"]
 
 LAB_PORT, PRESENT_PORT = 8888, 8866
 _PORTS = (1, 65535)
@@ -72,6 +72,14 @@ def port_holder(port: int) -> str | None:
     return "; ".join(shown) or None
 
 
+def port_problem(port: int) -> str | None:
+    """Why a server could not listen on ``port``, naming the process that holds it and how to stop it, e.g. "is in
+    use by another program (process 4242 (...); stop it with: kill 4242)"; None when the port is free."""
+    problem = _port_problem(check_port(port))
+    holder = port_holder(port) if problem and problem.startswith("is in use") else None
+    return f"{problem} ({holder})" if holder else problem
+
+
 def port_note(default: int, chosen: int) -> str | None:
     """A line naming the process still on ``default`` and how to stop it, when ``chosen`` differs; else None."""
     if chosen == default:
@@ -92,11 +100,10 @@ def choose_port(port: object | None, default: int) -> int:
     """
     if port is not None:
         number = check_port(port)
-        problem = _port_problem(number)
+        problem = port_problem(number)
         if problem:
-            holder = port_holder(number) if problem.startswith("is in use") else None
-            held = f" ({holder})" if holder else ""
-            raise ValueError(f"port={number} {problem}{held}; choose another port (1024-65535) or leave it out")
+            allowed = "1-65535; below 1024 usually needs administrator rights"
+            raise ValueError(f"port={number} {problem}; choose another port ({allowed}) or leave it out")
         return number
     for candidate in range(default, min(default + 50, _PORTS[1] + 1)):
         if _port_problem(candidate) is None:

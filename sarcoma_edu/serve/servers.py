@@ -17,21 +17,30 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 from sarcoma_edu.display import presentation
 from sarcoma_edu.serve.ports import check_port
 
-__all__ = ["lab_command", "present_command", "present_env", "run_server"]
+__all__ = ["exec_with_parent", "lab_command", "present_command", "present_env", "run_server"]
 
 
 def _root_flag() -> list[str]:
     return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
 
 
-def lab_command(folder: Path, port: int | None = None, browser: bool = True) -> list[str]:
-    """The command that opens JupyterLab on ``folder`` at the welcome lesson (on exactly ``port``)."""
+def lab_command(
+    folder: Path, port: int | None = None, browser: bool = True, workspaces: Path | None = None
+) -> list[str]:
+    """The command that opens JupyterLab on ``folder`` at the welcome lesson (on exactly ``port``).
+
+    With ``workspaces`` JupyterLab keeps its workspaces (the tabs it reopens at the next start) in that
+    folder instead of the user's settings: given a new empty folder, it opens only the welcome lesson,
+    not every lesson left open last time with a kernel each.
+    """
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
     command += ["--LabApp.default_url=/lab/tree/00_welcome.ipynb", *_root_flag()]
+    command += [f"--LabApp.workspaces_dir={workspaces}"] if workspaces is not None else []
     command += [f"--ServerApp.port={check_port(port)}", "--ServerApp.port_retries=0"] if port is not None else []
     return command + ([] if browser else ["--no-browser"])
 
@@ -106,26 +115,43 @@ def _stop(child: subprocess.Popen, how: int, grace: float) -> None:
                 process.kill()
 
 
+def _prctl() -> Callable[..., int] | None:
+    """Linux's ``prctl``, or None where there is none (macOS, Windows)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def _stop_when_parent_dies(prctl: Callable[..., int], parent: int) -> None:
+    """Ask Linux to send this process SIGTERM when its parent ``parent`` dies (kept across ``exec``)."""
+    prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the line above: stop now
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _die_with_parent() -> Callable[[], None] | None:
     """A function for the server's child process that asks Linux to send it SIGTERM when its parent dies.
 
     Prepared in the parent (``preexec_fn`` runs between fork and exec, where loading a library is
     unsafe); None where there is no ``prctl`` (macOS, Windows).
     """
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    parent = os.getpid()
+    prctl, parent = _prctl(), os.getpid()
+    return None if prctl is None else lambda: _stop_when_parent_dies(prctl, parent)
 
-    def preexec() -> None:
-        prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # the parent died before the line above: stop now
-            os.kill(os.getpid(), signal.SIGTERM)
 
-    return preexec
+def exec_with_parent(command: list[str], env: Mapping[str, str] | None = None) -> NoReturn:
+    """Become ``command`` (``exec``, keeping this process id), which Linux stops with SIGTERM when this process's
+    parent dies, even by SIGKILL (``make lab``: JupyterLab ends with the ``make`` that started it).
+
+    Elsewhere than Linux the command simply runs in this process's place.
+    """
+    prctl = _prctl()
+    if prctl is not None:
+        _stop_when_parent_dies(prctl, os.getppid())
+    os.execvpe(command[0], command, {**os.environ, **(env or {})})
 
 
 def run_server(command: list[str], env: Mapping[str, str] | None = None, grace: float = 15.0) -> int:

@@ -52,7 +52,8 @@ class _Tables(HTMLParser):
 
 
 def table_problems(html: str) -> list[str]:
-    """What makes the tables in one HTML output hard to read: cut text, an unnamed column, row numbers."""
+    """What makes the tables in one HTML output hard to read: cut text, an unnamed column, a column named as in code
+    (``size_cm``), row numbers."""
     parser = _Tables()
     parser.feed(html)
     problems = []
@@ -61,6 +62,7 @@ def table_problems(html: str) -> list[str]:
         problems += [f"table {number}: cut text {text!r}" for text in cells if text.endswith(CUT)]
         if table["head"] and not table["head"][0]:
             problems.append(f"table {number}: a first column without a header (an index)")
+        problems += [f"table {number}: a column named in code, {name!r}" for name in table["head"] if "_" in name]
         firsts = [row[0] for row in table["rows"] if row]
         if (
             firsts
@@ -81,6 +83,7 @@ def test_the_table_check_finds_what_pandas_shows_by_default():
     with pd.option_context("display.max_colwidth", 50):
         problems = table_problems(frame._repr_html_())  # what JupyterLab shows without the toolkit
     assert any("cut text" in p for p in problems) and any("without a header" in p for p in problems)
+    assert any("named in code, 'size_cm'" in p for p in table_problems(pd.DataFrame({"size_cm": [7.0]}).to_html()))
     assert table_problems(table_html(frame)) == []
 
 
@@ -103,7 +106,7 @@ def executed(tmp_path_factory):
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_every_table_a_lesson_shows_is_whole_and_without_row_numbers(path, executed):
     """No table a lesson shows, before or after its predictions are answered, has text cut to '…', an unnamed index
-    column or row numbers; text tables are whole."""
+    column, a column named as in code or row numbers; text tables are whole."""
     problems, tables = [], 0
     notebook, revealed = executed(path)
     for number, shown in enumerate(revealed, start=1):

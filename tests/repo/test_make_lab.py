@@ -7,6 +7,7 @@ import importlib.util
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -27,11 +28,12 @@ def _recipe(target: str) -> str:
 
 def test_the_lab_install_shows_pip_progress_and_names_its_steps():
     """The environment and install steps print 'Step N of 3'; pip runs without --quiet, with its progress bar,
-    through keep_talking.py, which speaks up when pip is silent."""
+    through keep_talking.py, which speaks up when pip is silent, as it does while the environment is made."""
     install = _recipe("$(VENV)/.installed")
     assert "--quiet" not in install and "-q " not in install and "--progress-bar on" in install
     assert "scripts/keep_talking.py" in install.split("pip install")[0]
     assert "Step 2 of 3" in install and "Step 1 of 3" in _recipe("$(BIN)/python")
+    assert 'scripts/keep_talking.py --what "making the environment" -- $(PYTHON) -m venv' in _recipe("$(BIN)/python")
     assert "--quiet" not in _recipe("$(BIN)/python")
     assert "Step 3 of 3: your own copies of the lessons" in _recipe("lab")
 
@@ -94,7 +96,9 @@ def test_make_lab_starts_the_ready_message_beside_jupyterlab_on_the_chosen_port(
     """`make -n lab PORT=9123` runs lab_ready.py with the server's process id and JupyterLab on port 9123."""
     commands = _dry_run("PORT=9123")
     assert "scripts/lab_ready.py --pid $$ &" in commands
-    assert re.search(r"exec \S*jupyter lab .*--port=9123 --ServerApp.port_retries=0", commands.replace("\\\n", " "))
+    started = r"exec \S*python scripts/start_lab.py --port=9123 -- \S*jupyter lab .*--port=9123 "
+    started += r"--ServerApp.port_retries=0"
+    assert re.search(started, commands.replace("\\\n", " "))
     assert "--LabApp.default_url=/lab/tree/00_welcome.ipynb" in commands
     if os.geteuid() == 0:  # JupyterLab refuses root unless told
         assert "--allow-root" in commands
@@ -127,3 +131,46 @@ def test_the_ready_message_stays_quiet_when_the_server_stopped_first(tmp_path, c
     finished.wait()
     assert lab_ready.wait(finished.pid, "lab", timeout=5, folder=tmp_path, poll=0.05) == 0
     assert capsys.readouterr().out == ""
+
+
+_START_LAB = importlib.util.spec_from_file_location("start_lab", ROOT / "scripts" / "start_lab.py")
+start_lab = importlib.util.module_from_spec(_START_LAB)
+_START_LAB.loader.exec_module(start_lab)
+
+
+def test_make_lab_on_a_port_in_use_names_the_process_holding_it_and_how_to_stop_it():
+    """start_lab.py refuses a port another process listens on, naming its process id, `kill PID` and `make lab PORT=`;
+    a free port is not refused."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        refusal = start_lab.port_refusal(port)
+        done = subprocess.run([sys.executable, "scripts/start_lab.py", f"--port={port}", "--", "true"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert refusal.startswith(f"make lab: port {port} is in use by another program (process {os.getpid()} (")
+    assert f"stop it with: kill {os.getpid()}" in refusal and "make lab PORT=" in refusal
+    assert done.returncode == 1 and done.stdout == "" and f"make lab: port {port} is in use" in done.stderr
+    assert start_lab.port_refusal(port) is None
+
+
+def test_make_lab_becomes_jupyterlab_keeping_its_process_id_and_exit_status():
+    """On a free port start_lab.py runs the command in its own place (the process id lab_ready.py waits for)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = "import os, sys; print(os.getpid()); sys.exit(4)"
+    process = subprocess.Popen([sys.executable, "scripts/start_lab.py", f"--port={port}", "--", sys.executable, "-c",
+                                code], cwd=ROOT, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 4 and out.strip() == str(process.pid)
+
+
+def test_make_lab_with_a_port_that_is_not_one_says_so_in_one_line():
+    """`make lab PORT=abc` (or 70000) stops with one line naming PORT, the value and the range allowed."""
+    for given in ("abc", "70000"):
+        done = subprocess.run([sys.executable, "scripts/start_lab.py", f"--port={given}", "--", "true"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert done.returncode == 2 and done.stderr == (
+            f"make lab: PORT={given!r} is not a port; expected a whole number from 1 to 65535\n"
+        )

@@ -59,7 +59,29 @@ def test_a_lesson_only_run_and_saved_is_not_taken_for_an_edited_one(tmp_path):
     run.write_text(json.dumps(notebook, indent=2))
     asked = []
     report = lesson_files.copy_lessons(tmp_path, replace_edited=lambda p: asked.append(p.name) or False)
-    assert asked == [] and "03_staging.ipynb" in report.unchanged and report.kept == []
+    assert asked == [] and report.cleared == ["03_staging.ipynb"] and report.kept == []
+
+
+def test_a_lesson_saved_with_its_outputs_by_an_older_release_is_cleared_so_it_reopens_without_model_not_found(
+    tmp_path,
+):
+    """A copy holding the lesson's cells word for word but saved with outputs and widget state is replaced by a clean
+    copy at the next start (the outputs come back with Run All; nothing typed is lost); a clean one is left alone."""
+    lesson_files.copy_lessons(tmp_path)
+    run = tmp_path / "03_staging.ipynb"
+    notebook = json.loads(run.read_text())
+    notebook["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "4c1f", "version_major": 2}}
+    notebook["cells"][-2].update(outputs=[{"output_type": "display_data", "data": view, "metadata": {}}])
+    run.write_text(json.dumps(notebook, indent=1))
+    clean = tmp_path / "02_grade.ipynb"
+    resaved = json.loads(clean.read_text())
+    resaved["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    clean.write_text(json.dumps(resaved, indent=1))  # saved clean by the lab, bytes differing from the lesson's
+    report = lesson_files.copy_lessons(tmp_path, replace_edited=lambda p: pytest.fail(f"asked about {p.name}"))
+    assert report.cleared == ["03_staging.ipynb"] and "02_grade.ipynb" in report.unchanged
+    assert run.read_bytes() == (lesson_files.lessons_dir() / "03_staging.ipynb").read_bytes()
+    assert "outputs saved by an earlier run cleared (Run All brings them back): 03_staging.ipynb" in report.describe()
 
 
 @pytest.mark.parametrize(
@@ -94,6 +116,27 @@ def test_lab_command_opens_the_welcome_lesson(tmp_path):
     command = servers.lab_command(tmp_path, 8890, browser=False)
     assert f"--ServerApp.root_dir={tmp_path}" in command and "--no-browser" in command
     assert "--LabApp.default_url=/lab/tree/00_welcome.ipynb" in command
+
+
+def test_each_start_of_lab_reopens_only_the_welcome_lesson_not_the_tabs_left_open_last_time(tmp_path, monkeypatch):
+    """`sarcoma-edu lab` gives JupyterLab an empty workspace folder of its own each start (and removes it after), so
+    the lessons left open last time do not all reopen, each with a kernel: only the welcome lesson opens."""
+    monkeypatch.setattr("sys.stdin", open("/dev/null"))  # noqa: SIM115 - not a terminal: never asks
+    started: list[tuple[Path, list[str]]] = []
+
+    def run_server(command, env=None):
+        (folder,) = [Path(w.split("=", 1)[1]) for w in command if w.startswith("--LabApp.workspaces_dir=")]
+        started.append((folder, sorted(p.name for p in folder.iterdir())))
+        (folder / "default-37a8.jupyterlab-workspace").write_text("{}")  # what JupyterLab saves as tabs open
+        return 0
+
+    monkeypatch.setattr(servers, "run_server", run_server)
+    for _ in range(2):
+        assert main(["lab", "--dir", str(tmp_path / "lessons"), "--no-browser"]) == 0
+    (first, first_files), (second, second_files) = started
+    assert first_files == second_files == [] and first != second
+    assert not first.exists() and not second.exists()
+    assert "--LabApp.default_url=/lab/tree/00_welcome.ipynb" in servers.lab_command(tmp_path, workspaces=first)
 
 
 def test_cli_lab_no_start_copies_and_keeps_edits(tmp_path, capsys, monkeypatch):
@@ -193,6 +236,36 @@ def test_a_port_outside_1_to_65535_is_refused_in_one_line(capsys, command, port)
     argv = ["lab", "--no-start", "--port", port] if command == "lab" else ["present", "03", "--port", port]
     line = _one_error_line(capsys, argv)
     assert "--port" in line and "1 to 65535" in line
+
+
+def test_the_teaching_guide_names_exactly_the_lessons_whose_self_check_keeps_a_show_answer():
+    """docs/teaching.md says self-checks are answered first, and names the lessons whose questions keep a
+    "Show answer" (under it, the answer shows before any is given): exactly the lessons that have one."""
+    guide = " ".join((ROOT / "docs" / "teaching.md").read_text(encoding="utf-8").split())
+    (said,) = re.findall(r"each question is answered first .*?\((lesson [^)]*), keep a \"Show answer\"\)", guide)
+    named = {int(n) for n in re.findall(r"\b(\d\d)\b", said)}
+    kept = {
+        int(path.name[:2])
+        for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+        if "<summary>Show answer</summary>" in path.read_text(encoding="utf-8")
+    }
+    assert named == kept and kept
+
+
+@pytest.mark.parametrize("command", ["lab", "present"])
+def test_the_teaching_guide_gives_the_port_range_the_command_takes(capsys, command):
+    """docs/teaching.md, `--help` and the check itself agree on --port: 1 to 65535, the lowest and highest accepted."""
+    guide = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    stated = r"\| a given port \((\d+)\N{EN DASH}(\d+); ports below 1024 usually need administrator rights\)"
+    ((low, high),) = re.findall(stated, guide)
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert f"port for {'JupyterLab' if command == 'lab' else 'Voila'}, {low}-{high}" in shown
+    assert ports.check_port(int(low)) == int(low) and ports.check_port(int(high)) == int(high)
+    for outside in (int(low) - 1, int(high) + 1):
+        with pytest.raises(ValueError, match=f"expected a whole number from {low} to {high}"):
+            ports.check_port(outside)
 
 
 def test_a_port_in_use_is_refused_instead_of_serving_elsewhere(capsys):

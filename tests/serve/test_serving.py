@@ -263,6 +263,85 @@ def test_sigkill_to_present_leaves_no_voila_and_no_kernel_on_the_port(tmp_path):
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def test_sigkill_to_lab_leaves_no_jupyterlab_and_no_kernel_on_the_port(tmp_path):
+    """`kill -9` of `sarcoma-edu lab`: JupyterLab and a kernel it started end too, and the port is free again."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the server dies with its parent through Linux's prctl; elsewhere the next start names it")
+    port, token = _free_port(), os.urandom(8).hex()
+    process = _cli(["lab", "--dir", str(tmp_path / "lessons"), "--port", str(port)], tmp_path, JUPYTER_TOKEN=token)
+    try:
+        _wait_for_line(process, "JupyterLab at")
+        headers = {"Authorization": f"token {token}"}
+        _get(f"http://localhost:{port}/api/status", headers=headers)
+        request = urllib.request.Request(
+            f"http://localhost:{port}/api/kernels", data=b"{}", headers=headers, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            assert json.load(reply)["id"]
+        deadline = time.monotonic() + 30
+        while not (kernels := _kernels(process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        server = psutil.Process(process.pid).children()
+        assert kernels and server
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+        _gone, alive = psutil.wait_procs([*server, *kernels], timeout=30)
+        assert alive == [], f"still running after SIGKILL: {[p.cmdline() for p in alive]}"
+        assert _port_is_free(port)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _make_lab(tmp_path: Path, port: int, workspaces: str = "workspaces") -> list[str]:
+    """`make lab` as a student runs it, with the copies and the workspace in ``tmp_path`` and this Python's tools."""
+    return ["make", "--no-print-directory", "-o", ".venv/.installed", "lab", f"PORT={port}",
+            f"LESSONS={tmp_path / 'lessons'}", f"LAB_WORKSPACES={tmp_path / workspaces}",
+            f"BIN={Path(sys.executable).parent}"]  # fmt: skip
+
+
+def test_kill_9_of_make_lab_stops_jupyterlab_and_its_kernel_and_the_next_start_gets_the_port(tmp_path):
+    """`kill -9` of `make lab`: JupyterLab and the kernel it started end too, and `make lab` starts again on the port;
+    while a server still holds it, `make lab` names the process and the command that stops it."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("JupyterLab dies with make through Linux's prctl; elsewhere the next start names it")
+    port = _free_port()
+    nothing = {"BROWSER": "true"}  # the browser JupyterLab opens is `true`, which opens nothing
+    process = subprocess.Popen(
+        _make_lab(tmp_path, port), cwd=ROOT, env={**_env(tmp_path), **nothing}, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        _wait_for_line(process, "JupyterLab is ready. Open this address", seconds=120)  # listening
+        line = _wait_for_line(process, f"http://localhost:{port}/lab/tree/00_welcome.ipynb?token=")
+        token = line.split("?token=", 1)[1].strip()
+        headers = {"Authorization": f"token {token}"}
+        kernels_api = f"http://localhost:{port}/api/kernels"
+        request = urllib.request.Request(kernels_api, data=b"{}", headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            assert json.load(reply)["id"]
+        deadline = time.monotonic() + 30
+        while not (kernels := _kernels(process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        (server,) = psutil.Process(process.pid).children()  # make's shell, become JupyterLab (exec)
+        assert kernels and "jupyter" in " ".join(server.cmdline()), "JupyterLab started no kernel"
+        again = subprocess.run(
+            _make_lab(tmp_path, port, "other"), cwd=ROOT, env=_env(tmp_path), capture_output=True, text=True,
+            timeout=120, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert again.returncode != 0
+        assert f"make lab: port {port} is in use by another program (process {server.pid} (" in again.stderr
+        assert f"stop it with: kill {server.pid}" in again.stderr and "make lab PORT=" in again.stderr
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+        _gone, alive = psutil.wait_procs([server, *kernels], timeout=30)
+        assert alive == [], f"still running after kill -9 of make lab: {[p.cmdline() for p in alive]}"
+        assert _port_is_free(port)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 _HOLDER = """
 import socket, sys, time
 listener = socket.socket()
