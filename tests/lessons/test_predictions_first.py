@@ -40,7 +40,7 @@ SETTLES = [
     ("01_what_is_sarcoma", "ex-01-not-inherited", "Past radiation therapy other", "the risk factor table"),
     ("01_what_is_sarcoma", "ex-01-li-fraumeni-gene", "Li-Fraumeni syndrome TP53", "the syndromes and their genes"),
     ("01_what_is_sarcoma", "ex-01-li-fraumeni-gene", "Li-Fraumeni syndrome inherited syndrome TP53", "the explorer"),
-    ("01_what_is_sarcoma", "ex-01-myxoid-extra-tests", "Whole-spine MRI myxoid_liposarcoma", "the staging tests"),
+    ("01_what_is_sarcoma", "ex-01-myxoid-extra-tests", "Whole-spine MRI Added for myxoid", "the staging tests"),
     ("02_grade", "ex-02-total-score", "= total 8", "the FNCLCC explanation, printed and in the calculator"),
     ("02_grade", "ex-02-grade-2-to-3", "FNCLCC: total score (2-8) and grade, by the three", "the FNCLCC figure's text"),
     ("02_grade", "ex-02-high-grade-by-definition", "extraskeletal Ewing sarcoma FNCLCC: high grade", "the table"),
