@@ -57,6 +57,7 @@ SETTLES = [
     ("04_metastasis", "ex-04-blood-route", "get into the blood and travel through blood vessels", "the routes"),
     ("04_metastasis", "ex-04-myxoid-where", "blood to abdomen, blood to bone and spine", "the pathway figure's key"),
     ("04_metastasis", "ex-04-nodes-share", "3.5% of 89,870 patients", "the reference's figures on lymph nodes"),
+    ("04_metastasis", "ex-04-nodes-share", "2.6% of 1,772 patients", "the reference's figures on lymph nodes"),
     ("04_metastasis", "ex-04-retro-local", "35.0% at 10 years", "the retroperitoneal figures, shown and printed"),
     ("05_treatment", "ex-05-only-cure", "surgery is the most common treatment and the only way to cure", "modalities"),
     ("05_treatment", "ex-05-ifosfamide-status", "ifosfamide cytotoxic off-label", "the drug catalog"),
@@ -68,6 +69,7 @@ SETTLES = [
         "the plan, printed",
     ),
     ("05_treatment", "ex-05-wound", "35% against 17%", "the feedback (the comparison itself is the lesson's text)"),
+    ("05_treatment", "ex-05-wound", "35% vs 17%", "the plan of radiation before surgery, printed"),
     ("06_cases", "ex-06-most-common-site", "extremity 89", "the count by site"),
     ("06_cases", "ex-06-most-common-site", "site:extremity 45", "how the cohort was made"),
     ("06_cases", "ex-06-no-group-sites", "visceral 33 head_and_neck 15", "the unstaged patients by site"),
@@ -195,6 +197,17 @@ def test_every_prediction_has_words_that_settle_it_and_every_cell_that_waits_is_
             asked = {i for earlier in cells[:number] for i in re.findall(r'predict\(\s*"(ex-[\w-]+)"', earlier)}
             assert _waits_for(source) <= asked, f"{path.name}: it waits for a prediction not asked above it:\n{source}"
     assert found == listed
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.name)
+def test_the_sources_where_run_all_leaves_the_page_give_no_prediction_away(path):
+    """Run All leaves the page at the lesson's end, its Sources: they name what each source is about, not the
+    figures that settle a prediction of any lesson (lesson 00 lists the sources of all)."""
+    notebook = nbformat.read(path, as_version=4)
+    sources = [c.source for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("## Sources")]
+    assert sources, f"{path.name} has no Sources"
+    plain = re.sub(r"\s+", " ", re.sub(r"\]\([^)]*\)", "]", sources[-1]))
+    assert [(prediction, words) for _, prediction, words, _ in SETTLES if words in plain] == []
 
 
 @pytest.mark.parametrize("lesson", sorted({row[0] for row in SETTLES}), ids=lambda lesson: f"{lesson}.ipynb")
