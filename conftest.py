@@ -11,8 +11,11 @@ sends the tests that must share a worker to one worker, in order: the cells of o
 them in one kernel) and then the lesson's table and predictions-first tests (they read that run,
 ``tests/lessons/lesson_runs.py``),
 the hub class (one hub for all its tests), and one lesson's browser tests (one Run All read three ways);
-every other test goes on its own to whichever worker is free. The groups are
-chosen by test id here, not by xdist's ``xdist_group`` marker, which pytest 9.2 no longer passes on.
+every other slow test goes on its own, and the quick tests of one file go together (their module fixtures
+are then built once). The groups are chosen by test id here, not by xdist's ``xdist_group`` marker, which
+pytest 9.2 no longer passes on. The longest groups are handed out first (a hub class, a lesson run, a
+browser test, then the other slow tests, then the files of quick tests, biggest first), so that no long
+group starts last and leaves one worker running alone at the end.
 
 **Checked outputs.** nbval compares a cell's new output with the output stored in the notebook, and skips the
 comparison when the stored cell never ran. Our notebooks are committed stripped, so the expected
@@ -53,6 +56,7 @@ SLOW = {
         "tests/serve/test_lab_settings.py::test_a_jupyterlab_started_with_the_defaults_serves_them",
         "tests/progress/test_progress_migration.py::test_several_processes_opening_one_old_file_at_once_upgrade_it_once",
         "tests/progress/test_progress_corrupt.py::test_four_processes_on_one_broken_file_make_one_copy_and_keep_every_answer",
+        "tests/progress/test_progress.py::test_several_processes_recording_at_once_lose_nothing",
         "tests/live/test_many_students.py",
         "tests/live/test_unix_users.py",
     ],
@@ -75,6 +79,7 @@ SLOW = {
         "tests/clinical/test_cohort.py::test_a_thousand_generated_cohorts_have_no_impossible_patients",
         "tests/course/test_quiz.py::test_every_generated_question_over_3000_seeds_is_keyed_by_the_library_and_no_feedback_contradicts_it",
         "tests/course/test_quiz.py::test_generated_answer_is_the_librarys_answer_and_distractors_differ",
+        "tests/course/test_spread_keys.py",
     ],
     "recomputes every computed key once per changed table row": [
         "tests/course/test_key_check.py::test_each_stage_group_row_changed_reports_every_item_resting_on_it_and_nothing_else",
@@ -180,7 +185,23 @@ def worker_group(nodeid: str) -> str:
         return path
     if path == "tests/browser/test_lessons.py" and name.endswith("]"):  # one lesson's Run All, read three ways
         return f"{path}[{name.split('[', 1)[1]}"
-    return nodeid
+    if _slow(nodeid):
+        return nodeid
+    return path  # the quick tests of one file
+
+
+# Rough seconds a group takes on two busy cores, only to hand out the longest first (the order, not the figures,
+# matters): a hub class; a lesson run by nbval or in the browser; any other slow test; a quick test.
+_GROUP_SECONDS = (("tests/hub/", 120.0), ("notebooks/", 40.0), ("tests/browser/", 35.0))
+_SLOW_SECONDS, _QUICK_SECONDS = 10.0, 0.03
+
+
+def group_seconds(group: str, nodeids: list[str]) -> float:
+    """An estimate of how long a group of tests runs, by where it lives and how many quick tests it has."""
+    for prefix, seconds in _GROUP_SECONDS:
+        if group.startswith(prefix):
+            return seconds
+    return sum(_SLOW_SECONDS if _slow(nodeid) else _QUICK_SECONDS for nodeid in nodeids)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -191,10 +212,20 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     class TogetherScheduling(LoadScopeScheduling):
-        """xdist's scope scheduler with ``worker_group`` as the scope: the biggest groups start first."""
+        """xdist's scope scheduler with ``worker_group`` as the scope, the longest groups handed out first."""
+
+        _ordered = False
 
         def _split_scope(self, nodeid: str) -> str:
             return worker_group(nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            if not self._ordered:  # the queue is complete on the first hand-out: order it once, longest first
+                queue = sorted(self.workqueue.items(), key=lambda unit: -group_seconds(unit[0], list(unit[1])))
+                self.workqueue.clear()
+                self.workqueue.update(queue)
+                self._ordered = True
+            super()._assign_work_unit(node)
 
     return TogetherScheduling(config, log)
 

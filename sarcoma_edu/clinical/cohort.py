@@ -2,7 +2,9 @@
 
 The distributions are the table ``datasets/cohort_parameters.csv``: each row says whether its
 value comes from the reference (site shares, nodal spread) or is a teaching assumption (the split
-of intra-abdominal sites, metastasis at diagnosis, size, grade, age, the histology mix).
+of intra-abdominal sites, metastasis at diagnosis, size, grade, age, the histology mix). The
+histology is drawn without regard to the site or the age: the reference gives no link between them,
+so a synthetic patient may not be typical of its subtype, and the cohort's widgets say so.
 
 No patient is impossible: histology constrains grade both ways and spread. The floor is FNCLCC
 arithmetic (a differentiation score of 3 totals at least 4, so never G1), histologies high grade
@@ -65,6 +67,13 @@ def _grade_floors() -> dict[str, str]:
     }
 
 
+@functools.cache
+def _high_grade_by_definition() -> list[str]:
+    """The histologies that are high grade by definition (``histologies.csv``)."""
+    table = load_table("histologies.csv")
+    return list(table.histology[table.high_grade_by_definition == "true"])
+
+
 def _constraints(params: dict[str, str], kind: str) -> dict[str, tuple[str, ...]]:
     """Per-histology teaching constraints (``kind:HISTOLOGY`` rows, values joined by ``|``), checked."""
     allowed = {"grade_allowed": GRADE_CODES, "spread_none": ("nodes", "metastasis")}[kind]
@@ -123,8 +132,7 @@ def generate(n: int = COHORT_N, seed: int = COHORT_SEED) -> pd.DataFrame:
 
     grade_p = np.array([_number(params, f"grade:{g}") for g in GRADE_CODES])
     grade = rng.choice(list(GRADE_CODES), size=count, p=grade_p / grade_p.sum()).astype(object)
-    high_by_definition = set(load_table("histologies.csv").query("high_grade_by_definition == 'true'").histology)
-    grade[np.isin(histology, list(high_by_definition))] = "G3"
+    grade[np.isin(histology, _high_grade_by_definition())] = "G3"
     for hist, floor in _grade_floors().items():  # e.g. differentiation 3 cannot total less than 4 (G2)
         too_low = (histology == hist) & (grade != "GX") & (grade.astype(str) < floor)
         grade[too_low] = floor

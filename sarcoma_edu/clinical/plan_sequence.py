@@ -35,8 +35,11 @@ def phase_row(phase_id: str) -> dict[str, str]:
 def plan_rule(found: Situation, path: str, modality: str, action: str, timing: str | None = None) -> dict | None:
     """The first row of ``plan_rules.csv`` that fits the patient, the kind of plan, the choice and the action.
 
-    Rows are in order, the most particular first (a site, stage or grade before the general row).
-    A row whose site is ``any`` is for a patient given by a stage word alone, whose site is not known.
+    Rows are in order, the most particular first (a site, stage, grade or reading before the general row).
+    A row whose site is ``any`` is for a patient given by a stage word alone, whose site is not known. A row
+    with a ``reading`` is for a patient who can be read under that PDQ list (a site without a stage group read
+    as stage IV for distant metastasis, or as stage III with lymph node spread), so such a patient's plan says
+    what the list it is planned by says, as at a site with stage groups.
     The returned row's ``note`` carries its ``limb_note`` for a limb tumour.
     """
     for row in table_rows("plan_rules.csv"):
@@ -45,6 +48,7 @@ def plan_rule(found: Situation, path: str, modality: str, action: str, timing: s
             and row["site"] in ("", found.site)
             and row["stage"] in ("", found.stage)
             and (row["grade"] == "" or (found.grade or "") in row["grade"].split("|"))
+            and row["reading"] in ("", found.situation, *found.other_readings)
             and matches(row["path"], path)
             and row["modality"] == modality
             and row["action"] == action
@@ -145,4 +149,7 @@ def sequence(
             notes.append((left_out or kept)["note"])
             main = "chemoradiation_main" if kept else main
         return [main, "follow_up"], notes
+    if radiation != "none":  # a note where a list says something of radiation around its operation (a recurrence)
+        kept = plan_rule(found, path, "radiation", "keep", radiation)
+        notes += [kept["note"]] if kept else []
     return [*_local(found, path, radiation, chemotherapy, notes), "follow_up"], notes

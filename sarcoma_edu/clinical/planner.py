@@ -20,6 +20,7 @@ from sarcoma_edu.clinical.provenance import looked_up
 from sarcoma_edu.clinical.situations import Situation, find_situation
 from sarcoma_edu.clinical.staging import StageResult
 from sarcoma_edu.clinical.tables import table_rows
+from sarcoma_edu.clinical.treatment import pdq_headings, pdq_options
 from sarcoma_edu.clinical.treatment_plan import Phase, TreatmentPlan, weeks
 from sarcoma_edu.common import checks as _checks
 
@@ -28,6 +29,7 @@ __all__ = ["plan_treatment"]
 _RADIATION = ("before", "after", "none")
 _CHEMO = ("before", "after", "none")
 _SURGERY_PHASES = ("surgery", "surgery_nodes")
+_SYSTEMIC_PATHS = ("systemic", "systemic_recurrence")  # nothing is operated on: the plan is the list's systemic options
 
 
 @functools.cache
@@ -44,6 +46,15 @@ def _phase_text(phase_id: str, row: dict[str, str], found: Situation) -> tuple[s
     looked_up("surgical_margins.csv", margin)
     sources = dict.fromkeys(part.strip() for part in f"{row['source']}; {margin['source']}".split(";"))
     return f"{row['note']}. {margin['margin_aim']}", why, "; ".join(sources)
+
+
+def _offers_trial(found: Situation, path: str, drug: str | None) -> bool:
+    """Whether the plan offers a clinical trial: all the systemic options of a patient's PDQ list that has a trial
+    (a recurrence nothing is operated on), or a drug that a PDQ list names for a trial, wherever it is chosen."""
+    has_trial = [s for s in pdq_headings() if any("clinical trial" in o.modalities for o in pdq_options(s))]
+    trial_drugs = {d for s in has_trial for o in pdq_options(s) if "clinical trial" in o.modalities for d in o.drugs}
+    readings = (found.situation, *found.other_readings)
+    return (path in _SYSTEMIC_PATHS and any(s in has_trial for s in readings)) or drug in trial_drugs
 
 
 def plan_treatment(
@@ -69,9 +80,11 @@ def plan_treatment(
     PDQ's high-dose radiation, a tumour without a stage group radiation as the main treatment (ACS),
     and a note says what became of the radiation chosen, since there is no operation for it to come
     before or after. With chemotherapy chosen the radiation is given with it (chemoradiation, ACS) for
-    stage II-III and for a tumour without a stage group that is not low grade; a stage I tumour, and
-    a low-grade (G1 or GX) one without a stage group, gets radiation alone. The notes and defaults
-    come from ``datasets/plan_rules.csv``.
+    stage II-III and for a tumour without a stage group of grade G2 or G3; a stage I tumour, and
+    one of low or unknown grade (G1 or GX, which the stage tables group together) without a stage group, gets
+    radiation alone. Where the plan offers a clinical trial (a recurrence that nothing is operated on, or a drug
+    that a PDQ list names for a trial), it says that trials can be entered before, during or after treatment.
+    The notes and defaults come from ``datasets/plan_rules.csv``.
 
     Args:
         result_or_stage: as for :func:`~sarcoma_edu.clinical.treatment.treatment_options`.
@@ -128,7 +141,7 @@ def plan_treatment(
     chosen: list[str] = []
     radiation_chosen = radiation is not None
     if radiation is None:
-        default = plan_rule(found, "any", "radiation", "default")
+        default = plan_rule(found, path, "radiation", "default")
         radiation = default["timing"] if default else "none"
         if default and path in ("local", "remove_all", "neoadjuvant"):
             chosen.append(default["note"])  # said where the plan has an operation for radiation to go around
@@ -164,6 +177,8 @@ def plan_treatment(
         start, latest = end, latest_end
     if drug is not None:
         phases = place_drug(drug, ids, phases, found, adjustments)
+    if _offers_trial(found, path, drug):  # when to ask about a trial, where the plan offers one
+        adjustments.append(plan_rule(found, path, "clinical trial", "timing")["note"])
     order = " -> ".join(p.phase.lower() for p in phases)
     explanation = f"{why_list} Sequence: {order}." + (f" {' '.join(adjustments)}" if adjustments else "")
     return TreatmentPlan(found.situation, tuple(phases), tuple(adjustments), explanation, drug)

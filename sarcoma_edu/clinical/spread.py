@@ -21,8 +21,9 @@ ranks how strongly the reference stresses the pathway, and the most particular r
   locally, is 7 there in every form, and a myxoid (round cell) liposarcoma's own sites outside the
   lung are 1 there, with no abdomen band for a tumour that already lies in the abdomen, so local
   recurrence stays wider than the whole blood route (3 + 1 + 1 + 1);
-- a destination the reference names without stressing it (the brain, where staging adds imaging
-  but no figure is given) stays at 1.
+- a destination the reference names without stressing it stays at 1, and is named for what the
+  reference says of it: "brain, imaged at staging" (staging adds brain imaging for these subtypes,
+  and no figure is given for spread to the brain).
 """
 
 from __future__ import annotations
@@ -141,15 +142,22 @@ def spread_patterns(site: str | None = None, histology: str | None = None) -> pd
         and ``source``.
     """
     site_name = None if site is None else normalize_site(site)
-    hist = normalize_histology(histology)
+    rows, used = _patterns(site_name, normalize_histology(histology))
+    looked_up("spread_patterns.csv", *used)
+    return rows.copy()
+
+
+@functools.cache
+def _patterns(site: str | None, histology: str | None) -> tuple[pd.DataFrame, tuple[dict[str, str], ...]]:
+    """The rows that apply, typed (compiled once per site and histology), and the table rows they come from."""
     table = load_table("spread_patterns.csv")
-    rows = table[[_applies(scope, site_name, hist) for scope in table.scope]].copy()
-    looked_up("spread_patterns.csv", *rows.to_dict("records"))
+    rows = table[[_applies(scope, site, histology) for scope in table.scope]].copy()
+    used = tuple(rows.to_dict("records"))
     for column in ("value_pct", "value_low_pct", "value_high_pct"):
         rows[column] = pd.to_numeric(rows[column].replace("", None)).astype("Float64")
     rows["approximate"] = rows["approximate"] == "true"
     rows["width"] = [_width(value, row) for row, value in zip(rows.index, rows["width"], strict=True)]
-    return rows.reset_index(drop=True)
+    return rows.reset_index(drop=True), used
 
 
 def _width(value: str, row: int) -> int:

@@ -45,14 +45,16 @@ class StageGroups:
 
     lookup: np.ndarray  # [site, T (TX last), N, M, G] -> row index into groups, -1 for none
     groups: pd.DataFrame  # the stage group table
+    records: tuple[tuple, ...]  # its rows as named tuples (``row.stage``, ``row.note``, ...), read without pandas
 
-    def row(self, site: str, t: str, n: int, m: int, g: str) -> pd.Series | None:
-        """The stage group row for already validated categories (``n``, ``m`` as 0 or 1), or None."""
+    def row(self, site: str, t: str, n: int, m: int, g: str) -> tuple | None:
+        """The stage group row (a named tuple of its columns) for already validated categories (``n``, ``m`` as 0
+        or 1), or None."""
         index = int(self.lookup[SITES.index(site), T_CODES.index(t), n, m, GRADE_CODES.index(g)])
         if index < 0:
             looked_up(TABLE)  # no row applies: that rests on the whole table
             return None
-        row = self.groups.iloc[index]
+        row = self.records[index]
         looked_up(TABLE, row)
         return row
 
@@ -66,7 +68,7 @@ def stage_groups() -> StageGroups:
     """
     groups = load_table(TABLE)
     lookup = np.full((len(SITES), len(T_CODES), 2, 2, len(GRADE_CODES)), -1, dtype=np.int16)
-    rows = list(groups.itertuples())  # read once: the product below is 800 combinations
+    rows = tuple(groups.itertuples(index=False))  # read once: the product below is 800 combinations
     for (si, site), (ti, t), n, m, (gi, g) in itertools.product(
         enumerate(SITES), enumerate(T_CODES), (0, 1), (0, 1), enumerate(GRADE_CODES)
     ):
@@ -86,4 +88,4 @@ def stage_groups() -> StageGroups:
             )
         if hits:
             lookup[si, ti, n, m, gi] = hits[0]
-    return StageGroups(lookup=lookup, groups=groups)
+    return StageGroups(lookup=lookup, groups=groups, records=rows)

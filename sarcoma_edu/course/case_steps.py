@@ -250,8 +250,15 @@ def _treatment_list(facts, _settings: dict) -> Computed:
     here = _patient_words(_stage(facts), facts.recurrent)
     first = _SITUATIONS.index(readings[0])
     ranked = sorted((s for s in _SITUATIONS if s not in readings), key=lambda s: abs(_SITUATIONS.index(s) - first))
+    if facts.recurrent:  # the spread a stage list covers is not what makes it wrong: the recurrence is
+        why = (
+            f"this patient has {here}, and PDQ gives cancer that has come back a list of its own, "
+            f"'{headings['recurrent']}', apart from the lists by stage: that is the list to read."
+        )
     wrong = {
-        f"'{headings[s]}'": f"That list is for {_SITUATION_WORDS[s]}; this patient has {here}." for s in ranked[:3]
+        f"'{headings[s]}'": f"That list is for {_SITUATION_WORDS[s]}; "
+        + (f"but {why}" if facts.recurrent else f"this patient has {here}.")
+        for s in ranked[:3]
     }
     listed = "; ".join(item.words for item in options.items)
     explanation = f"{options.explanation} The options on the '{headings[readings[0]]}' list: {listed}."

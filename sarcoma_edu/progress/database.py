@@ -15,8 +15,11 @@ it does with a file it cannot use:
 - another program's SQLite database (one sarcoma-edu did not make; the rule is in
   :mod:`sarcoma_edu.progress.schema`): refused with a ``ValueError`` (a
   :class:`~sarcoma_edu.progress.schema.ForeignDatabaseError`) before anything is written, and
-  checked again before every write, so a file swapped for another database mid-session is never
-  changed either; its bytes stay as they were;
+  checked again before every read and write, so a file swapped for another database mid-session is
+  never changed either; its bytes stay as they were. It is recognised through a read-only
+  connection first: a read-write one would, on closing, copy the other program's write-ahead log
+  into its file, and a damaged database of another program whose list of tables can still be read
+  is refused, not moved aside;
 - only a regular file that fails SQLite's integrity check, or is not a SQLite database at all, is
   renamed aside byte for byte (``<name>.corrupt-<UTC time>``, next to it), once even when several
   processes find it together, with a warning naming both files; ``sarcoma-edu progress recover``
@@ -44,6 +47,7 @@ __all__ = ["COLUMNS", "ProgressDatabase"]
 COLUMNS = (*exchange.FIELDS, *exchange.OPTIONAL_FIELDS)  # an attempt's columns in the file, in order
 # SQLite's primary result codes (https://www.sqlite.org/rescode.html)
 _BUSY, _LOCKED, _READONLY, _CORRUPT, _CANTOPEN, _NOTADB = 5, 6, 8, 11, 14, 26
+_READONLY_ROLLBACK = 776  # a read-only connection found a hot journal it may not roll back
 T = TypeVar("T")
 
 
@@ -92,6 +96,11 @@ class ProgressDatabase:
     @contextlib.contextmanager
     def _connect(self, write: bool, timeout: float) -> Iterator[sqlite3.Connection]:
         mode = self._mode(write)
+        if mode == "rwc" and os.path.islink(self._file):  # SQLite would create a file wherever the link points
+            raise ProgressStorageError(
+                f"the progress file {self.path} is now a link to {os.readlink(self._file)!r}, which does not exist; "
+                f"{CHOOSE}"
+            )
         if mode == "rwc":  # its folder may have been removed since: made again, private
             progress_file.make_private_folder(self._file.parent)
             progress_file.create_private(self._file)  # SQLite would create it readable by everyone
@@ -122,14 +131,14 @@ class ProgressDatabase:
                 if code == _READONLY:
                     reason = self.read_only or f"the progress file {self.path} is read-only"
                     raise ProgressReadOnlyError(f"{reason}; {doing}") from None
+                what = progress_file.not_a_file(self.path)
+                if what is not None:  # e.g. replaced by a folder or a FIFO since it was opened: waiting will not help
+                    raise ProgressStorageError(
+                        f"the progress file {self.path} is now {what}, not a file; {doing}; {CHOOSE}"
+                    ) from None
                 if code in (_CORRUPT, _NOTADB):
                     raise _CorruptError(str(error)) from None
                 if code == _CANTOPEN:
-                    what = progress_file.not_a_file(self.path)
-                    if what is not None:  # e.g. replaced by a folder since it was opened: waiting will not help
-                        raise ProgressStorageError(
-                            f"the progress file {self.path} is now {what}, not a file; {doing}; {CHOOSE}"
-                        ) from None
                     if self.read_only:
                         raise ProgressReadOnlyError(f"{self.read_only}; {doing}") from None
                     if (
@@ -145,8 +154,45 @@ class ProgressDatabase:
                     f"the progress file {self.path} could not be used ({why or error}); {doing}"
                 ) from None
 
+    def _identify(self, seconds: float) -> None:
+        """Refuse another program's database through a read-only connection, before any read-write one opens it.
+
+        A file whose list of tables cannot be read is left for SQLite's own check. A file with a hot
+        journal (a write cut short), which only a read-write connection may roll back, is judged as it
+        is on disk.
+        """
+        if not os.path.isfile(self._file):  # gone, or now a folder or a FIFO (which would block a read)
+            return
+        try:
+            with open(self._file, "rb") as handle:
+                header = handle.read(20)
+        except OSError:
+            return
+        if not header:
+            return  # an empty file is an empty database: nothing in it to be anyone's
+        location = f"file:{urllib.parse.quote(str(self._file))}?mode=ro"
+        if header[18:19] == b"\x02" and not os.path.exists(f"{self._file}-wal"):
+            # WAL mode with no log beside it: read the file as it is, or SQLite would leave an empty log next to it
+            location += "&immutable=1"
+        try:
+            with contextlib.closing(sqlite3.connect(location, uri=True, timeout=seconds)) as db:
+                progress_schema.refuse_foreign(db, self.path)
+                return
+        except sqlite3.Error as error:
+            if getattr(error, "sqlite_errorcode", None) != _READONLY_ROLLBACK:
+                if _code(error) in (_CORRUPT, _NOTADB):
+                    return
+                raise
+        # a hot journal: the file as it is on disk (a half-written page reads as damage, left to SQLite's check)
+        with (
+            contextlib.closing(sqlite3.connect(f"{location}&immutable=1", uri=True)) as db,
+            contextlib.suppress(sqlite3.DatabaseError),
+        ):
+            progress_schema.refuse_foreign(db, self.path)
+
     def _check(self, seconds: float) -> None:
         """Whose file it is, SQLite's own check of it, then the table (only where writing is allowed)."""
+        self._identify(seconds)
         with self._connect(write=False, timeout=seconds) as db:
             mark = progress_schema.application_id(db)  # the header alone: another program's file is left alone,
             if mark not in (0, progress_schema.APPLICATION_ID):  # even a damaged one
@@ -186,6 +232,7 @@ class ProgressDatabase:
             raise ProgressReadOnlyError(f"{reason}; {doing}; {CHOOSE}")
 
         def insert(seconds: float) -> int:
+            self._identify(seconds)  # it may have been swapped since it was opened
             with self._connect(write=True, timeout=seconds) as db:
                 db.execute("BEGIN IMMEDIATE")  # the write lock first: the file is checked again under it
                 progress_schema.migrate(db, self.path)  # refuses another program's file, whatever it is now
@@ -216,6 +263,7 @@ class ProgressDatabase:
         def select(seconds: float) -> list[tuple]:
             if not self._file.exists():
                 return []
+            self._identify(seconds)
             with self._connect(write=False, timeout=seconds) as db:
                 progress_schema.refuse_foreign(db, self.path)  # it may have been swapped since it was opened
                 stored = progress_schema.stored_columns(db)  # a read-only older file has no confidence

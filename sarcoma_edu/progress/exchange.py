@@ -206,9 +206,11 @@ def _date_problem(value: object, now: datetime | None) -> tuple[str, str] | None
             f"{LATEST.year - 1}); check the clock of the computer that saved it"
         )
     if now is not None and moment > now + FUTURE_MARGIN:
+        latest = (now + FUTURE_MARGIN).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
         return "answered_at", (
-            f"{_show(value)} is in the future (it is {now.strftime('%Y-%m-%d %H:%M')} UTC now); an attempt dated "
-            "later would hide its question from the review until then; check the clock of the computer that saved it"
+            f"{_show(value)} is in the future: an attempt may be dated up to {latest} UTC (a day after now, by "
+            "this computer's clock), as one dated later would hide its question from the review until then; check "
+            "the clock of the computer that saved it"
         )
     return None
 

@@ -177,10 +177,12 @@ def export_target(path: object, file: Path, shown: Path) -> Path:
     if not isinstance(path, str | Path) or not str(path).strip():
         raise TypeError(f"path={_checks.show(path)} is not a file path; give a new file, e.g. 'my-progress.json'")
     target = Path(path).expanduser()
-    ours = {str(file) + suffix for suffix in ("", "-journal", "-wal", "-shm")}
-    if os.path.realpath(target) in ours or (target.exists() and identity(target) == identity(file)):
+    sides = {str(file) + suffix for suffix in ("-journal", "-wal", "-shm")}  # SQLite's files beside it
+    real = os.path.realpath(target)
+    if real == str(file) or real in sides or (target.exists() and identity(target) == identity(file)):
+        what = f"SQLite's journal of the progress file ({Path(real).name})" if real in sides else "the progress file"
         raise ValueError(
-            f"path={str(path)!r} is the progress file itself; an export is a new file next to it, e.g. "
+            f"path={str(path)!r} is {what} itself; an export is a new file next to it, e.g. "
             f"{str(shown.with_name('my-progress.json'))!r}; nothing was written"
         )
     if is_sqlite_database(target):

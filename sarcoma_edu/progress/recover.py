@@ -6,15 +6,22 @@ copy cut short (an interrupted copy or upload), one whose last pages were lost, 
 gives the wrong number of pages is such a file too. Recovery uses SQLite's own reading, not
 hand-parsing of the file's bytes, and brings back every attempt SQLite can still read:
 
+- a header whose page count disagrees with the file's size (a count SQLite trusts, so pages beyond
+  it would be taken as missing) is set aside: the file is read through a private temporary copy
+  (in a folder only this user can enter, removed afterwards) whose page count is 0, which makes
+  SQLite count the pages from the size of the file itself;
 - the file is opened read-only (``mode=ro&immutable=1``, so it is never changed) with
   ``PRAGMA writable_schema=ON``, which lets SQLite load a schema whose tables point past the end of
   a cut file instead of refusing the whole file as malformed;
 - the attempts table is read whole when it can be; otherwise row by row, by row number: the row
   numbers are gathered from every part of the table and of its attempt-id index that can be read
-  (scanned from either end), and every number from 1 up to the highest is asked for; when the
-  table's last page is lost, the numbers after it are asked for too, until more numbers in a row
-  than the file could hold rows have come back empty. A damaged or missing page then loses only
-  the attempts stored on it.
+  (scanned from either end), and every number from 1 up to the highest is asked for;
+- when some of those cannot be read, or the table's last page is lost, every page of a private copy
+  is read in turn as if it were the root of the table (:mod:`sarcoma_edu.progress.pages`), so the
+  attempts on intact pages come back even when the table's root or an inner page that leads to
+  them is damaged. (Without room for a copy, the numbers after the highest are asked for instead,
+  until more numbers in a row than the file could hold rows have come back empty.) A damaged or
+  missing page then loses only the attempts stored on it.
 
 The store never deletes a row, so its row numbers run from 1 without gaps: every number asked for
 that SQLite cannot read is an attempt lost, and the command says how many. When the end of the
@@ -28,31 +35,34 @@ is not used: it is often not installed.)
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sqlite3
+import tempfile
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sarcoma_edu.progress import exchange
 from sarcoma_edu.progress import schema as progress_schema
-from sarcoma_edu.progress.store import ProgressStore
+from sarcoma_edu.progress.pages import rows_by_page
+from sarcoma_edu.progress.store import ProgressStorageError, ProgressStore
 
 __all__ = ["Recovery", "recover"]
 
-_FIELDS = f"SELECT {', '.join(exchange.FIELDS)} FROM attempts"
 # rows a page can hold at most: each stored attempt takes well over 24 bytes of a page
 _MIN_ROW_BYTES = 24
 
 
-def _select(db: sqlite3.Connection) -> str:
-    """Select the six fields, and confidence when the file has it (when its schema can be read at all)."""
+def _columns(db: sqlite3.Connection) -> list[str]:
+    """The six fields, and confidence when the file has it (when its schema can be read at all)."""
     try:
         stored = {row[1] for row in db.execute("PRAGMA table_info(attempts)")}
     except sqlite3.DatabaseError:
-        return _FIELDS
-    extra = [c for c in exchange.OPTIONAL_FIELDS if c in stored]
-    return _FIELDS.replace(" FROM", "".join(f", {c}" for c in extra) + " FROM", 1)
+        return list(exchange.FIELDS)
+    return [*exchange.FIELDS, *(c for c in exchange.OPTIONAL_FIELDS if c in stored)]
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,8 @@ def recover(file: str | Path, into: str | Path | None = None) -> Recovery:
     Raises:
         ValueError: ``file`` is missing, not a regular file, not a SQLite database, another program's
             database, holds no attempts table, or is the store itself.
-        ProgressStorageError: the store could not be opened or written (busy, read-only, damaged).
+        ProgressStorageError: the store could not be opened or written (busy, read-only, damaged, not a
+            file, another program's database, or a progress file of a newer sarcoma-edu); nothing was added.
     """
     source = Path(file).expanduser()
     if not source.is_file():
@@ -108,10 +119,14 @@ def recover(file: str | Path, into: str | Path | None = None) -> Recovery:
         raise ValueError(f"FILE {str(source)!r} {what}; give the moved-aside file (<name>.corrupt-<time>)")
     if not os.access(source, os.R_OK):
         raise ValueError(f"FILE {str(source)!r} cannot be read (permission denied)")
-    store = ProgressStore(into)
+    try:
+        store = ProgressStore(into)
+    except ValueError as error:  # a folder, another program's database, a file of a newer sarcoma-edu
+        raise ProgressStorageError(str(error)) from None
     if os.path.realpath(source) == os.path.realpath(store.path):
         raise ValueError(f"FILE {str(source)!r} is the progress store itself; give the moved-aside copy")
-    rows, lost, complete = _salvage(source)
+    with _readable_copy(source) as readable:
+        rows, lost, complete = _salvage(readable, source)
     attempts = []
     for row in rows:
         attempt, _problem = exchange.attempt_from_row(row)
@@ -127,6 +142,52 @@ def _open(source: Path) -> sqlite3.Connection:
     db = sqlite3.connect(f"file:{urllib.parse.quote(str(source))}?mode=ro&immutable=1", uri=True)
     db.execute("PRAGMA writable_schema=ON")  # a schema pointing past the end of a cut file still loads
     return db
+
+
+_HEADER = b"SQLite format 3\x00"
+
+
+def _page_count_is_wrong(source: Path) -> bool:
+    """Whether the header's page count (bytes 28-31) is set and differs from the pages the file holds."""
+    try:
+        with open(source, "rb") as handle:
+            head = handle.read(100)
+        size = source.stat().st_size
+    except OSError:
+        return False
+    if len(head) < 100 or not head.startswith(_HEADER):
+        return False
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    if page < 512 or page & (page - 1):  # not a page size SQLite writes: it refuses the file anyway
+        return False
+    stated = int.from_bytes(head[28:32], "big")
+    return stated != 0 and stated != -(-size // page)
+
+
+@contextlib.contextmanager
+def _readable_copy(source: Path) -> Iterator[Path]:
+    """``source``, or a private temporary copy of it whose page count SQLite takes from the file's size."""
+    if not _page_count_is_wrong(source):
+        yield source
+        return
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="sarcoma-edu-recover-"))  # made 0700
+    except OSError:  # no temporary folder: read the file as it is
+        yield source
+        return
+    try:
+        copy = folder / "copy.sqlite3"
+        try:
+            shutil.copyfile(source, copy)
+            with open(copy, "r+b") as handle:
+                handle.seek(28)
+                handle.write(bytes(4))
+        except OSError:  # no room for a copy: read the file as it is
+            copy = source
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _refuse(source: Path, db: sqlite3.Connection) -> None:
@@ -152,32 +213,38 @@ def _refuse(source: Path, db: sqlite3.Connection) -> None:
         )
 
 
-def _salvage(source: Path) -> tuple[list[tuple], int, bool]:
-    """Every attempts row SQLite can still read, how many it could not, and whether that count is complete."""
-    db = _open(source)
+def _salvage(readable: Path, source: Path) -> tuple[list[tuple], int, bool]:
+    """Every attempts row SQLite can still read in ``readable`` (``source`` or a copy of it), how many it could
+    not, and whether that count is complete; messages name ``source``."""
+    db = _open(readable)
     try:
         _refuse(source, db)
-        select = _select(db)
+        columns = _columns(db)
+        select = f"SELECT {', '.join(columns)} FROM attempts"
         try:
             return db.execute(f"{select} ORDER BY rowid").fetchall(), 0, True
         except sqlite3.DatabaseError:
             pass
         known, end = _row_numbers(db)
-        rows = [row for rowid in range(1, max(known, default=0) + 1) if (row := _row(db, select, rowid)) is not None]
-        lost = max(known, default=0) - len(rows)  # no row is ever deleted: a number not read is an attempt lost
-        if end is not None:
-            return rows, lost, True
-        # the table's last page is lost: look past the highest number known for rows on pages that survive
-        rowid, missed, limit = max(known, default=0), 0, _most_rows(source)
-        while missed < limit:
-            rowid += 1
-            row = _row(db, select, rowid)
-            if row is None:
-                missed += 1
-            else:
-                rows.append(row)
-                lost, missed = lost + missed, 0
-        return rows, lost, False
+        highest = max(known, default=0)
+        found = {rowid: row for rowid in range(1, highest + 1) if (row := _row(db, select, rowid)) is not None}
+        if end is None or len(found) < highest:  # attempts SQLite cannot reach from the table's root: page by page
+            scanned = rows_by_page(readable, columns)
+            if scanned is not None:
+                for rowid, row in scanned.items():
+                    if rowid not in found and exchange.attempt_from_row(row)[0] is not None:
+                        found[rowid] = row  # a row of the table (any other page gives none that reads as one)
+            elif end is None:  # no copy to read page by page: look past the highest number known
+                rowid, missed, limit = highest, 0, _most_rows(readable)
+                while missed < limit:
+                    rowid += 1
+                    row = _row(db, select, rowid)
+                    missed = missed + 1 if row is None else 0
+                    if row is not None:
+                        found[rowid] = row
+        # no row is ever deleted: a number up to the highest that was not read is an attempt lost
+        lost = max(highest, max(found, default=0)) - len(found)
+        return [found[rowid] for rowid in sorted(found)], lost, end is not None
     finally:
         db.close()
 
@@ -193,25 +260,32 @@ def _row(db: sqlite3.Connection, select: str, rowid: int) -> tuple | None:
 def _row_numbers(db: sqlite3.Connection) -> tuple[set[int], int | None]:
     """Row numbers found in whatever can be read of the table and its index, and the highest when it is known.
 
-    Each is scanned from both ends until the damage stops it; ``max(rowid)`` reads the table's last page.
+    Each is scanned from both ends until the damage stops it; ``max(rowid)`` reads the table's last page,
+    and an index read whole from end to end holds every row's number (one entry per attempt).
     """
     rowids: set[int] = set()
     index = "INDEXED BY sqlite_autoindex_attempts_1 ORDER BY attempt_id"
+    whole_index: set[int] | None = None
     for query in (
         "SELECT rowid FROM attempts ORDER BY rowid",
         "SELECT rowid FROM attempts ORDER BY rowid DESC",
         f"SELECT rowid FROM attempts {index}",
         f"SELECT rowid FROM attempts {index} DESC",
     ):
+        read: set[int] = set()
         try:
             for (rowid,) in db.execute(query):
-                rowids.add(rowid)
+                read.add(rowid)
         except sqlite3.DatabaseError:
             continue
+        finally:
+            rowids |= read
+        if "INDEXED BY" in query:
+            whole_index = read
     try:
         end = db.execute("SELECT max(rowid) FROM attempts").fetchone()[0] or 0
     except sqlite3.DatabaseError:
-        return rowids, None
+        return rowids, (max(whole_index, default=0) if whole_index is not None else None)
     rowids.add(end)
     return rowids, end
 

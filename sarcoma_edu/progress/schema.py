@@ -13,16 +13,19 @@ refused with a ``ValueError`` before anything is written, so the file stays byte
 progress file (:func:`foreign_reason`), checked when the file is opened and again, under the write
 lock, before every write. The rule:
 
-1. SQLite's ``application_id`` header field is :data:`APPLICATION_ID` (``0x73656475``, "sedu"):
-   a sarcoma-edu progress file. This release writes it into every file it creates or upgrades.
-2. Any other non-zero application id: another program's database.
-3. Application id 0 (files written before this release, which did not set it, and a file with
-   nothing in it yet): a progress file only if its schema is what sarcoma-edu made, namely no
-   tables at all and ``user_version`` 0 (an empty file), or the one table ``attempts`` (and its
-   primary-key index, nothing else) whose columns are by name and order exactly those the
-   migrations below give for its ``user_version`` (0 to :data:`SCHEMA_VERSION`; 0 has version 1's
-   six). Anything else (another table, a view, a trigger, other columns, a ``user_version`` above
-   this code's) is another program's database.
+1. Any non-zero application id other than :data:`APPLICATION_ID` (``0x73656475``, "sedu"):
+   another program's database. This release writes sarcoma-edu's into every file it creates or
+   upgrades.
+2. Whatever its application id, sarcoma-edu's or 0 (files written before the id, and a file with
+   nothing in it yet), a file is a progress file only if its schema is what sarcoma-edu made,
+   namely no tables at all and ``user_version`` 0 (an empty file), or the one table ``attempts``
+   (and its primary-key index, nothing else) whose columns are by name and order exactly those
+   the migrations below give for its ``user_version`` (0 to :data:`SCHEMA_VERSION`; 0 has version
+   1's six). Anything else (another table, a view, a trigger, other columns, a ``user_version``
+   above this code's) is another program's database,
+3. except that a file bearing sarcoma-edu's application id with a ``user_version`` above this
+   code's was written by a newer sarcoma-edu, whose tables this code does not know: it is
+   refused as such (:func:`refuse_newer`), also unchanged.
 
 A file sarcoma-edu did not make is refused with a :class:`ForeignDatabaseError` and left byte for
 byte as it was; it is never told to "update sarcoma-edu", since only a file bearing sarcoma-edu's
@@ -107,11 +110,11 @@ def foreign_reason(db: sqlite3.Connection) -> str | None:
         sqlite3.DatabaseError: the file cannot be read (it is damaged, or not a SQLite database).
     """
     mark = application_id(db)
-    if mark == APPLICATION_ID:
-        return None
-    if mark != 0:
+    if mark not in (0, APPLICATION_ID):
         return f"its SQLite application id is {mark:#010x}, not sarcoma-edu's {APPLICATION_ID:#010x}"
     version = file_version(db)
+    if mark == APPLICATION_ID and version > SCHEMA_VERSION:
+        return None  # a newer sarcoma-edu's file: refuse_newer says so
     objects = sorted(
         (kind, name)
         for kind, name in db.execute("SELECT type, name FROM sqlite_master")
@@ -126,7 +129,7 @@ def foreign_reason(db: sqlite3.Connection) -> str | None:
     if columns not in {_columns_made_by(v) for v in range(SCHEMA_VERSION + 1)}:
         return f"its table attempts has the columns {', '.join(columns)}, not those of a progress file"
     if not 0 <= version <= SCHEMA_VERSION:
-        return f"its user_version is {version} and it has no sarcoma-edu application id"
+        return f"its user_version is {version}, which no sarcoma-edu wrote"
     if columns != _columns_made_by(version):
         return f"its table attempts has the columns {', '.join(columns)}, not those of version {version}"
     return None

@@ -10,14 +10,17 @@ Examples::
 (read-only); the keys themselves are :mod:`sarcoma_edu.course.key_check`'s. The top parser is
 :mod:`sarcoma_edu.cli`.
 
-Bad input exits with status 2 and one line; a report that cannot be written exits with status 1 and
-one line naming the file and why (an earlier report there is left as it was); a skipped results
-file is one warning line each.
+Bad input exits with status 2 and one line; a report, a lock file or the output itself (``> /dev/full``,
+a full disk) that cannot be written exits with status 1 and one line naming the file and why (an
+earlier report there is left as it was); a skipped results file is one warning line each.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -32,6 +35,9 @@ __all__ = ["COMMANDS", "EXIT_CHANGED", "add_content_parser", "add_parsers", "run
 
 COMMANDS = ("report", "content")
 EXIT_CHANGED = 3  # content check: a computed key changed since its lock file was written
+# what a terminal would act on rather than show: control characters (newline and tab apart), the
+# text-direction embeddings, overrides and isolates, and lone surrogates (a file name's odd byte)
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def add_parsers(commands) -> None:
@@ -45,8 +51,8 @@ def add_parsers(commands) -> None:
             "flawed or mis-keyed. The file works offline and can be emailed; it is private to you (mode 0600), "
             "since it names students. A student's name is read from the file (a 'student' field or column) or "
             "else from the file name (results-ana.csv is ana). Progress files handed in by mistake "
-            "(progress.sqlite3) are read without being changed. Exit status 0; 1 when the report cannot be "
-            "written (the earlier file is kept); 2 for bad input."
+            "(progress.sqlite3) are read without being changed. Exit status 0; 1 when the report or the output "
+            "cannot be written (the message names the file and why; an earlier report is kept); 2 for bad input."
         ),
     )
     report.add_argument("results", nargs="+", metavar="RESULTS", help="a student's export (.csv or .json) or a folder")
@@ -81,9 +87,9 @@ def add_content_parser(commands) -> None:
         ),
         epilog=(
             "Exit status: 0 nothing changed (or, with --update, the lock files were written); 1 a lock file could "
-            "not be written (the message names it; what was there is unchanged); 2 bad input (a missing content "
-            "folder, a lock or content file that cannot be read, no usable --progress file); 3 some keys changed "
-            "since their lock file was written, or an item has no entry yet."
+            "not be written, or the output (the message names it and why; what was there is unchanged); 2 bad "
+            "input (a missing content folder, a lock or content file that cannot be read, no usable --progress "
+            "file); 3 some keys changed since their lock file was written, or an item has no entry yet."
         ),
     )
     check.add_argument(
@@ -107,6 +113,37 @@ def add_content_parser(commands) -> None:
     )
 
 
+def _shown(text: str) -> str:
+    """``text`` safe for a terminal: control characters, text-direction marks and lone surrogates as escapes.
+
+    Students' names, question ids and file names reach these lines: an escape sequence in one (a
+    terminal link, colours, a cleared screen) or a right-to-left override is shown as ``\\x1b`` or
+    ``\\u202e``, never acted on, and a file name's odd byte (``\\udce9``) cannot stop the output.
+    """
+    return _UNSAFE.sub(lambda found: ascii(found.group())[1:-1], text)
+
+
+def _say(text: str, stream=None) -> None:
+    """Print ``text`` (:func:`_shown`); output that cannot be written (``> /dev/full``) is an OutputError naming it.
+
+    A closed pipe (``| head``) is left to :mod:`sarcoma_edu.cli`, which says so in one line.
+
+    Raises:
+        OutputError: the terminal or the file the output goes to could not be written (exit status 1).
+    """
+    stream = sys.stdout if stream is None else stream
+    try:
+        print(_shown(text), file=stream, flush=True)
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        where = "the standard output" if stream is sys.stdout else "the standard error"
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # the file it goes to, when the system says
+            target = os.readlink(f"/proc/self/fd/{stream.fileno()}")
+            where += f" ({target})" if target.startswith("/") else ""  # not a pipe's "pipe:[123]"
+        raise OutputError(f"could not write {where}: {error.strerror or error}") from None
+
+
 def _content_check(args: argparse.Namespace) -> int:
     """Run ``content check``; return 0, or 3 when a key changed (2 and 1 come from :mod:`sarcoma_edu.cli`)."""
     folder = content_folder(args.content)
@@ -115,32 +152,32 @@ def _content_check(args: argparse.Namespace) -> int:
         whose = "Built-in content" if check.builtin else "Your content"
         problems = len(check.changes) + len(check.missing) + len(check.gone)
         found = "nothing changed" if not check.changed else f"{problems} to review"
-        print(f"{whose} ({check.path}): {len(check.items)} computed key(s), {found}.")
+        _say(f"{whose} ({check.path}): {len(check.items)} computed key(s), {found}.")
         for line in check.describe():
-            print(f"  {line}")
+            _say(f"  {line}")
         if check.stale and not check.changed:
-            print("  Every answer is the same, but rows under some keys changed: --update records their new hashes.")
+            _say("  Every answer is the same, but rows under some keys changed: --update records their new hashes.")
     changed = [change.item.id for check in checks for change in check.changes]
     if args.progress:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ReportWarning)
             counted = attempts_under_changed_keys(args.progress, changed)
         for warning in caught:
-            print(f"sarcoma-edu content check: warning: {warning.message}", file=sys.stderr)
+            _say(f"sarcoma-edu content check: warning: {warning.message}", sys.stderr)
         for line in counted.describe():
-            print(line)
+            _say(line)
     if args.update:
         written = update_locks(checks)
-        print("\n".join(f"Wrote {path}." for path in written) or "The lock files already match the content.")
+        _say("\n".join(f"Wrote {path}." for path in written) or "The lock files already match the content.")
         return 0
     if any(check.changed for check in checks):
-        print("Review the changes, then run 'sarcoma-edu content check --update' to record the new keys.")
+        _say("Review the changes, then run 'sarcoma-edu content check --update' to record the new keys.")
         return EXIT_CHANGED
     return 0
 
 
 def _fail(message: str) -> int:
-    print(f"sarcoma-edu report: error: {message}", file=sys.stderr)
+    _say(f"sarcoma-edu report: error: {message}", sys.stderr)
     return 2
 
 
@@ -165,13 +202,16 @@ def run(args: argparse.Namespace) -> int:
             message = str(error).split(": ", 1)[-1] if str(error).startswith("paths=") else str(error)
             return _fail(f"RESULTS {' '.join(args.results)!r}: {message}")
     for warning in caught:
-        print(f"sarcoma-edu report: warning: {warning.message}", file=sys.stderr)
+        _say(f"sarcoma-edu report: warning: {warning.message}", sys.stderr)
     try:
         write_report(report, out)
     except ValueError as error:
         return _fail(str(error).replace("out=", "--out ", 1))
     except OutputError as error:
-        print(f"sarcoma-edu report: error: {error}", file=sys.stderr)
+        _say(f"sarcoma-edu report: error: {error}", sys.stderr)
         return 1
-    print(f"{report.describe()}\nReport written to {out}")
+    try:
+        _say(f"{report.describe()}\nReport written to {out}")
+    except OutputError as error:
+        raise OutputError(f"{error}; the report itself was written to {out}") from None
     return 0

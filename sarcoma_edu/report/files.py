@@ -11,7 +11,10 @@
   and how many attempts they share; the report lists them too.
 - **Unusable files** (unreadable, not a progress export, an attempt breaking the exchange format,
   text that is not valid Unicode, a number too large for a float) are named and skipped with a
-  :class:`~sarcoma_edu.report.student_file.ReportWarning`; the report is made from the rest.
+  :class:`~sarcoma_edu.report.student_file.ReportWarning`; the report is made from the rest. So are
+  the zip archives and spreadsheets in a folder (a class's hand-ins downloaded as one zip, an export
+  re-saved from a spreadsheet program), saying what to do, rather than passed over without a word;
+  other files in a folder (notes, an earlier report) are left alone.
 - **Names hidden:** with ``anonymise`` every student's name becomes a stable :func:`pseudonym`.
 """
 
@@ -41,6 +44,18 @@ __all__ = ["ClassResults", "SharedAttempts", "SkippedFile", "pseudonym", "read_e
 
 COLUMNS = ("student", *exchange.FIELDS)
 _LINK_NOWHERE = "it is a link that leads nowhere (to a missing file, or round in a loop)"
+_SPREADSHEET = (
+    "it is a spreadsheet, not an export: hand in the .csv or .json file as sarcoma-edu wrote it (a spreadsheet "
+    "saved from it is not read)"
+)
+# files in a folder that are likely a student's results in a form the report does not read: named, not ignored
+_NOT_READ = {
+    ".zip": "it is a zip archive, which the report does not open: unzip it into the folder and run the report again",
+    ".xlsx": _SPREADSHEET,
+    ".xls": _SPREADSHEET,
+    ".ods": _SPREADSHEET,
+    ".numbers": _SPREADSHEET,
+}
 
 
 @dataclass(frozen=True)
@@ -137,6 +152,17 @@ def _pseudonyms(names: Iterable[str]) -> dict[str, str]:
     return {n: (pseudonym(n, 16) if taken[p] > 1 else p) for n, p in short.items()}
 
 
+def _not_read(folder: Path) -> list[Path]:
+    """The zip archives and spreadsheets in a folder and its sub-folders (hidden ones left out), sorted."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in _NOT_READ
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and p.is_file()
+    )
+
+
 def _input_files(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, Path | None]], list[SkippedFile]]:
     """Each file to read with the folder given that held it (None when the file was given itself), and skips."""
     files: list[tuple[Path, Path | None]] = []
@@ -152,11 +178,13 @@ def _input_files(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, Path | N
             )
             files.extend((p, path) for p in found if p.is_file())
             skipped.extend(SkippedFile(p, _LINK_NOWHERE) for p in found if not p.exists() and p.is_symlink())
+            skipped.extend(SkippedFile(p, _NOT_READ[p.suffix.lower()]) for p in _not_read(path))
         elif path.is_file():
             if path.suffix.lower() in (*EXPORT_SUFFIXES, *DATABASE_SUFFIXES):
                 files.append((path, None))
             else:
-                skipped.append(SkippedFile(path, "it is not a .csv or .json progress export"))
+                reason = _NOT_READ.get(path.suffix.lower(), "it is not a .csv or .json progress export")
+                skipped.append(SkippedFile(path, reason))
         else:
             skipped.append(SkippedFile(path, _LINK_NOWHERE if path.is_symlink() else "there is no such file or folder"))
     unique = list({real_path(p): (real_path(p), root) for p, root in files}.values())

@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from sarcoma_edu.common.about import DISCLAIMER
 from sarcoma_edu.report.analysis import ClassReport
+from sarcoma_edu.report.files import SharedAttempts
 from sarcoma_edu.report.items import FLAG_DISTRACTOR, FLAG_NEGATIVE
 
 __all__ = ["report_html"]
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 70rem; margin: 1.5rem auto; padding: 0 1rem;
+       overflow-wrap: anywhere;
        line-height: 1.5; color: #1a1a1a; }
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
 th, td { border: 1px solid #bbb; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
@@ -50,6 +53,28 @@ def _e(value: object) -> str:
 def _plotly_text(value: object) -> str:
     """A student's text as plotly shows it literally: its HTML subset and entities are escaped (plotly decodes them)."""
     return _unicode(str(value)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# a figure names a student or a question in at most this many characters (the tables give the whole text)
+_LABEL_CHARS = 40
+
+
+def _short(text: object) -> str:
+    """A student's name or a question id as a figure shows it: cut to ``_LABEL_CHARS`` with an ellipsis."""
+    text = str(text)
+    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "\u2026"
+
+
+def _short_names(names: pd.Index) -> list[str]:
+    """Each name cut by :func:`_short`, kept apart when two cut alike (" (2)", " (3)" ... after the second, third)."""
+    shown: list[str] = []
+    for name in names:
+        label, n = _short(name), 1
+        while label in shown:
+            n += 1
+            label = f"{_short(name)} ({n})"
+        shown.append(label)
+    return shown
 
 
 def _pct(value: float) -> str:
@@ -97,7 +122,7 @@ def _mastery_bar(summary: pd.DataFrame, label: str) -> go.Figure:
             "range": [0, 1],
             "tickformat": ".0%",
         },
-        height=120 + 32 * len(summary),
+        height=max(260, 180 + 32 * len(summary)),  # the bars stay visible under the title and axis, even one
         margin={"l": 160},
     )
     return fig
@@ -155,7 +180,7 @@ def _item_map(items: pd.DataFrame) -> go.Figure:
                 y=rows["discrimination"],
                 mode="markers+text" if name == "flagged" else "markers",
                 name=name,
-                text=[_plotly_text(q) for q in rows["question_id"]],
+                text=[_plotly_text(_short(q)) for q in rows["question_id"]],
                 textposition="top center",
                 marker={"symbol": symbol, "size": 11 if name == "flagged" else 8},
                 hovertemplate="%{text}: difficulty %{x:.0%}, discrimination %{y:.2f}<extra></extra>",
@@ -171,11 +196,19 @@ def _item_map(items: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def _shared_line(shared: SharedAttempts, anonymised: bool) -> str:
+    """One group of students sharing attempts, with their files (folder and name) unless the report is anonymised."""
+    if anonymised:  # file names often carry the student's name
+        return f"<li>{_e(shared.describe())}</li>"
+    files = ", ".join(f"<code>{_e(Path(p.parent.name, p.name))}</code>" for p in shared.files)
+    return f"<li>{_e(shared.describe())} (files: {files})</li>"
+
+
 def _files_section(report: ClassReport) -> str:
     results = report.results
     parts = [f"<p>{_e(results.describe())}</p>"]
     if results.shared:
-        listed = "".join(f"<li>{_e(s.describe())}</li>" for s in results.shared)
+        listed = "".join(_shared_line(s, report.anonymised) for s in results.shared)
         parts.append(f"<div class='note'><p>Attempts handed in by more than one student:</p><ul>{listed}</ul></div>")
     if report.anonymised:  # file names often carry the student's name
         if results.skipped:
@@ -217,11 +250,13 @@ def _mastery_section(by: str, table: pd.DataFrame, summary: pd.DataFrame, first:
     parts.append(_details(f"Show the table of mastery by {label}", _table(summary, {"mastery": _pct})))
     low = table.mean(axis=1).sort_values()
     parts.append(f"<h2>Students x {label}s</h2>")
+    lowest = f"{_e(_short(low.index[0]))} ({_pct(low.iloc[0])})"
     parts.append(
         f"<p>In words: {len(table)} students; each row is a student, each column a {label}, lighter colours mean "
-        f"higher mastery. The student with the lowest mean mastery is {_e(low.index[0])} ({_pct(low.iloc[0])}).</p>"
+        f"higher mastery. The student with the lowest mean mastery is {lowest}.</p>"
     )
-    parts.append(_figure(_heatmap(table, label), False))
+    # a very long name (a student's file may hold one) is cut in the figure, so its rows keep their room
+    parts.append(_figure(_heatmap(table.set_axis(_short_names(table.index), axis=0), label), False))
     parts.append(_details(f"Show the students x {label}s table", _table(table, {c: _pct for c in table.columns}, True)))
     return "\n".join(parts), False
 

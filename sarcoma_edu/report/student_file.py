@@ -8,7 +8,11 @@
 - **Progress files handed in by mistake** (``*.sqlite3``, ``*.sqlite``, ``*.db``) are read too,
   read-only (SQLite's ``immutable`` mode: the file is never changed, not even locked), when they
   are sarcoma-edu progress files (the rule of :mod:`sarcoma_edu.progress.schema`); another
-  program's database or a damaged file is refused with the reason.
+  program's database or a damaged file is refused with the reason. When SQLite's own files lie
+  beside it (``-wal``: answers not yet moved into the file, as an older sarcoma-edu or a copy taken
+  while the lesson was open leaves them; ``-journal``: a write cut short), the file and those are
+  copied into a private temporary folder and the copy is opened, so SQLite replays or rolls them
+  back there: every saved answer is read, and the handed-in files stay byte for byte.
 - **Whose attempts:** the student's name is read from the file when it carries one (JSON: a
   top-level ``"student"`` text; CSV: a ``student`` column), otherwise from the file name: its name
   without the extension and without a leading ``results-`` or ``progress-`` (``results-ana.csv``
@@ -27,7 +31,9 @@ import csv
 import json
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import urllib.parse
 import warnings
 from pathlib import Path
@@ -53,6 +59,7 @@ _PREFIXES = ("results-", "results_", "progress-", "progress_")
 _DEFAULT_NAME = "progress"  # the stem of the default progress file, which names no student
 _SPACED_TIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) (?=[0-9])")
 _TRUE, _FALSE = {"true", "1"}, {"false", "0"}
+_COMPANIONS = ("-wal", "-journal")  # SQLite's files beside a database that hold part of what it says
 
 
 class ReportWarning(UserWarning):
@@ -93,12 +100,22 @@ def _valid_name(name: object, what: str) -> None:
         raise ValueError(f"its {what} {_checks.show(name)} holds text that is not valid Unicode (a lone surrogate)")
 
 
+def _reason(error: Exception) -> str:
+    """Why a file could not be read, in words: text in another encoding is said so, with where."""
+    if isinstance(error, UnicodeDecodeError):
+        return (
+            f"byte {error.object[error.start]:#04x} at position {error.start:,} is not UTF-8 text; it may have "
+            "been saved in another encoding or changed after it was exported"
+        )
+    return str(error.strerror if isinstance(error, OSError) and error.strerror else error)
+
+
 def read_json_export(path: Path) -> list[dict[str, object]]:
     """The attempts of a JSON export, each with its student (answers as text); ValueError says why not."""
     try:
         payload = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError, RecursionError) as error:
-        reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
+        reason = "it is nested too deeply" if isinstance(error, RecursionError) else _reason(error)
         raise ValueError(f"it cannot be read as JSON ({reason})") from None
     if not isinstance(payload, dict) or payload.get("format") != exchange.FORMAT:
         raise ValueError(f"it is not a sarcoma-edu progress export (no field 'format' with {exchange.FORMAT!r})")
@@ -112,6 +129,10 @@ def read_json_export(path: Path) -> list[dict[str, object]]:
     student = payload.get("student")
     _valid_name(student, "field 'student'")
     name = student.strip() if isinstance(student, str) and student.strip() else student_from_file_name(path)
+    if student is not None and not isinstance(student, str):  # said, not silently replaced by the file's name
+        shown = _checks.show(student)
+        message = f"{path}: its field 'student' is {shown}, not a name; its attempts are {name}'s, from the file name"
+        warnings.warn(message, ReportWarning, stacklevel=3)
     return _checked(attempts, name, "attempt")
 
 
@@ -123,7 +144,7 @@ def read_csv_export(path: Path) -> list[dict[str, object]]:
             header = reader.fieldnames or []
             rows = list(reader)
     except (OSError, ValueError, csv.Error) as error:
-        raise ValueError(f"it cannot be read as CSV ({error})") from None
+        raise ValueError(f"it cannot be read as CSV ({_reason(error)})") from None
     missing = [c for c in exchange.FIELDS if c not in header]
     if missing:
         raise ValueError(f"it is not a progress export: no column {', '.join(map(repr, missing))}")
@@ -159,15 +180,21 @@ def _sqlite_student(path: Path, root: Path | None) -> str:
     return path.parent.name
 
 
-def read_progress_file(path: Path, root: Path | None) -> list[dict[str, object]]:
-    """The attempts of a progress file handed in by mistake, read-only; rows it cannot read are left out.
-
-    ``root`` is the folder given to the report that held it (None when the file was given itself): a
-    progress file with the default name directly in it names no student and is refused.
-    """
-    name = _sqlite_student(path, root)
+def _private_copy(path: Path, companions: list[str], folder: str) -> Path:
+    """Copy a progress file and its SQLite companions (``-wal``, ``-journal``) into ``folder``; return the copy."""
+    copy = Path(folder) / "progress.sqlite3"
     try:
-        db = sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?mode=ro&immutable=1", uri=True)
+        for suffix in ("", *companions):
+            shutil.copyfile(f"{path}{suffix}", f"{copy}{suffix}")
+    except OSError as error:
+        raise ValueError(f"it cannot be read ({error.strerror or error})") from None
+    return copy
+
+
+def _stored_rows(uri: str) -> list[tuple]:
+    """The attempts in the SQLite file at ``uri``, in the exchange format's columns; ValueError says why not."""
+    try:
+        db = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as error:
         raise ValueError(f"it cannot be opened as a SQLite database ({error})") from None
     try:
@@ -178,7 +205,7 @@ def read_progress_file(path: Path, root: Path | None) -> list[dict[str, object]]
         if not stored:
             return []
         columns = ", ".join(c if c in stored else f"NULL AS {c}" for c in (*exchange.FIELDS, *exchange.OPTIONAL_FIELDS))
-        rows = db.execute(f"SELECT {columns} FROM attempts ORDER BY rowid").fetchall()
+        return db.execute(f"SELECT {columns} FROM attempts ORDER BY rowid").fetchall()
     except sqlite3.DatabaseError as error:
         raise ValueError(
             f"it is a damaged progress file or not one (SQLite: {error}); the student can bring its answers back "
@@ -186,6 +213,21 @@ def read_progress_file(path: Path, root: Path | None) -> list[dict[str, object]]
         ) from None
     finally:
         db.close()
+
+
+def read_progress_file(path: Path, root: Path | None) -> list[dict[str, object]]:
+    """The attempts of a progress file handed in by mistake, read-only; rows it cannot read are left out.
+
+    ``root`` is the folder given to the report that held it (None when the file was given itself): a
+    progress file with the default name directly in it names no student and is refused.
+    """
+    name = _sqlite_student(path, root)
+    companions = [suffix for suffix in _COMPANIONS if os.path.isfile(f"{path}{suffix}")]
+    if companions:
+        with tempfile.TemporaryDirectory() as folder:  # private (0700), removed with the copy
+            rows = _stored_rows(f"file:{urllib.parse.quote(str(_private_copy(path, companions, folder)))}")
+    else:
+        rows = _stored_rows(f"file:{urllib.parse.quote(str(path))}?mode=ro&immutable=1")
     attempts, bad = [], 0
     for row in rows:
         attempt, _problem = exchange.attempt_from_row(row)

@@ -24,7 +24,9 @@ _GROUPS = {"histology": "Histology (tumour type)", "site": "Body site"}
 _LABEL = {"description_width": "initial"}
 _NOTE = (
     "<p style='margin:0.3em 0;color:#444'><small>Synthetic teaching cohort: made-up patients, not real "
-    "people; the histology mix is for teaching only.</small></p>"
+    "people; the histology mix is for teaching only, and each subtype is drawn without regard to the site or the "
+    "age (the course's sources give no link between them), so a patient may not be typical of its "
+    "subtype.</small></p>"
 )
 
 

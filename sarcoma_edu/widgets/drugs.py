@@ -92,10 +92,12 @@ _NURSE_NOTES = (
     "What the nurse checks follows from them, in this course's reading: the urine for blood, kidney function, "
     "whether the patient is confused or sleepy, and the blood counts. Low blood counts bring a risk of infection "
     "with chemotherapy (ACS), and afami-cel can cause serious infections, with low blood counts that can last "
-    "several weeks (ACS): that is why a fever during chemotherapy or after afami-cel matters. No source of this "
-    "course says at what temperature or how soon it needs urgent care, so the course gives no threshold: ask the "
-    "treating team. For afami-cel the reference names cytokine release syndrome as a risk but does not list its "
-    "warning signs, so the course does not either.</p>"
+    "several weeks (ACS). In this course's reading (the sources name the infection risk, not fever), that is why a "
+    "fever during chemotherapy or after afami-cel matters. No source of this course says at what temperature or "
+    "how soon it needs urgent care, so the course gives no threshold: ask the treating team. Infertility is among "
+    "the side effects of chemotherapy (ACS); the sources do not say when fertility should be discussed, so the "
+    "course leaves that to the treating team. For afami-cel the reference names cytokine release syndrome as a "
+    "risk but does not list its warning signs, so the course does not either.</p>"
 )
 
 

@@ -7,11 +7,15 @@ import json
 from tests.browser.pages import shot
 
 HOSTILE = '<a href="javascript:alert(1)">x</a>'
+# what else a name or question id could try: an image whose error runs script, and closing plotly's script to open one
+IMAGE = "<img src=x onerror=\"window.ran='img'\">"
+SCRIPT = "</script><script>window.ran='script'</script>"
 
 
 def test_a_hostile_student_name_in_the_class_report_is_text_not_a_link(browser, tmp_path):
     """Plotly reads HTML in axis labels, hover and text: a student's `<a href="javascript:...">` shows as those
-    characters in every figure of the class report, is no link, and clicking or hovering it runs nothing."""
+    characters in every figure of the class report, is no link, and clicking or hovering it runs nothing; a name
+    or question id written as an image or a script is text in the tables and the figures, and never runs."""
     from sarcoma_edu.report.class_report import class_report, write_report
 
     def export(name: str, student: str, rows: list[tuple[str, str, bool]]) -> None:
@@ -24,17 +28,20 @@ def test_a_hostile_student_name_in_the_class_report_is_text_not_a_link(browser, 
         (tmp_path / f"{name}.json").write_text(json.dumps(payload), encoding="utf-8")
 
     # the hostile text as a student's name and as a question id (flagged, so it is also printed on the item map)
-    export("ana", HOSTILE, [(HOSTILE, "B", False), ("q2", "K", True), ("q3", "X", True)])
-    export("ben", "ben", [(HOSTILE, "B", False), ("q2", "K", True), ("q3", "X", True)])
-    export("cai", "cai", [(HOSTILE, "A", True), ("q2", "D", False), ("q3", "Y", False)])
+    export("ana", HOSTILE, [(HOSTILE, "B", False), ("q2", "K", True), (SCRIPT, "X", True)])
+    export("ben", IMAGE, [(HOSTILE, "B", False), ("q2", "K", True), (SCRIPT, "X", True)])
+    export("cai", "cai", [(HOSTILE, "A", True), ("q2", "D", False), (SCRIPT, "Y", False)])
     out = write_report(class_report(tmp_path), tmp_path / "class-report.html")
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(out.as_uri())
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=60_000)
-    links = page.eval_on_selector_all(".js-plotly-plot a", "nodes => nodes.map(n => n.outerHTML)")
-    assert links == [], f"plotly made links from a student's text: {links}"
+    links = page.eval_on_selector_all("a:not(.modebar-btn)", "nodes => nodes.map(n => n.outerHTML)")
+    assert links == [], f"a student's text became a link: {links}"  # in the figures or anywhere in the page
+    assert page.locator("img").count() == 0 and page.evaluate("window.ran") is None  # nor an image, nor a script
+    tables = page.locator("table").all_text_contents()
+    assert all(any(text in t for t in tables) for text in (HOSTILE, IMAGE, SCRIPT)), tables  # shown as text
     ticks = page.eval_on_selector_all(".js-plotly-plot .ytick text", "nodes => nodes.map(n => n.textContent)")
     labels = page.eval_on_selector_all(".js-plotly-plot .textpoint text", "nodes => nodes.map(n => n.textContent)")
     assert HOSTILE in ticks and HOSTILE in labels, (ticks, labels)  # the heatmap's student, the flagged question
@@ -62,6 +69,6 @@ def test_a_hostile_student_name_in_the_class_report_is_text_not_a_link(browser, 
     assert sum(HOSTILE in t for t in hovered) >= 2, hovered  # the student's row, the question's point
     page.locator(".js-plotly-plot .ytick text", has_text="javascript").first.click(force=True)
     page.wait_for_timeout(300)
-    assert dialogs == [] and page.url == out.as_uri()
+    assert dialogs == [] and page.url == out.as_uri() and page.evaluate("window.ran") is None
     shot(page, "class-report-hostile-name.png")
     page.close()

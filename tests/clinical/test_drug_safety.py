@@ -255,13 +255,16 @@ def test_lesson_05_names_ifosfamides_low_blood_counts_and_links_fever_to_infecti
     """The nurse paragraph names ifosfamide's severe low blood counts among its harms (reference section 5b, FDA
     label), gives the checks as the course's reading of those harms, and links a fever during chemotherapy or after
     afami-cel to the infection risk of low counts (section 5: low blood counts, infection; section 5b: afami-cel's
-    serious infections, counts low for weeks) without a temperature or time no source gives."""
+    serious infections, counts low for weeks) as the course's reading, without a temperature or time no source
+    gives; it names infertility (section 5) without a time for discussing fertility, which no source gives."""
     from sarcoma_edu.widgets.drugs import _checked_against_the_table
 
     # the paragraph answers lesson 05's watch-for questions, so it opens with the table once they are answered
     assert "watch_for_exercise()" in _lesson_cell("watch-for-exercise")
     text = " ".join(re.sub(r"<[^>]+>", " ", _checked_against_the_table().children[0].value).split())
     for words in ("severe low blood counts", "the blood counts", "follows from them, in this course's reading",
-                  "risk of infection", "serious infections", "can last several weeks", "no threshold"):  # fmt: skip
+                  "risk of infection", "serious infections", "can last several weeks", "no threshold",
+                  "the sources name the infection risk, not fever",
+                  "Infertility is among the side effects"):  # fmt: skip
         assert words in text, words
     assert not re.search(r"\d+(\.\d+)? ?°|\d+ ?(hours|degrees)", text)

@@ -155,6 +155,38 @@ def test_metastatic_disease_is_planned_the_same_way_with_or_without_a_stage_grou
     assert _failures(check) == []
 
 
+def test_metastatic_disease_without_a_stage_group_gets_the_notes_of_a_stage_iv_plan():
+    """A head and neck or visceral tumour with distant metastasis (not recurrent) gets the same notes on radiation and
+    chemotherapy as a trunk tumour of stage IV with the same choices, and never 'no stage-based list': the stage IV
+    list is read for it (reference section 6, PDQ-PT stage IV; section 3, M1 is stage IV wherever there are groups)."""
+
+    def check(patient, plan):
+        if not patient["metastasis"] or patient["recurrent"] or patient["site"] not in ("head_and_neck", "visceral"):
+            return True
+        staged = stage("trunk", 8.0, "G3", nodes=patient["nodes"], metastasis=True)
+        expected = plan_treatment(staged, radiation=patient["radiation"], chemotherapy=patient["chemotherapy"],
+                                  resectable=patient["resectable"])  # fmt: skip
+        return plan.adjustments == expected.adjustments and "no stage-based" not in " ".join(plan.adjustments)
+
+    assert _failures(check) == []
+
+
+def test_node_positive_disease_without_a_stage_group_is_planned_by_the_list_for_lymph_node_spread():
+    """A head and neck or visceral tumour with lymph node spread and no distant metastasis (not recurrent) is never
+    told that no stage-based list applies: its notes speak of the list for stage III with lymph node spread, which a
+    clinician reads for it (reference section 6, PDQ-PT; section 5, ACS: the nodes in the area are removed)."""
+
+    def check(patient, plan):
+        if patient["metastasis"] or patient["recurrent"] or not patient["nodes"] or plan.situation != "no_stage_group":
+            return True
+        said = " ".join(plan.adjustments)
+        operated = any(p.startswith("Surgery") for p in _phases(plan))
+        spoken = patient["radiation"] is None or patient["chemotherapy"] != "none"  # a default or a chemo note
+        return "no stage-based" not in said and (not operated or not spoken or "lymph node spread" in said)
+
+    assert _failures(check) == []
+
+
 def test_a_node_positive_tumour_that_is_operated_on_has_its_lymph_nodes_removed_at_every_site():
     """N1 at any site (recurrent or not): the operation on the tumour is surgery with lymphadenectomy, and a
     node-negative tumour's is not (ACS: the nodes in the area are removed when cancer is found)."""
@@ -374,6 +406,53 @@ def test_the_retroperitoneum_and_recurrences_get_no_radiation_by_default():
         if patient["radiation"] is not None or not (patient["site"] == "retroperitoneum" or patient["recurrent"]):
             return True
         return not any(p.startswith("Radiation therapy") for p in _phases(plan))
+
+    assert _failures(check) == []
+
+
+def test_a_recurrence_operated_on_speaks_of_re_irradiation_unless_no_radiation_is_chosen():
+    """A recurrence that is operated on, with radiation left to the situation, says the plan adds none because the
+    reference says nothing about giving radiation again where it was given before (re-irradiation); with radiation
+    chosen it keeps it and says the team decides whether it can be given again (reference section 6, PDQ-PT: wide
+    local excision with or without radiation; re-irradiation: no source)."""
+
+    def check(patient, plan):
+        operated = any(p.startswith("Surgery") for p in _phases(plan))
+        if not patient["recurrent"] or patient["radiation"] == "none" or not operated:
+            return True
+        radiated = any(p.startswith("Radiation therapy") for p in _phases(plan))
+        return "re-irradiation" in " ".join(plan.adjustments) and radiated == (patient["radiation"] is not None)
+
+    assert _failures(check) == []
+
+
+def test_a_recurrence_keeps_its_site_so_a_limb_recurrence_gets_the_limb_margin_aim():
+    """The operation on a recurrence carries the margin aim of its own site: 1-2 cm of normal tissue for an arm or
+    leg (ACS), as little normal tissue as possible elsewhere (PDQ-PT), as for a first tumour of that site."""
+
+    def check(patient, plan):
+        surgery = [p for p in plan.phases if p.phase in ("Surgery", LYMPHADENECTOMY)]
+        if not patient["recurrent"] or not surgery:
+            return True
+        limb_aim = "1-2 cm" in surgery[0].note
+        return limb_aim == (patient["site"] == "extremity") and (
+            limb_aim or "as little normal tissue" in surgery[0].note
+        )
+
+    assert _failures(check) == []
+
+
+def test_every_metastatic_plan_offers_systemic_therapy_at_every_site():
+    """M1 at any site, recurrent or not: the plan gives systemic therapy, or, when every metastasis can be removed,
+    says that chemotherapy and targeted therapy remain options (PDQ-PT stage IV and recurrent lists; ACS: chemotherapy
+    reaches the whole body)."""
+
+    def check(patient, plan):
+        if not patient["metastasis"]:
+            return True
+        given = any(p.modality == "chemotherapy" for p in plan.phases)
+        offered = "Chemotherapy and targeted therapy with a tyrosine kinase inhibitor" in " ".join(plan.adjustments)
+        return given or offered
 
     assert _failures(check) == []
 
@@ -614,3 +693,22 @@ def test_iiib_with_lymph_node_spread_as_a_word_is_planned_as_the_retroperitoneal
     staged = plan_treatment(stage("retroperitoneum", 12, "G3", nodes=True))
     assert _phases(word) == _phases(staged) == ["Surgery with lymphadenectomy", "Follow-up"]
     assert "For the abdomen" in word.phases[0].note and "1-2 cm" not in word.phases[0].note
+
+
+def test_every_plan_that_mentions_a_clinical_trial_says_when_one_can_be_entered():
+    """A plan whose words mention a clinical trial also says that trials can be entered before, during or after
+    treatment; it is said only for a recurrence (the one PDQ list with a trial) or a drug PDQ names for a trial
+    (reference section 5: trials before, during or after treatment; section 6, PDQ-PT recurrent list)."""
+    timing = "Clinical trials can be entered before, during or after treatment"
+
+    def check(patient, plan):
+        text = _text(plan)
+        said = timing in text
+        trial_drug = patient.get("drug") in ("pembrolizumab", "nivolumab", "ipilimumab")
+        return ("clinical trial" not in text.replace(timing, "").lower() or said) and (
+            not said or plan.situation == "recurrent" or trial_drug
+        )
+
+    assert _failures(check) == []
+    assert _drug_failures(check) == []
+    assert sum(timing in _text(plan) for _, plan in _sweep()) > 100

@@ -136,14 +136,41 @@ def test_an_abbreviation_is_linked_only_as_written_and_a_plain_word_in_any_case(
 
 
 def test_what_the_reference_does_not_say_is_marked_as_the_courses_own_words_in_the_glossary():
-    """'Soft tissue' says that bone is not soft tissue in the course's own words (the reference lists the soft
-    tissues, section 1), and 'haemorrhagic cystitis' gives the urine check as following from the harm, which the
-    reference names with its prevention but not the check (section 5b); both cite a 'teaching' source."""
+    """'Soft tissue' says that the bones and cartilage of the skeleton are not soft tissue, in the course's own
+    words (the reference lists the soft tissues, section 1, tissue of mixed bone and cartilage among them), and
+    'haemorrhagic cystitis' gives the urine check as following from the harm, which the reference names with its
+    prevention but not the check (section 5b); both cite a 'teaching' source."""
     rows = {row["term"]: row for row in TERMS}
     soft, cystitis = rows["soft tissue"], rows["haemorrhagic cystitis"]
     assert (
-        "In this course's own words, not the reference's: the bones themselves are not soft tissue"
+        "In this course's own words, not the reference's: the bones and cartilage of the skeleton are not soft tissue"
         in (soft["definition"])
     )
     assert "follows from that harm" in cystitis["definition"] and "the nurse checks" not in cystitis["definition"]
     assert "teaching:" in soft["source"] and "teaching:" in cystitis["source"]
+
+
+# the technical words of the drug safety table a nurse reads (datasets/drugs.csv: watch_for, monitoring, side_effects)
+NURSE_TERMS = (
+    "mesna",
+    "haemorrhagic cystitis",
+    "encephalopathy",
+    "cardiomyopathy",
+    "echocardiogram",
+    "MUGA",
+    "EKG",
+    "cytokine release syndrome",
+    "autoimmune reaction",
+    "infusion reaction",
+    "low blood counts",
+)
+
+
+@pytest.mark.parametrize("term", NURSE_TERMS)
+def test_a_nurse_finds_each_technical_word_of_the_drug_safety_table_in_the_glossary(term):
+    """Each technical word the drug safety table uses is defined in the glossary, with a source (reference 5b)."""
+    drugs = load_table("drugs.csv")
+    used = " ".join(drugs[["watch_for", "monitoring", "side_effects"]].to_numpy().ravel()).lower()
+    assert term.lower() in used, f"{term!r} is no longer in the drug table: update NURSE_TERMS"
+    rows = {row["term"]: row for row in TERMS}
+    assert term in rows and rows[term]["definition"] and rows[term]["source"]

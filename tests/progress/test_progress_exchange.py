@@ -7,6 +7,7 @@ import csv
 import errno
 import json
 import os
+import re
 import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
@@ -320,7 +321,9 @@ def test_a_csv_export_read_back_gives_the_original_answers(tmp_path):
     [
         pytest.param("0001-01-01T00:00:00.000+00:00", "outside the dates sarcoma-edu works with", id="year 1"),
         pytest.param("9999-12-31T23:59:59.999+00:00", "outside the dates sarcoma-edu works with", id="year 9999"),
-        pytest.param("2150-01-01T00:00:00.000+00:00", "is in the future", id="the year 2150"),
+        pytest.param(
+            "2150-01-01T00:00:00.000+00:00", "is in the future: an attempt may be dated up to", id="the year 2150"
+        ),
     ],
 )
 def test_an_import_dated_at_the_edge_of_the_calendar_or_in_the_future_is_refused_in_one_line(tmp_path, when, words):
@@ -333,6 +336,9 @@ def test_an_import_dated_at_the_edge_of_the_calendar_or_in_the_future_is_refused
     message = str(caught.value)
     assert f"path={str(path)!r}: attempt 1, field 'answered_at'" in message and words in message
     assert "nothing was imported" in message and "\n" not in message
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    allowed = "the years 2000 to 2199" if "outside" in words else f"up to {tomorrow:%Y-%m-%d} "
+    assert allowed in message
     assert store.attempts().empty
 
 
@@ -400,6 +406,26 @@ def test_exporting_over_the_progress_file_itself_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"is a SQLite database .*nothing was written"):
         store.export_json(aside)
     assert store.path.read_bytes() == before == aside.read_bytes() and len(store.attempts()) == 1
+
+
+def test_exporting_over_the_progress_file_through_a_link_or_another_name_is_refused(tmp_path, monkeypatch):
+    """A link to the progress file, a hard link, a path through a linked folder, or its journal: refused, unchanged."""
+    store = ProgressStore(tmp_path / "progress.sqlite3")
+    store.record("st-ia", "IA", True, "staging")
+    before = store.path.read_bytes()
+    (tmp_path / "link.json").symlink_to(store.path)
+    os.link(store.path, tmp_path / "hard.json")
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "lessons" / "up").symlink_to(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for name in ("link.json", "hard.json", "lessons/up/progress.sqlite3", "lessons/../progress.sqlite3"):
+        for export in (store.export_json, store.export_csv):
+            with pytest.raises(ValueError, match=rf"path={re.escape(repr(name))} is the progress file itself"):
+                export(name)
+    with pytest.raises(ValueError, match=r"is SQLite's journal of the progress file \(progress.sqlite3-journal\)"):
+        store.export_json("progress.sqlite3-journal")
+    assert store.path.read_bytes() == before and not (tmp_path / "progress.sqlite3-journal").exists()
+    assert sorted(os.listdir(tmp_path)) == ["hard.json", "lessons", "link.json", "progress.sqlite3"]
 
 
 def test_exports_are_private_to_the_student(tmp_path):

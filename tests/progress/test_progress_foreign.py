@@ -59,6 +59,15 @@ FOREIGN = {
         "CREATE TABLE attempts (attempt_id, question_id, topic, answer, correct, answered_at)",
         "CREATE TRIGGER t AFTER INSERT ON attempts BEGIN SELECT 1; END",
     ),
+    "sarcoma-edu's application id over tables of its own": (
+        "CREATE TABLE recipes (name TEXT)",
+        f"PRAGMA application_id = {APPLICATION_ID}",
+    ),
+    "sarcoma-edu's application id over an attempts table of its own": (
+        "CREATE TABLE attempts (id INTEGER PRIMARY KEY, player TEXT, score REAL)",
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        "PRAGMA user_version = 2",
+    ),
 }
 
 
@@ -82,6 +91,21 @@ def test_a_foreign_database_with_a_high_user_version_is_not_told_to_update_sarco
         ProgressStore(path)
     assert "another program" in str(caught.value) and "it holds table notes" in str(caught.value)
     assert "update" not in str(caught.value)
+
+
+def test_a_file_with_sarcoma_edus_application_id_from_a_newer_release_is_told_to_update(tmp_path):
+    """Only a file bearing sarcoma-edu's id and a higher version (a newer release's tables) is sent to an update."""
+    path = _database(
+        tmp_path / "progress.sqlite3",
+        "CREATE TABLE attempts (attempt_id, question_id, topic, answer, correct, answered_at, confidence, extra)",
+        "CREATE TABLE reviews (question_id TEXT)",
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        "PRAGMA user_version = 3",
+    )
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match="written by a newer sarcoma-edu") as caught:
+        ProgressStore(path)
+    assert not isinstance(caught.value, ForeignDatabaseError) and path.read_bytes() == before
 
 
 def test_a_new_progress_file_carries_sarcoma_edus_application_id(tmp_path):
@@ -156,3 +180,94 @@ def test_the_quiz_on_a_file_swapped_mid_session_says_the_answer_was_not_saved(tm
     assert feedback is not None and "Checked, but not saved" in widget.result.value
     assert "another program" in widget.result.value and path.read_bytes() == before
     widget.next()  # moving on reads the progress: no traceback
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _notes_with_a_log_left_beside_it(folder: Path) -> Path:
+    """Another program's database in WAL mode whose last writes are still only in its log (``notes.db-wal``),
+    as that program leaves it when it stops without closing (copied while it is open)."""
+    live, left = folder / "live", folder / "left"
+    live.mkdir()
+    left.mkdir()
+    writer = sqlite3.connect(live / "notes.db")
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("CREATE TABLE notes (body TEXT)")
+    writer.commit()
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.executemany("INSERT INTO notes VALUES (?)", [(f"note {k}",) for k in range(50)])
+    writer.commit()
+    for name in ("notes.db", "notes.db-wal"):
+        shutil.copyfile(live / name, left / name)
+    writer.close()
+    return left / "notes.db"
+
+
+def test_a_damaged_database_of_another_program_is_refused_not_moved_aside(tmp_path):
+    """A broken page in another program's database does not make it a broken progress file: name and bytes stay."""
+    path = _database(
+        tmp_path / "game.db",
+        "CREATE TABLE players (name TEXT, score REAL)",
+        *[f"INSERT INTO players VALUES ('{'x' * 200}', {k})" for k in range(300)],
+    )
+    data = bytearray(path.read_bytes())
+    data[3 * 4096 : 4 * 4096] = b"\xff" * 4096
+    path.write_bytes(bytes(data))
+    with pytest.raises(ForeignDatabaseError, match=r"another program \(it holds table players\)"):
+        ProgressStore(path)
+    assert _files(tmp_path) == {"game.db": bytes(data)}
+
+
+def test_another_programs_database_with_writes_still_in_its_log_is_refused_and_neither_file_changes(tmp_path):
+    """Opening it does not copy the other program's log into its file: the database and its log stay byte for byte."""
+    path = _notes_with_a_log_left_beside_it(tmp_path)
+    before = _files(path.parent)
+    with pytest.raises(ForeignDatabaseError, match="it holds table notes"):
+        ProgressStore(path)
+    after = _files(path.parent)
+    assert after["notes.db"] == before["notes.db"] and after["notes.db-wal"] == before["notes.db-wal"]
+    assert set(after) <= {
+        "notes.db",
+        "notes.db-wal",
+        "notes.db-shm",
+    }  # SQLite's shared-memory index, rebuilt by any reader
+
+
+def test_a_file_swapped_mid_session_for_a_database_with_writes_in_its_log_is_left_as_it_was(tmp_path):
+    """An answer after the swap is refused without checkpointing the other program's log into its file."""
+    source = _notes_with_a_log_left_beside_it(tmp_path)
+    folder = tmp_path / "home"
+    folder.mkdir()
+    path = folder / "progress.sqlite3"
+    store = ProgressStore(path)
+    store.record("st-ia", "IA", True, "staging")
+    os.replace(source, path)
+    os.replace(source.with_name("notes.db-wal"), folder / "progress.sqlite3-wal")
+    before = _files(folder)
+    with pytest.raises(ProgressStorageError, match=r"another program .*your answer was not saved"):
+        store.record("st-ib", "IB", True, "staging")
+    with pytest.raises(ProgressStorageError, match="another program"):
+        store.attempts()
+    after = _files(folder)
+    assert {name: after[name] for name in before} == before
+
+
+def test_another_programs_database_in_the_middle_of_a_write_is_refused_and_keeps_its_journal(tmp_path):
+    """A database left with a hot journal (a write cut short) is judged as it is on disk: refused, not rolled back."""
+    live = _database(tmp_path / "live.db", "CREATE TABLE players (name TEXT)")
+    writer = sqlite3.connect(live, isolation_level=None)
+    writer.execute("PRAGMA cache_size=1")  # the change spills into the file before it is committed
+    writer.execute("BEGIN")
+    writer.executemany("INSERT INTO players VALUES (?)", [("x" * 300,)] * 500)
+    left = tmp_path / "left"
+    left.mkdir()
+    shutil.copyfile(live, left / "game.db")
+    shutil.copyfile(f"{live}-journal", left / "game.db-journal")
+    writer.execute("ROLLBACK")
+    writer.close()
+    before = _files(left)
+    with pytest.raises(ForeignDatabaseError, match="it holds table players"):
+        ProgressStore(left / "game.db")
+    assert _files(left) == before

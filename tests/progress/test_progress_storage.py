@@ -251,6 +251,32 @@ def test_the_progress_folder_and_file_are_created_private_to_the_student(tmp_pat
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
+def test_the_progress_folder_file_and_exports_are_private_whatever_the_umask(tmp_path):
+    """Even with umask 000 (everything readable by everyone), the store makes 0700 folders and 0600 files."""
+    path = tmp_path / "home" / ".sarcoma_edu" / "progress.sqlite3"
+    mask = os.umask(0)
+    try:
+        store = ProgressStore(path)
+        store.record("st-ia", "IA", True, "staging")
+        exports = [store.export_json(tmp_path / "mine.json"), store.export_csv(tmp_path / "mine.csv")]
+    finally:
+        os.umask(mask)
+    assert [stat.S_IMODE(os.stat(p).st_mode) for p in (path.parent.parent, path.parent)] == [0o700, 0o700]
+    assert [stat.S_IMODE(os.stat(p).st_mode) for p in (path, *exports)] == [0o600] * 3
+
+
+def test_a_progress_folder_and_file_made_earlier_keep_their_permissions(tmp_path):
+    """A folder (0750) and file (0640) an instructor set up are used as they are: neither opened up nor changed."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "progress.sqlite3"
+    ProgressStore(path)
+    os.chmod(folder, 0o750)
+    os.chmod(path, 0o640)
+    ProgressStore(path).record("st-ia", "IA", True, "staging")
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o750 and stat.S_IMODE(os.stat(path).st_mode) == 0o640
+
+
 def test_a_progress_file_moved_aside_is_followed_by_a_private_fresh_one(tmp_path):
     """The fresh file started after a broken one was moved aside is private too."""
     path = tmp_path / "progress.sqlite3"
@@ -274,6 +300,34 @@ def test_a_progress_file_replaced_by_a_folder_mid_session_fails_at_once_saying_w
         store.attempts()
     assert time.monotonic() - started < 2.0
     assert _listing(tmp_path) == ["progress.sqlite3"] and _listing(path) == []
+
+
+def test_a_progress_file_replaced_by_a_fifo_mid_session_fails_at_once_saying_so(tmp_path):
+    """An answer after the file became a named pipe fails at once naming what it is (not a 'disk I/O error')."""
+    path = tmp_path / "progress.sqlite3"
+    store = ProgressStore(path, timeout=10)
+    store.record("st-ia", "IA", True, "staging")
+    path.unlink()
+    os.mkfifo(path)
+    started = time.monotonic()
+    with pytest.raises(ProgressStorageError, match=r"is now a FIFO \(named pipe\), not a file; your answer was not"):
+        store.record("st-ib", "IB", True, "staging")
+    with pytest.raises(ProgressStorageError, match="is now a FIFO"):
+        store.export_json(tmp_path / "my-progress.json")
+    assert time.monotonic() - started < 2.0
+    assert _listing(tmp_path) == ["progress.sqlite3"] and stat.S_ISFIFO(os.stat(path).st_mode)
+
+
+def test_a_progress_file_replaced_by_a_link_to_nothing_mid_session_is_refused_and_nothing_is_created(tmp_path):
+    """An answer after the file became a link to a missing file fails saying so; no file appears where it points."""
+    path = tmp_path / "progress.sqlite3"
+    store = ProgressStore(path, timeout=10)
+    store.record("st-ia", "IA", True, "staging")
+    path.unlink()
+    path.symlink_to(tmp_path / "elsewhere.sqlite3")
+    with pytest.raises(ProgressStorageError, match=r"is now a link to .*elsewhere.sqlite3', which does not exist"):
+        store.record("st-ib", "IB", True, "staging")
+    assert _listing(tmp_path) == ["progress.sqlite3"] and path.is_symlink()
 
 
 def test_a_progress_folder_removed_mid_session_is_made_again_and_the_answer_saved(tmp_path):

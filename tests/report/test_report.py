@@ -480,7 +480,8 @@ def _handed_in_as(hand_class: Path, name: str) -> None:
 
 
 def test_an_attempt_handed_in_by_two_students_is_counted_once_and_said(hand_class, tmp_path):
-    """ben's export handed in again as zebedee's: each attempt counts once, for ben (first by name), and it is said."""
+    """ben's export handed in again as zebedee's: each attempt counts once, for ben (first by name), and the
+    terminal and the report say so, naming both students and both files."""
     _handed_in_as(hand_class, "zebedee")
     words = r"3 attempt\(s\) of ben are also in the file\(s\) of zebedee: each is counted once"
     with pytest.warns(ReportWarning, match=words):
@@ -492,6 +493,8 @@ def test_an_attempt_handed_in_by_two_students_is_counted_once_and_said(hand_clas
     assert "3 of them in the files of two or more students" in report.results.describe()
     page = write_report(report, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Attempts handed in by more than one student" in page and "counted once, for ben" in page
+    folder = hand_class.name
+    assert f"(files: <code>{folder}/results-ben.json</code>, <code>{folder}/results-zebedee.json</code>)" in page
 
 
 def test_shared_attempts_in_an_anonymised_report_name_pseudonyms_only(hand_class, tmp_path):
@@ -593,3 +596,16 @@ def test_the_students_by_topics_heatmap_names_every_student_and_keeps_its_scale_
     assert figure.layout.height >= 200 + 24 * len(names)
     bar = figure.data[0].colorbar
     assert list(bar.ticktext) == ["0%", "25%", "50%", "75%", "100%"] and bar.len == 1
+
+
+@pytest.mark.parametrize("topics", [1, 3, 12])
+def test_the_class_mastery_bars_have_room_under_the_title_even_for_one_topic(topics):
+    """The mastery-by-topic figure leaves at least 32 px of plot per bar (and 80 px in all) under its title and
+    axis: a class that answered one topic sees its bar, not a line."""
+    from sarcoma_edu.report.html import _mastery_bar
+
+    summary = pd.DataFrame({"topic": [f"topic {k}" for k in range(topics)], "mastery": 0.5, "students": 3})
+    layout = _mastery_bar(summary, "topic").layout
+    top = 100 if layout.margin.t is None else layout.margin.t  # plotly's default margins
+    bottom = 80 if layout.margin.b is None else layout.margin.b
+    assert layout.height - top - bottom >= max(80, 32 * topics)

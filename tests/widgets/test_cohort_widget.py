@@ -76,3 +76,11 @@ def test_a_table_that_is_not_the_staged_cohort_is_refused_by_name():
         StageMixExplorer(load_cohort())
     with pytest.raises(TypeError, match="staged=list is not a table"):
         CohortQuestions([])
+
+
+@pytest.mark.parametrize("make", [StageMixExplorer, CohortQuestions], ids=["stage mix", "cohort questions"])
+def test_the_cohort_says_its_patients_may_not_be_typical_of_their_subtype(make):
+    """Both cohort widgets say the subtype is drawn without regard to site or age, so a synthetic patient may not be
+    typical of it (the reference gives no link between subtype, site and age; datasets/cohort_parameters.csv)."""
+    note = make(STAGED).children[-1].value
+    assert "without regard to the site or the age" in note and "may not be typical of its subtype" in note
