@@ -8,7 +8,8 @@ slow test is noticed and added here.
 
 **Workers.** ``make test`` and ``make check`` run on two workers (``pytest -n 2``). The scheduler below
 sends the tests that must share a worker to one worker, in order: the cells of one notebook (nbval runs
-them in one kernel) and then the lesson's table test (it reads that run, ``tests/lessons/lesson_runs.py``),
+them in one kernel) and then the lesson's table and predictions-first tests (they read that run,
+``tests/lessons/lesson_runs.py``),
 the hub class (one hub for all its tests), and one lesson's browser tests (one Run All read three ways);
 every other slow test goes on its own, and the quick tests of one file go together (their module fixtures
 are then built once). The groups are chosen by test id here, not by xdist's ``xdist_group`` marker, which
@@ -61,6 +62,8 @@ SLOW = {
     ],
     "runs every lesson, pytest, the guide's commands or the scripts": [
         "tests/lessons/test_lesson_tables.py::test_every_table_a_lesson_shows_is_whole_and_without_row_numbers",
+        "tests/lessons/test_predictions_first.py::test_after_run_all_nothing_that_settles_a_prediction_is_on_screen",
+        "tests/lessons/test_predictions_first.py::test_a_cell_that_waits_shows_only_what_it_waits_for_until_answered",
         "tests/lessons/test_notebook_outputs.py",
         "tests/lessons/test_teaching_guide.py::test_the_guides_snippets_run_as_written",
         "tests/lessons/test_teaching_guide.py::test_the_guides_content_folder_commands_run_as_written",
@@ -117,6 +120,20 @@ def _source(cell) -> str:
 
 # a lesson's table test reads nbval's run of the lesson (tests/lessons/lesson_runs.py) when it runs right after it
 TABLE_TEST = "tests/lessons/test_lesson_tables.py::test_every_table_a_lesson_shows_is_whole_and_without_row_numbers"
+# so do its predictions-first tests: what was on screen before any answer, and after
+LESSON_RUN_TESTS = (
+    TABLE_TEST,
+    "tests/lessons/test_predictions_first.py::test_after_run_all_nothing_that_settles_a_prediction_is_on_screen",
+    "tests/lessons/test_predictions_first.py::test_a_cell_that_waits_shows_only_what_it_waits_for_until_answered",
+)
+
+
+def _run_reader(nodeid: str) -> str:
+    """The lesson file a test of LESSON_RUN_TESTS reads (its parameter's id), or "" for any other test."""
+    test = next((t for t in LESSON_RUN_TESTS if nodeid.startswith(t + "[") and nodeid.endswith("]")), "")
+    return nodeid[len(test) + 1 : -1] if test else ""
+
+
 _LAST_CELLS: set[str] = set()  # the ids of the lessons' last nbval cells whose table test comes next
 
 
@@ -132,13 +149,16 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def _tables_after_their_lessons(items) -> None:
-    """Move each lesson's table test to just after its last nbval cell, whose run the table test then reads."""
-    tables = {item.nodeid[len(TABLE_TEST) + 1 : -1]: item for item in items if item.nodeid.startswith(TABLE_TEST + "[")}
+    """Move each lesson's table and predictions-first tests to just after its last nbval cell, whose run they read."""
+    readers: dict[str, list] = {}
+    for item in items:
+        if _run_reader(item.nodeid):
+            readers.setdefault(_run_reader(item.nodeid), []).append(item)
     last_cells = {Path(str(item.parent.fspath)).name: item for item in items if getattr(item, "cell", None) is not None}
     for lesson, cell in last_cells.items():
-        if lesson in tables:
-            items.remove(tables[lesson])
-            items.insert(items.index(cell) + 1, tables[lesson])
+        for offset, reader in enumerate(readers.get(lesson, ()), start=1):
+            items.remove(reader)
+            items.insert(items.index(cell) + offset, reader)
             _LAST_CELLS.add(cell.nodeid)
 
 
@@ -159,8 +179,8 @@ def worker_group(nodeid: str) -> str:
     path, _, name = nodeid.partition("::")
     if path.startswith(("notebooks/", "tests/hub/")):  # a notebook's cells; the hub class
         return path
-    if nodeid.startswith(TABLE_TEST + "["):  # a lesson's table test, with the lesson it reads
-        return f"notebooks/{name.split('[', 1)[1][:-1]}"
+    if _run_reader(nodeid):  # a lesson's table or predictions-first test, with the lesson it reads
+        return f"notebooks/{_run_reader(nodeid)}"
     if path == "tests/live/test_unix_users.py":  # one set of temporary Unix users for all its tests
         return path
     if path == "tests/browser/test_lessons.py" and name.endswith("]"):  # one lesson's Run All, read three ways

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser.harness import PANEL, open_lesson, run_all
+from tests.browser.harness import PANEL, answer_predictions, open_lesson, run_all
 from tests.browser.measures import CUT_BUTTONS_JS
 from tests.browser.pages import (
     axe_violations,
@@ -326,10 +326,11 @@ def test_quiz_reopened_by_keyboard_welcomes_back_and_resumes(browser, lab, tmp_p
         page.close()
 
 
-def test_planner_chemotherapy_before_surgery_by_keyboard_draws_steps_in_order(browser, lab):
+def test_planner_chemotherapy_before_surgery_by_keyboard_draws_steps_in_order(browser, lab, tmp_path):
     """In 05 choosing chemotherapy before surgery with Space draws it first on the timeline, then the steps after it."""
-    page = open_and_run(browser, lab, "05_treatment.ipynb")
+    page = open_and_run(browser, lab, "05_treatment.ipynb", tmp_path / "progress.sqlite3")
     try:
+        answer_predictions(page)  # the planner opens once the predictions it would settle are answered
         chemo_box = page.locator(".widget-radio:has(label:text-is('Chemotherapy'))")
         planner = page.locator(f"{PANEL} .jp-OutputArea-output").filter(has=chemo_box).first
         chemotherapy = planner.locator(".widget-radio:has(label:text-is('Chemotherapy'))")
@@ -355,10 +356,11 @@ def test_planner_chemotherapy_before_surgery_by_keyboard_draws_steps_in_order(br
         page.close()
 
 
-def test_lesson_06_stage_mix_chosen_by_keyboard_without_code(browser, lab):
+def test_lesson_06_stage_mix_chosen_by_keyboard_without_code(browser, lab, tmp_path):
     """In 06 a histology chosen by keyboard in the stage mix explorer shows its patients' stage groups in words."""
-    page = open_and_run(browser, lab, "06_cases.ipynb")
+    page = open_and_run(browser, lab, "06_cases.ipynb", tmp_path / "progress.sqlite3")
     try:
+        answer_predictions(page)  # the stage mix explorer opens once the predictions it would settle are answered
         explorer = page.locator(f"{PANEL} .sarcoma-edu-stage-mix").first
         which = explorer.locator(".widget-dropdown:has(label:text-is('Which one')) select")
         choose(page, which, "angiosarcoma")

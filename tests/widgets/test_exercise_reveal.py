@@ -66,6 +66,29 @@ def test_a_cells_printed_answer_is_held_back_and_kept_for_plain_text_readers(sto
     assert box.opened and "IIIB\nIV" in shown.value and "<pre" in shown.value
 
 
+@pytest.mark.parametrize("form", ["show=", "with"])
+def test_before_the_answer_nothing_of_what_a_box_holds_is_in_the_page_and_after_it_all_is(store, capsys, form):
+    """A waiting box puts none of its content in the page (not even hidden) until the answer; then all of it."""
+    if form == "with":
+        with after_answering("ex-03-neck-t", progress=store) as box:
+            print("head_and_neck T2 N0 M0 G2 no stage group")
+    else:
+        box = after_answering("ex-03-neck-t", show="head_and_neck T2 N0 M0 G2 no stage group", progress=store)
+    assert box.content.children == () and "T2" not in box.note.value and "T2" not in capsys.readouterr().out
+    predict("ex-03-neck-t", progress=store).answer("T1")
+    (shown,) = box.content.children
+    assert "head_and_neck T2 N0 M0 G2 no stage group" in shown.value and box.content.layout.display is None
+
+
+def test_a_printed_answer_shows_at_once_when_its_prediction_was_answered_in_an_earlier_session(store):
+    """Run All again after answering last week: the cell that printed the answer shows it without a new answer."""
+    store.record("ex-03-neck-t", "T2", True, "staging")
+    with after_answering("ex-03-neck-t", progress=ProgressStore(store.path)) as box:
+        print("head_and_neck T2")
+    (shown,) = box.content.children
+    assert box.opened and "head_and_neck T2" in shown.value
+
+
 def test_an_error_inside_the_box_still_shows_and_loses_nothing_printed(store, capsys):
     """A mistake in the code of a waiting cell raises as usual, and what was printed before it is not lost."""
     with pytest.raises(ZeroDivisionError), after_answering("ex-00-retro-nodes", progress=store):
