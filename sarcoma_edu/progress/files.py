@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import time
 import warnings
@@ -27,6 +28,8 @@ __all__ = [
 
 TIMEOUT_ENV_VAR = "SARCOMA_EDU_PROGRESS_TIMEOUT"
 DEFAULT_TIMEOUT = 10.0
+MAX_ENV_TIMEOUT = 3600.0  # seconds: the most $SARCOMA_EDU_PROGRESS_TIMEOUT may ask a student to wait
+_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 CHOOSE = (
     "choose another file with the environment variable SARCOMA_EDU_PROGRESS or the path argument, "
     "e.g. ProgressStore('~/.sarcoma_edu/progress.sqlite3')"
@@ -82,23 +85,35 @@ def identity(path: Path) -> tuple[int, int] | None:
 def busy_timeout(value: float | None) -> float:
     """The busy timeout in seconds: ``value``, else ``$SARCOMA_EDU_PROGRESS_TIMEOUT``, else 10.
 
+    The variable is read as seconds written with the digits 0-9 (``30``, ``2.5``), from over 0 to
+    :data:`MAX_ENV_TIMEOUT`; any other value is named in a warning and the default is used, so a
+    mistyped setting never stops a student's answers from being saved.
+
     Raises:
-        ValueError: not a number of seconds greater than 0, naming the argument or the variable.
+        ValueError: ``value`` is not a number of seconds greater than 0.
     """
     name = "timeout"
     if value is None:
-        text = os.environ.get(TIMEOUT_ENV_VAR)
-        if not text:
-            return DEFAULT_TIMEOUT
-        name = TIMEOUT_ENV_VAR
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(f"{name}={text!r} is not a number; expected seconds, e.g. 10") from None
+        return _timeout_from_environment()
     seconds = _checks.real_number(name, value, "a number of seconds greater than 0, e.g. 10")
     if seconds <= 0:
         raise ValueError(f"{name}={_checks.show(value)} is not allowed; expected a number of seconds greater than 0")
     return seconds
+
+
+def _timeout_from_environment() -> float:
+    text = os.environ.get(TIMEOUT_ENV_VAR, "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    if _SECONDS.fullmatch(text) and 0 < float(text) <= MAX_ENV_TIMEOUT:
+        return float(text)
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    warnings.warn(
+        f"{TIMEOUT_ENV_VAR}={shown!r} is not allowed; expected seconds written with the digits 0-9, over 0 and up to "
+        f"{MAX_ENV_TIMEOUT:g} (e.g. 30). Waiting the default {DEFAULT_TIMEOUT:g} s for a busy progress file instead.",
+        stacklevel=4,
+    )
+    return DEFAULT_TIMEOUT
 
 
 def make_private_folder(folder: Path) -> None:

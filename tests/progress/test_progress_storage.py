@@ -162,20 +162,29 @@ def test_a_lock_shorter_than_the_timeout_is_waited_for_and_the_answer_saved(tmp_
 
 
 def test_the_busy_timeout_is_documented_and_configurable(tmp_path, monkeypatch):
-    """The timeout defaults to 10 s, follows SARCOMA_EDU_PROGRESS_TIMEOUT, and a bad value is named."""
+    """The timeout defaults to 10 s, follows SARCOMA_EDU_PROGRESS_TIMEOUT, and a bad argument is named."""
     path = tmp_path / "p.sqlite3"
     monkeypatch.delenv(TIMEOUT_ENV_VAR, raising=False)
     assert ProgressStore(path).timeout == DEFAULT_TIMEOUT == 10.0
     monkeypatch.setenv(TIMEOUT_ENV_VAR, "2.5")
     assert ProgressStore(path).timeout == 2.5
     assert ProgressStore(path, timeout=1).timeout == 1.0
-    monkeypatch.setenv(TIMEOUT_ENV_VAR, "soon")
-    with pytest.raises(ValueError, match="SARCOMA_EDU_PROGRESS_TIMEOUT='soon' is not a number"):
-        ProgressStore(path)
     with pytest.raises(ValueError, match="timeout=0 is not allowed"):
         ProgressStore(path, timeout=0)
     with pytest.raises(TypeError, match="timeout='10'"):
         ProgressStore(path, timeout="10")
+
+
+@pytest.mark.parametrize("text", ["soon", "\u0661\u0662", "1e400", "inf", "nan", "-5", "0", "7200", "1_0"])
+def test_a_mistyped_timeout_setting_warns_and_answers_are_still_saved(tmp_path, monkeypatch, text):
+    """A SARCOMA_EDU_PROGRESS_TIMEOUT that is not seconds from over 0 to an hour in the digits 0-9 is named in a
+    warning, the default 10 s is used, and the student's answers are saved as usual."""
+    monkeypatch.setenv(TIMEOUT_ENV_VAR, text)
+    with pytest.warns(UserWarning, match="SARCOMA_EDU_PROGRESS_TIMEOUT=.* is not allowed.*default 10 s"):
+        store = ProgressStore(tmp_path / "p.sqlite3")
+    assert store.timeout == DEFAULT_TIMEOUT
+    store.record("st-ia", "IA", True, "staging")
+    assert list(store.attempts()["question_id"]) == ["st-ia"]
 
 
 def test_the_store_uses_the_rollback_journal_never_wal(tmp_path):
