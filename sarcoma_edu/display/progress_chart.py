@@ -52,7 +52,7 @@ def progress_figure(summary: pd.DataFrame, mastery: pd.DataFrame | None = None) 
     if summary.empty:
         fig = Figure()
         fig.add_annotation(
-            text="No answers yet: take the quiz above, then run this cell again.",
+            text="No answers yet: answer the quiz above, then press Update.",
             showarrow=False,
             font={"size": 18},
             x=0.5,
