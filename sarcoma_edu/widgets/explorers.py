@@ -63,9 +63,11 @@ class PathwayExplorer(w.VBox):
 class TableExplorer(w.VBox):
     """A table with a dropdown filter per chosen column and a text search over every column.
 
-    ``details`` columns are not given a column of their own, so a wide table fits the lesson and stays
-    short: a "Details of the <item>" dropdown (over the rows shown) picks one row, whose details are
-    written in full above the table.
+    ``details`` columns are not given a column of their own, so a wide table fits the lesson: a "Details
+    of the <item>" dropdown (over the rows shown) picks one row, whose details are written in full above
+    the table. More than :data:`SCROLL_ROWS` rows scroll inside a box under a header that stays in view,
+    so a long table stays short on the page; the box takes the keyboard focus (Tab), and then the arrow
+    keys and Page Up/Down scroll it.
     """
 
     def __init__(
@@ -78,6 +80,7 @@ class TableExplorer(w.VBox):
         item: str = "row",
     ) -> None:
         self.frame = frame
+        self.title = title
         self.columns = list(columns)
         self.details = list(details)
         self.filters = {
@@ -136,12 +139,18 @@ class TableExplorer(w.VBox):
             for r in rows[self.columns].itertuples(index=False)
         )
         style = "max-width:100%;white-space:normal;overflow-wrap:break-word;border-collapse:collapse"
-        self.table.value = (
-            "<style>.sarcoma-edu-explorer td,.sarcoma-edu-explorer th{white-space:normal;text-align:left;"
-            "vertical-align:top;padding:0.3em 0.6em}</style>"
+        table = (
             f"<table class='sarcoma-edu-explorer' style='{style}'><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>"
         )
+        if len(rows) > SCROLL_ROWS:  # a box of its own height: the page stays short, the header in view
+            name = html.escape(f"{self.title}: {len(rows)} rows; scroll for more", quote=True)
+            # data-lm-suppress-shortcuts: in JupyterLab the arrow keys scroll the box instead of moving between cells
+            table = (
+                f"<div class='sarcoma-edu-explorer-rows' role='region' tabindex='0' aria-label='{name}' "
+                f"data-lm-suppress-shortcuts='true' style='max-height:{_SCROLL_HEIGHT};overflow-y:auto'>{table}</div>"
+            )
+        self.table.value = _EXPLORER_STYLE + table
         if self.details:
             names = [str(v) for v in rows[self.columns[0]]]
             self.detail_choice.options = names or ["(no row shown)"]
@@ -165,6 +174,18 @@ class TableExplorer(w.VBox):
             "style='border-left:4px solid #0072B2;padding:0.2em 0.8em;margin:0.3em 0 0.6em'>"
             f"<p style='margin:0.2em 0'><b>{html.escape(str(row[self.columns[0]]))}</b></p><dl>{items}</dl></div>"
         )
+
+
+# a table with more rows than this scrolls in a box this tall (on a 720-pixel projector, most of the screen)
+SCROLL_ROWS = 12
+_SCROLL_HEIGHT = "min(30em, 70vh)"
+_EXPLORER_STYLE = (
+    "<style>.sarcoma-edu-explorer td,.sarcoma-edu-explorer th{white-space:normal;text-align:left;"
+    "vertical-align:top;padding:0.3em 0.6em}"
+    ".sarcoma-edu-explorer-rows .sarcoma-edu-explorer th{position:sticky;top:0;"
+    "background:var(--jp-layout-color1,#fff);box-shadow:0 1px 0 var(--jp-border-color1,#bbb)}"
+    ".sarcoma-edu-explorer-rows:focus-visible{outline:2px solid var(--jp-brand-color1,#0072B2)}</style>"
+)
 
 
 def _missing(value: object) -> bool:
