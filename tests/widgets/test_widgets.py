@@ -516,18 +516,24 @@ def test_the_message_timer_is_set_from_the_kernels_own_loop(monkeypatch):
 
 def test_the_drug_catalog_shows_four_columns_and_the_rest_for_the_drug_chosen():
     """Each drug's class, US status and source show in columns; what it is for, how it is given, its side effects
-    and its approval are written out for the drug chosen in 'Details of the drug', among the drugs shown."""
+    and its approval are written out only for the drug chosen in 'Details of the drug', among the drugs shown."""
     explorer = widgets.drug_explorer()
     heads = re.findall(r"<th scope='col'>([^<]*)</th>", explorer.table.value)
     assert heads == ["Name", "Drug class", "Status", "Source"]
     assert explorer.detail_choice.description == "Details of the drug"
+    assert explorer.detail_choice.label == "(choose a drug)" and explorer.detail.value == ""  # details on demand
     explorer.detail_choice.value = "ifosfamide"
     detail = explorer.detail.value
     assert "<dt style='font-weight:bold'>Indication</dt>" in detail and ">Side effects</dt>" in detail
     assert "aria-label='Details of ifosfamide'" in detail and "off-label" in detail
     explorer.filters["drug_class"].value = "PD-1"
-    assert explorer.detail_choice.options == ("pembrolizumab", "nivolumab")
+    offered = [label for label, _ in explorer.detail_choice.options]
+    assert offered == ["(choose a drug)", "pembrolizumab", "nivolumab"]
+    assert explorer.detail.value == ""  # ifosfamide is no longer shown
+    explorer.detail_choice.value = "pembrolizumab"
     assert "Details of pembrolizumab" in explorer.detail.value
+    explorer.filters["drug_class"].value = "all"
+    assert "Details of pembrolizumab" in explorer.detail.value  # still shown, still chosen
 
 
 def test_a_refused_value_brings_back_the_result_the_typing_last_paused_on(monkeypatch):
