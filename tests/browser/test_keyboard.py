@@ -378,7 +378,7 @@ def test_lesson_06_stage_mix_chosen_by_keyboard_without_code(browser, lab):
 
 def test_a_phase_moved_by_keyboard_keeps_the_focus_so_enter_moves_it_again(browser, lab, tmp_path):
     """In 05's ordering exercise, Enter on 'Move <phase> up' moves it, and Enter again moves the same phase further up,
-    never back: the keyboard follows the moved phase."""
+    never back: the keyboard follows the moved phase, and at the top more Enters leave it first."""
     page = open_and_run(browser, lab, "05_treatment.ipynb", tmp_path / "progress.sqlite3")
     try:
         widget = page.locator(f"{PANEL} .sarcoma-edu-predict").filter(has_text="Put the phases")
@@ -392,5 +392,12 @@ def test_a_phase_moved_by_keyboard_keeps_the_focus_so_enter_moves_it_again(brows
         wait_for_text(page, widget, f"{last} is now {['1st', '2nd', '3rd'][lines.count() - 3]} of")
         focused = page.evaluate("document.activeElement.innerText || document.activeElement.textContent")
         assert focused.strip() == f"Move {last} up"
+        for _ in range(lines.count()):  # up to the top, then Enter on a phase that is first already
+            page.keyboard.press("Enter")
+        wait_for_text(page, widget, f"{last} is already 1st of {lines.count()}: it cannot move up")
+        first = lines.first.inner_text().split("\n")[0]
+        focused = page.evaluate("document.activeElement.innerText || document.activeElement.textContent")
+        assert first == f"1. {last}" and focused.strip() == f"Move {last} up", (first, focused)
+        shot(page, "05_ordering_at_the_top.png")
     finally:
         page.close()
