@@ -63,7 +63,12 @@ def fnclcc_figure() -> go.Figure:
                 colorscale=[[0, _STAGE_RAMP[0]], [0.5, _STAGE_RAMP[2]], [1, _STAGE_RAMP[4]]],
                 showscale=col == len(necrosis),
                 meta={"spoken": "Total score and grade"},  # what a cell's words are, in its keyboard copy
-                colorbar={"title": "Grade", "tickvals": [1, 2, 3], "ticktext": ["G1 low", "G2 mid", "G3 high"]},
+                # the scale's title beside its labels, not over them: above the bar it ran into 'G3 high'
+                colorbar={
+                    "title": {"text": "Grade", "side": "right"},
+                    "tickvals": [1, 2, 3],
+                    "ticktext": ["G1 low", "G2 mid", "G3 high"],
+                },
             ),
             row=1,
             col=col,

@@ -49,9 +49,10 @@ def survival_figure(cohort_stage_share: pd.Series | None = None) -> go.Figure:
     table = table[table.seer_stage != "all stages"]
     real = table.five_year_relative_survival_pct.astype(float)
     cols = 2 if cohort_stage_share is not None else 1
-    titles = ["Real population figures: SEER, diagnosed 2010-2016"]
+    # on two lines: side by side in a lesson's width, a one-line title ran over the first panel's 100 tick
+    titles = ["Real population figures:<br>SEER, diagnosed 2010-2016"]
     if cols == 2:
-        titles.append("Synthetic teaching cohort (not real patients)")
+        titles.append("Synthetic teaching cohort<br>(not real patients)")
     fig = make_subplots(figure=Figure(), rows=1, cols=cols, subplot_titles=titles)
     fig.add_trace(
         go.Bar(
@@ -87,4 +88,6 @@ def survival_figure(cohort_stage_share: pd.Series | None = None) -> go.Figure:
         fig.update_yaxes(title_text="Share of the synthetic cohort (%)", range=[0, 100], row=1, col=2)
         fig.update_xaxes(title_text="SEER summary stage", row=1, col=2)
     fig.update_layout(showlegend=False)
-    return _style(fig, "Survival by SEER stage (population) and the teaching cohort's stage mix", height=480)
+    fig = _style(fig, "Survival by SEER stage (population) and the teaching cohort's stage mix", height=480)
+    fig.update_layout(margin_t=fig.layout.margin.t + 24)  # room for the panels' two-line titles under the title
+    return fig

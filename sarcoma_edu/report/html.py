@@ -142,9 +142,10 @@ def _heatmap(table: pd.DataFrame, label: str) -> go.Figure:
             zmin=0,
             zmax=1,
             colorscale="Viridis",
-            # five ticks, well apart even when the class is small and the figure short
+            # five ticks, well apart even when the class is small and the figure short; the title beside them,
+            # not above the bar, where it ran into '100%'
             colorbar={
-                "title": {"text": "mastery", "side": "top"},
+                "title": {"text": "mastery", "side": "right"},
                 "tickvals": [0, 0.25, 0.5, 0.75, 1],
                 "ticktext": ["0%", "25%", "50%", "75%", "100%"],
                 "len": 1,

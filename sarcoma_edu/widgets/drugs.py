@@ -22,21 +22,14 @@ __all__ = ["WATCH_FOR_QUESTIONS", "drug_explorer", "drug_safety_table", "watch_f
 
 def drug_explorer() -> TableExplorer:
     """The drug catalog, filterable by modality, class and status: each drug's class, US status and source
-    in columns; what it is used for, how it is given, its side effects and its approval for the drug chosen
-    in "Details of the drug"."""
+    in columns, so the table fits the lesson; every other column of ``drugs.csv`` (what it is used for, how
+    it is given, its side effects, what to watch for, its approval, and any column the table gains) for the
+    drug chosen in "Details of the drug"."""
+    drugs = load_drugs()
     columns = ("name", "drug_class", "status", "source")
-    details = (
-        "brand",
-        "indication",
-        "how_it_works",
-        "route_schedule",
-        "side_effects",
-        "status_note",
-        "approval_year",
-        "approved_for",
-    )
+    details = [c for c in drugs.columns if c not in columns]
     filters = ("modality", "drug_class", "status")
-    return TableExplorer(load_drugs(), filters, columns, "Drugs used in soft tissue sarcoma", details, item="drug")
+    return TableExplorer(drugs, filters, columns, "Drugs used in soft tissue sarcoma", details, item="drug")
 
 
 def drug_safety_table() -> TableExplorer:

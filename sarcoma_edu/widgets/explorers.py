@@ -63,9 +63,11 @@ class PathwayExplorer(w.VBox):
 class TableExplorer(w.VBox):
     """A table with a dropdown filter per chosen column and a text search over every column.
 
-    ``details`` columns are not given a column of their own, so a wide table fits the lesson and stays
-    short: a "Details of the <item>" dropdown (over the rows shown) picks one row, whose details are
-    written in full above the table.
+    ``details`` columns are not given a column of their own, so a wide table fits the lesson: a "Details
+    of the <item>" dropdown (over the rows shown, "(choose a <item>)" at first) picks one row, whose
+    details are written in full above the table. More than :data:`SCROLL_ROWS` rows scroll inside a box
+    under a header that stays in view, so a long table stays short on the page; the box takes the
+    keyboard focus (Tab), and then the arrow keys and Page Up/Down scroll it.
     """
 
     def __init__(
@@ -78,6 +80,7 @@ class TableExplorer(w.VBox):
         item: str = "row",
     ) -> None:
         self.frame = frame
+        self.title = title
         self.columns = list(columns)
         self.details = list(details)
         self.filters = {
@@ -94,7 +97,14 @@ class TableExplorer(w.VBox):
         self.count = w.HTML()
         names = [str(v) for v in frame[self.columns[0]]]
         label = f"Details of the {item}"
-        self.detail_choice = w.Dropdown(options=names, description=label, style=_LABEL, layout=_fits(names, label))
+        self._none = f"(choose a {item})"  # details on demand: none are written out until a row is chosen
+        self.detail_choice = w.Dropdown(
+            options=[(self._none, ""), *zip(names, names, strict=True)],
+            value="",
+            description=label,
+            style=_LABEL,
+            layout=_fits([self._none, *names], label),
+        )
         self.detail = w.HTML(layout=w.Layout(max_width="52em"))
         shown_details = [self.detail_choice, self.detail] if self.details else []
         super().__init__(
@@ -136,19 +146,30 @@ class TableExplorer(w.VBox):
             for r in rows[self.columns].itertuples(index=False)
         )
         style = "max-width:100%;white-space:normal;overflow-wrap:break-word;border-collapse:collapse"
-        self.table.value = (
-            "<style>.sarcoma-edu-explorer td,.sarcoma-edu-explorer th{white-space:normal;text-align:left;"
-            "vertical-align:top;padding:0.3em 0.6em}</style>"
+        table = (
             f"<table class='sarcoma-edu-explorer' style='{style}'><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>"
         )
+        if len(rows) > SCROLL_ROWS:  # a box of its own height: the page stays short, the header in view
+            name = html.escape(f"{self.title}: {len(rows)} rows; scroll for more", quote=True)
+            # data-lm-suppress-shortcuts: in JupyterLab the arrow keys scroll the box instead of moving between cells
+            table = (
+                f"<div class='sarcoma-edu-explorer-rows' role='region' tabindex='0' aria-label='{name}' "
+                f"data-lm-suppress-shortcuts='true' style='max-height:{_SCROLL_HEIGHT};overflow-y:auto'>{table}</div>"
+            )
+        self.table.value = _EXPLORER_STYLE + table
         if self.details:
             names = [str(v) for v in rows[self.columns[0]]]
-            self.detail_choice.options = names or ["(no row shown)"]
+            # the row chosen stays chosen while it is shown; a search down to one row writes that row out
+            keep = self.detail_choice.value if self.detail_choice.value in names else ""
+            self.detail_choice.options = [(self._none if names else "(no row shown)", ""),
+                                          *zip(names, names, strict=True)]  # fmt: skip
+            self.detail_choice.value = names[0] if len(names) == 1 else keep
             self._show_detail()
 
     def _show_detail(self) -> None:
-        """Write the chosen row's details in full: each column's plain name, then its value."""
+        """Write the chosen row's details in full: each column's plain name, then its value (nothing when none is
+        chosen)."""
         chosen = self.frame[self.frame[self.columns[0]].astype(str) == self.detail_choice.value]
         if chosen.empty:
             self.detail.value = ""
@@ -165,6 +186,19 @@ class TableExplorer(w.VBox):
             "style='border-left:4px solid #0072B2;padding:0.2em 0.8em;margin:0.3em 0 0.6em'>"
             f"<p style='margin:0.2em 0'><b>{html.escape(str(row[self.columns[0]]))}</b></p><dl>{items}</dl></div>"
         )
+
+
+# a table with more rows than this scrolls in a box this tall (on a 720-pixel projector, most of the screen)
+SCROLL_ROWS = 12
+_SCROLL_HEIGHT = "min(30em, 70vh)"
+_EXPLORER_STYLE = (
+    # line-height: a widget's HTML spaces its lines a whole input's height apart, too far for a table's wrapped cells
+    "<style>.sarcoma-edu-explorer td,.sarcoma-edu-explorer th{white-space:normal;text-align:left;"
+    "vertical-align:top;padding:0.3em 0.6em;line-height:1.35}"
+    ".sarcoma-edu-explorer-rows .sarcoma-edu-explorer th{position:sticky;top:0;"
+    "background:var(--jp-layout-color1,#fff);box-shadow:0 1px 0 var(--jp-border-color1,#bbb)}"
+    ".sarcoma-edu-explorer-rows:focus-visible{outline:2px solid var(--jp-brand-color1,#0072B2)}</style>"
+)
 
 
 def _missing(value: object) -> bool:

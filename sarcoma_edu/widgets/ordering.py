@@ -3,9 +3,11 @@
 :class:`~sarcoma_edu.widgets.exercise.ExerciseWidget` takes these from :class:`OrderingControls`.
 The items start shuffled in an order fixed per exercise, never the right one. Each button names its
 item, so a screen reader says what it moves; after a move a status line says where the item went
-and reads out the whole order, and the keyboard stays on the moved item's button (on its other
-button once the item reaches the top or the bottom). Once the exercise is answered, the order is
-locked.
+and reads out the whole order, and the keyboard stays on the moved item's button, in its new row.
+The first item's Move up and the last one's Move down stay pressable (a disabled button would drop
+the keyboard focus, and the item's other button would move it back on the next Enter): pressed, they
+say the item is already first or last and change nothing. Once the exercise is answered, the order
+is locked.
 """
 
 from __future__ import annotations
@@ -75,16 +77,16 @@ class OrderingControls:
                 f"<span style='display:inline-block;min-width:22em'><b>{position + 1}.</b> {html.escape(item)}</span>"
             )
             up.description, down.description = f"Move {item} up", f"Move {item} down"
-            up.tooltip, down.tooltip = up.description, down.description
-            done = self.feedback is not None
-            up.disabled, down.disabled = done or position == 0, done or position == last
+            up.tooltip = f"{item} is first: it cannot move up" if position == 0 else up.description
+            down.tooltip = f"{item} is last: it cannot move down" if position == last else down.description
+            up.disabled = down.disabled = self.feedback is not None
 
     def move(self, item: str, step: int, focus: bool = False) -> list[str]:
         """Move ``item`` one place up (``step=-1``) or down (``+1``); return the new order (ordering exercises).
 
         This is what the item's Move up / Move down buttons do; pressed on the page (``focus``), the
-        keyboard then stays with the moved item: on its button in the same direction, or on its other
-        button when it has reached the top or the bottom, so pressing Enter again moves it further.
+        keyboard then stays with the moved item, on its button in the same direction in its new row, so
+        pressing Enter again moves it further, and at the top (or bottom) leaves it there, saying so.
         """
         if self.exercise.type != "ordering":
             self.message.value = alert("This exercise has no items to order.")
@@ -99,18 +101,23 @@ class OrderingControls:
             return list(self.order)
         here = self.order.index(item)
         there = here + step
-        if 0 <= there < len(self.order):
+        moved = 0 <= there < len(self.order)
+        if moved:
             self.order[here], self.order[there] = self.order[there], self.order[here]
         self._render_order()
         self.message.value = ""
         listing = "; ".join(f"{k + 1}. {x}" for k, x in enumerate(self.order))
         now = self.order.index(item)
+        where = f"{_ordinal(now + 1)} of {len(self.order)}"
+        said = (
+            f"{item} is now {where}."
+            if moved
+            else f"{item} is already {where}: it cannot move {'up' if step < 0 else 'down'}."
+        )
         self.status.value = (
-            f"<p role='status' style='margin:0.2em 0'>{html.escape(item)} is now {_ordinal(now + 1)} of "
-            f"{len(self.order)}. The order: {html.escape(listing)}.</p>"
+            f"<p role='status' style='margin:0.2em 0'>{html.escape(said)} The order: {html.escape(listing)}.</p>"
         )
         if focus:
             _label, up, down = self._rows[now]
-            same, other = (up, down) if step < 0 else (down, up)
-            (other if same.disabled else same).focus()
+            (up if step < 0 else down).focus()
         return list(self.order)

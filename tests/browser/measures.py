@@ -1,6 +1,6 @@
 """What the lesson tests measure in a lesson page: each figure's accessible name, description and data
-table, and at a small screen any figure text, hover label, dropdown choice, widget label or button label cut
-off."""
+table, and at a small screen any figure text, hover label, table, dropdown choice, widget label or button label
+cut off, and any two texts of a figure drawn over each other."""
 
 from __future__ import annotations
 
@@ -62,6 +62,35 @@ _CUT_BUTTONS = """(root) => [...root.querySelectorAll('button')]
     .map(b => `button label cut off: "${b.innerText.trim().replace(/\\s+/g, ' ').slice(0, 70)}"`)"""
 CUT_BUTTONS_JS = _CUT_BUTTONS  # called on an element: every button inside it
 
+# Two texts of one figure drawn over each other: cell labels running into the next cell's, a colour scale's title
+# on its top label, crowded tick labels. Each text's box (its words as drawn, every line of it) is compared with
+# every other text's in the same figure; an overlap of more than 1 pixel each way is reported. Hover labels,
+# which come and go over the figure, are left out.
+_OVERLAPPING = """(plot) => {
+    const found = [];
+    const texts = [...plot.querySelectorAll('.main-svg text')]
+        .filter(t => !t.closest('.hoverlayer') && t.textContent.trim() && t.getBoundingClientRect().width > 0)
+        .map(t => [t.textContent.trim().replace(/\\s+/g, ' ').slice(0, 40), t.getBoundingClientRect()]);
+    for (let i = 0; i < texts.length; i++) {
+        for (let j = i + 1; j < texts.length; j++) {
+            const [a, r] = texts[i], [b, q] = texts[j];
+            const across = Math.min(r.right, q.right) - Math.max(r.left, q.left);
+            const down = Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top);
+            if (across > 1 && down > 1) found.push(`figure texts overlap: "${a}" and "${b}"`);
+        }
+    }
+    return found;
+}"""
+OVERLAPPING_TEXT_JS = (
+    "(root) => [...document.querySelectorAll(root + ' .js-plotly-plot')].flatMap(" + _OVERLAPPING + ")"
+)  # called with a CSS selector: every figure inside it
+
+
+def overlapping_text(page, root: str) -> list[str]:
+    """Every pair of texts drawn over each other in a figure inside ``root`` (a CSS selector)."""
+    return list(page.evaluate(OVERLAPPING_TEXT_JS, root))
+
+
 # What "cut off" means, measured in the page: a figure's text (title, axis title, tick label, legend,
 # annotation, Sankey label) outside the figure's own box, a figure wider than its output, hover text
 # outside the figure, a widget label or a button label cut short, or a dropdown narrower than its longest choice.
@@ -87,6 +116,14 @@ CUT_OFF_JS = (
             const r = text.getBoundingClientRect();
             if (!words(text) || r.width === 0) continue;
             if (!inside(r, box)) found.push(`figure text outside its figure: "${words(text)}"`);
+        }
+    }
+    // a table (the drug catalog's, say) wider than the lesson: its right-hand columns would be cut off
+    for (const table of root.querySelectorAll('.jp-OutputArea-output table')) {
+        const output = table.closest('.jp-OutputArea-output').getBoundingClientRect();
+        const r = table.getBoundingClientRect();
+        if (r.width > 0 && r.right > output.right + 2) {
+            found.push(`table wider than the lesson: "${words(table.querySelector('tr') || table)}"`);
         }
     }
     const canvas = document.createElement('canvas').getContext('2d');
@@ -139,8 +176,9 @@ _HOVER_JS = """(plot) => {
 
 
 def cut_off(page) -> list[str]:
-    """Everything cut off in the lesson in front as it is laid out now, then hover labels leaving their figure."""
-    return list(page.evaluate(CUT_OFF_JS, PANEL)) + hover_everywhere(page)
+    """Everything cut off or drawn over other text in the lesson in front as it is laid out now, then hover labels
+    leaving their figure."""
+    return list(page.evaluate(CUT_OFF_JS, PANEL)) + overlapping_text(page, PANEL) + hover_everywhere(page)
 
 
 def hover_everywhere(page) -> list[str]:

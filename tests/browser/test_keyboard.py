@@ -380,7 +380,7 @@ def test_lesson_06_stage_mix_chosen_by_keyboard_without_code(browser, lab, tmp_p
 
 def test_a_phase_moved_by_keyboard_keeps_the_focus_so_enter_moves_it_again(browser, lab, tmp_path):
     """In 05's ordering exercise, Enter on 'Move <phase> up' moves it, and Enter again moves the same phase further up,
-    never back: the keyboard follows the moved phase."""
+    never back: the keyboard follows the moved phase, and at the top more Enters leave it first."""
     page = open_and_run(browser, lab, "05_treatment.ipynb", tmp_path / "progress.sqlite3")
     try:
         widget = page.locator(f"{PANEL} .sarcoma-edu-predict").filter(has_text="Put the phases")
@@ -388,11 +388,14 @@ def test_a_phase_moved_by_keyboard_keeps_the_focus_so_enter_moves_it_again(brows
         lines = widget.locator(".widget-hbox")
         last = lines.nth(lines.count() - 1).inner_text().split("\n")[0].split(". ", 1)[1].strip()
         widget.get_by_role("button", name=f"Move {last} up").focus()
-        page.keyboard.press("Enter")
-        wait_for_text(page, widget, f"{last} is now {['1st', '2nd', '3rd'][lines.count() - 2]} of")
-        page.keyboard.press("Enter")
-        wait_for_text(page, widget, f"{last} is now {['1st', '2nd', '3rd'][lines.count() - 3]} of")
-        focused = page.evaluate("document.activeElement.innerText || document.activeElement.textContent")
-        assert focused.strip() == f"Move {last} up"
+        ordinals = ["1st", "2nd", "3rd"] + [f"{n}th" for n in range(4, lines.count() + 1)]
+        focused = "label => (document.activeElement.innerText || '').trim() === label"
+        for place in [*range(lines.count() - 1, 0, -1), 0]:  # up to the top one Enter at a time, then once more
+            page.wait_for_function(focused, arg=f"Move {last} up")  # the kernel puts the keyboard on the moved phase
+            page.keyboard.press("Enter")
+            said = f"is now {ordinals[place - 1]} of" if place else f"is already 1st of {lines.count()}: it cannot"
+            wait_for_text(page, widget, f"{last} {said}")
+        assert lines.first.inner_text().startswith(f"1. {last}") and page.evaluate(focused, f"Move {last} up")
+        shot(page, "05_ordering_at_the_top.png")
     finally:
         page.close()

@@ -117,8 +117,8 @@ def test_lesson_runs_in_jupyterlab_without_errors_and_passes_axe(lesson_run, nam
 
 @pytest.mark.parametrize("name", LESSONS)
 def test_nothing_is_cut_off_at_1366_by_768(lesson_run, name):
-    """At 1366 by 768, predictions answered, no figure title, axis label or hover text leaves its figure, no dropdown
-    choice is cut."""
+    """At 1366 by 768, predictions answered, no figure title, axis label or hover text leaves its figure, no two texts
+    of a figure run into each other, no table is wider than the lesson and no dropdown choice is cut."""
     run = lesson_run(name)
     assert not run.cut_off, "\n".join(dict.fromkeys(run.cut_off))
 

@@ -112,7 +112,7 @@ def test_survival_figure_labels_real_and_synthetic():
     fig = survival_figure(share)
     _titled(fig)
     assert list(fig.data[0].y) == [81, 56, 15]
-    titles = [a.text for a in fig.layout.annotations]
+    titles = [a.text.replace("<br>", " ") for a in fig.layout.annotations]  # each panel's title is on two lines
     assert any("Real population figures" in t for t in titles)
     assert any("Synthetic teaching cohort (not real patients)" in t for t in titles)
 

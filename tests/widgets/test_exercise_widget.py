@@ -124,7 +124,11 @@ def test_the_phases_are_put_in_order_with_the_move_buttons_alone(store):
     assert widget.order == right
     first_up, _ = _row_buttons(widget)[0]
     _, last_down = _row_buttons(widget)[-1]
-    assert first_up.disabled and last_down.disabled  # nowhere to go
+    first_up.click()  # nowhere to go: the order stays, and the status says why
+    said = f"{right[0]} is already 1st of {len(right)}: it cannot move up"
+    assert widget.order == right and said in widget.status.value
+    last_down.click()
+    assert widget.order == right and "it cannot move down" in widget.status.value
     widget.check_button.click()
     assert widget.feedback.correct
     assert store.attempts()["answer"].tolist() == [right]
@@ -306,7 +310,8 @@ def test_a_prediction_answered_in_an_earlier_session_shows_that_answer_and_when(
 
 
 def test_a_moved_phase_keeps_the_keyboard(store, monkeypatch):
-    """After Move up is pressed, focus goes to the moved phase's own button, so Enter moves it again, never back."""
+    """After Move up is pressed, focus goes to the moved phase's own button, so Enter moves it again, never back, and
+    at the top Enter leaves it there."""
     widget = predict("ex-05-order-preop", progress=store)
     focused = []
     for _label, up, down in widget._rows:
@@ -316,4 +321,6 @@ def test_a_moved_phase_keeps_the_keyboard(store, monkeypatch):
     _row_buttons(widget)[2][0].click()  # "Move <item> up" on the third line
     assert widget.order.index(item) == 1 and focused == [f"Move {item} up"]
     _row_buttons(widget)[1][0].click()  # Enter again on the focused button: the same phase goes up again
-    assert widget.order.index(item) == 0 and focused[-1] == f"Move {item} down"  # at the top: its other button
+    assert widget.order.index(item) == 0 and focused[-1] == f"Move {item} up"
+    _row_buttons(widget)[0][0].click()  # Enter once more, at the top: it stays first, the keyboard on it
+    assert widget.order.index(item) == 0 and focused[-1] == f"Move {item} up"

@@ -516,18 +516,24 @@ def test_the_message_timer_is_set_from_the_kernels_own_loop(monkeypatch):
 
 def test_the_drug_catalog_shows_four_columns_and_the_rest_for_the_drug_chosen():
     """Each drug's class, US status and source show in columns; what it is for, how it is given, its side effects
-    and its approval are written out for the drug chosen in 'Details of the drug', among the drugs shown."""
+    and its approval are written out only for the drug chosen in 'Details of the drug', among the drugs shown."""
     explorer = widgets.drug_explorer()
     heads = re.findall(r"<th scope='col'>([^<]*)</th>", explorer.table.value)
     assert heads == ["Name", "Drug class", "Status", "Source"]
     assert explorer.detail_choice.description == "Details of the drug"
+    assert explorer.detail_choice.label == "(choose a drug)" and explorer.detail.value == ""  # details on demand
     explorer.detail_choice.value = "ifosfamide"
     detail = explorer.detail.value
     assert "<dt style='font-weight:bold'>Indication</dt>" in detail and ">Side effects</dt>" in detail
     assert "aria-label='Details of ifosfamide'" in detail and "off-label" in detail
     explorer.filters["drug_class"].value = "PD-1"
-    assert explorer.detail_choice.options == ("pembrolizumab", "nivolumab")
+    offered = [label for label, _ in explorer.detail_choice.options]
+    assert offered == ["(choose a drug)", "pembrolizumab", "nivolumab"]
+    assert explorer.detail.value == ""  # ifosfamide is no longer shown
+    explorer.detail_choice.value = "pembrolizumab"
     assert "Details of pembrolizumab" in explorer.detail.value
+    explorer.filters["drug_class"].value = "all"
+    assert "Details of pembrolizumab" in explorer.detail.value  # still shown, still chosen
 
 
 def test_a_refused_value_brings_back_the_result_the_typing_last_paused_on(monkeypatch):
@@ -571,3 +577,30 @@ def test_a_size_the_student_moved_on_from_is_kept_without_a_pause(monkeypatch):
     calc.size.value = "0"
     shell.pause()
     assert "Stage IB" in calc.badge.value and "the last value accepted: Greatest size (cm) = 12." in calc.message.value
+
+
+def test_a_column_the_drug_table_gains_shows_in_the_drugs_details(monkeypatch):
+    """A column added to drugs.csv (a nurse's check, say) is written out in 'Details of the drug' without a code
+    change, and the table keeps its four columns."""
+    from sarcoma_edu.clinical import catalog
+    from sarcoma_edu.widgets import drugs
+
+    gained = catalog.load_drugs().assign(nurse_checks="urine for blood before each dose")
+    monkeypatch.setattr(drugs, "load_drugs", lambda: gained)
+    explorer = drugs.drug_explorer()
+    explorer.detail_choice.value = "ifosfamide"
+    assert ">Nurse checks</dt>" in explorer.detail.value and "urine for blood" in explorer.detail.value
+    heads = re.findall(r"<th scope='col'>([^<]*)</th>", explorer.table.value)
+    assert heads == ["Name", "Drug class", "Status", "Source"]
+
+
+def test_a_long_table_scrolls_in_a_box_the_keyboard_reaches_and_a_short_one_does_not():
+    """The 27 drugs scroll inside a named box that takes the keyboard focus (its arrow keys scroll it, not
+    JupyterLab's cells); filtered down to two drugs the table is shown as it is."""
+    explorer = widgets.drug_explorer()
+    box = re.search(r"<div class='sarcoma-edu-explorer-rows'[^>]*>", explorer.table.value)
+    assert box is not None
+    assert "tabindex='0'" in box[0] and "role='region'" in box[0] and "data-lm-suppress-shortcuts='true'" in box[0]
+    assert "aria-label='Drugs used in soft tissue sarcoma: 27 rows; scroll for more'" in box[0]
+    explorer.filters["drug_class"].value = "PD-1"
+    assert "sarcoma-edu-explorer-rows'" not in explorer.table.value and "pembrolizumab" in explorer.table.value
