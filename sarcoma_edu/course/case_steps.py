@@ -44,7 +44,7 @@ _SITUATION_WORDS = {
     "stage_III_N1": "stage III that has spread to lymph nodes",
     "stage_IV": "stage IV (distant metastasis; on the trunk or a limb also lymph node spread, read literally)",
     "recurrent": "cancer that has come back after treatment (recurrent)",
-    "no_stage_group": "tumours with no stage group (head and neck, visceral, or size unknown)",
+    "no_stage_group": "tumours with no stage group (head and neck, visceral organs, or no stage given)",
 }
 
 
@@ -221,8 +221,12 @@ def _options(facts):
     return treatment_options(_stage(facts), recurrent=facts.recurrent)
 
 
-def _patient_words(result: StageResult, recurrent: bool) -> str:
-    """The patient in the words that decide the PDQ list: stage, spread and recurrence, so no list is blamed wrongly."""
+def _patient_words(result: StageResult, recurrent: bool, situation: str = "no_stage_group") -> str:
+    """The patient in the words that decide the PDQ list: stage, spread and recurrence, so no list is blamed wrongly.
+
+    A result without a stage group that is still filed under a stage list (a size unknown whose possible stages
+    share one list) says so, so that it is not read as a tumour with no list.
+    """
     spread = {
         ("N0", "M0"): "without spread to lymph nodes or distant sites",
         ("N1", "M0"): "with spread to lymph nodes and no distant metastasis",
@@ -232,6 +236,8 @@ def _patient_words(result: StageResult, recurrent: bool) -> str:
     if recurrent:
         return f"a cancer that has come back after treatment (recurrent), {spread}"
     group = f"stage {result.stage}" if result.stage else "no stage group"
+    if not result.stage and situation != "no_stage_group":
+        group = f"no stage group while the size is unknown, but grade {result.g}, whose possible stages share one list"
     return f"{group}, {spread} ({result.n}, {result.m})"
 
 
@@ -247,7 +253,7 @@ def _treatment_list(facts, _settings: dict) -> Computed:
                 f"Accepted: this is one of the {len(readings)} readings the sources allow; the other reading is "
                 f"{others}. {options.explanation}"
             )
-    here = _patient_words(_stage(facts), facts.recurrent)
+    here = _patient_words(_stage(facts), facts.recurrent, options.situation)
     first = _SITUATIONS.index(readings[0])
     ranked = sorted((s for s in _SITUATIONS if s not in readings), key=lambda s: abs(_SITUATIONS.index(s) - first))
     if facts.recurrent:  # the spread a stage list covers is not what makes it wrong: the recurrence is
