@@ -327,10 +327,10 @@ def _spread(facts, _settings: dict) -> Computed:
     """Which pathways the reference stresses most: the figure's bands from the widest down, none of a width left out.
 
     The widest bands are right; where a histology's own distant bands are drawn as wide as the lung
-    (retroperitoneal leiomyosarcoma, which tends to spread distantly; myxoid liposarcoma outside the
-    retroperitoneum, which often spreads outside the lung), every band as wide as the lung is right, the lung
-    itself included. 'Other distant sites' is not offered where the sites outside the lung it covers are named and
-    right: it would be neither wrong nor a pathway of its own.
+    (retroperitoneal leiomyosarcoma, which tends to spread distantly; myxoid liposarcoma, which often spreads
+    outside the lung, at every site), every band as wide as the lung is right, the lung itself included, and so is
+    local recurrence where it is stressed (the retroperitoneum). 'Other distant sites' is not offered where the
+    sites outside the lung it covers are named and right: it would be neither wrong nor a pathway of its own.
     """
     patterns = spread_patterns(facts.site, facts.histology)
     route_labels = dict(zip(*routes()[["route", "label"]].T.values, strict=True))

@@ -206,11 +206,13 @@ SPREAD_KEYS = [
      {"Lung", "Bone and spine", "Soft tissue", "Abdomen"}, {"Other distant sites"}),
     ("A head and neck myxoid liposarcoma: the same answers", "head_and_neck", "myxoid_liposarcoma",
      {"Lung", "Bone and spine", "Soft tissue", "Abdomen"}, {"Other distant sites"}),
-    ("A retroperitoneal myxoid liposarcoma is a liposarcoma, which tends to recur locally there: local recurrence is "
+    ("A retroperitoneal myxoid liposarcoma tends to recur locally there, as liposarcoma does, and often spreads "
+     "outside the lung, as myxoid liposarcoma does: local recurrence, the lung, bone and spine and soft tissue are "
      "right, and the abdomen, where the tumour already lies, is not offered as a distant site", "retroperitoneum",
-     "myxoid_liposarcoma", {"Local recurrence"}, {"Abdomen"}),
-    ("A retroperitoneal round-cell liposarcoma: local recurrence alone, no abdomen", "retroperitoneum",
-     "round_cell_liposarcoma", {"Local recurrence"}, {"Abdomen"}),
+     "myxoid_liposarcoma", {"Local recurrence", "Lung", "Bone and spine", "Soft tissue"},
+     {"Abdomen", "Other distant sites"}),
+    ("A retroperitoneal round-cell liposarcoma: the same answers", "retroperitoneum", "round_cell_liposarcoma",
+     {"Local recurrence", "Lung", "Bone and spine", "Soft tissue"}, {"Abdomen", "Other distant sites"}),
     ("A retroperitoneal well-differentiated liposarcoma tends to recur locally", "retroperitoneum",
      "well_differentiated_liposarcoma", {"Local recurrence"}, set()),
     ("A retroperitoneal leiomyosarcoma tends to spread distantly while local recurrence dominates there: local "
