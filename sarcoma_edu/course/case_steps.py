@@ -222,11 +222,8 @@ def _options(facts):
 
 
 def _patient_words(result: StageResult, recurrent: bool, situation: str = "no_stage_group") -> str:
-    """The patient in the words that decide the PDQ list: stage, spread and recurrence, so no list is blamed wrongly.
-
-    A result without a stage group that is still filed under a stage list (a size unknown whose possible stages
-    share one list) says so, so that it is not read as a tumour with no list.
-    """
+    """The patient in the words that decide the PDQ list (stage, spread, recurrence), so no list is blamed wrongly;
+    a size unknown whose possible stages share one list is not called a tumour with no list."""
     spread = {
         ("N0", "M0"): "without spread to lymph nodes or distant sites",
         ("N1", "M0"): "with spread to lymph nodes and no distant metastasis",
