@@ -72,8 +72,8 @@ def _drug_phase(drug: str, found: Situation, phase: Phase, phase_id: str, notes:
         notes.append(f"{name} is given as {phase.phase.lower()}; its use in the reference: {use}. {rule['note']}")
     if phase_id == "drug_systemic":
         notes.append(
-            f"{name} is shown as its own phase after the chemotherapy you chose; the reference gives no order for "
-            f"giving the two (its use in the reference: {_lower(row['indication'])}), so the team sets it."
+            f"{name} is shown as its own phase after the chemotherapy you chose; beyond its use in the reference "
+            f"({_lower(row['indication'])}), the reference gives no order for giving the two, so the team sets it."
         )
     readings = (found.situation, *found.other_readings)
     listed = [d for s in readings for item in pdq_options(s) for d in item.drugs]

@@ -50,7 +50,7 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
     "grade_terms.csv": ("term",),
     "fnclcc_scores.csv": ("component", "score"),
     "fnclcc_grades.csv": ("grade",),
-    "treatment_stage_map.csv": ("stage", "n", "m"),
+    "treatment_stage_map.csv": ("stage", "n", "m", "g"),
     "treatment_situations.csv": ("situation",),
     "treatment_options.csv": ("situation", "order"),
     "plan_paths.csv": ("situation", "n", "m", "resectable"),

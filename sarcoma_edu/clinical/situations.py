@@ -105,18 +105,16 @@ def _staged(result_or_stage: object, nodes: object, metastasis: object) -> Situa
             )
         m = "M1" if has_metastasis else "M0"
     for row in table_rows("treatment_stage_map.csv"):
-        if row["stage"] == stage_word and matches(row["n"], n) and matches(row["m"], m):
+        if (
+            row["stage"] == stage_word
+            and matches(row["n"], n)
+            and matches(row["m"], m)
+            and (not row["g"] or (grade or "") in row["g"].split("|"))  # a grade row is for a StageResult
+            and (not row["site"] or site == "any" or site in row["site"].split("|"))
+        ):
             looked_up("treatment_stage_map.csv", row)
-            if stage_word == "none":
-                text = (
-                    f"{result_or_stage.explanation} With no stage group, no stage-based PDQ list applies: "
-                    "treatment is planned by a multidisciplinary sarcoma team."
-                    if isinstance(result_or_stage, StageResult)
-                    else "No stage was given: the treatment is planned by a multidisciplinary sarcoma team."
-                )
-            else:
-                text = f"Stage {stage_word} ({n}, {m})."
             readings = tuple(row["other_readings"].split("|")) if row["other_readings"] else ()
+            text = _stage_text(result_or_stage, stage_word, n, m, row["situation"], readings)
             return Situation(
                 row["situation"],
                 f"{text} {row['note']}" if row["note"] else text,
@@ -132,4 +130,24 @@ def _staged(result_or_stage: object, nodes: object, metastasis: object) -> Situa
     raise ValueError(
         f"stage {stage_word} with nodes={n == 'N1'} is not possible under AJCC 8: lymph node spread makes a "
         "sarcoma stage IIIB (retroperitoneum) or IV (trunk, extremity); expected nodes=False for this stage"
+    )
+
+
+def _stage_text(result_or_stage: object, stage_word: str, n: str, m: str, situation: str, readings: tuple) -> str:
+    """What is said before the row's note: the stage, or why there is none and who plans the treatment.
+
+    A result without a stage group that the row files under a list (a size unknown whose possible stages share
+    one), or that a clinician also reads under another list, is never told that no list applies.
+    """
+    if stage_word != "none":
+        return f"Stage {stage_word} ({n}, {m})."
+    if not isinstance(result_or_stage, StageResult):
+        return "No stage was given: the treatment is planned by a multidisciplinary sarcoma team."
+    if situation != "no_stage_group":
+        return result_or_stage.explanation
+    if readings:
+        return f"{result_or_stage.explanation} Treatment is planned by a multidisciplinary sarcoma team."
+    return (
+        f"{result_or_stage.explanation} With no stage group, no stage-based PDQ list applies: "
+        "treatment is planned by a multidisciplinary sarcoma team."
     )

@@ -18,9 +18,10 @@ ranks how strongly the reference stresses the pathway, and the most particular r
   route there (lung 3 + other distant sites 1, + the brain 1 where staging adds brain imaging); for
   leiomyosarcoma, which tends to spread distantly, the blood route is as wide (lung 3 + other
   distant sites 3), and the figure's explanation says so; liposarcoma, which tends to recur
-  locally, is 7 there in every form, and a myxoid (round cell) liposarcoma's own sites outside the
-  lung are 1 there, with no abdomen band for a tumour that already lies in the abdomen, so local
-  recurrence stays wider than the whole blood route (3 + 1 + 1 + 1);
+  locally, is 7 there in every form; a myxoid (round cell) liposarcoma, which often spreads outside
+  the lung, keeps its bone and spine and soft tissue bands at 3 there (no abdomen band for a tumour
+  that already lies in the abdomen), so its blood route (3 + 1 + 3 + 3) is drawn wider than local
+  recurrence and the explanation says that both are stressed;
 - a destination the reference names without stressing it stays at 1, and is named for what the
   reference says of it: "brain, imaged at staging" (staging adds brain imaging for these subtypes,
   and no figure is given for spread to the brain).
@@ -302,8 +303,8 @@ def _outweighed(grouped: dict, widths: dict, totals: dict[str, int]) -> str:
 
     In the retroperitoneum local recurrence dominates (its band is wider than the whole blood route),
     but a histology the reference says spreads distantly there (leiomyosarcoma) adds distant bands of
-    its own: the figure then says that both are stressed. Liposarcoma, myxoid included, tends to recur
-    locally there, so its blood route stays narrower and no sentence is needed.
+    its own, and so does myxoid (round cell) liposarcoma, which tends to recur locally there but often
+    spreads outside the lung: the figure then says that both are stressed.
     """
     local = widths.get(("tissue", "local recurrence"), BASE_VALUE)
     if local == BASE_VALUE or totals["blood"] < local:

@@ -136,6 +136,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         column("stage", one_of((*STAGE_WORDS, "none"))),
         column("n", alternatives(("N0", "N1"))),
         column("m", alternatives(("M0", "M1"))),
+        column("g", joined(_G), required=False),
         column("situation", _SITUATION),
         column("site", joined(SITES), required=False),
         column("other_readings", joined(SITUATIONS), required=False),

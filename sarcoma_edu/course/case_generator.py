@@ -111,8 +111,10 @@ def generate(seed: int) -> Case:
     else:
         pathology = "Pathology report: the grade cannot be assessed on this sample (GX)."
     invasion = " It does not grow into adjoining structures." if facts.site == "head_and_neck" else ""
+    # every metastasis removable: only a few spots, as the lung operation needs (reference section 5)
+    spots = "a few spots" if facts.resectable else "several spots"
     spread = [
-        "CT of the chest shows several spots in the lungs: sarcoma that has spread."
+        f"CT of the chest shows {spots} in the lungs: sarcoma that has spread."
         if metastasis
         else "CT of the chest shows no spread to the lungs.",
         "Enlarged regional lymph nodes contain sarcoma on biopsy." if facts.nodes else "No enlarged lymph nodes.",

@@ -44,7 +44,7 @@ _SITUATION_WORDS = {
     "stage_III_N1": "stage III that has spread to lymph nodes",
     "stage_IV": "stage IV (distant metastasis; on the trunk or a limb also lymph node spread, read literally)",
     "recurrent": "cancer that has come back after treatment (recurrent)",
-    "no_stage_group": "tumours with no stage group (head and neck, visceral, or size unknown)",
+    "no_stage_group": "tumours with no stage group (head and neck, visceral organs, or no stage given)",
 }
 
 
@@ -221,8 +221,9 @@ def _options(facts):
     return treatment_options(_stage(facts), recurrent=facts.recurrent)
 
 
-def _patient_words(result: StageResult, recurrent: bool) -> str:
-    """The patient in the words that decide the PDQ list: stage, spread and recurrence, so no list is blamed wrongly."""
+def _patient_words(result: StageResult, recurrent: bool, situation: str = "no_stage_group") -> str:
+    """The patient in the words that decide the PDQ list (stage, spread, recurrence), so no list is blamed wrongly;
+    a size unknown whose possible stages share one list is not called a tumour with no list."""
     spread = {
         ("N0", "M0"): "without spread to lymph nodes or distant sites",
         ("N1", "M0"): "with spread to lymph nodes and no distant metastasis",
@@ -232,6 +233,8 @@ def _patient_words(result: StageResult, recurrent: bool) -> str:
     if recurrent:
         return f"a cancer that has come back after treatment (recurrent), {spread}"
     group = f"stage {result.stage}" if result.stage else "no stage group"
+    if not result.stage and situation != "no_stage_group":
+        group = f"no stage group while the size is unknown, but grade {result.g}, whose possible stages share one list"
     return f"{group}, {spread} ({result.n}, {result.m})"
 
 
@@ -247,7 +250,7 @@ def _treatment_list(facts, _settings: dict) -> Computed:
                 f"Accepted: this is one of the {len(readings)} readings the sources allow; the other reading is "
                 f"{others}. {options.explanation}"
             )
-    here = _patient_words(_stage(facts), facts.recurrent)
+    here = _patient_words(_stage(facts), facts.recurrent, options.situation)
     first = _SITUATIONS.index(readings[0])
     ranked = sorted((s for s in _SITUATIONS if s not in readings), key=lambda s: abs(_SITUATIONS.index(s) - first))
     if facts.recurrent:  # the spread a stage list covers is not what makes it wrong: the recurrence is
@@ -321,10 +324,10 @@ def _spread(facts, _settings: dict) -> Computed:
     """Which pathways the reference stresses most: the figure's bands from the widest down, none of a width left out.
 
     The widest bands are right; where a histology's own distant bands are drawn as wide as the lung
-    (retroperitoneal leiomyosarcoma, which tends to spread distantly; myxoid liposarcoma outside the
-    retroperitoneum, which often spreads outside the lung), every band as wide as the lung is right, the lung
-    itself included. 'Other distant sites' is not offered where the sites outside the lung it covers are named and
-    right: it would be neither wrong nor a pathway of its own.
+    (retroperitoneal leiomyosarcoma, which tends to spread distantly; myxoid liposarcoma, which often spreads
+    outside the lung, at every site), every band as wide as the lung is right, the lung itself included, and so is
+    local recurrence where it is stressed (the retroperitoneum). 'Other distant sites' is not offered where the
+    sites outside the lung it covers are named and right: it would be neither wrong nor a pathway of its own.
     """
     patterns = spread_patterns(facts.site, facts.histology)
     route_labels = dict(zip(*routes()[["route", "label"]].T.values, strict=True))

@@ -268,3 +268,10 @@ def test_lesson_05_names_ifosfamides_low_blood_counts_and_links_fever_to_infecti
                   "Infertility is among the side effects"):  # fmt: skip
         assert words in text, words
     assert not re.search(r"\d+(\.\d+)? ?°|\d+ ?(hours|degrees)", text)
+
+
+@pytest.mark.parametrize("drug", ["docetaxel", "gemcitabine"])
+def test_gemcitabine_and_docetaxel_are_paired_without_a_frequency_the_reference_does_not_give(drug):
+    """The reference names the pair 'gemcitabine + docetaxel' and says nothing of how often they are given together,
+    so neither row says 'often' (reference section 5: ACS)."""
+    assert "often" not in DRUGS.loc[drug, "indication"].lower()

@@ -712,3 +712,45 @@ def test_every_plan_that_mentions_a_clinical_trial_says_when_one_can_be_entered(
     assert _failures(check) == []
     assert _drug_failures(check) == []
     assert sum(timing in _text(plan) for _, plan in _sweep()) > 100
+
+
+def test_no_plan_says_that_no_list_applies_and_then_reads_one():
+    """A plan that reads a PDQ list (a site without a stage group read for its spread, or a size unknown whose
+    possible stages share one list) never also says that no stage-based PDQ list applies (reference sections 3
+    and 6: PDQ-PT lists by stage; a sarcoma of unknown size and grade G2-G3 is stage II, IIIA or IIIB)."""
+
+    def check(_patient, plan):
+        says_none = "no stage-based PDQ list applies" in plan.explanation
+        reads_one = plan.situation != "no_stage_group" or "Read literally" in plan.explanation
+        return not (says_none and reads_one)
+
+    assert _failures(check) == []
+
+
+def test_a_trunk_limb_or_retroperitoneal_tumour_of_unknown_size_is_planned_by_the_list_its_stages_share():
+    """Size unknown, N0 M0, not recurrent, at a site with stage groups: G1 or GX is planned by the stage I list, G2 or
+    G3 by the stage II/III list without lymph node spread, never as a tumour with no list (reference section 3:
+    IA/IB and II/IIIA/IIIB; section 6: PDQ-PT)."""
+
+    def check(patient, plan):
+        if patient["size"] is not None or patient["site"] in ("head_and_neck", "visceral"):
+            return True
+        if patient["nodes"] or patient["metastasis"] or patient["recurrent"]:
+            return True
+        return plan.situation == ("stage_I" if patient["grade"] in ("G1", "GX") else "stage_II_III_N0")
+
+    assert _failures(check) == []
+
+
+def test_radiation_is_never_planned_both_before_and_after_surgery():
+    """No plan gives radiation (or the PDQ treatment before surgery, which may be radiation) before surgery and
+    radiation after it unless radiation after surgery was chosen: the reference gives a dose for radiation before
+    or after surgery, not for both (reference section 5, PDQ-HP; section 6, PDQ-PT neoadjuvant or adjuvant)."""
+
+    def check(patient, plan):
+        phases = _phases(plan)
+        before = {"Radiation therapy before surgery", "Treatment before surgery (chemotherapy or radiation)"}
+        both = bool(before & set(phases)) and "Radiation therapy after surgery" in phases
+        return not both or patient["radiation"] == "after"
+
+    assert _failures(check) == []

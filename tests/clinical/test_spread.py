@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -248,15 +249,18 @@ def test_in_the_retroperitoneum_local_recurrence_is_wider_than_the_whole_blood_r
     histology,
 ):
     """TARPSWG: in the retroperitoneum local recurrence dominates, so its band is wider than the whole blood route
-    (brain imaging subtypes too, and every liposarcoma, myxoid and round-cell included, since liposarcoma tends to
-    recur locally there); only for leiomyosarcoma, which tends to spread distantly, is the blood route as wide, and
-    the figure's explanation says so exactly there (reference section 4: Gronchi 2016; PDQ-HP)."""
+    (brain imaging subtypes too, and the liposarcomas that only tend to recur locally there); only for leiomyosarcoma,
+    which tends to spread distantly, is the blood route as wide, and for myxoid (round cell) liposarcoma, which often
+    spreads outside the lung, wider, and the figure's explanation says that both are stressed exactly there
+    (reference section 4: Gronchi 2016; PDQ-HP)."""
     path = pathway("retroperitoneum", histology)
     frame = path.to_frame()
     tissue = frame[frame.to == "Route: Tissue"].value.iloc[0]
     blood = frame[frame.to == "Route: Blood"].value.iloc[0]
     if histology == "leiomyosarcoma":
         assert tissue == blood
+    elif histology in ("myxoid_liposarcoma", "round_cell_liposarcoma"):
+        assert tissue < blood
     else:
         assert tissue > blood
     said = "Local recurrence dominates at this site, but the reference gives this histology distant spread" in (
@@ -280,15 +284,18 @@ def test_in_the_retroperitoneum_every_liposarcoma_tends_to_recur_locally(histolo
 
 
 @pytest.mark.parametrize("histology", ["myxoid_liposarcoma", "round_cell_liposarcoma"])
-def test_a_retroperitoneal_myxoid_liposarcoma_draws_its_sites_outside_the_lung_narrow_and_no_abdomen_band(histology):
-    """In the retroperitoneum, where liposarcoma tends to recur locally, bone and spine and soft tissue are drawn at
-    the narrowest width, not as wide as the lung, and the abdomen, where the tumour already lies (PDQ-HP counts the
-    retroperitoneum among the intra-abdominal sites), is no distant band; elsewhere the three are as wide as the
-    lung (reference sections 1 and 4)."""
-    frame = pathway("retroperitoneum", histology).to_frame()
-    assert [_link(frame, d).value for d in ("Bone and spine", "Soft tissue")] == [1, 1]
+def test_a_retroperitoneal_myxoid_liposarcoma_draws_its_sites_outside_the_lung_stressed_and_no_abdomen_band(histology):
+    """In the retroperitoneum, where liposarcoma tends to recur locally but myxoid liposarcoma still often spreads
+    outside the lung, bone and spine and soft tissue are drawn as wide as the lung and stressed, beside a stressed
+    local recurrence, and the abdomen, where the tumour already lies (PDQ-HP counts the retroperitoneum among the
+    intra-abdominal sites), is no distant band; elsewhere the three are as wide as the lung (reference sections 1
+    and 4)."""
+    path = pathway("retroperitoneum", histology)
+    frame = path.to_frame()
+    assert [_link(frame, d).value for d in ("Bone and spine", "Soft tissue")] == [3, 3]
     assert _link(frame, "Abdomen") is None
-    assert not frame[frame.to.isin(["Bone and spine", "Soft tissue"])].emphasis.any()
+    assert frame[frame.to.isin(["Bone and spine", "Soft tissue", "Local recurrence"])].emphasis.all()
+    assert "both are stressed" in path.explanation
     for site in ("extremity", "trunk", "head_and_neck", "visceral"):
         assert _link(pathway(site, histology).to_frame(), "Abdomen").value == 3, site
     assert "abdomen" in set(spread_patterns(histology=histology).destination)
@@ -299,9 +306,21 @@ def test_the_most_particular_row_sets_a_bands_width():
     whichever is wider."""
     from sarcoma_edu.clinical.spread import band_widths
 
-    widths = band_widths(spread_patterns("retroperitoneum", "myxoid_liposarcoma"))
-    assert widths[("blood", "bone and spine")] == 1 and widths[("tissue", "local recurrence")] == 7
-    assert band_widths(spread_patterns("extremity", "myxoid_liposarcoma"))[("blood", "bone and spine")] == 3
+    rows = pd.DataFrame(
+        [
+            ("lung", "blood", "all", 3),
+            ("lung", "blood", "histology:leiomyosarcoma", 1),
+            ("bone and spine", "blood", "histology:myxoid_liposarcoma", 3),
+            ("bone and spine", "blood", "site:retroperitoneum&histology:myxoid_liposarcoma", 2),
+            ("local recurrence", "tissue", "all", 1),
+            ("local recurrence", "tissue", "site:retroperitoneum", 6),
+        ],
+        columns=["destination", "route", "scope", "width"],
+    )
+    widths = band_widths(rows)
+    assert widths[("blood", "lung")] == 1 and widths[("blood", "bone and spine")] == 2
+    assert widths[("tissue", "local recurrence")] == 6
+    assert band_widths(spread_patterns("retroperitoneum", "myxoid_liposarcoma"))[("tissue", "local recurrence")] == 7
 
 
 @pytest.mark.parametrize("scope", ["site:!", "site:!retroperitoneum&histology:", "organ:!lung"])
@@ -325,15 +344,15 @@ def test_no_statement_leans_on_a_row_it_may_be_shown_without():
 
 def test_lesson_04_never_says_a_histology_overrides_the_site():
     """In the retroperitoneum local recurrence dominates and liposarcoma tends to recur locally (reference section 4):
-    lesson 04 says neither that a histology's pattern overrides the site's nor that a retroperitoneal myxoid
-    liposarcoma's blood route is drawn wider than local recurrence, and the figure agrees."""
+    lesson 04 never says that a histology's pattern overrides the site's; for a retroperitoneal myxoid liposarcoma,
+    which often spreads outside the lung, the figure says that local recurrence dominates at this site and that both
+    are stressed."""
     import json
     from pathlib import Path
 
     lesson = Path(__file__).resolve().parents[2] / "notebooks" / "04_metastasis.ipynb"
     cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
     text = " ".join(" ".join("".join(c["source"]).split()) for c in cells if c["cell_type"] == "markdown")
-    assert "overrides" not in text and "is drawn wider than local recurrence" not in text
-    frame = pathway("retroperitoneum", "myxoid_liposarcoma").to_frame()
-    routes = frame[frame["from"].str.startswith("Primary")].set_index("to").value
-    assert routes["Route: Blood"] < routes["Route: Tissue"]
+    assert "overrides" not in text
+    explanation = pathway("retroperitoneum", "myxoid_liposarcoma").explanation
+    assert "Local recurrence dominates at this site" in explanation and "both are stressed" in explanation

@@ -122,8 +122,8 @@ def test_metastatic_disease_gets_stage_iv_list():
 
 @pytest.mark.parametrize(
     "result",
-    [stage("head_and_neck", 3, 3), stage("visceral", 6, 1), stage("trunk", None, 2)],
-    ids=["head and neck", "visceral", "trunk of unknown size"],
+    [stage("head_and_neck", 3, 3), stage("visceral", 6, 1), stage("head_and_neck", None, 2)],
+    ids=["head and neck", "visceral", "head and neck of unknown size"],
 )
 def test_no_stage_group_gets_an_explicit_answer(result):
     """Sites or cases with no stage group get the multidisciplinary-team answer, not an exception."""
@@ -131,6 +131,21 @@ def test_no_stage_group_gets_an_explicit_answer(result):
     assert options.situation == "no_stage_group"
     assert "multidisciplinary" in options.items[0].description
     assert "multidisciplinary" in options.explanation
+
+
+@pytest.mark.parametrize("site", ["trunk", "extremity", "retroperitoneum"])
+@pytest.mark.parametrize("grade", ["G2", "G3"])
+def test_a_tumour_of_unknown_size_and_mid_or_high_grade_gets_the_list_its_possible_stages_share(site, grade):
+    """A trunk, limb or retroperitoneal tumour of unknown size, G2 or G3, N0 M0 has no stage group, but every stage
+    its size could give (II, IIIA, IIIB) is on the PDQ list for stage II and stage III without lymph node spread,
+    so that list applies and no text says that no list applies (reference sections 3 and 6: AJCC8, PDQ-PT)."""
+    result = stage(site, None, grade)
+    options = treatment_options(result)
+    assert result.stage is None
+    assert options.situation == "stage_II_III_N0"
+    assert options.heading.startswith("Treatment of Stage II and Stage III")
+    assert "share one PDQ list" in options.explanation
+    assert "no stage-based PDQ list applies" not in options.explanation
 
 
 @pytest.mark.parametrize(
@@ -258,10 +273,21 @@ def test_radiation_left_to_the_situation_is_after_surgery_with_both_orders_expla
 
 
 def test_radiation_before_surgery_is_taught_with_its_reasons_not_only_shrinking():
-    """Radiation before surgery: lower dose, smaller field, less late stiffness, more wound problems."""
-    why = plan_treatment("IIIA", radiation="before").to_frame().iloc[0].why
-    for reason in ("lower dose", "smaller field", "less long-term stiffness", "wound complications"):
+    """Radiation before surgery for a limb tumour: lower dose, smaller field, less late stiffness, more wound
+    problems, with the NCIC SR2 figures (reference section 5)."""
+    why = plan_treatment(stage("leg", 7, "high"), radiation="before").to_frame().iloc[0].why
+    for reason in ("lower dose", "smaller field", "less long-term stiffness", "wound complications", "35% vs 17%"):
         assert reason in why
+
+
+@pytest.mark.parametrize("site", ["trunk", "retroperitoneum", "head_and_neck", "visceral"])
+def test_radiation_before_surgery_outside_the_limbs_gives_wound_complications_without_the_limb_trial(site):
+    """Outside the limbs, radiation before surgery is said to cost more wound complications, and the NCIC SR2
+    figures and the stiffness and swelling the reference ties to limb tumours are not quoted (reference section 5)."""
+    plan = plan_treatment(stage(site, 3, "G3"), radiation="before")
+    why = next(p.why for p in plan.phases if p.phase == "Radiation therapy before surgery")
+    assert "more wound complications after the operation" in why
+    assert "35%" not in why and "SR2" not in why and "stiffness" not in why
 
 
 def test_radiation_after_surgery_is_taught_with_its_reasons():

@@ -206,11 +206,13 @@ SPREAD_KEYS = [
      {"Lung", "Bone and spine", "Soft tissue", "Abdomen"}, {"Other distant sites"}),
     ("A head and neck myxoid liposarcoma: the same answers", "head_and_neck", "myxoid_liposarcoma",
      {"Lung", "Bone and spine", "Soft tissue", "Abdomen"}, {"Other distant sites"}),
-    ("A retroperitoneal myxoid liposarcoma is a liposarcoma, which tends to recur locally there: local recurrence is "
+    ("A retroperitoneal myxoid liposarcoma tends to recur locally there, as liposarcoma does, and often spreads "
+     "outside the lung, as myxoid liposarcoma does: local recurrence, the lung, bone and spine and soft tissue are "
      "right, and the abdomen, where the tumour already lies, is not offered as a distant site", "retroperitoneum",
-     "myxoid_liposarcoma", {"Local recurrence"}, {"Abdomen"}),
-    ("A retroperitoneal round-cell liposarcoma: local recurrence alone, no abdomen", "retroperitoneum",
-     "round_cell_liposarcoma", {"Local recurrence"}, {"Abdomen"}),
+     "myxoid_liposarcoma", {"Local recurrence", "Lung", "Bone and spine", "Soft tissue"},
+     {"Abdomen", "Other distant sites"}),
+    ("A retroperitoneal round-cell liposarcoma: the same answers", "retroperitoneum", "round_cell_liposarcoma",
+     {"Local recurrence", "Lung", "Bone and spine", "Soft tissue"}, {"Abdomen", "Other distant sites"}),
     ("A retroperitoneal well-differentiated liposarcoma tends to recur locally", "retroperitoneum",
      "well_differentiated_liposarcoma", {"Local recurrence"}, set()),
     ("A retroperitoneal leiomyosarcoma tends to spread distantly while local recurrence dominates there: local "
@@ -694,3 +696,20 @@ def test_a_stage_step_for_a_low_grade_tumour_of_unknown_size_answers_stage_i_and
     assert list(step.right) == ["Stage I"] and "IA or IB: the size decides" in step.explanation
     assert {"Stage IA", "Stage IB", "No stage group"} <= set(step.wrong)
     assert "this tumour is TX" in step.wrong["Stage IA"]
+
+
+def test_a_generated_case_with_removable_metastases_shows_only_a_few_spots_in_the_lungs():
+    """Over 500 generated patients with distant metastasis: where every metastasis can be removed the chest CT shows
+    'a few spots', as the lung operation needs, and where not all can be removed 'several spots' (reference section 5:
+    resection of lung metastases when only a few spots)."""
+    problems, seen = [], set()
+    for seed in range(500):
+        case = generate_case(seed)
+        if not case.facts.metastasis:
+            continue
+        told = next(s for s in case.steps if s.kind == "stage").reveal
+        expected = "a few spots" if case.facts.resectable else "several spots"
+        seen.add(expected)
+        if f"CT of the chest shows {expected} in the lungs" not in told:
+            problems.append(f"seed {seed}: resectable={case.facts.resectable}: {told}")
+    assert problems == [] and seen == {"a few spots", "several spots"}

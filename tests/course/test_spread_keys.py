@@ -1,5 +1,6 @@
 """The spread step's key, for built-in and generated cases alike, follows the spread table: where the reference says
-a histology spreads distantly (retroperitoneal leiomyosarcoma) distant spread is right, beside local recurrence."""
+a histology spreads distantly (retroperitoneal leiomyosarcoma; myxoid liposarcoma, which often spreads outside the lung)
+distant spread is right, beside local recurrence."""
 
 from __future__ import annotations
 
@@ -57,3 +58,18 @@ def test_other_generated_retroperitoneal_tumours_keep_local_recurrence_alone(his
     recurrence alone as the key (reference section 4: local recurrence dominates there)."""
     for case in _retroperitoneal(histology):
         assert _right(case) == {LOCAL}, case.id
+
+
+@pytest.mark.parametrize("histology", ["myxoid_liposarcoma", "round_cell_liposarcoma"])
+def test_generated_retroperitoneal_myxoid_liposarcomas_accept_local_recurrence_and_their_sites_outside_the_lung(
+    histology,
+):
+    """Every generated retroperitoneal myxoid (round cell) liposarcoma accepts local recurrence, the lung, bone and
+    spine and soft tissue, and offers neither the abdomen nor 'other distant sites' (reference section 4: liposarcoma
+    tends to recur locally in the retroperitoneum; myxoid liposarcoma often spreads outside the lung)."""
+    for case in _retroperitoneal(histology):
+        step = next(s for s in case.steps if s.kind == "spread")
+        offered = {a.answer for a in step.question.answers}
+        assert _right(case) == {LOCAL, "Lung (route: blood)", "Bone and spine (route: blood)",
+                                "Soft tissue (route: blood)"}, case.id  # fmt: skip
+        assert not offered & {"Abdomen (route: blood)", "Other distant sites (route: blood)"}, case.id

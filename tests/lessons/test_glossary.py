@@ -136,16 +136,16 @@ def test_an_abbreviation_is_linked_only_as_written_and_a_plain_word_in_any_case(
 
 
 def test_what_the_reference_does_not_say_is_marked_as_the_courses_own_words_in_the_glossary():
-    """'Soft tissue' says that the bones and cartilage of the skeleton are not soft tissue, in the course's own
-    words (the reference lists the soft tissues, section 1, tissue of mixed bone and cartilage among them), and
+    """'Soft tissue' says that the bones and cartilage of the skeleton are not soft tissue and reads PDQ's 'mixed
+    bone/cartilage' as tumours that make bone or cartilage outside the skeleton, its source marking both as the
+    course's own words (the reference lists the soft tissues, section 1, mixed bone/cartilage among them), and
     'haemorrhagic cystitis' gives the urine check as following from the harm, which the reference names with its
     prevention but not the check (section 5b); both cite a 'teaching' source."""
     rows = {row["term"]: row for row in TERMS}
     soft, cystitis = rows["soft tissue"], rows["haemorrhagic cystitis"]
-    assert (
-        "In this course's own words, not the reference's: the bones and cartilage of the skeleton are not soft tissue"
-        in (soft["definition"])
-    )
+    assert "The bones and cartilage of the skeleton themselves are not soft tissue" in soft["definition"]
+    assert "such as extraskeletal osteosarcoma, is a soft tissue sarcoma" in soft["definition"]
+    assert "are the course's own words" in soft["source"]
     assert "follows from that harm" in cystitis["definition"] and "the nurse checks" not in cystitis["definition"]
     assert "teaching:" in soft["source"] and "teaching:" in cystitis["source"]
 
