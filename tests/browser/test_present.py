@@ -13,6 +13,7 @@ import re
 
 from sarcoma_edu.serve.servers import present_command, present_env
 from tests.browser.harness import AXE, answer_predictions, copy_lessons, free_port, start_server, stop
+from tests.browser.measures import CUT_OFF_JS, overlapping_text
 from tests.browser.pages import press, readme_clip, require_browser, shot
 
 
@@ -112,8 +113,9 @@ def test_tumour_board_step_revealed_in_voila_by_keyboard_passes_axe(browser, tmp
 
 def test_on_the_projector_the_tumour_boards_buttons_keep_their_labels_and_figures_their_large_text(browser, tmp_path):
     """`present 08 --large-text` at 1280 x 720: 'Start this case' and 'Practise my mistakes' show their whole label,
-    the page says nothing of running cells or of the presenter's progress, and a case's timeline text is 18 px or more.
-    """
+    the page says nothing of running cells or of the presenter's progress; its predictions answered, every button
+    keeps its whole label and no tick-box label or figure text runs into another; a case's timeline text is 18 px
+    or more."""
     require_browser()
     port = free_port()
     lesson = copy_lessons(tmp_path) / "08_tumour_board.ipynb"
@@ -135,6 +137,10 @@ def test_on_the_projector_the_tumour_boards_buttons_keep_their_labels_and_figure
             assert fits["whole"] and fits["text"] == label and fits["width"] > 100, fits
         text = page.inner_text("body").lower()
         assert "run this cell" not in text and "not shown while presenting" in text
+        assert answer_predictions(page, "body") > 0  # what they hold back is on the page too
+        page.wait_for_timeout(1500)
+        found = [*page.evaluate(CUT_OFF_JS, "body"), *overlapping_text(page, "body")]  # every button, tick box, figure
+        assert found == [], "\n".join(dict.fromkeys(found))
         board.scroll_into_view_if_needed()
         shot(page, "08_tumour_board_projector.png")
         case = board.get_by_label("Case", exact=True)
