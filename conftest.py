@@ -57,6 +57,7 @@ SLOW = {
         "tests/progress/test_progress_migration.py::test_several_processes_opening_one_old_file_at_once_upgrade_it_once",
         "tests/progress/test_progress_corrupt.py::test_four_processes_on_one_broken_file_make_one_copy_and_keep_every_answer",
         "tests/progress/test_progress.py::test_several_processes_recording_at_once_lose_nothing",
+        "tests/progress/test_progress.py::test_eight_notebooks_starting_one_new_progress_file_at_once_all_save_their_first_answer",
         "tests/live/test_many_students.py",
         "tests/live/test_unix_users.py",
     ],

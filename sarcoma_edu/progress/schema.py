@@ -42,8 +42,10 @@ Version    What it adds
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from sarcoma_edu.progress import exchange
@@ -106,9 +108,36 @@ def _columns_made_by(version: int) -> tuple[str, ...]:
 def foreign_reason(db: sqlite3.Connection) -> str | None:
     """Why the open file is not a sarcoma-edu progress file (the rule in the module docstring), or None.
 
+    The file is read as one moment shows it (see :func:`_one_moment`), so a progress file another
+    process is creating or upgrading at the same time is judged before or after, never half-way.
+
     Raises:
         sqlite3.DatabaseError: the file cannot be read (it is damaged, or not a SQLite database).
     """
+    with _one_moment(db):
+        return _foreign_reason(db)
+
+
+@contextlib.contextmanager
+def _one_moment(db: sqlite3.Connection) -> Iterator[None]:
+    """Hold one read transaction over several reads, unless the caller already holds a transaction.
+
+    Each statement outside a transaction reads the file afresh: another process's commit between
+    two of them (its new table and version, say) would give a view no file ever had, e.g. version
+    0's header with version 2's columns. Inside one, that commit waits (under its busy timeout)
+    until the reads are done.
+    """
+    if db.in_transaction:  # e.g. under migrate's write lock: already one moment
+        yield
+        return
+    db.execute("BEGIN DEFERRED")  # the first read takes a shared lock, kept until the end
+    try:
+        yield
+    finally:
+        db.rollback()  # nothing was written
+
+
+def _foreign_reason(db: sqlite3.Connection) -> str | None:
     mark = application_id(db)
     if mark not in (0, APPLICATION_ID):
         return f"its SQLite application id is {mark:#010x}, not sarcoma-edu's {APPLICATION_ID:#010x}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import sqlite3
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -170,3 +171,24 @@ def test_store_in_a_new_folder_creates_it(tmp_path):
     path = tmp_path / "new" / "deeper" / "progress.sqlite3"
     ProgressStore(path).record("a", "x", True)
     assert Path(path).exists()
+
+
+def _first_answer(path: str, worker: int, barrier) -> None:
+    barrier.wait()
+    time.sleep(worker * 0.01)  # starts spread over the moments the first one is creating the file
+    ProgressStore(path, timeout=30).record(f"worker-{worker}", "IA", True, "staging")
+
+
+def test_eight_notebooks_starting_one_new_progress_file_at_once_all_save_their_first_answer(tmp_path):
+    """Eight students' notebooks that start one missing progress file at once all save, and no file is moved aside."""
+    path = tmp_path / "progress.sqlite3"
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(8)
+    workers = [context.Process(target=_first_answer, args=(str(path), w, barrier)) for w in range(8)]
+    for p in workers:
+        p.start()
+    for p in workers:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    assert sorted(ProgressStore(path).attempts()["question_id"]) == [f"worker-{w}" for w in range(8)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.sqlite3"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,35 @@ def test_another_programs_database_in_the_middle_of_a_write_is_refused_and_keeps
     with pytest.raises(ForeignDatabaseError, match="it holds table players"):
         ProgressStore(left / "game.db")
     assert _files(left) == before
+
+
+def test_a_progress_file_finished_by_another_notebook_during_the_check_is_not_taken_for_another_programs(tmp_path):
+    """A file another notebook finishes creating while this one checks it is seen whole or empty, never half-made."""
+    path = tmp_path / "progress.sqlite3"
+    path.touch()  # what a notebook starting the progress file makes first: an empty file
+    created = threading.Event()
+
+    def create() -> None:  # the other notebook: table, version and application id in one transaction
+        db = sqlite3.connect(path, timeout=10, isolation_level=None)
+        progress_schema.migrate(db, path)
+        db.execute("COMMIT")
+        db.close()
+        created.set()
+
+    creator = threading.Thread(target=create)
+
+    def between_reads(statement: str) -> None:
+        # after the version was read as 0, before the list of tables is: the other notebook commits here if it can
+        if "sqlite_master" in statement and not creator.is_alive() and not created.is_set():
+            creator.start()
+            created.wait(1)
+
+    checker = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    checker.set_trace_callback(between_reads)
+    try:
+        assert progress_schema.foreign_reason(checker) is None
+        creator.join(10)
+        assert created.is_set() and progress_schema.foreign_reason(checker) is None
+    finally:
+        checker.close()
+    assert _header(path) == (APPLICATION_ID, progress_schema.SCHEMA_VERSION)
