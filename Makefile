@@ -2,10 +2,10 @@
 #
 #   make lab          your own copies of the lessons in JupyterLab
 #   make present      a lesson on the projector in Voila (LESSON=03 DARK=1 LARGE=1)
-#   make check        the edit-test loop (under 2 minutes): lint-imports, then pytest -m "not slow" on two
+#   make check        the edit-test loop (under 2 minutes): lint-imports, then pytest -m "not slow" on three
 #                     workers; no browser, hub, lesson run or other slow test (conftest.py's SLOW says which)
 #   make test         everything, as CI runs it: installs the test tools, chromium's pieces and the hub's
-#                     proxy, then lint-imports and every test (pytest on two workers); with CI=true binder-check too
+#                     proxy, then lint-imports and every test (pytest on three workers); with CI=true binder-check too
 #   make lint         ruff check, ruff format --check and lint-imports (the package layers, pyproject.toml)
 #   make binder-check a fresh environment from binder/ alone, then every lesson run with it
 #   make screenshots  the README's pictures (docs/images/) from the browser tests
@@ -15,9 +15,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
-# pytest-xdist: two workers (this machine's two cores); conftest.py keeps each notebook's cells on one worker, in
-# order, and so the tests that share one hub or one lesson's Run All. WORKERS=0 runs everything in one process.
-WORKERS ?= 2
+# pytest-xdist: three workers on two cores. Many slow tests wait on a server, a kernel or a browser page (the full
+# run needs about 890 s of processor time, yet took 754 s on two workers: the two cores were busy about 60% of it); a
+# third worker fills that wait. conftest.py keeps each notebook's cells on one worker, in order, and so the tests
+# that share one hub or one lesson's Run All. WORKERS=0 runs everything in one process.
+WORKERS ?= 3
 PYTEST  := $(BIN)/python -m pytest -n $(WORKERS)
 
 .PHONY: lab test check bench lint expected clean venv browser-deps hub-deps binder-check present screenshots

@@ -6,8 +6,9 @@ installs or starts Python many times, or simply over a few seconds), by folder, 
 ``make check`` run ends by listing any test it ran that took longer than ``REPORT_OVER`` seconds, so a new
 slow test is noticed and added here.
 
-**Workers.** ``make test`` and ``make check`` run on two workers (``pytest -n 2``). The scheduler below
-sends the tests that must share a worker to one worker, in order: the cells of one notebook (nbval runs
+**Workers.** ``make test`` and ``make check`` run on three workers (``pytest -n 3``; the Makefile says
+why). The scheduler below sends the tests that must share a worker to one worker, in order: the cells of one
+notebook (nbval runs
 them in one kernel) and then the lesson's table and predictions-first tests (they read that run,
 ``tests/lessons/lesson_runs.py``),
 the hub class (one hub for all its tests), and one lesson's browser tests (one Run All read three ways);
