@@ -15,9 +15,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
-# pytest-xdist: three workers on two cores. Many slow tests wait on a server, a kernel or a browser page (the full
-# run needs about 890 s of processor time, yet took 754 s on two workers: the two cores were busy about 60% of it); a
-# third worker fills that wait. conftest.py keeps each notebook's cells on one worker, in order, and so the tests
+# pytest-xdist: three workers on two cores. Many slow tests wait on a server, a kernel or a browser page, so two
+# workers leave the cores idle part of the time; a third fills some of that wait (measured from a fresh clone: 12.6
+# min on two workers, 12.3 min and 16.0 min of processor time on three). conftest.py keeps each notebook's cells on one worker, in order, and so the tests
 # that share one hub or one lesson's Run All. WORKERS=0 runs everything in one process.
 WORKERS ?= 3
 PYTEST  := $(BIN)/python -m pytest -n $(WORKERS)
